@@ -1,0 +1,39 @@
+# Two commands set everything up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+KBASE   = $(BIN)/kbase
+
+.PHONY: demo test docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
+	touch $@
+
+demo: $(VENV)/.installed
+	@echo "== kbase check"
+	$(KBASE) check
+	@echo; echo "== kbase grades   (every claim, then the unsupported ones)"
+	$(KBASE) grades
+	@echo; echo "== kbase audit --min-severity warning"
+	$(KBASE) audit --min-severity warning
+	@echo; echo "== kbase evidence nmda-blockade"
+	$(KBASE) evidence nmda-blockade
+	@echo; echo "== kbase evidence relief-three-months"
+	$(KBASE) evidence relief-three-months
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+docs: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_load.py
+
+clean:
+	rm -rf $(VENV) site .pytest_cache

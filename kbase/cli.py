@@ -1,0 +1,212 @@
+"""The ``kbase`` command line.
+
+Each command parses its options, calls one library function, renders the
+result and picks the exit code: 0 nothing at or above ``--fail-on``; 1
+findings at or above it; 2 usage errors or input that cannot be read as a
+library. Heavy modules are imported inside the commands so ``--help`` is fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from .errors import KbaseError
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .model import Finding
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FAIL_ON = ("error", "warning", "info", "none")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"kbase: {message}", err=True)
+    sys.exit(2)
+
+
+def kb_errors(func: F) -> F:
+    """Turn any :class:`KbaseError` into a one-line message and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KbaseError as exc:
+            _fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_option(*formats: str) -> Callable[[F], F]:
+    """The ``--format`` option, with the formats a command supports."""
+    return click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                        help="Output format.")
+
+
+def fail_on_option(func: F) -> F:
+    return click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+                        help="Exit 1 when a finding of this severity or worse is reported ('none': never).")(func)
+
+
+def _open(ctx: click.Context, fmt: str = "text") -> KnowledgeBase:
+    """Load the library named by the global options; unreadable input ends with exit 2."""
+    from .kb import load
+
+    opts = ctx.find_root().obj
+    kb = load(opts["claims"], opts["bib"], year=opts["year"], stale_years=opts["stale_years"])
+    if kb.problems:
+        _print_findings(kb.problems, fmt, kb, err=True)
+        sys.exit(2)
+    return kb
+
+
+def _print_findings(findings: Iterable[Finding], fmt: str, kb: KnowledgeBase, *, err: bool = False) -> None:
+    findings = list(findings)
+    if fmt == "json":
+        from .render.json import dumps, findings_document
+
+        click.echo(dumps(findings_document(findings, len(kb.claims), len(kb.references))), err=err)
+        return
+    from .render.text import finding_line, summary_line
+
+    for finding in findings:
+        click.echo(finding_line(finding), err=err)
+    click.echo(summary_line(findings, len(kb.claims), len(kb.references)), err=True)
+
+
+def _exit_code(findings: Iterable[Finding], fail_on: str) -> int:
+    if fail_on == "none":
+        return 0
+    from .model import Severity
+
+    threshold = Severity.parse(fail_on)
+    return 1 if any(f.severity >= threshold for f in findings) else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--claims", default="claims.yaml", show_default=True, metavar="PATH", help="The claims file.")
+@click.option("--bib", multiple=True, metavar="PATH",
+              help="A BibTeX file of references; give it more than once for several.  [default: references.bib]")
+@click.option("--year", type=int, default=None, metavar="YEAR", help="Grade as of this year (for stale evidence). [default: this year]")
+@click.option("--stale-years", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Evidence older than this many years is stale.")
+@click.version_option(package_name="kbase")
+@click.pass_context
+def cli(ctx: click.Context, claims: str, bib: tuple[str, ...], year: int | None, stale_years: int) -> None:
+    """kbase: keep the evidence behind health writing honest.
+
+    Links each claim in claims.yaml to its references in references.bib,
+    grades the evidence, and audits the library for unsupported, weak,
+    contested and mis-cited claims.
+    """
+    ctx.obj = {"claims": claims, "bib": list(bib) or ["references.bib"], "year": year, "stale_years": stale_years}
+
+
+@cli.command()
+@format_option("text", "json")
+@click.pass_context
+@kb_errors
+def check(ctx: click.Context, fmt: str) -> None:
+    """Load and validate the library; print every problem with file:line:col.
+
+    Exit 2 when a file cannot be read as a library (syntax, unknown fields,
+    duplicate keys), 1 when it reads but holds errors (dangling references,
+    premise cycles), 0 otherwise.
+    """
+    from .model import Severity
+
+    kb = _open(ctx, fmt)
+    errors = [f for f in kb.audit() if f.severity == Severity.ERROR]
+    _print_findings(errors, fmt, kb)
+    sys.exit(1 if errors else 0)
+
+
+@cli.command()
+@format_option("text", "json")
+@fail_on_option
+@click.option("--min-severity", type=click.Choice(("error", "warning", "info")), default="info", show_default=True,
+              help="Print only findings of this severity or worse.")
+@click.pass_context
+@kb_errors
+def audit(ctx: click.Context, fmt: str, fail_on: str, min_severity: str) -> None:
+    """Audit the library: unsupported, weak, contested, single-source claims and more.
+
+    Prints one finding per line as path:line:col: severity rule-id message,
+    then a summary line on stderr.
+    """
+    from .model import Severity
+
+    kb = _open(ctx, fmt)
+    floor = Severity.parse(min_severity)
+    findings = [f for f in kb.audit() if f.severity >= floor]
+    _print_findings(findings, fmt, kb)
+    sys.exit(_exit_code(findings, fail_on))
+
+
+@cli.command()
+@click.argument("claim_id")
+@format_option("text", "json")
+@click.pass_context
+@kb_errors
+def evidence(ctx: click.Context, claim_id: str, fmt: str) -> None:
+    """Show one claim's grade: level, flags, independent sources, the reasons step by step, and its links."""
+    kb = _open(ctx, fmt)
+    claim, grade = kb.claim(claim_id), kb.grade(claim_id)
+    if fmt == "json":
+        from .render.json import dumps, grade_data
+
+        click.echo(dumps(grade_data(grade, claim)))
+    else:
+        from .render.text import evidence_text
+
+        click.echo(evidence_text(claim, grade, kb.references))
+
+
+@cli.command()
+@format_option("text", "json")
+@click.pass_context
+@kb_errors
+def grades(ctx: click.Context, fmt: str) -> None:
+    """List the grade of every claim, then the claims nothing supports."""
+    kb = _open(ctx, fmt)
+    if fmt == "json":
+        from .render.json import dumps, grades_document
+
+        click.echo(dumps(grades_document(kb.claims, kb.grades)))
+    else:
+        from .render.text import grades_text
+
+        click.echo(grades_text(kb.claims, kb.grades))
+
+
+@cli.command()
+@format_option("text", "json")
+@click.pass_context
+@kb_errors
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Counts: claims, references, links, claims per level and flag, references per design."""
+    kb = _open(ctx, fmt)
+    if fmt == "json":
+        from .render.json import dumps
+
+        click.echo(dumps(kb.stats()))
+    else:
+        from .render.text import stats_text
+
+        click.echo(stats_text(kb.stats()))
+
+
+def main() -> None:
+    """Entry point of the ``kbase`` console script."""
+    cli(prog_name="kbase")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

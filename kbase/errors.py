@@ -1,0 +1,60 @@
+"""One exception root for everything kbase raises on purpose.
+
+The command line needs a single ``except KbaseError``; every message that
+points at a file carries ``path:line:col`` so editors and CI can jump to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KbaseError", "LoadError", "Location", "UnknownClaimError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file, 1-based like compilers print it.
+
+    Examples
+    --------
+    >>> str(Location("claims.yaml", 12, 5))
+    'claims.yaml:12:5'
+    """
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        # line 0 means "the file as a whole" (it is missing, or cannot be opened)
+        return f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+
+
+class KbaseError(Exception):
+    """Root of every error kbase raises deliberately."""
+
+
+class LoadError(KbaseError):
+    """A file could not be read as part of a library.
+
+    Parameters
+    ----------
+    location : Location
+        Where the problem is.
+    message : str
+        What is wrong, in words a writer understands.
+
+    Examples
+    --------
+    >>> str(LoadError(Location("claims.yaml", 3, 7), "unknown field 'stnce'"))
+    "claims.yaml:3:7: unknown field 'stnce'"
+    """
+
+    def __init__(self, location: Location, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+class UnknownClaimError(KbaseError):
+    """A claim id was asked for that the library does not hold."""

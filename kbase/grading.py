@@ -1,0 +1,241 @@
+"""Grading: how certain the evidence behind each claim is (normative rules 1–9).
+
+The numbered rules below are the ones in ``docs/grading.md``; each step that
+sets or changes a claim's level is recorded as a :class:`~kbase.model.Reason`
+so that ``kbase evidence`` can say why.
+
+1. Links to retracted references are set aside (and reported).
+2. No ``supports`` link left → unsupported.
+3. Each supporting link starts at its reference's design level and drops one
+   level per entry in ``concerns`` and once more if ``indirect``; floor very-low.
+4. The claim starts at its best supporting link.
+5. Supporting references joined through ``reports`` edges (either way,
+   transitively) are one source; ``independent_sources`` counts the groups.
+6. Any ``contradicts`` link flags *contested*; a contradicting link at or above
+   the claim's current level lowers it one level (floor very-low).
+7. Three or more independent sources, each at low or above, and no
+   contradiction: up one level (at most high).
+8. A claim is no more certain than the least certain of its premises
+   (``depends_on``); premises in a cycle with the claim are skipped (the cycle
+   is reported by the audit as ``premise-cycle``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .graph import claim_node, evidence_edges, node_id, ref_node
+from .levels import DESIGN_START, SECONDARY_DESIGNS, Level
+from .model import Claim, Grade, LinkGrade, Reason, Reference
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "grade_claims", "link_grade", "premise_cycles", "source_groups"]
+
+DEFAULT_STALE_YEARS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class GradingOptions:
+    """Settings that grading depends on.
+
+    Attributes
+    ----------
+    year : int
+        The current year, for ``stale``.
+    stale_years : int
+        A claim is stale when its newest supporting reference is more than this many years old.
+    """
+
+    year: int
+    stale_years: int = DEFAULT_STALE_YEARS
+
+
+def link_grade(reference: Reference | None, key: str, stance: str, concerns: tuple[str, ...] = (),
+               indirect: bool = False, locator: str = "") -> LinkGrade:
+    """What one link is worth on its own (rule 3), and whether rule 1 sets it aside.
+
+    Examples
+    --------
+    >>> from kbase.model import Reference
+    >>> r = Reference("m", "article", design="meta-analysis", design_inferred=False)
+    >>> str(link_grade(r, "m", "supports", ("risk-of-bias",), indirect=True).level)
+    'low'
+    """
+    if reference is None:
+        return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect,
+                         locator, set_aside="not in the library")
+    start = DESIGN_START[reference.design]
+    level = start.lowered(len(concerns) + int(indirect))
+    return LinkGrade(key, stance, reference.design, reference.design_inferred, start, level, concerns, indirect,
+                     locator, set_aside="retracted" if reference.retracted else "")
+
+
+def source_groups(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Map every reference node joined by ``reports`` edges to a group number (rule 5).
+
+    References that report nothing and that nothing reports are absent: each
+    is a group of its own. Edges count either way and transitively, through
+    references that are not in the library too.
+    """
+    import networkx as nx
+
+    lineage = nx.Graph()
+    lineage.add_edges_from((u, v) for u, v, k in G.edges(keys=True) if k == "reports")
+    groups: dict[str, int] = {}
+    for number, component in enumerate(nx.connected_components(lineage)):
+        for node in component:
+            groups[node] = number
+    return groups
+
+
+def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
+    """Every cycle of ``depends_on`` premises, as lists of claim ids in cycle order."""
+    import networkx as nx
+
+    premises = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
+    cycles = []
+    for component in nx.strongly_connected_components(premises):
+        if len(component) > 1:
+            sub = premises.subgraph(component)
+            cycle = [u for u, _ in nx.find_cycle(sub, source=min(component))]
+            cycles.append([node_id(n) for n in cycle])
+    cycles.sort()
+    return cycles
+
+
+def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
+    """Claim nodes with every premise before the claims that rest on it, and each node's cycle."""
+    import networkx as nx
+
+    premises = nx.DiGraph()
+    premises.add_nodes_from(n for n, d in G.nodes(data=True) if d["kind"] == "claim" and d["record"] is not None)
+    premises.add_edges_from((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
+    condensed = nx.condensation(premises)
+    members = condensed.graph["mapping"]  # node -> component number
+    order: list[str] = []
+    for component in reversed(list(nx.topological_sort(condensed))):
+        order.extend(sorted(condensed.nodes[component]["members"]))
+    return order, members
+
+
+def grade_claims(G: nx.MultiDiGraph, options: GradingOptions) -> dict[str, Grade]:
+    """Grade every claim of the graph, premises first. Keys follow file order.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A library graph (see :mod:`kbase.graph`).
+    options : GradingOptions
+        The current year and the staleness threshold.
+    """
+    groups = source_groups(G)
+    order, component = _premise_order(G)
+    grades: dict[str, Grade] = {}
+    for node in order:
+        if G.nodes[node]["record"] is None:
+            continue
+        grades[node_id(node)] = _grade(G, G.nodes[node]["record"], grades, groups, component, options)
+    return {c: grades[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in grades}
+
+
+def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dict[str, int],
+           component: dict[str, int], options: GradingOptions) -> Grade:
+    reasons: list[Reason] = []
+    links: list[LinkGrade] = []
+    for key, stance, data in evidence_edges(G, claim.id):
+        link = data["evidence"]
+        links.append(link_grade(G.nodes[ref_node(key)]["record"], key, stance, link.concerns, link.indirect, link.locator))
+
+    # rule 1
+    for link in links:
+        if link.set_aside == "retracted" and link.stance != "mentions":
+            reasons.append(Reason("retracted", f"set aside {link.ref}: the reference is retracted"))
+        elif link.set_aside and link.stance != "mentions":
+            reasons.append(Reason("not-in-library", f"set aside {link.ref}: no such reference in the library"))
+    supporting = [l for l in links if l.stance == "supports" and not l.set_aside]
+    contradicting = [l for l in links if l.stance == "contradicts" and not l.set_aside]
+    flags: list[str] = []
+
+    # rule 2
+    if not supporting:
+        reasons.append(Reason("unsupported", "no reference supports this claim", Level.UNSUPPORTED))
+        if contradicting:
+            flags.append("contested")
+        return Grade(claim.id, Level.UNSUPPORTED, tuple(flags), 0, tuple(reasons), tuple(links), ())
+
+    # rules 3 and 4
+    best = max(supporting, key=lambda l: l.level)  # first of the best, in file order
+    level = best.level
+    reasons.append(Reason("start", f"starts at its best supporting link, {best.ref}: {_describe(best)}", level))
+
+    # rule 5
+    by_source: dict[object, list[LinkGrade]] = {}
+    for link in supporting:
+        by_source.setdefault(groups.get(ref_node(link.ref), ("alone", link.ref)), []).append(link)
+    independent = len(by_source)
+    sources = tuple(tuple(l.ref for l in group) for group in by_source.values())
+
+    # rule 6
+    if contradicting:
+        flags.append("contested")
+        strongest = max(contradicting, key=lambda l: l.level)
+        if strongest.level >= level:
+            before, level = level, level.lowered()
+            change = f"down one level to {level}" if level != before else f"stays at {level} (the floor)"
+            reasons.append(Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), at or above the claim's level: {change}", level))
+        else:
+            reasons.append(Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), below the claim's level: no change", level))
+
+    # rule 7
+    strong_sources = sum(1 for group in by_source.values() if max(l.level for l in group) >= Level.LOW)
+    if strong_sources >= 3 and not contradicting and level < Level.HIGH:
+        level = level.raised()
+        reasons.append(Reason("consistency", f"{strong_sources} independent sources at low or above, none contradicting: up one level to {level}", level))
+
+    # rule 8
+    for premise in claim.depends_on:
+        pnode = claim_node(premise)
+        if premise not in done:
+            reason = "it is in a cycle with this claim" if component.get(pnode) == component.get(claim_node(claim.id)) else "it is not in the library"
+            reasons.append(Reason("premise", f"premise {premise} skipped: {reason}", level))
+            continue
+        cap = done[premise].level
+        if cap < level:
+            level = cap
+            reasons.append(Reason("premise", f"capped at {cap} by its premise {premise}", level))
+
+    # flags
+    if independent == 1:
+        flags.append("single-source")
+        if len(supporting) >= 3:
+            flags.append("amplified")
+    if all(l.design in SECONDARY_DESIGNS for l in supporting):
+        flags.append("secondary-only")
+    years = [y for y in (_year(G, l.ref) for l in supporting) if y is not None]
+    if years and options.year - max(years) > options.stale_years:
+        flags.append("stale")
+    return Grade(claim.id, level, tuple(flags), independent, tuple(reasons), tuple(links), sources)
+
+
+def _year(G: nx.MultiDiGraph, key: str) -> int | None:
+    record = G.nodes[ref_node(key)]["record"]
+    return record.year if record is not None else None
+
+
+def _describe(link: LinkGrade) -> str:
+    """``meta-analysis (inferred), high, -1 risk-of-bias, -1 indirect → low``."""
+    parts = [f"{link.design}{' (inferred from the title)' if link.design_inferred else ''} starts {link.start}"]
+    parts += [f"-1 {c}" for c in link.concerns]
+    if link.indirect:
+        parts.append("-1 indirect")
+    text = ", ".join(parts)
+    return f"{text} → {link.level}" if link.level != link.start else text
+
+
+def weakest_first(grades: dict[str, Grade]) -> Iterator[Grade]:
+    """Grades from the least certain to the most, file order within a level."""
+    return iter(sorted(grades.values(), key=lambda g: g.level))

@@ -1,0 +1,131 @@
+"""The one graph that holds a library: claims, references, articles and the links between them.
+
+Nodes are ``claim:<id>``, ``ref:<key>`` and ``article:<id>``; each carries
+``kind`` and ``record`` (the frozen record it stands for). A key that a link
+names but the library does not hold becomes a node with ``record=None`` and
+``missing=True``, so that queries can see and report it.
+
+Edges (``key`` is the edge type, also stored as ``type``):
+
+* ``supports`` / ``contradicts`` / ``mentions``: reference → claim, with ``evidence`` (the link)
+* ``depends_on``: claim → premise claim
+* ``reports``: reference → the reference it restates
+* ``appears_in``: claim → article, with ``appearance``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .model import Article, Claim, Reference
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "article_node",
+    "build_graph",
+    "claim_node",
+    "claims",
+    "evidence_edges",
+    "node_id",
+    "ref_node",
+    "references",
+]
+
+LINK_TYPES = ("supports", "contradicts", "mentions")
+
+
+def claim_node(claim_id: str) -> str:
+    """The node name of a claim."""
+    return f"claim:{claim_id}"
+
+
+def ref_node(key: str) -> str:
+    """The node name of a reference."""
+    return f"ref:{key}"
+
+
+def article_node(article_id: str) -> str:
+    """The node name of an article."""
+    return f"article:{article_id}"
+
+
+def node_id(node: str) -> str:
+    """The id or key inside a node name: ``node_id("ref:smith2020") == "smith2020"``."""
+    return node.split(":", 1)[1]
+
+
+def build_graph(
+    claims: Iterable[Claim],
+    references: Iterable[Reference],
+    articles: Iterable[Article] = (),
+) -> nx.MultiDiGraph:
+    """Build the library graph; records keep their file order as node order.
+
+    Examples
+    --------
+    >>> from kbase.model import Claim, Evidence, Reference
+    >>> G = build_graph([Claim("c", "C.", evidence=(Evidence("r", "supports"),))],
+    ...                 [Reference("r", "article")])
+    >>> sorted(G.edges(keys=True))
+    [('ref:r', 'claim:c', 'supports')]
+    """
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    for article in articles:
+        G.add_node(article_node(article.id), kind="article", record=article, missing=False)
+    for reference in references:
+        G.add_node(ref_node(reference.key), kind="ref", record=reference, missing=False)
+    claims = list(claims)
+    for claim in claims:
+        G.add_node(claim_node(claim.id), kind="claim", record=claim, missing=False)
+
+    def ensure(node: str, kind: str) -> None:
+        if node not in G:
+            G.add_node(node, kind=kind, record=None, missing=True)
+
+    for reference in references:
+        for target in reference.reports:
+            ensure(ref_node(target), "ref")
+            G.add_edge(ref_node(reference.key), ref_node(target), key="reports", type="reports")
+    for claim in claims:
+        cnode = claim_node(claim.id)
+        for link in claim.evidence:
+            rnode = ref_node(link.ref)
+            ensure(rnode, "ref")
+            # one edge per (ref, claim, stance): a second identical link adds nothing
+            G.add_edge(rnode, cnode, key=link.stance, type=link.stance, evidence=link)
+        for premise in claim.depends_on:
+            ensure(claim_node(premise), "claim")
+            G.add_edge(cnode, claim_node(premise), key="depends_on", type="depends_on")
+        for appearance in claim.appears_in:
+            ensure(article_node(appearance.article), "article")
+            G.add_edge(cnode, article_node(appearance.article), key="appears_in", type="appears_in", appearance=appearance)
+    return G
+
+
+def claims(G: nx.MultiDiGraph) -> Iterator[Claim]:
+    """Every claim record in the graph, in file order."""
+    for _, data in G.nodes(data=True):
+        if data["kind"] == "claim" and data["record"] is not None:
+            yield data["record"]
+
+
+def references(G: nx.MultiDiGraph) -> Iterator[Reference]:
+    """Every reference record in the graph, in file order."""
+    for _, data in G.nodes(data=True):
+        if data["kind"] == "ref" and data["record"] is not None:
+            yield data["record"]
+
+
+def evidence_edges(G: nx.MultiDiGraph, claim_id: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The evidence links into a claim as ``(ref key, stance, edge data)``.
+
+    Links come in the order the claim first names each reference.
+    """
+    for source, _, stance, data in G.in_edges(claim_node(claim_id), keys=True, data=True):
+        if stance in LINK_TYPES:
+            yield node_id(source), stance, data

@@ -1,0 +1,177 @@
+"""The knowledge base: a loaded library and the questions it answers."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import LoadError, Location, UnknownClaimError
+from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
+from .graph import build_graph, claim_node
+from .levels import Level
+from .model import Article, Claim, Finding, Grade, Reference, Severity
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["KnowledgeBase", "load"]
+
+
+def load(
+    claims: str | Path = "claims.yaml",
+    bib: str | Path | Sequence[str | Path] = "references.bib",
+    *,
+    strict: bool = False,
+    year: int | None = None,
+    stale_years: int = DEFAULT_STALE_YEARS,
+) -> KnowledgeBase:
+    """Load a library from its claims file and one or more BibTeX files.
+
+    Parameters
+    ----------
+    claims : path
+        The ``claims.yaml`` file.
+    bib : path or list of paths
+        The ``references.bib`` file(s).
+    strict : bool
+        Raise the first problem as :class:`~kbase.errors.LoadError` instead of
+        collecting problems in ``kb.problems``.
+    year : int, optional
+        The current year for the ``stale`` flag (default: this year).
+    stale_years : int
+        How old the newest supporting reference may be before a claim is stale.
+
+    Examples
+    --------
+    >>> import kbase
+    >>> kb = kbase.load("claims.yaml", "references.bib")  # doctest: +SKIP
+    >>> kb.grade("nmda-blockade").level  # doctest: +SKIP
+    """
+    from .loaders.bib import load_bib
+    from .loaders.claims import load_claims
+
+    bibs = [bib] if isinstance(bib, (str, Path)) else list(bib)
+    claims_file = load_claims(str(claims))
+    problems = list(claims_file.problems)
+    references: list[Reference] = []
+    keys: dict[str, Reference] = {}
+    for path in bibs:
+        bib_file = load_bib(str(path))
+        problems.extend(bib_file.problems)
+        for reference in bib_file.references:
+            if reference.key in keys:
+                first = keys[reference.key].where
+                problems.append(Finding("duplicate-key", Severity.ERROR,
+                                        f"duplicate entry key {reference.key!r} (first at {first})", reference.where, reference.key))
+                continue
+            keys[reference.key] = reference
+            references.append(reference)
+    if strict and problems:
+        first_problem = problems[0]
+        raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
+    graph = build_graph(claims_file.claims, references, claims_file.articles.values())
+    options = GradingOptions(year or _dt.date.today().year, stale_years)
+    return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs))
+
+
+class KnowledgeBase:
+    """A loaded library: its graph, the problems met while loading, and grading on demand.
+
+    Everything is answered from :attr:`graph`; grades are computed once, on first use.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, problems: tuple[Finding, ...], options: GradingOptions,
+                 claims_path: str = "claims.yaml", bib_paths: tuple[str, ...] = ("references.bib",)) -> None:
+        self.graph = graph
+        self.problems = problems
+        self.options = options
+        self.claims_path = claims_path
+        self.bib_paths = bib_paths
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase {len(self.claims)} claims, {len(self.references)} references, {len(self.problems)} problems>"
+
+    # -- records -------------------------------------------------------------
+
+    @cached_property
+    def claims(self) -> Mapping[str, Claim]:
+        """Claims by id, in file order."""
+        return {c.id: c for c in _records(self.graph, "claim")}
+
+    @cached_property
+    def references(self) -> Mapping[str, Reference]:
+        """References by key, in file order."""
+        return {r.key: r for r in _records(self.graph, "ref")}
+
+    @cached_property
+    def articles(self) -> Mapping[str, Article]:
+        """Articles by id, in file order."""
+        return {a.id: a for a in _records(self.graph, "article")}
+
+    def claim(self, claim_id: str) -> Claim:
+        """The claim ``claim_id``; raises :class:`UnknownClaimError` with a did-you-mean."""
+        node = self.graph.nodes.get(claim_node(claim_id))
+        if node is None or node["record"] is None:
+            from .spelling import did_you_mean
+
+            raise UnknownClaimError(f"no claim {claim_id!r} in {self.claims_path}{did_you_mean(claim_id, self.claims)}")
+        return node["record"]
+
+    # -- grading -------------------------------------------------------------
+
+    @cached_property
+    def grades(self) -> Mapping[str, Grade]:
+        """The grade of every claim, in file order."""
+        return grade_claims(self.graph, self.options)
+
+    def grade(self, claim_id: str) -> Grade:
+        """The grade of one claim: level, flags, independent sources and reasons."""
+        self.claim(claim_id)
+        return self.grades[claim_id]
+
+    def unsupported(self) -> list[Claim]:
+        """Claims that no reference supports, in file order."""
+        return [self.claims[c] for c, g in self.grades.items() if g.level == Level.UNSUPPORTED]
+
+    @cached_property
+    def premise_cycles(self) -> list[list[str]]:
+        """Cycles of ``depends_on`` premises, each as claim ids in order."""
+        return premise_cycles(self.graph)
+
+    # -- audit ---------------------------------------------------------------
+
+    def audit(self) -> list[Finding]:
+        """Load problems, then every library-rule finding."""
+        from .rules import library_findings
+
+        return list(self.problems) + list(library_findings(self.graph, dict(self.grades), self.premise_cycles, self.options.stale_years))
+
+    def stats(self) -> dict[str, object]:
+        """Counts a content lead wants at a glance."""
+        levels = {str(level): 0 for level in sorted(Level, reverse=True)}
+        flags: dict[str, int] = {}
+        for grade in self.grades.values():
+            levels[str(grade.level)] += 1
+            for flag in grade.flags:
+                flags[flag] = flags.get(flag, 0) + 1
+        links = sum(len(c.evidence) for c in self.claims.values())
+        designs: dict[str, int] = {}
+        for ref in self.references.values():
+            designs[ref.design] = designs.get(ref.design, 0) + 1
+        return {
+            "claims": len(self.claims),
+            "references": len(self.references),
+            "articles": len(self.articles),
+            "links": links,
+            "levels": levels,
+            "flags": dict(sorted(flags.items())),
+            "designs": dict(sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "problems": len(self.problems),
+        }
+
+
+def _records(G: nx.MultiDiGraph, kind: str) -> list:  # type: ignore[type-arg]
+    return [d["record"] for _, d in G.nodes(data=True) if d["kind"] == kind and d["record"] is not None]

@@ -1,0 +1,248 @@
+"""Read ``references.bib`` with bibtexparser 2 into :class:`~kbase.model.Reference` records.
+
+bibtexparser splits the file into blocks and keeps recoverable syntax problems
+as data (``library.failed_blocks``); each becomes a problem with its line.
+Titles and names are decoded from LaTeX for display; the raw fields are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..errors import LoadError, Location
+from ..levels import DESIGNS
+from ..model import Finding, Reference, Severity
+from ..spelling import did_you_mean
+from .text import read_text
+
+__all__ = ["BibFile", "infer_design", "latex_to_text", "load_bib", "parse_bib"]
+
+
+@dataclass
+class BibFile:
+    """What a ``.bib`` file holds, and what was wrong with it."""
+
+    path: str
+    references: list[Reference] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+
+def load_bib(path: str, encoding: str = "utf-8") -> BibFile:
+    """Read and check the BibTeX file at ``path``."""
+    try:
+        text = read_text(path, encoding)
+    except LoadError as exc:
+        return BibFile(path, problems=[_problem(exc.location, exc.message)])
+    return parse_bib(text, path)
+
+
+def parse_bib(text: str, path: str = "references.bib") -> BibFile:
+    """Check the BibTeX ``text`` of a file named ``path``."""
+    import bibtexparser
+    from bibtexparser import model as bm
+
+    library = bibtexparser.parse_string(text)
+    result = BibFile(path)
+    first_line: dict[str, int] = {}
+    for entry in library.entries:
+        first_line[entry.key] = entry.start_line + 1
+    for block in library.failed_blocks:
+        where = Location(path, block.start_line + 1, 1)
+        if isinstance(block, bm.DuplicateBlockKeyBlock):
+            first = first_line.get(block.key)
+            kind = "@string" if block.raw.lstrip().lower().startswith("@string") else "entry"
+            result.problems.append(
+                _problem(where, f"duplicate {kind} key {block.key!r}" + (f" (first at line {first})" if first else ""), "duplicate-key")
+            )
+        elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            result.problems.append(_problem(where, f"field {names} given twice in one entry", "duplicate-key"))
+        else:
+            result.problems.append(_problem(_failed_location(path, block), _failed_message(block)))
+    for entry in library.entries:
+        reference = _reference(entry, path, result.problems)
+        result.references.append(reference)
+    return result
+
+
+def _problem(where: Location, message: str, rule: str = "syntax-error") -> Finding:
+    return Finding(rule=rule, severity=Severity.ERROR, message=message, where=where)
+
+
+def _failed_location(path: str, block: object) -> Location:
+    """Where a failed block went wrong: the line the parser gave up on when it says."""
+    start = getattr(block, "start_line", 0) + 1
+    error = getattr(block, "error", None)
+    match = re.search(r"aborted on line (\d+)", str(error or ""))
+    return Location(path, int(match.group(1)) + 1 if match else start, 1)
+
+
+def _failed_message(block: object) -> str:
+    error = str(getattr(block, "error", "") or "").strip()
+    raw = (getattr(block, "raw", "") or "").lstrip()
+    head = raw.split("\n", 1)[0][:60]
+    start = getattr(block, "start_line", 0) + 1
+    detail = error.split("\n")[-1].strip() if error else "cannot be parsed"
+    if "Was still looking for" in detail or "Unexpected block start" in detail or "BlockAbortedException" in detail or not error:
+        detail = "unclosed entry: a brace or quote is not closed before this line"
+    return f"BibTeX syntax error in the block starting at line {start} ({head!r}): {detail}"
+
+
+def _reference(entry: object, path: str, problems: list[Finding]) -> Reference:
+    fields: dict[str, tuple[str, int]] = {}
+    for f in entry.fields:  # type: ignore[attr-defined]
+        fields[f.key.lower()] = (_as_text(f.value), f.start_line + 1)
+    key: str = entry.key  # type: ignore[attr-defined]
+    entry_type: str = entry.entry_type.lower()  # type: ignore[attr-defined]
+    where = Location(path, entry.start_line + 1, 1)  # type: ignore[attr-defined]
+
+    def get(name: str) -> str:
+        return fields[name][0].strip() if name in fields else ""
+
+    title = latex_to_text(get("title"))
+    design_raw = get("design").lower()
+    if design_raw:
+        if design_raw in DESIGNS:
+            design, inferred = design_raw, False
+        else:
+            line = fields["design"][1]
+            problems.append(
+                _problem(
+                    Location(path, line, 1),
+                    f"unknown design {design_raw!r} in entry {key!r}{did_you_mean(design_raw, DESIGNS)}; use one of: {', '.join(DESIGNS)}",
+                    "invalid-field",
+                )
+            )
+            design, inferred = infer_design(entry_type, title), True
+    else:
+        design, inferred = infer_design(entry_type, title), True
+    pmid = get("pmid")
+    if not pmid and get("eprinttype").lower() == "pubmed":
+        pmid = get("eprint")
+    reports = tuple(k.strip() for k in re.split(r"[,;]", get("reports")) if k.strip())
+    return Reference(
+        key=key,
+        entry_type=entry_type,
+        title=title,
+        authors=tuple(latex_to_text(a) for a in split_names(get("author") or get("editor"))),
+        year=_year(get("year") or get("date")),
+        container=latex_to_text(get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished")),
+        design=design,
+        design_inferred=inferred,
+        doi=get("doi"),
+        pmid=pmid,
+        isbn=get("isbn"),
+        url=get("url"),
+        retracted=get("pubstate").lower() == "retracted",
+        reports=reports,
+        fields=tuple((name, value) for name, (value, _) in fields.items()),
+        where=where,
+    )
+
+
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _year(text: str) -> int | None:
+    match = re.match(r"\s*\{?(\d{4})", text)
+    return int(match.group(1)) if match else None
+
+
+def split_names(text: str) -> list[str]:
+    """Split a BibTeX name list on ``and`` at brace depth zero.
+
+    Examples
+    --------
+    >>> split_names("Cohen, Steven P. and {American Society of Anesthesiologists}")
+    ['Cohen, Steven P.', '{American Society of Anesthesiologists}']
+    """
+    if not text:
+        return []
+    names, depth, start, i = [], 0, 0, 0
+    lower = text.lower()
+    while i < len(text):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and lower.startswith(" and ", i):
+            names.append(text[start:i].strip())
+            i += 5
+            start = i
+            continue
+        i += 1
+    names.append(text[start:].strip())
+    return [n for n in names if n]
+
+
+_BRACES = str.maketrans("", "", "{}")
+
+
+@lru_cache(maxsize=65536)
+def latex_to_text(text: str) -> str:
+    """Decode LaTeX markup for display.
+
+    Text without backslashes only loses its protective braces; the rest goes
+    through pylatexenc (which bibtexparser depends on).
+
+    Examples
+    --------
+    >>> latex_to_text(r"Caf{\\'e} and {NMDA} receptors")
+    'Café and NMDA receptors'
+    """
+    if not text:
+        return ""
+    if "\\" not in text and "$" not in text:
+        out = text.translate(_BRACES)
+    else:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        try:
+            out = LatexNodes2Text(math_mode="verbatim").latex_to_text(text)
+        except Exception:  # pylatexenc gives up on some malformed markup; show it raw
+            out = text.translate(_BRACES)
+    out = out.replace("---", "\u2014").replace("--", "\u2013").replace("~", "\u00a0")
+    return " ".join(out.split())
+
+
+# Title words that reveal a study design, tried in this order (first match wins).
+_DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (design, re.compile(pattern, re.IGNORECASE))
+    for design, pattern in (
+        ("meta-analysis", r"\bmeta[- ]?analys[ie]s\b"),
+        ("systematic-review", r"\bsystematic (?:literature )?review\b"),
+        ("guideline", r"\b(?:guidelines?|consensus statement|consensus guidelines?|practice parameter|recommendations? (?:of|from) the)\b"),
+        ("rct", r"\brandomi[sz]ed\b.*\btrial\b|\brandomi[sz]ed controlled\b|\bplacebo[- ]controlled\b"),
+        ("cohort", r"\bcohort\b|\bprospective study\b|\bretrospective study\b|\blongitudinal study\b"),
+        ("case-control", r"\bcase[- ]control\b"),
+        ("cross-sectional", r"\bcross[- ]sectional\b|\bnational survey\b|\bprevalence of\b"),
+        ("case-series", r"\bcase series\b"),
+        ("case-report", r"\bcase report\b|\ba case of\b"),
+        ("preclinical", r"\b(?:in rats|in mice|murine|rodent|in vitro|animal model)\b"),
+        ("narrative-review", r"\breview\b|\boverview\b|\bemerging concepts\b|\bupdate on\b"),
+    )
+)
+
+
+def infer_design(entry_type: str, title: str) -> str:
+    """Guess a study design from the entry type and title words; ``unknown`` when nothing fits.
+
+    Examples
+    --------
+    >>> infer_design("article", "Ketamine Infusions for Chronic Pain: A Systematic Review and Meta-analysis")
+    'meta-analysis'
+    >>> infer_design("online", "Ketamine Infusion Therapy Treatment Considerations")
+    'website'
+    >>> infer_design("article", "Ketamine and the brain")
+    'unknown'
+    """
+    for design, pattern in _DESIGN_WORDS:
+        if pattern.search(title):
+            return design
+    if entry_type in ("online", "www", "webpage"):
+        return "website"
+    return "unknown"

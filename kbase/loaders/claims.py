@@ -1,0 +1,367 @@
+"""Read ``claims.yaml`` into records, collecting every problem with its place.
+
+The file is composed into a YAML node tree (libyaml through ruamel.yaml.clib
+when present, ruamel's pure-Python parser otherwise) and checked against the
+schema by hand, node by node, so that every problem keeps the line and
+column of the node it is about. Scalars are never given implicit types
+(``yes`` stays the string ``"yes"``): the schema says what each field is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import LoadError, Location
+from ..levels import GRADE_DOMAINS
+from ..model import STANCES, Appearance, Article, Claim, Evidence, Finding, Severity
+from ..spelling import did_you_mean
+from .text import read_text
+
+__all__ = ["ClaimsFile", "load_claims", "parse_claims", "SLUG"]
+
+#: What a claim or article id may look like: lower-case words joined by ``-``, ``_`` or ``.``.
+SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
+FORMAT_VERSION = 1
+
+TOP_FIELDS = ("kbase", "articles", "claims")
+ARTICLE_FIELDS = ("title",)
+CLAIM_FIELDS = ("id", "statement", "aliases", "topic", "appears_in", "evidence", "depends_on")
+APPEARANCE_FIELDS = ("article", "section", "quote")
+EVIDENCE_FIELDS = ("ref", "stance", "locator", "note", "indirect", "concerns")
+
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class ClaimsFile:
+    """What ``claims.yaml`` holds, and what was wrong with it."""
+
+    path: str
+    version: int | None = None
+    articles: dict[str, Article] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+
+def load_claims(path: str) -> ClaimsFile:
+    """Read and check ``claims.yaml`` at ``path``.
+
+    Problems in the file are collected in ``ClaimsFile.problems``; a file that
+    cannot be opened or decoded yields a single problem.
+    """
+    try:
+        text = read_text(path)
+    except LoadError as exc:
+        return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
+    return parse_claims(text, path)
+
+
+def parse_claims(text: str, path: str = "claims.yaml") -> ClaimsFile:
+    """Check the YAML ``text`` of a claims file named ``path``."""
+    result = ClaimsFile(path)
+    root = _compose(text, path, result)
+    if root is not None:
+        _Reader(path, result).read_root(root)
+    return result
+
+
+def _problem(rule: str, where: Location, message: str) -> Finding:
+    return Finding(rule=rule, severity=Severity.ERROR, message=message, where=where)
+
+
+def _compose(text: str, path: str, result: ClaimsFile) -> Any:
+    """The YAML node tree of ``text``, or None (with a problem recorded)."""
+    try:
+        from ruamel.yaml.cyaml import CBaseLoader as Loader
+    except ImportError:  # pragma: no cover - ruamel.yaml.clib missing on this platform
+        from ruamel.yaml.loader import BaseLoader as Loader  # type: ignore[assignment]
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.problem:
+            problem = f"{problem} ({exc.context.strip()})"
+        result.problems.append(_problem("syntax-error", where, f"YAML syntax error: {problem}"))
+        return None
+    except YAMLError as exc:  # pragma: no cover - errors without a mark are rare
+        result.problems.append(_problem("syntax-error", Location(path), f"YAML error: {exc}"))
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        result.problems.append(
+            _problem("syntax-error", Location(path), "the file is empty; it needs 'kbase: 1' and a 'claims:' list")
+        )
+    return node
+
+
+class _Reader:
+    """Walks the node tree once, building records and recording problems."""
+
+    def __init__(self, path: str, result: ClaimsFile) -> None:
+        self.path = path
+        self.result = result
+        self.seen: set[int] = set()
+
+    # -- helpers ---------------------------------------------------------
+
+    def where(self, node: Any) -> Location:
+        mark = node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
+
+    def problem(self, node: Any, message: str, rule: str = "invalid-field") -> None:
+        self.result.problems.append(_problem(rule, self.where(node), message))
+
+    def visit(self, node: Any) -> bool:
+        """False (with a problem) when ``node`` was reached before: an alias."""
+        if id(node) in self.seen:
+            self.problem(node, "YAML aliases (*name) are not allowed in claims.yaml; write the value out", "syntax-error")
+            return False
+        self.seen.add(id(node))
+        return True
+
+    def kind(self, node: Any) -> str:
+        return type(node).__name__.replace("Node", "").lower()  # scalar, sequence, mapping
+
+    def mapping(self, node: Any, allowed: tuple[str, ...], what: str) -> dict[str, tuple[Any, Any]] | None:
+        if not self.visit(node):
+            return None
+        if self.kind(node) != "mapping":
+            self.problem(node, f"{what} must be a mapping of fields, not a {self.kind(node)}")
+            return None
+        fields: dict[str, tuple[Any, Any]] = {}
+        for key_node, value_node in node.value:
+            if self.kind(key_node) != "scalar":
+                self.problem(key_node, f"{what}: field names must be plain words")
+                continue
+            name = key_node.value
+            if name in fields:
+                first = self.where(fields[name][0])
+                self.problem(key_node, f"duplicate key {name!r} in {what} (first at line {first.line})", "duplicate-key")
+                continue
+            if name not in allowed:
+                self.problem(key_node, f"unknown field {name!r} in {what}{did_you_mean(name, allowed)}")
+                continue
+            fields[name] = (key_node, value_node)
+        return fields
+
+    def is_null(self, node: Any) -> bool:
+        return self.kind(node) == "scalar" and not node.style and node.value in _NULL
+
+    def string(self, node: Any, what: str, *, required: bool = False) -> str | None:
+        if self.is_null(node):
+            if required:
+                self.problem(node, f"{what} must not be empty")
+            return None
+        if self.kind(node) != "scalar" or not self.visit(node):
+            if self.kind(node) != "scalar":
+                self.problem(node, f"{what} must be text, not a {self.kind(node)}")
+            return None
+        value = str(node.value).strip()
+        if required and not value:
+            self.problem(node, f"{what} must not be empty")
+            return None
+        return value
+
+    def boolean(self, node: Any, what: str) -> bool | None:
+        if self.is_null(node):
+            return None
+        if self.kind(node) == "scalar" and not node.style:
+            if node.value in _TRUE:
+                return True
+            if node.value in _FALSE:
+                return False
+        self.problem(node, f"{what} must be true or false")
+        return None
+
+    def sequence(self, node: Any, what: str) -> list[Any]:
+        if self.is_null(node):
+            return []
+        if not self.visit(node):
+            return []
+        if self.kind(node) != "sequence":
+            self.problem(node, f"{what} must be a list, not a {self.kind(node)}")
+            return []
+        return list(node.value)
+
+    def strings(self, node: Any, what: str) -> list[tuple[str, Any]]:
+        items = []
+        for item in self.sequence(node, what):
+            value = self.string(item, f"each entry of {what}", required=True)
+            if value is not None:
+                items.append((value, item))
+        return items
+
+    def choice(self, node: Any, what: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.string(node, what, required=True)
+        if value is None:
+            return None
+        if value not in allowed:
+            self.problem(node, f"unknown {what} {value!r}{did_you_mean(value, allowed)}; use one of: {', '.join(allowed)}")
+            return None
+        return value
+
+    def slug(self, node: Any, what: str) -> str | None:
+        value = self.string(node, what, required=True)
+        if value is None:
+            return None
+        if not SLUG.match(value):
+            self.problem(node, f"{what} {value!r} is not a slug (lower-case letters, digits, and - _ . between them)")
+            return None
+        return value
+
+    # -- the schema ------------------------------------------------------
+
+    def read_root(self, root: Any) -> None:
+        fields = self.mapping(root, TOP_FIELDS, "the top level")
+        if fields is None:
+            return
+        if "kbase" not in fields:
+            self.problem(root, "missing 'kbase: 1' (the format version) at the top level")
+        else:
+            node = fields["kbase"][1]
+            if self.kind(node) == "scalar" and not node.style and node.value == str(FORMAT_VERSION):
+                self.result.version = FORMAT_VERSION
+            else:
+                self.problem(node, f"unsupported format version {getattr(node, 'value', '?')!r}; this kbase reads 'kbase: 1'")
+        if "articles" in fields:
+            self.read_articles(fields["articles"][1])
+        if "claims" not in fields:
+            self.problem(root, "missing 'claims:' list at the top level")
+        else:
+            self.read_claims(fields["claims"][1])
+
+    def read_articles(self, node: Any) -> None:
+        if self.is_null(node):
+            return
+        if self.kind(node) != "mapping" or not self.visit(node):
+            if self.kind(node) != "mapping":
+                self.problem(node, f"articles must be a mapping from article id to its fields, not a {self.kind(node)}")
+            return
+        articles = self.result.articles
+        for key_node, value_node in node.value:
+            article_id = self.slug(key_node, "article id")
+            if article_id is None:
+                continue
+            if article_id in articles:
+                first = articles[article_id].where
+                self.problem(key_node, f"duplicate article id {article_id!r} (first at line {first.line if first else '?'})", "duplicate-key")
+                continue
+            title = ""
+            if not self.is_null(value_node):
+                fields = self.mapping(value_node, ARTICLE_FIELDS, f"article {article_id!r}")
+                if fields and "title" in fields:
+                    title = self.string(fields["title"][1], "title") or ""
+            articles[article_id] = Article(article_id, title, self.where(key_node))
+
+    def read_claims(self, node: Any) -> None:
+        ids: dict[str, Location] = {}
+        for item in self.sequence(node, "claims"):
+            claim = self.read_claim(item)
+            if claim is None:
+                continue
+            if claim.id in ids:
+                self.problem(item, f"duplicate claim id {claim.id!r} (first at line {ids[claim.id].line})", "duplicate-key")
+                continue
+            ids[claim.id] = self.where(item)
+            self.result.claims.append(claim)
+
+    def read_claim(self, node: Any) -> Claim | None:
+        fields = self.mapping(node, CLAIM_FIELDS, "a claim")
+        if fields is None:
+            return None
+        if "id" not in fields:
+            self.problem(node, "a claim needs an 'id'")
+            return None
+        claim_id = self.slug(fields["id"][1], "claim id")
+        if claim_id is None:
+            return None
+        what = f"claim {claim_id!r}"
+        statement = None
+        if "statement" not in fields:
+            self.problem(node, f"{what} needs a 'statement'")
+        else:
+            statement = self.string(fields["statement"][1], f"the statement of {what}", required=True)
+        get: Callable[[str], Any] = lambda name: fields[name][1] if name in fields else None  # noqa: E731
+        aliases = [v for v, _ in self.strings(get("aliases"), f"aliases of {what}")] if "aliases" in fields else []
+        topic = (self.string(get("topic"), f"topic of {what}") or "") if "topic" in fields else ""
+        appears = [a for a in (self.read_appearance(n, what) for n in self.sequence(get("appears_in"), f"appears_in of {what}")) if a] if "appears_in" in fields else []
+        evidence = [e for e in (self.read_evidence(n, what) for n in self.sequence(get("evidence"), f"evidence of {what}")) if e] if "evidence" in fields else []
+        premises = []
+        if "depends_on" in fields:
+            for value, item in self.strings(get("depends_on"), f"depends_on of {what}"):
+                if value == claim_id:
+                    self.problem(item, f"{what} cannot depend on itself", "premise-cycle")
+                    continue
+                premises.append(value)
+        if statement is None:
+            return None
+        return Claim(
+            id=claim_id,
+            statement=statement,
+            aliases=tuple(aliases),
+            topic=topic,
+            appears_in=tuple(appears),
+            evidence=tuple(evidence),
+            depends_on=tuple(premises),
+            where=self.where(node),
+        )
+
+    def read_appearance(self, node: Any, what: str) -> Appearance | None:
+        fields = self.mapping(node, APPEARANCE_FIELDS, f"an appears_in entry of {what}")
+        if fields is None:
+            return None
+        if "article" not in fields:
+            self.problem(node, f"an appears_in entry of {what} needs an 'article'")
+            return None
+        article = self.slug(fields["article"][1], "article id")
+        if article is None:
+            return None
+        section = self.string(fields["section"][1], "section") if "section" in fields else None
+        quote = self.string(fields["quote"][1], "quote") if "quote" in fields else None
+        return Appearance(article, section or "", quote or "", self.where(node))
+
+    def read_evidence(self, node: Any, what: str) -> Evidence | None:
+        fields = self.mapping(node, EVIDENCE_FIELDS, f"an evidence link of {what}")
+        if fields is None:
+            return None
+        if "ref" not in fields:
+            self.problem(node, f"an evidence link of {what} needs a 'ref' (a key of references.bib)")
+            return None
+        ref = self.string(fields["ref"][1], "ref", required=True)
+        stance = self.choice(fields["stance"][1], "stance", STANCES) if "stance" in fields else None
+        if "stance" not in fields:
+            self.problem(node, f"the evidence link to {ref!r} in {what} needs a 'stance' ({', '.join(STANCES)})")
+        locator = self.string(fields["locator"][1], "locator") if "locator" in fields else None
+        note = self.string(fields["note"][1], "note") if "note" in fields else None
+        indirect = self.boolean(fields["indirect"][1], "indirect") if "indirect" in fields else None
+        concerns = []
+        if "concerns" in fields:
+            for value, item in self.strings(fields["concerns"][1], "concerns"):
+                if value not in GRADE_DOMAINS:
+                    self.problem(item, f"unknown concern {value!r}{did_you_mean(value, GRADE_DOMAINS)}; use one of: {', '.join(GRADE_DOMAINS)}")
+                elif value in concerns:
+                    self.problem(item, f"concern {value!r} is listed twice", "duplicate-key")
+                else:
+                    concerns.append(value)
+        if ref is None or stance is None:
+            return None
+        return Evidence(
+            ref=ref,
+            stance=stance,
+            locator=locator or "",
+            note=note or "",
+            indirect=bool(indirect),
+            concerns=tuple(concerns),
+            where=self.where(node),
+        )

@@ -1,0 +1,203 @@
+"""The records kbase works with: frozen dataclasses that know where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from .errors import Location
+from .levels import Level
+
+__all__ = [
+    "STANCES",
+    "Appearance",
+    "Article",
+    "Claim",
+    "Evidence",
+    "Finding",
+    "Grade",
+    "LinkGrade",
+    "Reason",
+    "Reference",
+    "Severity",
+]
+
+#: The three ways a reference can bear on a claim.
+STANCES: tuple[str, ...] = ("supports", "contradicts", "mentions")
+
+
+class Severity(IntEnum):
+    """How much a finding matters; ``--fail-on`` compares against this order."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read a severity from its printed name."""
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One entry of ``references.bib``, with the fields kbase reads decoded for display.
+
+    ``fields`` keeps every field of the entry as written (after ``@string``
+    expansion), so nothing is lost for tools that need more.
+    """
+
+    key: str
+    entry_type: str
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    container: str = ""
+    design: str = "unknown"
+    design_inferred: bool = True
+    doi: str = ""
+    pmid: str = ""
+    isbn: str = ""
+    url: str = ""
+    retracted: bool = False
+    reports: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    where: Location | None = field(default=None, compare=False)
+
+    def field(self, name: str, default: str = "") -> str:
+        """The raw value of field ``name`` (case-insensitive), or ``default``."""
+        name = name.lower()
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def short(self) -> str:
+        """A short human label: ``Cohen et al. 2018``."""
+        if self.authors:
+            first = self.authors[0].split(",")[0].strip()
+            who = f"{first} et al." if len(self.authors) > 2 else (
+                f"{first} and {self.authors[1].split(',')[0].strip()}" if len(self.authors) == 2 else first
+            )
+        else:
+            who = self.title[:40] or self.key
+        return f"{who} {self.year}" if self.year else who
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A link from a claim to a reference, as written under ``evidence:``."""
+
+    ref: str
+    stance: str = "supports"
+    locator: str = ""
+    note: str = ""
+    indirect: bool = False
+    concerns: tuple[str, ...] = ()
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """Where an article makes a claim."""
+
+    article: str
+    section: str = ""
+    quote: str = ""
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article the team writes; claims point at it through ``appears_in``."""
+
+    id: str
+    title: str = ""
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One factual statement the team makes, with the references that bear on it."""
+
+    id: str
+    statement: str
+    aliases: tuple[str, ...] = ()
+    topic: str = ""
+    appears_in: tuple[Appearance, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One step of grading: which rule acted, what it did, and the level after it."""
+
+    rule: str
+    message: str
+    level: Level | None = None  # the claim's level after this step; None before it has one
+
+
+@dataclass(frozen=True, slots=True)
+class LinkGrade:
+    """How much one evidence link is worth on its own (grading rule 3)."""
+
+    ref: str
+    stance: str
+    design: str
+    design_inferred: bool
+    start: Level
+    level: Level
+    concerns: tuple[str, ...] = ()
+    indirect: bool = False
+    locator: str = ""
+    set_aside: str = ""  # why the link does not count ("retracted", "not in the library"), or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """The certainty of a claim's evidence, with the reasons behind it.
+
+    Attributes
+    ----------
+    level : Level
+        The final level after every rule.
+    flags : tuple of str
+        Any of ``contested``, ``single-source``, ``amplified``, ``secondary-only``, ``stale``.
+    independent_sources : int
+        Supporting references counted once per group joined by ``reports``.
+    reasons : tuple of Reason
+        Every step that set or changed the level, in order.
+    links : tuple of LinkGrade
+        Each evidence link, with the level it is worth on its own.
+    sources : tuple of tuple of str
+        The supporting references, grouped by independent source.
+    """
+
+    claim_id: str
+    level: Level
+    flags: tuple[str, ...] = ()
+    independent_sources: int = 0
+    reasons: tuple[Reason, ...] = ()
+    links: tuple[LinkGrade, ...] = ()
+    sources: tuple[tuple[str, ...], ...] = ()
+
+    def has_flag(self, flag: str) -> bool:
+        """True when the grade carries ``flag``."""
+        return flag in self.flags
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something an audit found; the same object whichever format prints it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    where: Location | None = None
+    subject: str = ""  # the claim id or reference key the finding is about

@@ -1,0 +1,91 @@
+"""JSON output: the same records as the text output, as plain data.
+
+The shapes are documented in ``docs/commands.md``; keys are only ever added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..model import Claim, Finding, Grade, Severity
+
+__all__ = ["dumps", "finding_data", "grade_data", "findings_document"]
+
+SCHEMA_VERSION = 1
+
+
+def dumps(data: Any) -> str:
+    """Pretty, stable JSON (UTF-8 kept readable)."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """A finding as a JSON object."""
+    where = finding.where
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "path": where.path if where else None,
+        "line": where.line if where and where.line else None,
+        "column": where.col if where and where.line else None,
+        "subject": finding.subject or None,
+    }
+
+
+def findings_document(findings: Iterable[Finding], claims: int, references: int) -> dict[str, Any]:
+    """``{"version", "summary", "findings"}`` for ``audit`` and ``check``."""
+    findings = list(findings)
+    return {
+        "version": SCHEMA_VERSION,
+        "summary": {
+            "claims": claims,
+            "references": references,
+            **{str(s): sum(1 for f in findings if f.severity == s) for s in sorted(Severity, reverse=True)},
+        },
+        "findings": [finding_data(f) for f in findings],
+    }
+
+
+def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
+    """A grade as a JSON object, with its reasons and links."""
+    data: dict[str, Any] = {
+        "claim": grade.claim_id,
+        "level": str(grade.level),
+        "flags": list(grade.flags),
+        "independent_sources": grade.independent_sources,
+        "sources": [list(group) for group in grade.sources],
+        "reasons": [
+            {"rule": r.rule, "message": r.message, "level": str(r.level) if r.level is not None else None}
+            for r in grade.reasons
+        ],
+        "links": [
+            {
+                "ref": l.ref,
+                "stance": l.stance,
+                "design": l.design,
+                "design_inferred": l.design_inferred,
+                "start": str(l.start),
+                "level": str(l.level),
+                "concerns": list(l.concerns),
+                "indirect": l.indirect,
+                "locator": l.locator or None,
+                "set_aside": l.set_aside or None,
+            }
+            for l in grade.links
+        ],
+    }
+    if claim is not None:
+        data["statement"] = claim.statement
+        data["depends_on"] = list(claim.depends_on)
+        data["appears_in"] = [
+            {"article": a.article, "section": a.section or None, "quote": a.quote or None} for a in claim.appears_in
+        ]
+    return data
+
+
+def grades_document(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> dict[str, Any]:
+    """Every grade, in file order."""
+    return {"version": SCHEMA_VERSION, "grades": [grade_data(g, claims[c]) for c, g in grades.items()]}

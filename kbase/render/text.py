@@ -1,0 +1,124 @@
+"""Plain-text output: compiler-style findings, grades and evidence for a terminal."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from ..levels import WORDING, Level
+from ..model import Claim, Finding, Grade, Reference, Severity
+
+__all__ = ["evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
+
+
+def finding_line(finding: Finding) -> str:
+    """``path:line:col: severity rule-id message``, as compilers print it.
+
+    Examples
+    --------
+    >>> from kbase.errors import Location
+    >>> finding_line(Finding("unsupported-claim", Severity.WARNING, "claim 'x' is unsupported", Location("claims.yaml", 4, 5)))
+    "claims.yaml:4:5: warning unsupported-claim claim 'x' is unsupported"
+    """
+    where = f"{finding.where}: " if finding.where else ""
+    return f"{where}{finding.severity} {finding.rule} {finding.message}"
+
+
+def summary_line(findings: Iterable[Finding], claims: int, references: int) -> str:
+    """One line of counts: what was read and how many findings of each severity."""
+    counts = Counter(f.severity for f in findings)
+    parts = ", ".join(f"{counts.get(s, 0)} {s}{'s' if counts.get(s, 0) != 1 else ''}" for s in sorted(Severity, reverse=True))
+    return f"{claims} claims, {references} references: {parts}"
+
+
+def suggested_wording(level: Level) -> str:
+    """How firmly a writer may word a claim at ``level`` (the wording scale)."""
+    return WORDING[level].replace("{verb}", "<verb>") if level != Level.UNSUPPORTED else WORDING[level]
+
+
+def grades_text(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str:
+    """One line per claim: level, independent sources, flags, id and statement."""
+    width = max((len(c) for c in claims), default=10)
+    lines = [f"{'level':<12} {'src':>3}  {'claim':<{width}}  flags"]
+    for claim_id, grade in grades.items():
+        flags = ", ".join(grade.flags)
+        lines.append(f"{str(grade.level):<12} {grade.independent_sources:>3}  {claim_id:<{width}}  {flags}".rstrip())
+    unsupported = [c for c, g in grades.items() if g.level == Level.UNSUPPORTED]
+    lines.append("")
+    if unsupported:
+        lines.append(f"Unsupported ({len(unsupported)} of {len(grades)}): nothing in the library supports these claims:")
+        lines.extend(f"  - {c}: {claims[c].statement}" for c in unsupported)
+    else:
+        lines.append(f"Every one of the {len(grades)} claims has supporting evidence.")
+    return "\n".join(lines)
+
+
+def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference]) -> str:
+    """Everything ``kbase evidence`` shows about one claim."""
+    out = [f"{claim.id}: {claim.statement}", ""]
+    flags = ", ".join(grade.flags) or "none"
+    out.append(f"  level:                {grade.level}")
+    out.append(f"  flags:                {flags}")
+    out.append(f"  independent sources:  {grade.independent_sources}"
+               + (f"  ({'; '.join(' + '.join(group) for group in grade.sources)})" if grade.sources else ""))
+    out.append(f"  suggested wording:    {suggested_wording(grade.level)}")
+    out.append("")
+    out.append("  why:")
+    for number, reason in enumerate(grade.reasons, 1):
+        after = f"  [{reason.level}]" if reason.level is not None else ""
+        out.append(f"    {number}. {reason.rule}: {reason.message}{after}")
+    for stance in ("supports", "contradicts", "mentions"):
+        links = [l for l in grade.links if l.stance == stance]
+        if not links:
+            continue
+        out.append("")
+        out.append(f"  {stance}:")
+        notes = {e.ref: e for e in claim.evidence if e.stance == stance}
+        for link in links:
+            ref = references.get(link.ref)
+            label = ref.short if ref else "(not in the library)"
+            design = f"{link.design}{'*' if link.design_inferred else ''}"
+            worth = f"{link.level}" if stance != "mentions" else "-"
+            aside = f"  SET ASIDE: {link.set_aside}" if link.set_aside else ""
+            out.append(f"    {link.ref:<34} {label:<28} {design:<17} {worth:<9}{aside}".rstrip())
+            extra = []
+            if link.concerns:
+                extra.append("concerns: " + ", ".join(link.concerns))
+            if link.indirect:
+                extra.append("indirect")
+            if link.locator:
+                extra.append(f"at {link.locator}")
+            evidence = notes.get(link.ref)
+            if evidence is not None and evidence.note:
+                extra.append(evidence.note)
+            for item in extra:
+                out.append(f"        {item}")
+    if any(l.design_inferred for l in grade.links):
+        out.append("")
+        out.append("  * design inferred from the title or entry type (no design field)")
+    if claim.depends_on:
+        out.append("")
+        out.append("  depends on: " + ", ".join(claim.depends_on))
+    if claim.appears_in:
+        out.append("")
+        out.append("  appears in:")
+        for appearance in claim.appears_in:
+            section = f" § {appearance.section}" if appearance.section else ""
+            out.append(f"    {appearance.article}{section}")
+            if appearance.quote:
+                out.append(f"        “{appearance.quote}”")
+    return "\n".join(out)
+
+
+def stats_text(stats: Mapping[str, object]) -> str:
+    """Library counts, one per line."""
+    lines = [
+        f"claims:      {stats['claims']}",
+        f"references:  {stats['references']}",
+        f"articles:    {stats['articles']}",
+        f"links:       {stats['links']}",
+        "levels:      " + ", ".join(f"{k} {v}" for k, v in stats["levels"].items()),  # type: ignore[attr-defined]
+        "flags:       " + (", ".join(f"{k} {v}" for k, v in stats["flags"].items()) or "none"),  # type: ignore[attr-defined]
+        "designs:     " + ", ".join(f"{k} {v}" for k, v in stats["designs"].items()),  # type: ignore[attr-defined]
+    ]
+    return "\n".join(lines)
