@@ -7,7 +7,7 @@ from collections.abc import Iterable
 __all__ = ["did_you_mean"]
 
 
-def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 70.0) -> str:
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 60.0) -> str:
     """A hint such as ``" (did you mean 'stance'?)"``, or ``""`` when nothing is close.
 
     Examples

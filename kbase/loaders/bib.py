@@ -7,6 +7,7 @@ Titles and names are decoded from LaTeX for display; the raw fields are kept.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,7 +16,7 @@ from ..errors import LoadError, Location
 from ..levels import DESIGNS
 from ..model import Finding, Reference, Severity
 from ..spelling import did_you_mean
-from .text import read_text
+from .text import offset_location, read_text
 
 __all__ = ["BibFile", "infer_design", "latex_to_text", "load_bib", "parse_bib"]
 
@@ -43,6 +44,10 @@ def parse_bib(text: str, path: str = "references.bib") -> BibFile:
     import bibtexparser
     from bibtexparser import model as bm
 
+    # bibtexparser logs each failed block; kbase reports them as problems instead
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+    logging.getLogger("bibtexparser").propagate = False
+
     library = bibtexparser.parse_string(text)
     result = BibFile(path)
     first_line: dict[str, int] = {}
@@ -57,10 +62,17 @@ def parse_bib(text: str, path: str = "references.bib") -> BibFile:
                 _problem(where, f"duplicate {kind} key {block.key!r}" + (f" (first at line {first})" if first else ""), "duplicate-key")
             )
         elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            seen: set[str] = set()
+            for f in entry.fields:
+                if f.key in block.duplicate_keys and f.key in seen:
+                    where = Location(path, f.start_line + 1, 1)
+                    break
+                seen.add(f.key)
             names = ", ".join(sorted(block.duplicate_keys))
-            result.problems.append(_problem(where, f"field {names} given twice in one entry", "duplicate-key"))
+            result.problems.append(_problem(where, f"field {names} given twice in entry {entry.key!r}", "duplicate-key"))
         else:
-            result.problems.append(_problem(_failed_location(path, block), _failed_message(block)))
+            result.problems.append(_failed_problem(path, text, block))
     for entry in library.entries:
         reference = _reference(entry, path, result.problems)
         result.references.append(reference)
@@ -71,23 +83,23 @@ def _problem(where: Location, message: str, rule: str = "syntax-error") -> Findi
     return Finding(rule=rule, severity=Severity.ERROR, message=message, where=where)
 
 
-def _failed_location(path: str, block: object) -> Location:
-    """Where a failed block went wrong: the line the parser gave up on when it says."""
+def _failed_problem(path: str, text: str, block: object) -> Finding:
+    """A problem for a block bibtexparser could not parse, placed at the block's start."""
     start = getattr(block, "start_line", 0) + 1
-    error = getattr(block, "error", None)
-    match = re.search(r"aborted on line (\d+)", str(error or ""))
-    return Location(path, int(match.group(1)) + 1 if match else start, 1)
-
-
-def _failed_message(block: object) -> str:
-    error = str(getattr(block, "error", "") or "").strip()
     raw = (getattr(block, "raw", "") or "").lstrip()
-    head = raw.split("\n", 1)[0][:60]
-    start = getattr(block, "start_line", 0) + 1
-    detail = error.split("\n")[-1].strip() if error else "cannot be parsed"
-    if "Was still looking for" in detail or "Unexpected block start" in detail or "BlockAbortedException" in detail or not error:
-        detail = "unclosed entry: a brace or quote is not closed before this line"
-    return f"BibTeX syntax error in the block starting at line {start} ({head!r}): {detail}"
+    head = raw.split("\n", 1)[0].strip()[:60]
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or error or "").strip()
+    end_index = getattr(error, "end_index", None)
+    if "Was still looking for" in reason or "Unexpected block start" in reason:
+        detail = "a brace or quote is not closed"
+        if end_index is not None:
+            detail += f"; the parser gave up at line {offset_location(path, text, end_index).line}"
+    elif "end of file" in reason.lower() or (error is not None and end_index is None and not reason):
+        detail = "a brace or quote is not closed before the end of the file"
+    else:
+        detail = reason.split("\n")[-1] or "it cannot be parsed"
+    return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
 
 
 def _reference(entry: object, path: str, problems: list[Finding]) -> Reference:

@@ -1,0 +1,59 @@
+"""Shared helpers: purpose-made libraries written to a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import kbase
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def bib_entry(key: str, design: str | None = "rct", year: int | None = 2020, entry_type: str = "article", **fields: str) -> str:
+    """One BibTeX entry; ``design=None`` leaves the design field out."""
+    lines = [f"@{entry_type}{{{key},"]
+    fields.setdefault("title", f"Title of {key}")
+    fields.setdefault("author", "Doe, Jane")
+    if year is not None:
+        fields["year"] = str(year)
+    if design is not None:
+        fields["design"] = design
+    for name, value in fields.items():
+        lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n\n"
+
+
+class Library:
+    """Writes claims.yaml and references.bib into a folder and loads them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.claims_path = folder / "claims.yaml"
+        self.bib_path = folder / "references.bib"
+
+    def write(self, claims: str, bib: str = "") -> Library:
+        self.claims_path.write_text(textwrap.dedent(claims), encoding="utf-8")
+        self.bib_path.write_text(bib, encoding="utf-8")
+        return self
+
+    def load(self, **kwargs: object) -> kbase.KnowledgeBase:
+        kwargs.setdefault("year", 2026)
+        return kbase.load(self.claims_path, self.bib_path, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
+    """An empty library folder, also made the working directory (so paths print short)."""
+    monkeypatch.chdir(tmp_path)
+    return Library(Path("."))
+
+
+def claims_yaml(*claims: str, articles: str = "") -> str:
+    """A claims file from claim blocks written at column 0 (each starting with ``- id:``)."""
+    body = "".join(textwrap.indent(textwrap.dedent(c).strip("\n") + "\n", "  ") for c in claims)
+    return f"kbase: 1\n{articles}claims:\n{body}"

@@ -1,0 +1,257 @@
+"""Each grading rule of docs/grading.md, on a purpose-made library that breaks if the rule does."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import bib_entry, claims_yaml
+from kbase import Level
+
+
+def link(ref: str, stance: str = "supports", extra: str = "") -> str:
+    return f"    - ref: {ref}\n      stance: {stance}\n" + "".join(f"      {line}\n" for line in extra.splitlines() if line)
+
+
+def claim(cid: str, *links: str, depends: str = "") -> str:
+    text = f"- id: {cid}\n  statement: Statement of {cid}.\n"
+    if links:
+        text += "  evidence:\n" + "".join(links)
+    if depends:
+        text += f"  depends_on: [{depends}]\n"
+    return text
+
+
+def grade_of(library, claims, bib, cid="c", **kw):
+    return library.write(claims_yaml(*claims), bib).load(**kw).grade(cid)
+
+
+@pytest.mark.parametrize(
+    ("design", "level"),
+    [
+        ("meta-analysis", Level.HIGH), ("systematic-review", Level.HIGH), ("rct", Level.HIGH),
+        ("guideline", Level.MODERATE),
+        ("cohort", Level.LOW), ("case-control", Level.LOW), ("cross-sectional", Level.LOW), ("narrative-review", Level.LOW),
+        ("case-series", Level.VERY_LOW), ("case-report", Level.VERY_LOW), ("expert-opinion", Level.VERY_LOW),
+        ("preclinical", Level.VERY_LOW), ("press-release", Level.VERY_LOW), ("website", Level.VERY_LOW),
+        ("news", Level.VERY_LOW), ("unknown", Level.VERY_LOW),
+    ],
+)
+def test_rule3_design_sets_the_starting_level(library, design, level):
+    grade = grade_of(library, [claim("c", link("r"))], bib_entry("r", design))
+    assert grade.level == level
+    assert grade.reasons[0].rule == "start"
+
+
+def test_rule1_retracted_links_are_set_aside(library):
+    bib = bib_entry("good", "cohort") + bib_entry("bad", "meta-analysis", pubstate="retracted")
+    grade = grade_of(library, [claim("c", link("bad"), link("good"))], bib)
+    assert grade.level == Level.LOW  # the meta-analysis would have made it high
+    assert [r.rule for r in grade.reasons][:1] == ["retracted"]
+    assert "bad" in grade.reasons[0].message
+    assert [l.set_aside for l in grade.links] == ["retracted", ""]
+
+
+def test_rule2_only_retracted_support_means_unsupported(library):
+    grade = grade_of(library, [claim("c", link("bad"))], bib_entry("bad", "rct", pubstate="retracted"))
+    assert grade.level == Level.UNSUPPORTED
+
+
+def test_rule2_mentions_are_not_support(library):
+    grade = grade_of(library, [claim("c", link("r", "mentions"))], bib_entry("r", "meta-analysis"))
+    assert grade.level == Level.UNSUPPORTED
+    assert grade.reasons[-1].rule == "unsupported"
+
+
+def test_rule2_no_evidence_at_all(library):
+    assert grade_of(library, [claim("c")], "").level == Level.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("extra", "level"),
+    [
+        ("", Level.HIGH),
+        ("concerns: [risk-of-bias]", Level.MODERATE),
+        ("concerns: [risk-of-bias, imprecision]", Level.LOW),
+        ("indirect: true", Level.MODERATE),
+        ("indirect: false", Level.HIGH),
+        ("concerns: [risk-of-bias, imprecision]\nindirect: true", Level.VERY_LOW),
+        ("concerns: [risk-of-bias, imprecision, inconsistency, publication-bias]\nindirect: true", Level.VERY_LOW),
+    ],
+    ids=["none", "one-concern", "two-concerns", "indirect", "not-indirect", "floor-reached", "floor-holds"],
+)
+def test_rule3_concerns_and_indirectness_lower_a_link(library, extra, level):
+    grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct"))
+    assert grade.level == level
+
+
+def test_rule4_claim_starts_at_its_best_link(library):
+    bib = bib_entry("weak", "website") + bib_entry("strong", "guideline")
+    grade = grade_of(library, [claim("c", link("weak"), link("strong"))], bib)
+    assert grade.level == Level.MODERATE
+    assert "strong" in grade.reasons[0].message
+
+
+def test_rule5_reports_join_sources_either_way_and_transitively(library):
+    # news -> press -> study; study2 independent; both directions and through press (not linked)
+    bib = (
+        bib_entry("study", "rct") + bib_entry("press", "press-release", reports="study")
+        + bib_entry("news", "news", reports="press") + bib_entry("study2", "cohort")
+    )
+    grade = grade_of(library, [claim("c", link("news"), link("study"), link("study2"))], bib)
+    assert grade.independent_sources == 2
+    assert sorted(map(sorted, grade.sources)) == [["news", "study"], ["study2"]]
+
+
+def test_rule5_two_meta_analyses_plus_three_restatements_are_two_sources(library):
+    bib = (
+        bib_entry("ma1", "meta-analysis") + bib_entry("ma2", "meta-analysis")
+        + "".join(bib_entry(f"echo{i}", "news", reports="ma1") for i in range(3))
+    )
+    grade = grade_of(library, [claim("c", *(link(k) for k in ["ma1", "ma2", "echo0", "echo1", "echo2"]))], bib)
+    assert grade.independent_sources == 2
+    assert "amplified" not in grade.flags
+
+
+def test_rule5_a_reports_cycle_is_one_group_not_a_hang(library):
+    bib = bib_entry("a", "news", reports="b") + bib_entry("b", "news", reports="a")
+    grade = grade_of(library, [claim("c", link("a"), link("b"))], bib)
+    assert grade.independent_sources == 1
+
+
+def test_rule6_contradiction_at_or_above_lowers_one_level(library):
+    bib = bib_entry("pro", "rct") + bib_entry("con", "meta-analysis")
+    grade = grade_of(library, [claim("c", link("pro"), link("con", "contradicts"))], bib)
+    assert grade.level == Level.MODERATE
+    assert "contested" in grade.flags
+    assert grade.reasons[-1].rule == "contradiction"
+
+
+def test_rule6_contradiction_below_flags_but_keeps_level(library):
+    bib = bib_entry("pro", "rct") + bib_entry("con", "case-report")
+    grade = grade_of(library, [claim("c", link("pro"), link("con", "contradicts"))], bib)
+    assert grade.level == Level.HIGH
+    assert "contested" in grade.flags
+
+
+def test_rule6_contradiction_lowers_only_once(library):
+    bib = bib_entry("pro", "rct") + bib_entry("con1", "rct") + bib_entry("con2", "rct")
+    grade = grade_of(library, [claim("c", link("pro"), link("con1", "contradicts"), link("con2", "contradicts"))], bib)
+    assert grade.level == Level.MODERATE
+
+
+def test_rule6_contradicted_and_unsupported_is_contested(library):
+    grade = grade_of(library, [claim("c", link("con", "contradicts"))], bib_entry("con", "rct"))
+    assert grade.level == Level.UNSUPPORTED and "contested" in grade.flags
+
+
+def test_rule7_three_independent_low_sources_raise_one_level(library):
+    bib = "".join(bib_entry(k, "cohort") for k in "abc")
+    grade = grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib)
+    assert grade.level == Level.MODERATE
+    assert grade.reasons[-1].rule == "consistency"
+
+
+def test_rule7_needs_every_source_at_low_or_above(library):
+    bib = bib_entry("a", "cohort") + bib_entry("b", "cohort") + bib_entry("c", "website")
+    assert grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib).level == Level.LOW
+
+
+def test_rule7_not_when_contradicted(library):
+    bib = "".join(bib_entry(k, "cohort") for k in "abc") + bib_entry("x", "case-report")
+    grade = grade_of(library, [claim("c", link("a"), link("b"), link("c"), link("x", "contradicts"))], bib)
+    assert grade.level == Level.LOW
+
+
+def test_rule7_dependent_sources_do_not_raise(library):
+    bib = bib_entry("a", "cohort") + bib_entry("b", "cohort", reports="a") + bib_entry("c", "cohort", reports="a")
+    grade = grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib)
+    assert grade.level == Level.LOW
+    assert "amplified" in grade.flags
+
+
+def test_rule7_never_above_high(library):
+    bib = "".join(bib_entry(k, "rct") for k in "abc")
+    assert grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib).level == Level.HIGH
+
+
+def test_rule8_premise_caps_the_claim(library):
+    bib = bib_entry("strong", "rct") + bib_entry("weak", "website")
+    kb = library.write(claims_yaml(claim("c", link("strong"), depends="p"), claim("p", link("weak"))), bib).load()
+    grade = kb.grade("c")
+    assert grade.level == Level.VERY_LOW
+    assert grade.reasons[-1].rule == "premise" and "p" in grade.reasons[-1].message
+
+
+def test_rule8_chains_of_premises_cap_transitively(library):
+    bib = bib_entry("strong", "rct") + bib_entry("mid", "guideline") + bib_entry("weak", "cohort")
+    claims = [claim("a", link("strong"), depends="b"), claim("b", link("mid"), depends="c2"), claim("c2", link("weak"))]
+    kb = library.write(claims_yaml(*claims), bib).load()
+    assert [kb.grade(c).level for c in ("a", "b", "c2")] == [Level.LOW, Level.LOW, Level.LOW]
+
+
+def test_rule8_cycle_is_reported_and_grading_terminates(library):
+    bib = bib_entry("r", "rct")
+    kb = library.write(claims_yaml(claim("a", link("r"), depends="b"), claim("b", link("r"), depends="a")), bib).load()
+    assert kb.grade("a").level == Level.HIGH
+    assert kb.premise_cycles == [["a", "b"]]
+    assert any(f.rule == "premise-cycle" and "a → b → a" in f.message for f in kb.audit())
+
+
+def test_rule9_reasons_are_kept_in_order(library):
+    bib = "".join(bib_entry(k, "cohort") for k in "abc") + bib_entry("gone", "rct", pubstate="retracted") + bib_entry("w", "website")
+    kb = library.write(claims_yaml(claim("c", link("gone"), link("a"), link("b"), link("c"), depends="p"), claim("p", link("w"))), bib).load()
+    grade = kb.grade("c")
+    assert [r.rule for r in grade.reasons] == ["retracted", "start", "consistency", "premise"]
+    assert [r.level for r in grade.reasons] == [None, Level.LOW, Level.MODERATE, Level.VERY_LOW]
+
+
+@pytest.mark.parametrize(
+    ("designs", "flag", "present"),
+    [
+        (["rct"], "single-source", True),
+        (["rct", "cohort"], "single-source", False),
+        (["narrative-review", "website"], "secondary-only", True),
+        (["narrative-review", "rct"], "secondary-only", False),
+    ],
+)
+def test_flags(library, designs, flag, present):
+    keys = [f"r{i}" for i in range(len(designs))]
+    bib = "".join(bib_entry(k, d) for k, d in zip(keys, designs))
+    grade = grade_of(library, [claim("c", *(link(k) for k in keys))], bib)
+    assert (flag in grade.flags) is present
+
+
+# An undated reference says nothing about how recent the evidence is, so only dated ones count.
+@pytest.mark.parametrize(("year", "stale"), [(2015, True), (2016, False), (None, True)])
+def test_stale_flag_uses_the_newest_supporting_reference(library, year, stale):
+    bib = bib_entry("old", "rct", year=2001) + bib_entry("new", "rct", year=year)
+    grade = grade_of(library, [claim("c", link("old"), link("new"))], bib, year=2026)
+    assert ("stale" in grade.flags) is stale
+
+
+def test_undated_evidence_alone_is_not_called_stale(library):
+    grade = grade_of(library, [claim("c", link("r"))], bib_entry("r", "website", year=None), year=2026)
+    assert "stale" not in grade.flags
+
+
+def test_stale_threshold_is_a_setting(library):
+    grade = grade_of(library, [claim("c", link("r"))], bib_entry("r", "rct", year=2020), year=2026, stale_years=3)
+    assert "stale" in grade.flags
+
+
+def test_grading_does_not_depend_on_claim_or_reference_order(library):
+    bib_parts = [bib_entry("a", "cohort"), bib_entry("b", "rct", reports="a"), bib_entry("c", "news")]
+    claims = [claim("x", link("a"), link("b"), depends="y"), claim("y", link("c"), link("a", "contradicts"))]
+    first = library.write(claims_yaml(*claims), "".join(bib_parts)).load().grades
+    second = library.write(claims_yaml(*reversed(claims)), "".join(reversed(bib_parts))).load().grades
+    assert {k: (g.level, g.flags, g.independent_sources) for k, g in first.items()} == {
+        k: (g.level, g.flags, g.independent_sources) for k, g in second.items()
+    }
+
+
+def test_inferred_design_is_used_and_said(library):
+    bib = bib_entry("r", None, title="Ketamine for pain: a systematic review and meta-analysis")
+    grade = grade_of(library, [claim("c", link("r"))], bib)
+    assert grade.level == Level.HIGH
+    assert grade.links[0].design == "meta-analysis" and grade.links[0].design_inferred
+    assert "inferred" in grade.reasons[0].message
