@@ -1,0 +1,103 @@
+"""Each library audit rule fires on the case it describes, and stays quiet otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import bib_entry, claims_yaml
+from kbase.model import Severity
+from kbase.rules import RULES
+
+
+def findings(library, claims, bib, rule):
+    kb = library.write(claims_yaml(*claims), bib).load()
+    return [f for f in kb.audit() if f.rule == rule]
+
+
+def c(cid, *refs, extra=""):
+    text = f"- id: {cid}\n  statement: Statement {cid}.\n"
+    if refs:
+        text += "  evidence:\n" + "".join(f"    - ref: {r}\n      stance: {s}\n" for r, s in (x.split(":") if ":" in x else (x, "supports") for x in refs))
+    return text + extra
+
+
+POSITIVE_NEGATIVE = [
+    # rule, (claims, bib) firing, (claims, bib) quiet
+    ("unsupported-claim",
+     ([c("a", "r:mentions")], bib_entry("r")),
+     ([c("a", "r")], bib_entry("r"))),
+    ("weak-claim",
+     ([c("a", "r")], bib_entry("r", "website")),
+     ([c("a", "r")], bib_entry("r", "cohort"))),
+    ("contested-claim",
+     ([c("a", "r", "x:contradicts")], bib_entry("r") + bib_entry("x", "case-report")),
+     ([c("a", "r", "x:mentions")], bib_entry("r") + bib_entry("x"))),
+    ("single-source",
+     ([c("a", "r")], bib_entry("r")),
+     ([c("a", "r", "s")], bib_entry("r") + bib_entry("s"))),
+    ("amplified-claim",
+     ([c("a", "r", "p1", "p2")], bib_entry("r") + bib_entry("p1", "news", reports="r") + bib_entry("p2", "news", reports="p1")),
+     ([c("a", "r", "p1", "p2")], bib_entry("r") + bib_entry("p1", "news") + bib_entry("p2", "news"))),
+    ("secondary-only",
+     ([c("a", "r", "s")], bib_entry("r", "narrative-review") + bib_entry("s", "press-release")),
+     ([c("a", "r", "s")], bib_entry("r", "narrative-review") + bib_entry("s", "cohort"))),
+    ("stale-evidence",
+     ([c("a", "r")], bib_entry("r", year=2001)),
+     ([c("a", "r")], bib_entry("r", year=2024))),
+    ("retracted-reference",
+     ([c("a", "r")], bib_entry("r", pubstate="retracted")),
+     ([c("a", "r")], bib_entry("r", pubstate="inpress"))),
+    ("dangling-reference",
+     ([c("a", "rr")], bib_entry("r")),
+     ([c("a", "r")], bib_entry("r"))),
+    ("unused-reference",
+     ([c("a", "r")], bib_entry("r") + bib_entry("s")),
+     ([c("a", "r", "s:mentions")], bib_entry("r") + bib_entry("s"))),
+    ("duplicate-reference",
+     ([c("a", "r", "s")], bib_entry("r", doi="10.1000/ABC") + bib_entry("s", doi="https://doi.org/10.1000/abc")),
+     ([c("a", "r", "s")], bib_entry("r", doi="10.1000/abc") + bib_entry("s", doi="10.1000/abd"))),
+    ("invalid-identifier",
+     ([c("a", "r")], bib_entry("r", doi="10.12/x", pmid="PMC123", isbn="978-0-306-40615-8", url="www.example.org")),
+     ([c("a", "r")], bib_entry("r", doi="10.1000/xyz", pmid="123456", isbn="978-0-306-40615-7", url="https://example.org/a"))),
+    ("premise-cycle",
+     ([c("a", "r", extra="  depends_on: [b]\n"), c("b", "r", extra="  depends_on: [a]\n")], bib_entry("r")),
+     ([c("a", "r", extra="  depends_on: [b]\n"), c("b", "r")], bib_entry("r"))),
+    ("design-inferred",
+     ([c("a", "r")], bib_entry("r", None)),
+     ([c("a", "r")], bib_entry("r"))),
+]
+
+
+@pytest.mark.parametrize(("rule", "firing", "quiet"), POSITIVE_NEGATIVE, ids=[p[0] for p in POSITIVE_NEGATIVE])
+def test_rule_fires_and_stays_quiet(library, rule, firing, quiet):
+    hits = findings(library, *firing, rule)
+    assert hits, f"{rule} did not fire"
+    assert all(f.severity == RULES[rule].severity and f.where is not None for f in hits)
+    assert findings(library, *quiet, rule) == []
+
+
+def test_every_library_rule_has_a_case():
+    library_rules = {r.id for r in RULES.values() if r.kind == "library"}
+    assert library_rules == {p[0] for p in POSITIVE_NEGATIVE}
+
+
+def test_invalid_identifier_names_each_bad_identifier(library):
+    hits = findings(library, [c("a", "r")], bib_entry("r", doi="10.12/x", pmid="PMC123", isbn="978-0-306-40615-8", url="www.example.org"), "invalid-identifier")
+    assert [h.message.split(": ", 1)[1].split(" ")[0] for h in hits] == ["doi", "pmid", "isbn", "url"]
+
+
+def test_unsupported_because_retracted_says_so(library):
+    (hit,) = findings(library, [c("a", "r")], bib_entry("r", pubstate="retracted"), "unsupported-claim")
+    assert hit.message == "claim 'a' is unsupported: its only support (r) is retracted"
+
+
+def test_findings_point_at_the_claim_line(library):
+    kb = library.write(claims_yaml(c("a", "r"), c("b")), bib_entry("r")).load()
+    (hit,) = [f for f in kb.audit() if f.rule == "unsupported-claim"]
+    assert (hit.where.line, hit.where.col, hit.subject) == (8, 5, "b")
+
+
+def test_severities_are_the_documented_ones():
+    assert RULES["dangling-reference"].severity == Severity.ERROR
+    assert RULES["premise-cycle"].severity == Severity.ERROR
+    assert RULES["unsupported-claim"].severity == Severity.WARNING
