@@ -87,11 +87,11 @@ GRADE_DOMAINS: tuple[str, ...] = (
 )
 
 #: How firmly a sentence may word a claim at each level (after GRADE's advice on
-#: informative statements); ``{verb}`` is the plain verb, e.g. "reduces".
+#: informative statements), shown with the example verb "reduces".
 WORDING: dict[Level, str] = {
-    Level.HIGH: "{verb}",
-    Level.MODERATE: "probably {verb}",
-    Level.LOW: "may {verb}",
-    Level.VERY_LOW: "it is uncertain whether … {verb}",
+    Level.HIGH: "state it plainly: “reduces”",
+    Level.MODERATE: "“probably reduces”",
+    Level.LOW: "“may reduce”",
+    Level.VERY_LOW: "“it is uncertain whether … reduces”",
     Level.UNSUPPORTED: "do not state it as fact",
 }

@@ -33,7 +33,7 @@ def summary_line(findings: Iterable[Finding], claims: int, references: int) -> s
 
 def suggested_wording(level: Level) -> str:
     """How firmly a writer may word a claim at ``level`` (the wording scale)."""
-    return WORDING[level].replace("{verb}", "<verb>") if level != Level.UNSUPPORTED else WORDING[level]
+    return WORDING[level]
 
 
 def grades_text(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str:
@@ -77,6 +77,7 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
         for link in links:
             ref = references.get(link.ref)
             label = ref.short if ref else "(not in the library)"
+            label = label if len(label) <= 28 else label[:27] + "…"
             design = f"{link.design}{'*' if link.design_inferred else ''}"
             worth = f"{link.level}" if stance != "mentions" else "-"
             aside = f"  SET ASIDE: {link.set_aside}" if link.set_aside else ""
