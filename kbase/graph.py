@@ -75,35 +75,34 @@ def build_graph(
     import networkx as nx
 
     G = nx.MultiDiGraph()
-    for article in articles:
-        G.add_node(article_node(article.id), kind="article", record=article, missing=False)
-    for reference in references:
-        G.add_node(ref_node(reference.key), kind="ref", record=reference, missing=False)
-    claims = list(claims)
-    for claim in claims:
-        G.add_node(claim_node(claim.id), kind="claim", record=claim, missing=False)
+    references, claims = list(references), list(claims)
+    G.add_nodes_from((article_node(a.id), {"kind": "article", "record": a, "missing": False}) for a in articles)
+    G.add_nodes_from((ref_node(r.key), {"kind": "ref", "record": r, "missing": False}) for r in references)
+    G.add_nodes_from((claim_node(c.id), {"kind": "claim", "record": c, "missing": False}) for c in claims)
 
     def ensure(node: str, kind: str) -> None:
         if node not in G:
             G.add_node(node, kind=kind, record=None, missing=True)
 
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for reference in references:
         for target in reference.reports:
             ensure(ref_node(target), "ref")
-            G.add_edge(ref_node(reference.key), ref_node(target), key="reports", type="reports")
+            edges.append((ref_node(reference.key), ref_node(target), "reports", {"type": "reports"}))
     for claim in claims:
         cnode = claim_node(claim.id)
         for link in claim.evidence:
             rnode = ref_node(link.ref)
             ensure(rnode, "ref")
             # one edge per (ref, claim, stance): a second identical link adds nothing
-            G.add_edge(rnode, cnode, key=link.stance, type=link.stance, evidence=link)
+            edges.append((rnode, cnode, link.stance, {"type": link.stance, "evidence": link}))
         for premise in claim.depends_on:
             ensure(claim_node(premise), "claim")
-            G.add_edge(cnode, claim_node(premise), key="depends_on", type="depends_on")
+            edges.append((cnode, claim_node(premise), "depends_on", {"type": "depends_on"}))
         for appearance in claim.appears_in:
             ensure(article_node(appearance.article), "article")
-            G.add_edge(cnode, article_node(appearance.article), key="appears_in", type="appears_in", appearance=appearance)
+            edges.append((cnode, article_node(appearance.article), "appears_in", {"type": "appears_in", "appearance": appearance}))
+    G.add_edges_from(edges)
     return G
 
 

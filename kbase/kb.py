@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +15,7 @@ from .errors import LoadError, Location, UnknownClaimError
 from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
 from .graph import build_graph, claim_node
 from .levels import Level
+from .loaders.claims import ClaimsFile
 from .model import Article, Claim, Finding, Grade, Reference, Severity
 
 if TYPE_CHECKING:
@@ -51,15 +55,15 @@ def load(
     >>> kb.grade("nmda-blockade").level  # doctest: +SKIP
     """
     from .loaders.bib import load_bib
-    from .loaders.claims import load_claims
 
     bibs = [bib] if isinstance(bib, (str, Path)) else list(bib)
-    claims_file = load_claims(str(claims))
+    with _claims_loader(str(claims)) as pending:
+        bib_files = [load_bib(str(path)) for path in bibs]
+        claims_file = pending()
     problems = list(claims_file.problems)
     references: list[Reference] = []
     keys: dict[str, Reference] = {}
-    for path in bibs:
-        bib_file = load_bib(str(path))
+    for bib_file in bib_files:
         problems.extend(bib_file.problems)
         for reference in bib_file.references:
             if reference.key in keys:
@@ -75,6 +79,35 @@ def load(
     graph = build_graph(claims_file.claims, references, claims_file.articles.values())
     options = GradingOptions(year or _dt.date.today().year, stale_years)
     return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs))
+
+
+#: Claims files larger than this are parsed in a second process while the main one reads the
+#: BibTeX files; below it, starting the process costs more than it saves.
+PARALLEL_CLAIMS_BYTES = 1_000_000
+
+
+@contextmanager
+def _claims_loader(path: str) -> Iterator[Callable[[], ClaimsFile]]:
+    """Start reading ``claims.yaml``; the yielded function returns the result.
+
+    Large files are parsed in a forked worker process, so that on a machine with two or more
+    cores YAML and BibTeX parse at the same time; small files, or platforms without ``fork``,
+    are read in this process.
+    """
+    from .loaders.claims import load_claims
+
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    if size < PARALLEL_CLAIMS_BYTES or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        yield lambda: load_claims(path)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+        future = pool.submit(load_claims, path)
+        yield future.result
 
 
 class KnowledgeBase:

@@ -11,12 +11,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..errors import LoadError, Location
 from ..levels import DESIGNS
 from ..model import Finding, Reference, Severity
 from ..spelling import did_you_mean
 from .text import offset_location, read_text
+
+if TYPE_CHECKING:
+    from bibtexparser import model as bm
 
 __all__ = ["BibFile", "infer_design", "latex_to_text", "load_bib", "parse_bib"]
 
@@ -48,7 +52,10 @@ def parse_bib(text: str, path: str = "references.bib") -> BibFile:
     logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
     logging.getLogger("bibtexparser").propagate = False
 
-    library = bibtexparser.parse_string(text)
+    from bibtexparser.middlewares import ResolveStringReferencesMiddleware
+
+    # Enclosing braces are removed in _reference, only from the values kbase keeps.
+    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
     result = BibFile(path)
     first_line: dict[str, int] = {}
     for entry in library.entries:
@@ -102,65 +109,63 @@ def _failed_problem(path: str, text: str, block: object) -> Finding:
     return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
 
 
-def _reference(entry: object, path: str, problems: list[Finding]) -> Reference:
-    fields: dict[str, tuple[str, int]] = {}
-    for f in entry.fields:  # type: ignore[attr-defined]
-        fields[f.key.lower()] = (_as_text(f.value), f.start_line + 1)
-    key: str = entry.key  # type: ignore[attr-defined]
-    entry_type: str = entry.entry_type.lower()  # type: ignore[attr-defined]
-    where = Location(path, entry.start_line + 1, 1)  # type: ignore[attr-defined]
+def _unenclose(value: object) -> str:
+    """A field value without its outer braces or quotes (what RemoveEnclosingMiddleware does)."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) >= 2 and ((text[0] == "{" and text[-1] == "}") or (text[0] == '"' and text[-1] == '"')):
+        return text[1:-1]
+    return text
 
-    def get(name: str) -> str:
-        return fields[name][0].strip() if name in fields else ""
 
-    title = latex_to_text(get("title"))
-    design_raw = get("design").lower()
-    if design_raw:
-        if design_raw in DESIGNS:
-            design, inferred = design_raw, False
-        else:
-            line = fields["design"][1]
-            problems.append(
-                _problem(
-                    Location(path, line, 1),
-                    f"unknown design {design_raw!r} in entry {key!r}{did_you_mean(design_raw, DESIGNS)}; use one of: {', '.join(DESIGNS)}",
-                    "invalid-field",
-                )
+def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference:
+    fields = {f.key.lower(): _unenclose(f.value) for f in entry.fields}
+    key = entry.key
+    get = fields.get
+    title = latex_to_text(get("title", "").strip())
+    design_raw = get("design", "").strip().lower()
+    inferred = design_raw not in DESIGNS
+    design = design_raw if not inferred else infer_design(entry.entry_type.lower(), title)
+    if design_raw and inferred:
+        line = next(f.start_line for f in entry.fields if f.key.lower() == "design") + 1
+        problems.append(
+            _problem(
+                Location(path, line, 1),
+                f"unknown design {design_raw!r} in entry {key!r}{did_you_mean(design_raw, DESIGNS)}; use one of: {', '.join(DESIGNS)}",
+                "invalid-field",
             )
-            design, inferred = infer_design(entry_type, title), True
-    else:
-        design, inferred = infer_design(entry_type, title), True
-    pmid = get("pmid")
-    if not pmid and get("eprinttype").lower() == "pubmed":
-        pmid = get("eprint")
-    reports = tuple(k.strip() for k in re.split(r"[,;]", get("reports")) if k.strip())
+        )
+    pmid = get("pmid", "").strip()
+    if not pmid and get("eprinttype", "").strip().lower() == "pubmed":
+        pmid = get("eprint", "").strip()
+    reports = get("reports")
+    names = get("author") or get("editor") or ""
+    container = get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished") or ""
     return Reference(
         key=key,
-        entry_type=entry_type,
+        entry_type=entry.entry_type.lower(),
         title=title,
-        authors=tuple(latex_to_text(a) for a in split_names(get("author") or get("editor"))),
-        year=_year(get("year") or get("date")),
-        container=latex_to_text(get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished")),
+        authors=tuple(latex_to_text(a) for a in split_names(names)),
+        year=_year(get("year") or get("date") or ""),
+        container=latex_to_text(container.strip()),
         design=design,
         design_inferred=inferred,
-        doi=get("doi"),
+        doi=get("doi", "").strip(),
         pmid=pmid,
-        isbn=get("isbn"),
-        url=get("url"),
-        retracted=get("pubstate").lower() == "retracted",
-        reports=reports,
-        fields=tuple((name, value) for name, (value, _) in fields.items()),
-        where=where,
+        isbn=get("isbn", "").strip(),
+        url=get("url", "").strip(),
+        retracted=get("pubstate", "").strip().lower() == "retracted",
+        reports=tuple(k.strip() for k in re.split(r"[,;]", reports) if k.strip()) if reports else (),
+        fields=tuple(fields.items()),
+        where=Location(path, entry.start_line + 1, 1),
     )
-
-
-def _as_text(value: object) -> str:
-    return value if isinstance(value, str) else str(value)
 
 
 def _year(text: str) -> int | None:
     match = re.match(r"\s*\{?(\d{4})", text)
     return int(match.group(1)) if match else None
+
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
 def split_names(text: str) -> list[str]:
@@ -173,6 +178,8 @@ def split_names(text: str) -> list[str]:
     """
     if not text:
         return []
+    if "{" not in text:
+        return [n.strip() for n in _AND.split(text) if n.strip()]
     names, depth, start, i = [], 0, 0, 0
     lower = text.lower()
     while i < len(text):

@@ -32,6 +32,7 @@ CLAIM_FIELDS = ("id", "statement", "aliases", "topic", "appears_in", "evidence",
 APPEARANCE_FIELDS = ("article", "section", "quote")
 EVIDENCE_FIELDS = ("ref", "stance", "locator", "note", "indirect", "concerns")
 
+_KINDS: dict[type, str] = {}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -131,7 +132,12 @@ class _Reader:
         return True
 
     def kind(self, node: Any) -> str:
-        return type(node).__name__.replace("Node", "").lower()  # scalar, sequence, mapping
+        """``scalar``, ``sequence`` or ``mapping``."""
+        cls = type(node)
+        name = _KINDS.get(cls)
+        if name is None:
+            name = _KINDS[cls] = cls.__name__.replace("Node", "").lower()
+        return name
 
     def mapping(self, node: Any, allowed: tuple[str, ...], what: str) -> dict[str, tuple[Any, Any]] | None:
         if not self.visit(node):
