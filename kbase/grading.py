@@ -108,17 +108,20 @@ def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
 
 
 def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
-    """Claim nodes with every premise before the claims that rest on it, and each node's cycle."""
+    """Claim nodes with every premise before the claims that rest on it, and each node's cycle.
+
+    Only claims joined by ``depends_on`` need ordering; the rest keep file order.
+    """
     import networkx as nx
 
-    premises = nx.DiGraph()
-    premises.add_nodes_from(n for n, d in G.nodes(data=True) if d["kind"] == "claim" and d["record"] is not None)
-    premises.add_edges_from((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
+    premises = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
     condensed = nx.condensation(premises)
     members = condensed.graph["mapping"]  # node -> component number
     order: list[str] = []
     for component in reversed(list(nx.topological_sort(condensed))):
         order.extend(sorted(condensed.nodes[component]["members"]))
+    in_order = set(order)
+    order.extend(n for n, d in G.nodes(data=True) if d["kind"] == "claim" and n not in in_order)
     return order, members
 
 

@@ -125,6 +125,7 @@ def evidence_edges(G: nx.MultiDiGraph, claim_id: str) -> Iterator[tuple[str, str
 
     Links come in the order the claim first names each reference.
     """
-    for source, _, stance, data in G.in_edges(claim_node(claim_id), keys=True, data=True):
-        if stance in LINK_TYPES:
-            yield node_id(source), stance, data
+    for source, keyed in G.pred[claim_node(claim_id)].items():
+        for stance, data in keyed.items():
+            if stance in LINK_TYPES:
+                yield source[4:], stance, data  # source is "ref:<key>"
