@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 import kbase
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The project's shared data (seed article, verified facts, corpus) sits beside the repository.
+SHARED = Path(os.environ.get("KBASE_SHARED", ROOT.parent / "shared"))
+needs_shared = pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"shared data not found at {SHARED} (set KBASE_SHARED)")
 
 
 def bib_entry(key: str, design: str | None = "rct", year: int | None = 2020, entry_type: str = "article", **fields: str) -> str:

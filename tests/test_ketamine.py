@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import kbase
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, needs_shared
 from kbase import Level
 
 ARTICLE = SHARED / "seed" / "ketamine-infusion-chronic-pain.txt"
@@ -26,6 +26,7 @@ def test_loads_without_problems(kb):
     assert not [f for f in kb.audit() if f.severity == kbase.Severity.ERROR]
 
 
+@needs_shared
 def test_holds_every_listed_reference_and_no_supplementary_row(kb):
     rows = list(csv.DictReader(FACTS.open(encoding="utf-8"), delimiter="\t"))
     listed = {r["citekey_suggestion"] for r in rows if not r["n"].startswith("S")}
@@ -42,6 +43,7 @@ def test_bibliographic_facts_match_the_verified_seed():
     assert result.returncode == 0, result.stdout
 
 
+@needs_shared
 def test_at_least_thirty_claims_each_quoted_from_the_article(kb):
     text = ARTICLE.read_text(encoding="utf-8")
     assert len(kb.claims) >= 30
