@@ -80,27 +80,29 @@ def build_graph(
     G.add_nodes_from((ref_node(r.key), {"kind": "ref", "record": r, "missing": False}) for r in references)
     G.add_nodes_from((claim_node(c.id), {"kind": "claim", "record": c, "missing": False}) for c in claims)
 
-    def ensure(node: str, kind: str) -> None:
-        if node not in G:
-            G.add_node(node, kind=kind, record=None, missing=True)
+    # keys that links name but the library does not define become "missing" nodes
+    missing: dict[str, str] = {}
+    for reference in references:
+        missing.update((ref_node(t), "ref") for t in reference.reports)
+    for claim in claims:
+        missing.update((ref_node(link.ref), "ref") for link in claim.evidence)
+        missing.update((claim_node(p), "claim") for p in claim.depends_on)
+        missing.update((article_node(a.article), "article") for a in claim.appears_in)
+    G.add_nodes_from((n, {"kind": kind, "record": None, "missing": True}) for n, kind in missing.items() if n not in G)
 
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for reference in references:
         for target in reference.reports:
-            ensure(ref_node(target), "ref")
             edges.append((ref_node(reference.key), ref_node(target), "reports", {"type": "reports"}))
     for claim in claims:
         cnode = claim_node(claim.id)
         for link in claim.evidence:
             rnode = ref_node(link.ref)
-            ensure(rnode, "ref")
             # one edge per (ref, claim, stance): a second identical link adds nothing
             edges.append((rnode, cnode, link.stance, {"type": link.stance, "evidence": link}))
         for premise in claim.depends_on:
-            ensure(claim_node(premise), "claim")
             edges.append((cnode, claim_node(premise), "depends_on", {"type": "depends_on"}))
         for appearance in claim.appears_in:
-            ensure(article_node(appearance.article), "article")
             edges.append((cnode, article_node(appearance.article), "appears_in", {"type": "appears_in", "appearance": appearance}))
     G.add_edges_from(edges)
     return G

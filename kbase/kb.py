@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -57,7 +58,7 @@ def load(
     from .loaders.bib import load_bib
 
     bibs = [bib] if isinstance(bib, (str, Path)) else list(bib)
-    with _claims_loader(str(claims)) as pending:
+    with paused_gc(), _claims_loader(str(claims)) as pending:
         bib_files = [load_bib(str(path)) for path in bibs]
         claims_file = pending()
     problems = list(claims_file.problems)
@@ -79,6 +80,23 @@ def load(
     graph = build_graph(claims_file.claims, references, claims_file.articles.values())
     options = GradingOptions(year or _dt.date.today().year, stale_years)
     return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many long-lived records.
+
+    A load allocates millions of objects that all stay alive; each full collection walks them
+    all, which made up about a quarter of the load time of a 100,000-reference library.
+    Nothing kbase builds here forms reference cycles, so pausing frees nothing later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 #: Claims files larger than this are parsed in a second process while the main one reads the
@@ -158,7 +176,8 @@ class KnowledgeBase:
     @cached_property
     def grades(self) -> Mapping[str, Grade]:
         """The grade of every claim, in file order."""
-        return grade_claims(self.graph, self.options)
+        with paused_gc():
+            return grade_claims(self.graph, self.options)
 
     def grade(self, claim_id: str) -> Grade:
         """The grade of one claim: level, flags, independent sources and reasons."""

@@ -46,8 +46,9 @@ class Severity(IntEnum):
 class Reference:
     """One entry of ``references.bib``, with the fields kbase reads decoded for display.
 
-    ``fields`` keeps every field of the entry as written (after ``@string``
-    expansion), so nothing is lost for tools that need more.
+    ``fields`` keeps every field of the entry as written, with its braces or
+    quotes (after ``@string`` expansion), so nothing is lost for tools that
+    need more; :meth:`field` returns a value without them.
     """
 
     key: str
@@ -68,11 +69,13 @@ class Reference:
     where: Location | None = field(default=None, compare=False)
 
     def field(self, name: str, default: str = "") -> str:
-        """The raw value of field ``name`` (case-insensitive), or ``default``."""
+        """The value of field ``name`` (case-insensitive) without its enclosing braces, or ``default``."""
+        from .loaders.bib import unenclose
+
         name = name.lower()
         for key, value in self.fields:
             if key == name:
-                return value
+                return unenclose(value)
         return default
 
     @property

@@ -109,7 +109,7 @@ def _failed_problem(path: str, text: str, block: object) -> Finding:
     return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
 
 
-def _unenclose(value: object) -> str:
+def unenclose(value: object) -> str:
     """A field value without its outer braces or quotes (what RemoveEnclosingMiddleware does)."""
     text = value if isinstance(value, str) else str(value)
     if len(text) >= 2 and ((text[0] == "{" and text[-1] == "}") or (text[0] == '"' and text[-1] == '"')):
@@ -118,9 +118,13 @@ def _unenclose(value: object) -> str:
 
 
 def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference:
-    fields = {f.key.lower(): _unenclose(f.value) for f in entry.fields}
+    fields = {f.key.lower(): f.value for f in entry.fields}
     key = entry.key
-    get = fields.get
+
+    def get(name: str, default: str = "") -> str:
+        value = fields.get(name)
+        return default if value is None else unenclose(value)
+
     title = latex_to_text(get("title", "").strip())
     design_raw = get("design", "").strip().lower()
     inferred = design_raw not in DESIGNS
@@ -138,14 +142,14 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
     if not pmid and get("eprinttype", "").strip().lower() == "pubmed":
         pmid = get("eprint", "").strip()
     reports = get("reports")
-    names = get("author") or get("editor") or ""
-    container = get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished") or ""
+    names = get("author") or get("editor")
+    container = get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished")
     return Reference(
         key=key,
         entry_type=entry.entry_type.lower(),
         title=title,
         authors=tuple(latex_to_text(a) for a in split_names(names)),
-        year=_year(get("year") or get("date") or ""),
+        year=_year(get("year") or get("date")),
         container=latex_to_text(container.strip()),
         design=design,
         design_inferred=inferred,
