@@ -101,7 +101,7 @@ def paused_gc() -> Iterator[None]:
 
 #: Claims files larger than this are parsed in a second process while the main one reads the
 #: BibTeX files; below it, starting the process costs more than it saves.
-PARALLEL_CLAIMS_BYTES = 1_000_000
+PARALLEL_CLAIMS_BYTES = 256_000
 
 
 @contextmanager
