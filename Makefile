@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 KBASE   = $(BIN)/kbase
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test docs docs-examples bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict
+
+docs-examples: $(VENV)/.installed   # re-run the example commands shown in docs/*.md
+	$(BIN)/python -m kbase.docgen docs/*.md
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_load.py

@@ -60,7 +60,7 @@ def _open(ctx: click.Context, fmt: str = "text") -> KnowledgeBase:
     from .kb import load
 
     opts = ctx.find_root().obj
-    kb = load(opts["claims"], opts["bib"], year=opts["year"], stale_years=opts["stale_years"])
+    kb = load(opts["claims"], opts["bib"], year=opts["year"], stale_years=opts["stale_years"], retractions=opts["retractions"])
     if kb.problems:
         _print_findings(kb.problems, fmt, kb, err=True)
         sys.exit(2)
@@ -97,16 +97,19 @@ def _exit_code(findings: Iterable[Finding], fail_on: str) -> int:
 @click.option("--year", type=int, default=None, metavar="YEAR", help="Grade as of this year (for stale evidence). [default: this year]")
 @click.option("--stale-years", type=click.IntRange(min=0), default=10, show_default=True,
               help="Evidence older than this many years is stale.")
+@click.option("--retractions", metavar="CSV", default=None,
+              help="A retraction list (Retraction Watch CSV); matching references count as retracted.")
 @click.version_option(package_name="kbase")
 @click.pass_context
-def cli(ctx: click.Context, claims: str, bib: tuple[str, ...], year: int | None, stale_years: int) -> None:
+def cli(ctx: click.Context, claims: str, bib: tuple[str, ...], year: int | None, stale_years: int, retractions: str | None) -> None:
     """kbase: keep the evidence behind health writing honest.
 
     Links each claim in claims.yaml to its references in references.bib,
     grades the evidence, and audits the library for unsupported, weak,
     contested and mis-cited claims.
     """
-    ctx.obj = {"claims": claims, "bib": list(bib) or ["references.bib"], "year": year, "stale_years": stale_years}
+    ctx.obj = {"claims": claims, "bib": list(bib) or ["references.bib"], "year": year, "stale_years": stale_years,
+               "retractions": retractions}
 
 
 @cli.command()
@@ -153,20 +156,63 @@ def audit(ctx: click.Context, fmt: str, fail_on: str, min_severity: str) -> None
 @cli.command()
 @click.argument("claim_id")
 @format_option("text", "json")
+@click.option("--tree", is_flag=True, help="Print the premise tree (depends_on) with each claim's level instead.")
 @click.pass_context
 @kb_errors
-def evidence(ctx: click.Context, claim_id: str, fmt: str) -> None:
-    """Show one claim's grade: level, flags, independent sources, the reasons step by step, and its links."""
+def evidence(ctx: click.Context, claim_id: str, fmt: str, tree: bool) -> None:
+    """Show one claim's grade: level, flags, independent sources, the reasons step by step, and its links.
+
+    For a contested claim the supporting and contradicting evidence are shown side by side.
+    """
     kb = _open(ctx, fmt)
     claim, grade = kb.claim(claim_id), kb.grade(claim_id)
     if fmt == "json":
         from .render.json import dumps, grade_data
 
         click.echo(dumps(grade_data(grade, claim)))
+    elif tree:
+        from .render.text import premise_tree_text
+
+        click.echo(premise_tree_text(claim_id, kb.claims, kb.grades))
     else:
+        from .lineage import source_chains
         from .render.text import evidence_text
 
-        click.echo(evidence_text(claim, grade, kb.references))
+        click.echo(evidence_text(claim, grade, kb.references, source_chains(kb.graph, grade.sources)))
+
+
+@cli.command()
+@click.argument("refkey", required=False)
+@click.option("--retracted-list", metavar="CSV", default=None,
+              help="Run the impact for every reference of the library found in this retraction list (Retraction Watch CSV).")
+@format_option("text", "json")
+@click.pass_context
+@kb_errors
+def impact(ctx: click.Context, refkey: str | None, retracted_list: str | None, fmt: str) -> None:
+    """What loses support if a reference goes: every claim whose level changes, before → after, and its articles."""
+    kb = _open(ctx, fmt)
+    if (refkey is None) == (retracted_list is None):
+        raise click.UsageError("give either a REFKEY or --retracted-list CSV")
+    if retracted_list is not None:
+        from .retractions import apply_notices, read_retraction_watch
+
+        notices = read_retraction_watch(retracted_list)
+        marked = apply_notices(kb.references.values(), notices)
+        keys = [new.key for old, new in zip(kb.references.values(), marked) if new.retraction and not old.retraction]
+    else:
+        keys = [refkey]  # type: ignore[list-item]
+    reports = [kb.impact(key) for key in keys]
+    if fmt == "json":
+        from .render.json import dumps, impact_data
+
+        click.echo(dumps({"version": 1, "impacts": [impact_data(r) for r in reports]}))
+        return
+    from .render.text import impact_text
+
+    if retracted_list is not None:
+        click.echo(f"{len(keys)} reference{'s' if len(keys) != 1 else ''} of the library found in {retracted_list}")
+    for report in reports:
+        click.echo(impact_text(report, kb.claims))
 
 
 @cli.command()

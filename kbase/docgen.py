@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import click
@@ -50,3 +51,31 @@ def rules_markdown() -> str:
     for rule in RULES.values():
         rows.append(f"| `{rule.id}` | {rule.severity} | {rule.kind} | {rule.summary} |")
     return "\n".join(rows)
+
+
+EXAMPLE = re.compile(r"(<!-- example: (?P<cmd>[^>]+) -->\n```text\n)\$ [^\n]*\n.*?\n```", re.S)
+
+
+def refresh_examples(text: str) -> str:
+    """Re-run every ``<!-- example: kbase ... -->`` block of a Markdown page and put in its output."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from .cli import cli
+
+    def run(match: re.Match[str]) -> str:
+        command = match["cmd"]
+        output = CliRunner().invoke(cli, shlex.split(command)[1:]).stdout.rstrip("\n")
+        return f"{match.group(1)}$ {command}\n{output}\n```"
+
+    return EXAMPLE.sub(run, text)
+
+
+if __name__ == "__main__":  # python -m kbase.docgen docs/*.md  (run from the repository root)
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        page = Path(name)
+        page.write_text(refresh_examples(page.read_text(encoding="utf-8")), encoding="utf-8")

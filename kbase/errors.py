@@ -57,4 +57,4 @@ class LoadError(KbaseError):
 
 
 class UnknownClaimError(KbaseError):
-    """A claim id was asked for that the library does not hold."""
+    """A claim id (or reference key) was asked for that the library does not hold."""

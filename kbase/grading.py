@@ -22,18 +22,19 @@ so that ``kbase evidence`` can say why.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .graph import claim_node, evidence_edges, node_id, ref_node
+from .lineage import source_groups
 from .levels import DESIGN_START, SECONDARY_DESIGNS, Level
 from .model import Claim, Grade, LinkGrade, Reason, Reference
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "grade_claims", "link_grade", "premise_cycles", "source_groups"]
+__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "grade_claims", "link_grade", "premise_cycles"]
 
 DEFAULT_STALE_YEARS = 10
 
@@ -74,24 +75,6 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
                      locator, set_aside="retracted" if reference.retracted else "")
 
 
-def source_groups(G: nx.MultiDiGraph) -> dict[str, int]:
-    """Map every reference node joined by ``reports`` edges to a group number (rule 5).
-
-    References that report nothing and that nothing reports are absent: each
-    is a group of its own. Edges count either way and transitively, through
-    references that are not in the library too.
-    """
-    import networkx as nx
-
-    lineage = nx.Graph()
-    lineage.add_edges_from((u, v) for u, v, k in G.edges(keys=True) if k == "reports")
-    groups: dict[str, int] = {}
-    for number, component in enumerate(nx.connected_components(lineage)):
-        for node in component:
-            groups[node] = number
-    return groups
-
-
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
     """Every cycle of ``depends_on`` premises, as lists of claim ids in cycle order."""
     import networkx as nx
@@ -125,24 +108,38 @@ def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
     return order, members
 
 
-def grade_claims(G: nx.MultiDiGraph, options: GradingOptions) -> dict[str, Grade]:
-    """Grade every claim of the graph, premises first. Keys follow file order.
+def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str] | None = None,
+                 known: Mapping[str, Grade] | None = None, *, structure: nx.MultiDiGraph | None = None,
+                 without: Iterable[str] = ()) -> dict[str, Grade]:
+    """Grade the claims of the graph, premises first. Keys follow file order.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A library graph (see :mod:`kbase.graph`).
+        A library graph (see :mod:`kbase.graph`), or a view of one.
     options : GradingOptions
         The current year and the staleness threshold.
+    only : iterable of str, optional
+        Grade just these claims; premises outside them take their grade from ``known``.
+    known : mapping, optional
+        Grades already computed, for premises that are not regraded.
+    structure, without : optional
+        When ``G`` is a view of a larger graph with the reference nodes ``without`` hidden,
+        pass the larger graph as ``structure``: lineage and premise order are read from it
+        (minus ``without``), which is much faster than scanning the view.
     """
-    groups = source_groups(G)
-    order, component = _premise_order(G)
-    grades: dict[str, Grade] = {}
+    base = G if structure is None else structure
+    groups = source_groups(base, without)
+    order, component = _premise_order(base)
+    wanted = None if only is None else {claim_node(c) for c in only}
+    done: dict[str, Grade] = dict(known or {})
+    graded: dict[str, Grade] = {}
     for node in order:
-        if G.nodes[node]["record"] is None:
+        if (wanted is not None and node not in wanted) or G.nodes[node]["record"] is None:
             continue
-        grades[node_id(node)] = _grade(G, G.nodes[node]["record"], grades, groups, component, options)
-    return {c: grades[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in grades}
+        cid = node_id(node)
+        graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options)
+    return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
 
 
 def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dict[str, int],
@@ -202,8 +199,9 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
     # rule 8
     for premise in claim.depends_on:
         pnode = claim_node(premise)
-        if premise not in done:
-            reason = "it is in a cycle with this claim" if component.get(pnode) == component.get(claim_node(claim.id)) else "it is not in the library"
+        in_cycle = pnode in component and component.get(pnode) == component.get(claim_node(claim.id))
+        if in_cycle or premise not in done:
+            reason = "it is in a cycle with this claim" if in_cycle else "it is not in the library"
             reasons.append(Reason("premise", f"premise {premise} skipped: {reason}", level))
             continue
         cap = done[premise].level

@@ -22,6 +22,8 @@ from .model import Article, Claim, Finding, Grade, Reference, Severity
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .impact import Impact
+
 __all__ = ["KnowledgeBase", "load"]
 
 
@@ -32,6 +34,7 @@ def load(
     strict: bool = False,
     year: int | None = None,
     stale_years: int = DEFAULT_STALE_YEARS,
+    retractions: str | Path | None = None,
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -48,6 +51,9 @@ def load(
         The current year for the ``stale`` flag (default: this year).
     stale_years : int
         How old the newest supporting reference may be before a claim is stale.
+    retractions : path, optional
+        A retraction list in the Retraction Watch CSV format; matching references are marked
+        retracted (or carry the expression of concern or correction).
 
     Examples
     --------
@@ -74,6 +80,13 @@ def load(
                 continue
             keys[reference.key] = reference
             references.append(reference)
+    if retractions is not None:
+        from .retractions import apply_notices, read_retraction_watch
+
+        try:
+            references = apply_notices(references, read_retraction_watch(str(retractions)))
+        except LoadError as exc:
+            problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
     if strict and problems:
         first_problem = problems[0]
         raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
@@ -192,6 +205,16 @@ class KnowledgeBase:
     def premise_cycles(self) -> list[list[str]]:
         """Cycles of ``depends_on`` premises, each as claim ids in order."""
         return premise_cycles(self.graph)
+
+    def impact(self, key: str) -> Impact:
+        """What changes if reference ``key`` is withdrawn (see :func:`kbase.impact.impact`)."""
+        from .impact import impact
+
+        if key not in self.references:
+            from .spelling import did_you_mean
+
+            raise UnknownClaimError(f"no reference {key!r} in {', '.join(self.bib_paths)}{did_you_mean(key, self.references)}")
+        return impact(self.graph, key, self.options, self.grades)
 
     # -- audit ---------------------------------------------------------------
 

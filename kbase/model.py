@@ -64,6 +64,8 @@ class Reference:
     isbn: str = ""
     url: str = ""
     retracted: bool = False
+    retraction: str = ""  # "retraction", "expression of concern", "correction", or ""
+    notice_date: str = ""
     reports: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
     where: Location | None = field(default=None, compare=False)

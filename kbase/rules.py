@@ -44,7 +44,10 @@ RULES: dict[str, Rule] = {
         Rule("contested-claim", Severity.WARNING, "At least one reference contradicts the claim."),
         Rule("amplified-claim", Severity.WARNING, "Three or more references support the claim, but they restate one independent source."),
         Rule("secondary-only", Severity.WARNING, "All support comes from narrative reviews, press releases, websites or news."),
-        Rule("retracted-reference", Severity.WARNING, "A reference is retracted; links to it do not count."),
+        Rule("retracted-reference", Severity.WARNING, "A reference is retracted (pubstate or a retraction list); links to it do not count."),
+        Rule("retraction-notice", Severity.WARNING, "A retraction list carries an expression of concern or a correction for a reference; its links still count."),
+        Rule("missing-primary-source", Severity.WARNING, "A reference reports (restates) a source that is not in the library: cite the study, not the press release."),
+        Rule("reports-cycle", Severity.WARNING, "References report each other in a cycle; they count as one source."),
         Rule("duplicate-reference", Severity.WARNING, "Two entries share a DOI or PMID."),
         Rule("invalid-identifier", Severity.WARNING, "A DOI, PMID, ISBN or URL is malformed or fails its checksum."),
         Rule("single-source", Severity.INFO, "All support comes from one independent source."),
@@ -81,6 +84,19 @@ def library_findings(G: nx.MultiDiGraph, grades: dict[str, Grade], cycles: list[
         path = " → ".join(cycle + [cycle[0]])
         yield _finding("premise-cycle", f"premises form a cycle: {path}", first.where, cycle[0])
     yield from _reference_findings(G)
+    yield from _lineage_findings(G)
+
+
+def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
+    from .lineage import lineage_graph, missing_primary_sources, reports_cycles
+
+    lineage = lineage_graph(G)
+    for key, missing in missing_primary_sources(G, lineage):
+        ref: Reference = G.nodes[ref_node(key)]["record"]
+        yield _finding("missing-primary-source", f"reference {key!r} reports {missing!r}, which is not in the library: add and cite the original study", ref.where, key)
+    for cycle in reports_cycles(G, lineage):
+        ref = G.nodes[ref_node(cycle[0])]["record"]
+        yield _finding("reports-cycle", f"references report each other in a cycle: {' → '.join(cycle + [cycle[0]])}", ref.where if ref else None, cycle[0])
 
 
 def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years: int) -> Iterator[Finding]:
@@ -137,9 +153,12 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
         if data["kind"] != "ref" or ref is None:
             continue
         used = [node_id(v) for _, v, k in G.out_edges(node, keys=True) if k in ("supports", "contradicts", "mentions")]
+        uses = f"; claims linked: {', '.join(dict.fromkeys(used))}" if used else ""
+        when = f" ({ref.notice_date})" if ref.notice_date else ""
         if ref.retracted:
-            uses = f"; claims linked: {', '.join(dict.fromkeys(used))}" if used else ""
-            yield _finding("retracted-reference", f"reference {ref.key!r} is retracted{uses}", ref.where, ref.key)
+            yield _finding("retracted-reference", f"reference {ref.key!r} is retracted{when}{uses}", ref.where, ref.key)
+        elif ref.retraction in ("expression of concern", "correction"):
+            yield _finding("retraction-notice", f"reference {ref.key!r} has a notice: {ref.retraction}{when}{uses}", ref.where, ref.key)
         if not used:
             yield _finding("unused-reference", f"reference {ref.key!r} is not linked to any claim", ref.where, ref.key)
         for problem in identifier_problems(ref.doi, ref.pmid, ref.isbn, ref.url):

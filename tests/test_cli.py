@@ -73,7 +73,8 @@ def test_evidence_shows_level_flags_sources_and_reasons(run):
     assert lines[0] == "strong: A drug reduces pain."
     assert "  level:                high" in lines
     assert "  flags:                single-source" in lines
-    assert "  independent sources:  1  (trial)" in lines
+    assert "  independent sources:  1 of 1 supporting reference" in lines
+    assert "      1. trial" in lines
     assert "    1. start: starts at its best supporting link, trial: rct starts high  [high]" in lines
 
 

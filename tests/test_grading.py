@@ -190,9 +190,11 @@ def test_rule8_chains_of_premises_cap_transitively(library):
 
 
 def test_rule8_cycle_is_reported_and_grading_terminates(library):
-    bib = bib_entry("r", "rct")
+    bib = bib_entry("r", "rct") + bib_entry("w", "website")
     kb = library.write(claims_yaml(claim("a", link("r"), depends="b"), claim("b", link("r"), depends="a")), bib).load()
     assert kb.grade("a").level == Level.HIGH
+    assert kb.grade("b").level == Level.HIGH
+    assert [r.message for r in kb.grade("a").reasons][-1] == "premise b skipped: it is in a cycle with this claim"
     assert kb.premise_cycles == [["a", "b"]]
     assert any(f.rule == "premise-cycle" and "a → b → a" in f.message for f in kb.audit())
 

@@ -77,6 +77,11 @@ def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
             for l in grade.links
         ],
     }
+    if grade.has_flag("contested"):
+        data["sides"] = {
+            stance: [{"ref": l.ref, "design": l.design, "level": str(l.level)} for l in grade.links if l.stance == stance and not l.set_aside]
+            for stance in ("supports", "contradicts")
+        }
     if claim is not None:
         data["statement"] = claim.statement
         data["depends_on"] = list(claim.depends_on)
@@ -89,3 +94,16 @@ def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
 def grades_document(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> dict[str, Any]:
     """Every grade, in file order."""
     return {"version": SCHEMA_VERSION, "grades": [grade_data(g, claims[c]) for c, g in grades.items()]}
+
+
+def impact_data(impact: Any) -> dict[str, Any]:
+    """An impact report as a JSON object."""
+    return {
+        "ref": impact.ref,
+        "linked": list(impact.linked),
+        "changes": [
+            {"claim": c.claim_id, "before": str(c.before), "after": str(c.after), "articles": list(c.articles),
+             "lost_best": c.lost_best, "becomes_unsupported": c.becomes_unsupported}
+            for c in impact.changes
+        ],
+    }

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import zip_longest
+from typing import TYPE_CHECKING
 
 from ..levels import WORDING, Level
 from ..model import Claim, Finding, Grade, Reference, Severity
 
-__all__ = ["evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
+if TYPE_CHECKING:
+    from ..impact import Impact
+
+__all__ = ["impact_text", "premise_tree_text", "evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
 
 
 def finding_line(finding: Finding) -> str:
@@ -53,20 +58,27 @@ def grades_text(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str
     return "\n".join(lines)
 
 
-def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference]) -> str:
-    """Everything ``kbase evidence`` shows about one claim."""
+def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference], chains: Sequence[str] = ()) -> str:
+    """Everything ``kbase evidence`` shows about one claim.
+
+    ``chains`` describes each independent source (see :func:`kbase.lineage.source_chains`).
+    """
     out = [f"{claim.id}: {claim.statement}", ""]
     flags = ", ".join(grade.flags) or "none"
+    counted = sum(1 for l in grade.links if l.stance == "supports" and not l.set_aside)
     out.append(f"  level:                {grade.level}")
     out.append(f"  flags:                {flags}")
-    out.append(f"  independent sources:  {grade.independent_sources}"
-               + (f"  ({'; '.join(' + '.join(group) for group in grade.sources)})" if grade.sources else ""))
+    out.append(f"  independent sources:  {grade.independent_sources} of {counted} supporting reference{'s' if counted != 1 else ''}")
+    for number, chain in enumerate(chains, 1):
+        out.append(f"      {number}. {chain}")
     out.append(f"  suggested wording:    {suggested_wording(grade.level)}")
     out.append("")
     out.append("  why:")
     for number, reason in enumerate(grade.reasons, 1):
         after = f"  [{reason.level}]" if reason.level is not None else ""
         out.append(f"    {number}. {reason.rule}: {reason.message}{after}")
+    if grade.has_flag("contested"):
+        out.extend(_sides(grade))
     for stance in ("supports", "contradicts", "mentions"):
         links = [l for l in grade.links if l.stance == stance]
         if not links:
@@ -108,6 +120,62 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
             out.append(f"    {appearance.article}{section}")
             if appearance.quote:
                 out.append(f"        “{appearance.quote}”")
+    return "\n".join(out)
+
+
+def _sides(grade: Grade) -> list[str]:
+    """The supporting and the contradicting evidence side by side."""
+    sides = {s: [l for l in grade.links if l.stance == s and not l.set_aside] for s in ("supports", "contradicts")}
+    width = max([len(f"{l.ref} [{l.design}, {l.level}]") for l in sides["supports"]] + [30]) + 2
+    best = {s: (str(max(ls, key=lambda l: l.level).level) if ls else "none") for s, ls in sides.items()}
+    out = ["", "  contested, side by side:",
+           f"    {'supports (best: ' + best['supports'] + ')':<{width}}contradicts (best: {best['contradicts']})"]
+    for left, right in zip_longest(sides["supports"], sides["contradicts"]):
+        cell = lambda l: f"{l.ref} [{l.design}, {l.level}]" if l else ""  # noqa: E731
+        out.append(f"    {cell(left):<{width}}{cell(right)}".rstrip())
+    return out
+
+
+def premise_tree_text(claim_id: str, claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str:
+    """The premises of a claim as a tree, each with its level; cycles are marked, not followed."""
+    lines: list[str] = []
+
+    def walk(cid: str, prefix: str, last: bool, path: tuple[str, ...], root: bool = False) -> None:
+        grade = grades.get(cid)
+        label = f"{cid}  [{grade.level}]" if grade else f"{cid}  [not in the library]"
+        if cid in path:
+            label = f"{cid}  (cycle)"
+        branch = "" if root else ("└── " if last else "├── ")
+        lines.append(f"{prefix}{branch}{label}")
+        if cid in path or cid not in claims:
+            return
+        premises = claims[cid].depends_on
+        child_prefix = prefix if root else prefix + ("    " if last else "│   ")
+        for i, premise in enumerate(premises):
+            walk(premise, child_prefix, i == len(premises) - 1, (*path, cid))
+
+    walk(claim_id, "", True, (), root=True)
+    return "\n".join(lines)
+
+
+def impact_text(impact: Impact, claims: Mapping[str, Claim]) -> str:
+    """What withdrawing a reference changes, claim by claim."""
+    out = [f"withdrawing {impact.ref}: linked to {len(impact.linked)} claim{'s' if len(impact.linked) != 1 else ''}; "
+           f"{len(impact.changes)} change level"]
+    for change in impact.changes:
+        marks = []
+        if change.lost_best:
+            marks.append("loses its best evidence")
+        if change.becomes_unsupported:
+            marks.append("becomes UNSUPPORTED")
+        elif change.after > change.before:
+            marks.append("rises: the reference contradicted it")
+        articles = f"  (in {', '.join(change.articles)})" if change.articles else ""
+        note = f"  — {'; '.join(marks)}" if marks else ""
+        out.append(f"  {change.claim_id:<34} {str(change.before):>11} → {str(change.after):<11}{note}{articles}")
+    unchanged = [c for c in impact.linked if c not in {ch.claim_id for ch in impact.changes}]
+    if unchanged:
+        out.append(f"  unchanged: {', '.join(unchanged)}")
     return "\n".join(out)
 
 

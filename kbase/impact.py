@@ -1,0 +1,94 @@
+"""What changes if a reference is withdrawn: the claims whose level moves, before → after."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .graph import LINK_TYPES, claim_node, node_id, ref_node
+from .levels import Level
+from .model import Grade
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .grading import GradingOptions
+
+__all__ = ["ClaimChange", "Impact", "affected_claims", "impact"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimChange:
+    """One claim whose grade changes when the reference goes."""
+
+    claim_id: str
+    before: Level
+    after: Level
+    articles: tuple[str, ...] = ()
+    lost_best: bool = False  # the reference was the claim's best supporting link
+
+    @property
+    def becomes_unsupported(self) -> bool:
+        """True when the claim had support and has none without the reference."""
+        return self.after == Level.UNSUPPORTED < self.before
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """The effect of withdrawing one reference."""
+
+    ref: str
+    linked: tuple[str, ...]          # claims that link to the reference directly
+    changes: tuple[ClaimChange, ...]  # claims whose level changes, linked or through premises
+
+
+def affected_claims(G: nx.MultiDiGraph, key: str) -> list[str]:
+    """Claims linked to ``key``, and every claim that rests on them through ``depends_on``."""
+    import networkx as nx
+
+    rnode = ref_node(key)
+    linked = [v for _, v, k in G.out_edges(rnode, keys=True) if k in LINK_TYPES] if rnode in G else []
+    dependents = nx.DiGraph((v, u) for u, v, k in G.edges(keys=True) if k == "depends_on")
+    seen = dict.fromkeys(linked)
+    for node in linked:
+        if node in dependents:
+            seen.update(dict.fromkeys(nx.descendants(dependents, node)))
+    return [node_id(n) for n in seen]
+
+
+def impact(G: nx.MultiDiGraph, key: str, options: GradingOptions, grades: Mapping[str, Grade]) -> Impact:
+    """Regrade, without reference ``key``, the claims that could change; report those that do.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The library graph (not modified: the reference is hidden with a restricted view).
+    key : str
+        The reference to withdraw.
+    options : GradingOptions
+        Grading settings, as for the current grades.
+    grades : mapping
+        The current grade of every claim.
+    """
+    import networkx as nx
+
+    from .grading import grade_claims
+
+    rnode = ref_node(key)
+    linked = tuple(dict.fromkeys(node_id(v) for _, v, k in G.out_edges(rnode, keys=True) if k in LINK_TYPES)) if rnode in G else ()
+    affected = affected_claims(G, key)
+    if not affected:
+        return Impact(key, linked, ())
+    without = nx.restricted_view(G, [rnode], [])
+    after = grade_claims(without, options, only=affected, known=grades, structure=G, without=[rnode])
+    changes = []
+    for claim_id in affected:
+        before, now = grades[claim_id], after[claim_id]
+        if before.level == now.level:
+            continue
+        articles = tuple(node_id(v) for _, v, k in G.out_edges(claim_node(claim_id), keys=True) if k == "appears_in")
+        counted = [l for l in before.links if l.stance == "supports" and not l.set_aside]
+        best = max(counted, key=lambda l: l.level, default=None)
+        changes.append(ClaimChange(claim_id, before.level, now.level, articles, best is not None and best.ref == key))
+    return Impact(key, linked, tuple(changes))
