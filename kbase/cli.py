@@ -9,7 +9,8 @@ library. Heavy modules are imported inside the commands so ``--help`` is fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -67,18 +68,25 @@ def _open(ctx: click.Context, fmt: str = "text") -> KnowledgeBase:
     return kb
 
 
-def _print_findings(findings: Iterable[Finding], fmt: str, kb: KnowledgeBase, *, err: bool = False) -> None:
+def _print_findings(findings: Iterable[Finding], fmt: str, kb: KnowledgeBase, *, err: bool = False, summary: str | None = None) -> None:
     findings = list(findings)
     if fmt == "json":
         from .render.json import dumps, findings_document
 
         click.echo(dumps(findings_document(findings, len(kb.claims), len(kb.references))), err=err)
         return
+    if fmt == "sarif":
+        from . import __version__
+        from .render.json import dumps
+        from .render.sarif import sarif_document
+
+        click.echo(dumps(sarif_document(findings, __version__)), err=err)
+        return
     from .render.text import finding_line, summary_line
 
     for finding in findings:
         click.echo(finding_line(finding), err=err)
-    click.echo(summary_line(findings, len(kb.claims), len(kb.references)), err=True)
+    click.echo(summary_line(findings, len(kb.claims), len(kb.references), summary), err=True)
 
 
 def _exit_code(findings: Iterable[Finding], fail_on: str) -> int:
@@ -132,25 +140,57 @@ def check(ctx: click.Context, fmt: str) -> None:
 
 
 @cli.command()
-@format_option("text", "json")
+@click.argument("drafts", nargs=-1, metavar="[DRAFT]...")
+@format_option("text", "json", "sarif")
 @fail_on_option
 @click.option("--min-severity", type=click.Choice(("error", "warning", "info")), default="info", show_default=True,
               help="Print only findings of this severity or worse.")
+@click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
+              help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 65]")
 @click.pass_context
 @kb_errors
-def audit(ctx: click.Context, fmt: str, fail_on: str, min_severity: str) -> None:
-    """Audit the library: unsupported, weak, contested, single-source claims and more.
+def audit(ctx: click.Context, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None) -> None:
+    """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
-    Prints one finding per line as path:line:col: severity rule-id message,
-    then a summary line on stderr.
+    Without DRAFT, audits the library itself: unsupported, weak, contested, single-source claims
+    and more. With DRAFT (Markdown or plain text), reads each sentence the way a medical reviewer
+    would and reports where the evidence is missing or wrong. Prints one finding per line as
+    path:line:col: severity rule-id message, then a summary line on stderr.
     """
     from .model import Severity
 
     kb = _open(ctx, fmt)
     floor = Severity.parse(min_severity)
-    findings = [f for f in kb.audit() if f.severity >= floor]
-    _print_findings(findings, fmt, kb)
-    sys.exit(_exit_code(findings, fail_on))
+    if not drafts:
+        findings = [f for f in kb.audit() if f.severity >= floor]
+        _print_findings(findings, fmt, kb)
+        sys.exit(_exit_code(findings, fail_on))
+    from .errors import LoadError
+
+    findings: list[Finding] = []
+    unreadable: list[str] = []
+    sentences = matched = 0
+    show_bar = sys.stderr.isatty() and len(drafts) > 1
+    with click.progressbar(drafts, label="auditing drafts", file=sys.stderr) if show_bar else _nullbar(drafts) as items:
+        for path in items:
+            try:
+                report = kb.draft_report(path, threshold)
+            except LoadError as exc:
+                unreadable.append(str(exc))
+                continue
+            sentences += len(report.sentences)
+            matched += report.matched
+            findings.extend(f for f in report.findings if f.severity >= floor)
+    _print_findings(findings, fmt, kb, summary=f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}: "
+                    f"{sentences} sentences read, {matched} stated known claims")
+    for message in unreadable:
+        click.echo(f"kbase: {message}", err=True)
+    sys.exit(2 if unreadable else _exit_code(findings, fail_on))
+
+
+@contextmanager
+def _nullbar(items: Iterable[str]) -> Iterator[Iterable[str]]:
+    yield items
 
 
 @cli.command()

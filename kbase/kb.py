@@ -22,6 +22,8 @@ from .model import Article, Claim, Finding, Grade, Reference, Severity
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .drafts.audit import DraftReport
+    from .drafts.matcher import ClaimMatcher
     from .impact import Impact
 
 __all__ = ["KnowledgeBase", "load"]
@@ -223,6 +225,26 @@ class KnowledgeBase:
         from .rules import library_findings
 
         return list(self.problems) + list(library_findings(self.graph, dict(self.grades), self.premise_cycles, self.options.stale_years))
+
+    def audit_draft(self, path: str | Path, threshold: float | None = None) -> list[Finding]:
+        """Findings for one draft (Markdown or plain text): uncited, mis-cited, overstated claims and more."""
+        return self.draft_report(path, threshold).findings
+
+    def draft_report(self, path: str | Path, threshold: float | None = None) -> DraftReport:
+        """The full draft audit: findings, sentences and the claim each matched."""
+        from .drafts.audit import audit_draft
+
+        return audit_draft(self, str(path), matcher=self.matcher(threshold))
+
+    def matcher(self, threshold: float | None = None) -> ClaimMatcher:
+        """A sentence-to-claim matcher over this library's claims (built once per threshold)."""
+        from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+
+        threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        cache = self.__dict__.setdefault("_matchers", {})
+        if threshold not in cache:
+            cache[threshold] = ClaimMatcher(self.claims.values(), threshold)
+        return cache[threshold]
 
     def stats(self) -> dict[str, object]:
         """Counts a content lead wants at a glance."""

@@ -13,6 +13,7 @@ __all__ = [
     "GRADE_DOMAINS",
     "SECONDARY_DESIGNS",
     "Level",
+    "HEDGE",
     "WORDING",
 ]
 
@@ -94,4 +95,13 @@ WORDING: dict[Level, str] = {
     Level.LOW: "“may reduce”",
     Level.VERY_LOW: "“it is uncertain whether … reduces”",
     Level.UNSUPPORTED: "do not state it as fact",
+}
+
+#: The hedge a sentence needs at each level, for messages about a draft's wording.
+HEDGE: dict[Level, str] = {
+    Level.HIGH: "plain wording",
+    Level.MODERATE: "“probably …”",
+    Level.LOW: "“may …”",
+    Level.VERY_LOW: "“it is uncertain whether …”",
+    Level.UNSUPPORTED: "nothing stated as fact",
 }

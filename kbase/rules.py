@@ -28,7 +28,7 @@ class Rule:
     id: str
     severity: Severity
     summary: str
-    kind: str = "library"  # "load" (the file cannot be read as a library) or "library"
+    kind: str = "library"  # "load" (a file cannot be read as a library), "library" or "draft"
 
 
 RULES: dict[str, Rule] = {
@@ -54,6 +54,15 @@ RULES: dict[str, Rule] = {
         Rule("stale-evidence", Severity.INFO, "The newest supporting reference is older than the staleness threshold (default 10 years)."),
         Rule("unused-reference", Severity.INFO, "No claim links to the reference."),
         Rule("design-inferred", Severity.INFO, "A reference has no design field; kbase inferred its design from the entry type and title."),
+        Rule("uncited-claim", Severity.WARNING, "A draft sentence states a known claim and cites nothing.", "draft"),
+        Rule("miscited-claim", Severity.WARNING, "A draft sentence states a known claim but cites references the library does not link as its support.", "draft"),
+        Rule("contradicting-citation", Severity.ERROR, "A draft sentence cites a reference that contradicts the claim it states.", "draft"),
+        Rule("unknown-citation", Severity.ERROR, "A draft cites a key that is not in the library, a number its reference list lacks, or lists an entry that matches no reference.", "draft"),
+        Rule("unregistered-claim", Severity.WARNING, "A factual-looking draft sentence (numbers, study language, causal or comparative verbs) cites nothing and matches no known claim.", "draft"),
+        Rule("weak-claim-in-draft", Severity.INFO, "A draft sentence states a claim whose evidence is very-low certainty.", "draft"),
+        Rule("reference-list-only", Severity.WARNING, "A draft has a reference list but no in-text citations.", "draft"),
+        Rule("overstated-claim", Severity.WARNING, "A draft sentence words a claim more firmly than its level allows (the wording scale).", "draft"),
+        Rule("one-sided-citation", Severity.WARNING, "A draft sentence states a contested claim and cites only its supporting side.", "draft"),
     )
 }
 

@@ -29,11 +29,11 @@ def finding_line(finding: Finding) -> str:
     return f"{where}{finding.severity} {finding.rule} {finding.message}"
 
 
-def summary_line(findings: Iterable[Finding], claims: int, references: int) -> str:
+def summary_line(findings: Iterable[Finding], claims: int, references: int, what: str | None = None) -> str:
     """One line of counts: what was read and how many findings of each severity."""
     counts = Counter(f.severity for f in findings)
     parts = ", ".join(f"{counts.get(s, 0)} {s}{'s' if counts.get(s, 0) != 1 else ''}" for s in sorted(Severity, reverse=True))
-    return f"{claims} claims, {references} references: {parts}"
+    return f"{what or f'{claims} claims, {references} references'}: {parts}"
 
 
 def suggested_wording(level: Level) -> str:

@@ -1,0 +1,49 @@
+"""SARIF 2.1.0 output, so code-scanning tools (GitHub, GitLab, IDEs) show findings on the line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..model import Finding, Severity
+from ..rules import RULES
+
+__all__ = ["sarif_document"]
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def sarif_document(findings: Iterable[Finding], version: str) -> dict[str, Any]:
+    """One SARIF run holding every finding, with the rule catalogue of the rules used."""
+    findings = list(findings)
+    used = list(dict.fromkeys(f.rule for f in findings))
+    rules = [
+        {
+            "id": rule_id,
+            "shortDescription": {"text": RULES[rule_id].summary},
+            "defaultConfiguration": {"level": LEVELS[RULES[rule_id].severity]},
+        }
+        for rule_id in used
+        if rule_id in RULES
+    ]
+    results = []
+    for finding in findings:
+        result: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "ruleIndex": used.index(finding.rule),
+            "level": LEVELS[finding.severity],
+            "message": {"text": finding.message},
+        }
+        if finding.where is not None:
+            region = {"startLine": finding.where.line, "startColumn": finding.where.col} if finding.where.line else {}
+            location: dict[str, Any] = {"artifactLocation": {"uri": finding.where.path}}
+            if region:
+                location["region"] = region
+            result["locations"] = [{"physicalLocation": location}]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "kbase", "version": version, "rules": rules}}, "results": results}],
+    }
