@@ -186,7 +186,7 @@ def audit_draft(kb: KnowledgeBase, path: str, threshold: float = DEFAULT_THRESHO
                 if key in kb.references:
                     keys.append(key)
                 else:
-                    report.findings.append(_finding("unknown-citation", f"cites {key!r}, which is not in the library{did_you_mean(key, kb.references)}",
+                    report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library{did_you_mean(key, kb.references)}",
                                                     sentence, key))
             for number in citation.numbers:
                 if number in report.resolved:

@@ -1,0 +1,188 @@
+"""The draft audit: reading, sentences, citations, matching, rules, output and bad drafts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kbase
+from conftest import ROOT, SHARED, needs_shared
+from kbase.cli import cli
+from kbase.drafts.evaluation import evaluate
+from kbase.drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+from kbase.drafts.reader import parse_draft
+from kbase.drafts.text import find_citations, split_sentences
+from kbase.rules import RULES
+
+DRAFTS = ROOT / "tests" / "drafts"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Cohen et al. found it. Then more.", ["Cohen et al. found it.", "Then more."]),
+        ("Some drugs, e.g. ketamine, help. Others do not.", ["Some drugs, e.g. ketamine, help.", "Others do not."]),
+        ("Dr. Lee agreed. So did Prof. Chan.", ["Dr. Lee agreed.", "So did Prof. Chan."]),
+        ("Adults in the U.S. Army were surveyed. It worked.", ["Adults in the U.S. Army were surveyed.", "It worked."]),
+        ("Pain fell by 1.8 points. It lasted 2 weeks.", ["Pain fell by 1.8 points.", "It lasted 2 weeks."]),
+        ("About 20.5% had pain. Most were women.", ["About 20.5% had pain.", "Most were women."]),
+        ("It helps [@a; @b, p. 3]. It also hurts [2].", ["It helps [@a; @b, p. 3].", "It also hurts [2]."]),
+        ("J. Smith wrote it. “Really?” she asked.", ["J. Smith wrote it.", "“Really?” she asked."]),
+    ],
+    ids=["et-al", "eg", "titles", "us", "decimals", "percent", "citations", "initial-quote"],
+)
+def test_sentence_splitting(text, sentences):
+    assert [text[a:b] for a, b in split_sentences(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x [@smith2020].", [("pandoc", ("smith2020",), ())]),
+        ("x [@a; @b, p. 3].", [("pandoc", ("a", "b"), ())]),
+        ("x [see @a, ch. 2; also @b].", [("pandoc", ("a", "b"), ())]),
+        ("as @smith2020 says.", [("pandoc", ("smith2020",), ())]),
+        ("Smith says [-@smith2020].", [("pandoc", ("smith2020",), ())]),
+        ("x \\cite{a,b}.", [("latex", ("a", "b"), ())]),
+        ("x \\citep[p.~3]{a}.", [("latex", ("a",), ())]),
+        ("x \\citet{a}.", [("latex", ("a",), ())]),
+        ("x [1].", [("numbered", (), (1,))]),
+        ("x [2, 3].", [("numbered", (), (2, 3))]),
+        ("x [4–6].", [("numbered", (), (4, 5, 6))]),
+        ("x^1^ and y^2,3^.", [("numbered", (), (1,)), ("numbered", (), (2, 3))]),
+        ("write to a@b.org today.", []),
+        ("x [@m{\\\"u}ller2020].", [("pandoc", ('m{\\"u}ller2020',), ())]),
+    ],
+    ids=["pandoc", "pandoc-multi", "pandoc-prefix", "pandoc-intext", "pandoc-suppress", "latex", "latex-locator",
+         "latex-citet", "numbered", "numbered-list", "numbered-range", "superscript", "email-is-not", "latex-chars-in-key"],
+)
+def test_citation_syntaxes(text, expected):
+    assert [(c.kind, c.keys, c.numbers) for c in find_citations(text)] == expected
+
+
+def test_markdown_positions_skip_code_and_front_matter():
+    text = "---\ntitle: x\n---\n# Head\n\nFirst one. Second\nwraps here.\n\n```\nCode. Not read.\n```\n\n- An item here.\n"
+    draft = parse_draft(text, "d.md")
+    assert [(s.text, s.where.line, s.where.col, s.section) for s in draft.sentences] == [
+        ("First one.", 6, 1, "Head"), ("Second wraps here.", 6, 12, "Head"), ("An item here.", 13, 3, "Head"),
+    ]
+
+
+def test_unclosed_code_fence_hides_the_rest_cleanly():
+    draft = parse_draft("Before it. \n\n```\nInside forever. Still inside.\n", "d.md")
+    assert [s.text for s in draft.sentences] == ["Before it."]
+
+
+def test_matcher_index_gives_the_same_matches_as_scoring_everything(kb):
+    matcher = ClaimMatcher(kb.claims.values())
+    sentences = [s.clean for p in sorted(DRAFTS.glob("*.md")) for s in kbase.kb.KnowledgeBase.draft_report(kb, p).sentences]
+    assert sentences
+    for sentence in sentences:
+        assert matcher.match(sentence) == matcher.match_exhaustive(sentence)
+
+
+def test_labelled_drafts_precision_and_recall(kb):
+    result = evaluate(kb, DRAFTS, DEFAULT_THRESHOLD)
+    assert result.matcher.precision >= 0.9, result.misses
+    # measured 0.816 at the default threshold; the issue's goal of 0.85 is not reached (docs/drafts.md)
+    assert result.matcher.recall >= 0.8, result.misses
+    for rule in (r.id for r in RULES.values() if r.kind == "draft"):
+        assert result.positives[rule] >= 1 and result.negatives[rule] >= 1, rule
+        scores = result.rules[rule]
+        assert scores.precision >= 0.75 and scores.recall >= 0.75, (rule, result.misses)
+
+
+def audit(*args: str):
+    return CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "audit", *args])
+
+
+def test_audit_draft_text_output_and_summary():
+    result = audit(str(DRAFTS / "03-safety-latex.md"))
+    assert result.exit_code == 1  # an unknown citation is an error
+    first = result.stdout.splitlines()[0]
+    assert first.endswith("03-safety-latex.md:4:1: warning miscited-claim states claim 'nausea-vomiting' (match 79) but cites "
+                          "zhou2011targeting, which the library does not link as support (supporting: orhurhu2019ketamine, "
+                          "niesters2014ketamine, yildirimguclu2022ketamine)")
+    assert result.stderr.splitlines()[-1] == "1 draft: 7 sentences read, 5 stated known claims: 1 error, 5 warnings, 2 infos"
+
+
+def test_audit_drafts_json_and_sarif():
+    data = json.loads(audit(str(DRAFTS / "06-hedging.md"), "--format", "json").stdout)
+    assert {f["rule"] for f in data["findings"]} >= {"uncited-claim", "contradicting-citation", "miscited-claim", "unknown-citation"}
+    sarif = json.loads(audit(str(DRAFTS / "06-hedging.md"), "--format", "sarif").stdout)
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    assert run["tool"]["driver"]["name"] == "kbase"
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    result = next(r for r in run["results"] if r["ruleId"] == "contradicting-citation")
+    assert result["level"] == "error" and rule_ids[result["ruleIndex"]] == "contradicting-citation"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 1}
+
+
+def test_no_progress_bar_when_piped():
+    result = audit(str(DRAFTS / "01-mechanism.md"), str(DRAFTS / "05-background.txt"))
+    assert "auditing drafts" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("2 drafts: ")
+
+
+@needs_shared
+def test_the_seed_article_has_a_reference_list_and_no_citations():
+    seed = SHARED / "seed" / "ketamine-infusion-chronic-pain.txt"
+    result = audit(str(seed), "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    rules = {f["rule"] for f in findings}
+    assert "reference-list-only" in rules
+    unknown = [f for f in findings if f["rule"] == "unknown-citation"]
+    assert unknown == []  # every entry of its list resolves to the bundled library
+    by_line = {(f["line"], f["subject"]) for f in findings if f["rule"] == "uncited-claim"}
+    assert (3, "chronic-pain-prevalence") in by_line
+    assert (56, "cli-amputation-risk") in by_line  # the unverified 13% figure
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected", "code"),
+    [
+        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not valid UTF-8: byte 0x89", 2),
+        ("nul.md", b"Text with a NUL \x00 byte.", "this looks like a binary file (it holds NUL bytes), not a draft", 2),
+        ("latin1.md", "Caf\u00e9 au lait.".encode("latin-1"), "latin1.md:1:4: not valid UTF-8: byte 0xe9 cannot be decoded", 2),
+        ("empty.md", b"", None, 0),
+        ("fence.md", b"Ketamine cures pain.\n\n```\nunclosed\n", None, 0),
+        ("latexkey.md", "Ketamine may ease pain [@m{\\\"u}ller2020].".encode(), "cites 'm{\\\"u}ller2020', which is not in the library", 1),
+    ],
+    ids=["binary", "nul-bytes", "not-utf8", "empty", "unclosed-fence", "latex-key"],
+)
+def test_bad_drafts(tmp_path, name, content, expected, code):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = audit(str(path))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    if expected:
+        assert expected in result.output
+
+
+def test_huge_draft_is_refused_quickly(tmp_path):
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"Ketamine relieves pain. " * 900_000)  # about 21 MB
+    result = audit(str(path))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("huge.md: the draft is 21.6 MB; kbase reads drafts up to 5 MB")
+
+
+def test_missing_draft(tmp_path):
+    result = audit(str(tmp_path / "nope.md"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("nope.md: no such file")
+
+
+def test_api_audit_draft(kb):
+    findings = kb.audit_draft(DRAFTS / "05-background.txt")
+    assert [f.rule for f in findings] == ["uncited-claim", "unregistered-claim", "unregistered-claim", "uncited-claim"]
