@@ -9,10 +9,12 @@ The score of a sentence against one wording of a claim, 0–100, is the mean of
   weighted towards rare words), which keeps a short sentence that shares one common word with a
   claim from matching it.
 
-A wording that shares no word with the sentence has F2 = 0 and so scores at most 50; with a
-threshold above 50 (the default is 65, chosen on the labelled drafts, see docs) only claims
-sharing a word can match. That makes an inverted index from word to wordings an exact filter:
-it returns the same best match as scoring every wording, at a fraction of the cost.
+A wording that shares no word with the sentence has F2 = 0 and so scores at most 50; more
+generally a wording must share a minimum IDF-weighted part of its words to reach the threshold
+(see :meth:`ClaimMatcher.min_recall`). That makes an inverted index from word to wordings, with
+the shared weight accumulated per wording, an exact filter: it returns the same best match as
+scoring every wording with ``rapidfuzz.process.extractOne``, at a fraction of the cost. The
+default threshold, 65, was chosen on the labelled drafts (see docs/drafts.md).
 """
 
 from __future__ import annotations
@@ -130,29 +132,50 @@ class ClaimMatcher:
 
     # -- matching --------------------------------------------------------------
 
+    def min_recall(self) -> float:
+        """The least IDF-weighted share of a wording's words a sentence must contain to reach the threshold.
+
+        score = 0.5 * token_set_ratio + 50 * F2 with token_set_ratio <= 100, so a match needs
+        F2 >= (threshold - 50) / 50; and F2 = 5PR / (4P + R) <= 5R / 4, so R >= 4/5 of that.
+        """
+        return max(0.0, 0.8 * (self.threshold - 50.0) / 50.0)
+
     def candidates(self, reduced: str) -> list[int]:
-        """Indexes of the wordings that share at least one content word with ``reduced``."""
-        found: set[int] = set()
+        """Indexes of the wordings that can reach the threshold against ``reduced``.
+
+        Shared IDF weight is accumulated from the inverted index; a wording that shares no word,
+        or too small a share of its weight (:meth:`min_recall`), cannot reach the threshold, so
+        leaving it out changes no match.
+        """
+        shared: dict[int, float] = {}
+        get = shared.get
         for token in set(reduced.split()):
-            found.update(self.index.get(token, ()))
-        return sorted(found)
+            weight = self.idf.get(token)
+            if weight is None:
+                continue
+            for i in self.index[token]:
+                shared[i] = get(i, 0.0) + weight
+        floor = self.min_recall() - 1e-9
+        mass = self.mass
+        return sorted(i for i, overlap in shared.items() if overlap >= floor * mass[i])
 
     def match(self, sentence: str) -> Match | None:
-        """The best-scoring claim for ``sentence`` at or above the threshold, or None."""
-        from rapidfuzz import process
+        """The best-scoring claim for ``sentence`` at or above the threshold, or None.
 
+        Scores only the candidates of the index; ties go to the wording listed first, as with
+        ``rapidfuzz.process.extractOne``.
+        """
         reduced = " ".join(content_words(sentence))
         if not reduced:
             return None
-        indexes = self.candidates(reduced)
-        if not indexes:
+        best_index, best_score = -1, -1.0
+        for i in self.candidates(reduced):
+            score = self.score(reduced, self.reduced[i])
+            if score >= self.threshold and score > best_score:
+                best_index, best_score = i, score
+        if best_index < 0:
             return None
-        best = process.extractOne(reduced, [self.reduced[i] for i in indexes], scorer=self._scorer,
-                                  processor=None, score_cutoff=self.threshold)
-        if best is None:
-            return None
-        i = indexes[best[2]]
-        return Match(self.owner[i], round(best[1], 1), self.wordings[i])
+        return Match(self.owner[best_index], round(best_score, 1), self.wordings[best_index])
 
     def match_exhaustive(self, sentence: str) -> Match | None:
         """The same as :meth:`match`, scoring every wording (the benchmark's baseline)."""
