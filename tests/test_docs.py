@@ -46,7 +46,7 @@ def test_every_command_is_named_in_the_readme():
 EXAMPLE = re.compile(r"<!-- example: (?P<cmd>[^>]+) -->\n```text\n\$ [^\n]*\n(?P<out>.*?)\n```", re.S)
 
 
-@pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
+@pytest.mark.parametrize("page", sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")))
 def test_examples_in_the_docs_are_real_output(page, monkeypatch):
     monkeypatch.chdir(ROOT)
     for match in EXAMPLE.finditer((DOCS / page).read_text(encoding="utf-8")):

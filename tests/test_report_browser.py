@@ -1,0 +1,78 @@
+"""The HTML report in a real headless browser (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, bib_entry, claims_yaml
+from kbase.cli import cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (.ci/run installs Debian's chromium)")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-quic"]
+
+
+def open_report(path: Path, screenshot: Path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    seen = {"requests": [], "console": [], "errors": [], "dialogs": []}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: seen["requests"].append(r.url))
+        page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+        page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+        page.goto(path.resolve().as_uri())
+        page.wait_for_load_state("load")
+        facts = {
+            "table_visible": page.locator("#claims-table").is_visible(),
+            "rows": page.locator("#claims-table tbody tr").count(),
+            "badges_visible": page.locator("#claims-table .badge").first.is_visible(),
+            "badge_count": page.locator("#claims-table .badge").count(),
+            "summary_text": page.locator("#summary").inner_text(),
+            "graph_visible": page.locator("#graph svg").is_visible(),
+            "graph_box": page.locator("#graph svg").bounding_box(),
+            "graph_nodes": page.locator("#graph svg .node").count(),
+            "statement_text": page.locator("#claims-table tbody tr").first.inner_text(),
+        }
+        page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    return facts, seen
+
+
+def test_ketamine_report_shows_table_badges_and_graph_offline(tmp_path):
+    report = tmp_path / "ketamine-report.html"
+    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
+                                      "table", "--article", "ketamine-chronic-pain", "--format", "html", "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    facts, seen = open_report(report, tmp_path / "report.png")
+    assert facts["table_visible"] and facts["badges_visible"] and facts["graph_visible"]
+    assert facts["rows"] == 51 and facts["badge_count"] == 51
+    assert "30" in facts["summary_text"] and "unsupported" in facts["summary_text"]
+    assert facts["graph_box"]["width"] > 500 and facts["graph_box"]["height"] > 500
+    assert facts["graph_nodes"] == 51 + 12  # every claim, and every reference linked to one (yang2020emerging is not)
+    assert seen["requests"] == [report.resolve().as_uri()]  # nothing fetched but the file itself
+    assert seen["console"] == [] and seen["errors"] == []
+    assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_a_script_in_a_statement_stays_text(library, tmp_path):
+    claims = claims_yaml("""
+    - id: evil
+      statement: "Ketamine <script>alert(1)</script> cures pain <img src=x onerror=alert(2)>"
+      evidence:
+        - ref: r
+          stance: supports
+    """)
+    library.write(claims, bib_entry("r", "rct", title="<script>alert(3)</script>"))
+    report = tmp_path / "evil.html"
+    assert CliRunner().invoke(cli, ["table", "--format", "html", "-o", str(report)]).exit_code == 0
+    facts, seen = open_report(report, tmp_path / "evil.png")
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert "<script>alert(1)</script>" in facts["statement_text"]  # shown as text, not run
+    assert seen["requests"] == [report.resolve().as_uri()]  # the <img src=x> was not created

