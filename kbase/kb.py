@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .drafts.audit import DraftReport
     from .drafts.matcher import ClaimMatcher
     from .impact import Impact
+    from .suggest import SuggestIndex, Suggestion
 
 __all__ = ["KnowledgeBase", "load"]
 
@@ -230,11 +231,11 @@ class KnowledgeBase:
         """Findings for one draft (Markdown or plain text): uncited, mis-cited, overstated claims and more."""
         return self.draft_report(path, threshold).findings
 
-    def draft_report(self, path: str | Path, threshold: float | None = None) -> DraftReport:
+    def draft_report(self, path: str | Path, threshold: float | None = None, suggest: bool = False) -> DraftReport:
         """The full draft audit: findings, sentences and the claim each matched."""
         from .drafts.audit import audit_draft
 
-        return audit_draft(self, str(path), matcher=self.matcher(threshold))
+        return audit_draft(self, str(path), matcher=self.matcher(threshold), suggest=suggest)
 
     def matcher(self, threshold: float | None = None) -> ClaimMatcher:
         """A sentence-to-claim matcher over this library's claims (built once per threshold)."""
@@ -245,6 +246,20 @@ class KnowledgeBase:
         if threshold not in cache:
             cache[threshold] = ClaimMatcher(self.claims.values(), threshold)
         return cache[threshold]
+
+    @cached_property
+    def suggest_index(self) -> SuggestIndex:
+        """The BM25 index over the references (cached beside the first ``.bib``)."""
+        from .suggest import SuggestIndex
+
+        return SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths))
+
+    def suggest(self, text: str, k: int = 10) -> list[Suggestion]:
+        """Rank the library's references for ``text`` (a claim statement, or a claim id)."""
+        if text in self.claims:
+            claim = self.claims[text]
+            text = " ".join((claim.statement, *claim.aliases))
+        return self.suggest_index.search(text, k)
 
     def stats(self) -> dict[str, object]:
         """Counts a content lead wants at a glance."""

@@ -206,3 +206,4 @@ class Finding:
     message: str
     where: Location | None = None
     subject: str = ""  # the claim id or reference key the finding is about
+    suggestions: tuple[str, ...] = ()  # reference keys that may support it (audit --suggest)

@@ -62,7 +62,7 @@ def test_audit_json_has_summary_and_findings(run):
     assert data["summary"] == {"claims": 2, "references": 1, "error": 0, "warning": 1, "info": 1}
     assert data["findings"][1] == {
         "rule": "unsupported-claim", "severity": "warning", "message": "claim 'bare' is unsupported: no reference supports it",
-        "path": "claims.yaml", "line": 8, "column": 5, "subject": "bare",
+        "path": "claims.yaml", "line": 8, "column": 5, "subject": "bare", "suggestions": [],
     }
 
 

@@ -143,7 +143,7 @@ def resolve_reference_list(kb: KnowledgeBase, entries: list[ListEntry]) -> dict[
 
 
 def audit_draft(kb: KnowledgeBase, path: str, threshold: float = DEFAULT_THRESHOLD,
-                matcher: ClaimMatcher | None = None) -> DraftReport:
+                matcher: ClaimMatcher | None = None, suggest: bool = False) -> DraftReport:
     """Audit the draft at ``path`` against the library ``kb``.
 
     Parameters
@@ -156,6 +156,9 @@ def audit_draft(kb: KnowledgeBase, path: str, threshold: float = DEFAULT_THRESHO
         The lowest score at which a sentence counts as stating a claim.
     matcher : ClaimMatcher, optional
         A matcher to reuse across drafts.
+    suggest : bool
+        Attach the three best candidate references (``kbase suggest``) to ``uncited-claim``
+        and ``unregistered-claim`` findings.
 
     Raises
     ------
@@ -213,6 +216,16 @@ def audit_draft(kb: KnowledgeBase, path: str, threshold: float = DEFAULT_THRESHO
                                                 f"“{_short(sentence.clean)}”", sentence))
             continue
         report.findings.extend(_claim_findings(kb, sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i]))
+    if suggest:
+        import dataclasses
+
+        texts = {id(s): s.clean for s in draft.sentences}
+        by_place = {(s.where.line, s.where.col): texts[id(s)] for s in draft.sentences}
+        report.findings = [
+            dataclasses.replace(f, suggestions=tuple(x.key for x in kb.suggest(by_place[(f.where.line, f.where.col)], 3)))
+            if f.rule in ("uncited-claim", "unregistered-claim") and f.where and (f.where.line, f.where.col) in by_place else f
+            for f in report.findings
+        ]
     report.findings.sort(key=lambda f: (f.where.line if f.where else 0, f.where.col if f.where else 0))
     return report
 

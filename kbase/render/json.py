@@ -32,6 +32,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "line": where.line if where and where.line else None,
         "column": where.col if where and where.line else None,
         "subject": finding.subject or None,
+        "suggestions": list(finding.suggestions),
     }
 
 

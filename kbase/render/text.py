@@ -26,7 +26,8 @@ def finding_line(finding: Finding) -> str:
     "claims.yaml:4:5: warning unsupported-claim claim 'x' is unsupported"
     """
     where = f"{finding.where}: " if finding.where else ""
-    return f"{where}{finding.severity} {finding.rule} {finding.message}"
+    hint = f" [candidates: {', '.join(finding.suggestions)}]" if finding.suggestions else ""
+    return f"{where}{finding.severity} {finding.rule} {finding.message}{hint}"
 
 
 def summary_line(findings: Iterable[Finding], claims: int, references: int, what: str | None = None) -> str:

@@ -1,0 +1,149 @@
+"""Finding the evidence: rank the library's references for a claim (BM25 with bm25s).
+
+Documents are a reference's title (counted three times), abstract and keywords. Tokens are
+lower-cased words with numbers kept; a hyphenated or apostrophised word ("beta-blocker",
+"Alzheimer's") gives its parts and the joined word; English stop words are dropped; words are
+Snowball-stemmed (PyStemmer). BM25 parameters k1 = 1.5, b = 0.75 and the title weight were
+chosen on the SciFact train queries (docs/suggest.md).
+
+The index is built once and cached in ``.kbase-cache/`` beside the first BibTeX file, keyed by
+a hash of the BibTeX files' bytes and these settings, so it is rebuilt when a ``.bib`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["K1", "B", "TITLE_WEIGHT", "SuggestIndex", "Suggestion", "tokenize"]
+
+K1, B, TITLE_WEIGHT = 1.5, 0.75, 3
+INDEX_VERSION = 1
+_WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
+_SPLIT = re.compile(r"[-'’]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+def tokenize(text: str) -> list[str]:
+    """Medical-aware tokens of ``text`` (see the module docs).
+
+    Examples
+    --------
+    >>> tokenize("Beta-blockers reduced mortality by 20% in 1,500 patients")
+    ['beta', 'blocker', 'betablock', 'reduc', 'mortal', '20', '1', '500', 'patient']
+    """
+    stop = _stopwords()
+    tokens: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        parts = _SPLIT.split(word)
+        if len(parts) > 1:
+            tokens.extend(p for p in parts if p and p not in stop)
+            tokens.append("".join(parts))
+        elif word not in stop:
+            tokens.append(word)
+    return _stemmer().stemWords(tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A reference that may support a claim: its key, BM25 score and best-matching sentence."""
+
+    key: str
+    score: float
+    sentence: str
+
+
+class SuggestIndex:
+    """A BM25 index over references' titles, abstracts and keywords."""
+
+    def __init__(self, keys: Sequence[str], titles: Sequence[str], abstracts: Sequence[str], keywords: Sequence[str] | None = None) -> None:
+        import bm25s
+
+        keywords = keywords or [""] * len(keys)
+        self.keys = list(keys)
+        # each document's sentences with their tokens, to show the one that matches a query best
+        self.sentences = [[(s, frozenset(tokenize(s))) for s in ([t] + _SENTENCE.split(a)) if s.strip()]
+                          for t, a in zip(titles, abstracts)]
+        corpus = [tokenize(" ".join([t] * TITLE_WEIGHT) + " " + a + " " + k) for t, a, k in zip(titles, abstracts, keywords)]
+        self.vocab: dict[str, int] = {}
+        ids = [[self.vocab.setdefault(w, len(self.vocab)) for w in doc] for doc in corpus]
+        self.retriever = bm25s.BM25(k1=K1, b=B)
+        if any(ids):
+            self.retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self.vocab), show_progress=False)
+
+    @classmethod
+    def for_library(cls, references: Sequence[object], bib_paths: Sequence[str], cache: bool = True) -> SuggestIndex:
+        """The index of a library's references, from the cache when the ``.bib`` files are unchanged."""
+        from .loaders.bib import latex_to_text
+
+        digest = hashlib.sha256(f"{INDEX_VERSION}:{K1}:{B}:{TITLE_WEIGHT}".encode())
+        for path in bib_paths:
+            try:
+                digest.update(Path(path).read_bytes())
+            except OSError:
+                cache = False
+        folder = Path(bib_paths[0]).resolve().parent / ".kbase-cache" if bib_paths else None
+        file = folder / f"suggest-{digest.hexdigest()[:20]}.pickle" if folder else None
+        if cache and file is not None and file.is_file():
+            try:
+                with file.open("rb") as handle:
+                    index = pickle.load(handle)
+                if isinstance(index, cls):
+                    return index
+            except Exception:  # a stale or truncated cache is rebuilt
+                pass
+        index = cls(
+            [r.key for r in references],  # type: ignore[attr-defined]
+            [r.title for r in references],  # type: ignore[attr-defined]
+            [latex_to_text(r.field("abstract")) for r in references],  # type: ignore[attr-defined]
+            [latex_to_text(r.field("keywords")) for r in references],  # type: ignore[attr-defined]
+        )
+        if cache and file is not None:
+            try:
+                folder.mkdir(exist_ok=True)  # type: ignore[union-attr]
+                for old in folder.glob("suggest-*.pickle"):  # type: ignore[union-attr]
+                    old.unlink()
+                from .files import write_atomic_bytes
+
+                write_atomic_bytes(file, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only folder: work without a cache
+        return index
+
+    def search(self, text: str, k: int = 10) -> list[Suggestion]:
+        """The ``k`` best references for ``text``, best first (only those sharing a word)."""
+        import bm25s
+
+        query = [self.vocab[t] for t in tokenize(text) if t in self.vocab]
+        if not query or not self.keys:
+            return []
+        k = min(k, len(self.keys))
+        docs, scores = self.retriever.retrieve(bm25s.tokenization.Tokenized(ids=[query], vocab=self.vocab), k=k, show_progress=False)
+        wanted = frozenset(tokenize(text))
+        out = []
+        for doc, score in zip(docs[0], scores[0]):
+            if score <= 0:
+                continue
+            sentences = self.sentences[int(doc)]
+            best = max(sentences, key=lambda pair: len(wanted & pair[1]), default=("", frozenset()))[0]
+            out.append(Suggestion(self.keys[int(doc)], round(float(score), 3), best))
+        return out

@@ -1,0 +1,91 @@
+"""kbase suggest: tokenisation, ranking, the cached index, and suggestions in the draft audit."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+import kbase
+from conftest import ROOT, bib_entry, claims_yaml
+from kbase.cli import cli
+from kbase.suggest import SuggestIndex, tokenize
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Beta-blockers reduce mortality", ["beta", "blocker", "betablock", "reduc", "mortal"]),
+        ("Alzheimer's disease", ["alzheim", "s", "alzheim", "diseas"]),
+        ("20% of 1,500 patients", ["20", "1", "500", "patient"]),
+        ("The effects of the drug", ["effect", "drug"]),
+    ],
+    ids=["hyphen", "apostrophe", "numbers", "stopwords"],
+)
+def test_tokenize(text, tokens):
+    assert tokenize(text) == tokens
+
+
+LIB_BIB = (
+    bib_entry("ma", "meta-analysis", title="Ketamine infusion for complex regional pain syndrome: a meta-analysis",
+              abstract="Fifteen studies were pooled. Pain fell after ketamine infusion in CRPS. Effects faded by three months.")
+    + bib_entry("sleep", "rct", title="Melatonin and sleep quality in shift workers",
+                abstract="Melatonin improved sleep onset. No effect on total sleep time.")
+    + bib_entry("opioid", "rct", title="Intraoperative ketamine reduces opioid consumption after spine surgery")
+)
+LIB_CLAIMS = claims_yaml("""
+- id: crps
+  statement: Ketamine infusions relieve pain in complex regional pain syndrome.
+""")
+
+
+def test_ranking_and_best_sentence(library):
+    kb = library.write(LIB_CLAIMS, LIB_BIB).load()
+    results = kb.suggest("Does ketamine relieve CRPS pain?", k=3)
+    assert [r.key for r in results][:1] == ["ma"]
+    assert results[0].sentence == "Pain fell after ketamine infusion in CRPS."
+    assert "sleep" not in [r.key for r in results]  # shares no word: not suggested
+    assert [r.key for r in kb.suggest("crps")][:1] == ["ma"]  # a claim id ranks with its statement
+
+
+def test_index_is_cached_and_rebuilt_when_the_bib_changes(library):
+    kb = library.write(LIB_CLAIMS, LIB_BIB).load()
+    kb.suggest("ketamine")
+    cache = list((library.folder / ".kbase-cache").glob("suggest-*.pickle"))
+    assert len(cache) == 1
+    again = library.load()
+    assert isinstance(again.suggest_index, SuggestIndex)
+    assert list((library.folder / ".kbase-cache").glob("suggest-*.pickle")) == cache  # reused
+    library.bib_path.write_text(LIB_BIB + bib_entry("new", "cohort", title="Ketamine for CRPS in children"), encoding="utf-8")
+    changed = library.load()
+    assert "new" in [r.key for r in changed.suggest("ketamine CRPS children")]
+    assert list((library.folder / ".kbase-cache").glob("suggest-*.pickle")) != cache  # rebuilt, old one removed
+
+
+def test_a_corrupt_cache_is_rebuilt(library):
+    kb = library.write(LIB_CLAIMS, LIB_BIB).load()
+    kb.suggest("ketamine")
+    (cache,) = (library.folder / ".kbase-cache").glob("suggest-*.pickle")
+    cache.write_bytes(b"not a pickle")
+    assert [r.key for r in library.load().suggest("melatonin sleep")] == ["sleep"]
+
+
+def test_suggest_cli_text_and_json(library):
+    library.write(LIB_CLAIMS, LIB_BIB)
+    result = CliRunner().invoke(cli, ["suggest", "Does ketamine relieve CRPS pain?", "-k", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(" 1. ma  score ")
+    assert "“Pain fell after ketamine infusion in CRPS.”" in result.stdout
+    data = json.loads(CliRunner().invoke(cli, ["suggest", "melatonin and sleep", "--format", "json"]).stdout)
+    assert data["suggestions"][0]["ref"] == "sleep" and data["suggestions"][0]["design"] == "rct"
+
+
+def test_audit_suggest_adds_candidates(tmp_path):
+    draft = tmp_path / "d.md"
+    draft.write_text("Ketamine infusions relieve pain in complex regional pain syndrome.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
+                                      "audit", str(draft), "--suggest", "--format", "json"])
+    uncited = next(f for f in json.loads(result.stdout)["findings"] if f["rule"] == "uncited-claim")
+    assert len(uncited["suggestions"]) == 3 and "zhao2018effect" in uncited["suggestions"]
