@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -61,19 +62,26 @@ def _open(ctx: click.Context, fmt: str = "text") -> KnowledgeBase:
     from .kb import load
 
     opts = ctx.find_root().obj
-    kb = load(opts["claims"], opts["bib"], year=opts["year"], stale_years=opts["stale_years"], retractions=opts["retractions"])
+    kb = load(opts["claims"], opts["bib"], year=opts["year"], stale_years=opts["stale_years"], retractions=opts["retractions"],
+              encoding=opts["encoding"])
     if kb.problems:
-        _print_findings(kb.problems, fmt, kb, err=True)
+        _print_findings(kb.problems, fmt, _counts(kb), err=True)
         sys.exit(2)
     return kb
 
 
-def _print_findings(findings: Iterable[Finding], fmt: str, kb: KnowledgeBase, *, err: bool = False, summary: str | None = None) -> None:
+def _counts(kb: KnowledgeBase) -> tuple[int, int]:
+    return len(kb.claims), len(kb.references)
+
+
+def _print_findings(findings: Iterable[Finding], fmt: str, counts: tuple[int, int], *, err: bool = False,
+                    summary: str | None = None) -> None:
+    """Print findings in ``fmt``; ``counts`` is (claims, references) for the summary."""
     findings = list(findings)
     if fmt == "json":
         from .render.json import dumps, findings_document
 
-        click.echo(dumps(findings_document(findings, len(kb.claims), len(kb.references))), err=err)
+        click.echo(dumps(findings_document(findings, *counts)), err=err)
         return
     if fmt == "sarif":
         from . import __version__
@@ -86,7 +94,7 @@ def _print_findings(findings: Iterable[Finding], fmt: str, kb: KnowledgeBase, *,
 
     for finding in findings:
         click.echo(finding_line(finding), err=err)
-    click.echo(summary_line(findings, len(kb.claims), len(kb.references), summary), err=True)
+    click.echo(summary_line(findings, *counts, summary), err=True)
 
 
 def _exit_code(findings: Iterable[Finding], fail_on: str) -> int:
@@ -99,25 +107,32 @@ def _exit_code(findings: Iterable[Finding], fail_on: str) -> int:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--claims", default="claims.yaml", show_default=True, metavar="PATH", help="The claims file.")
+@click.option("--claims", default=None, metavar="PATH", help="The claims file.  [default: claims.yaml, or [tool.kbase] claims]")
 @click.option("--bib", multiple=True, metavar="PATH",
-              help="A BibTeX file of references; give it more than once for several.  [default: references.bib]")
+              help="A BibTeX file of references; give it more than once for several.  [default: references.bib, or [tool.kbase] bib]")
 @click.option("--year", type=int, default=None, metavar="YEAR", help="Grade as of this year (for stale evidence). [default: this year]")
 @click.option("--stale-years", type=click.IntRange(min=0), default=10, show_default=True,
               help="Evidence older than this many years is stale.")
 @click.option("--retractions", metavar="CSV", default=None,
               help="A retraction list (Retraction Watch CSV); matching references count as retracted.")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="Encoding of the .bib files, for legacy files (latin-1, gbk, cp1252…).  [default: utf-8]")
 @click.version_option(package_name="kbase")
 @click.pass_context
-def cli(ctx: click.Context, claims: str, bib: tuple[str, ...], year: int | None, stale_years: int, retractions: str | None) -> None:
+def cli(ctx: click.Context, claims: str | None, bib: tuple[str, ...], year: int | None, stale_years: int,
+        retractions: str | None, encoding: str | None) -> None:
     """kbase: keep the evidence behind health writing honest.
 
     Links each claim in claims.yaml to its references in references.bib,
     grades the evidence, and audits the library for unsupported, weak,
     contested and mis-cited claims.
     """
-    ctx.obj = {"claims": claims, "bib": list(bib) or ["references.bib"], "year": year, "stale_years": stale_years,
-               "retractions": retractions}
+    from .config import read_config
+
+    config = read_config(Path.cwd())
+    ctx.obj = {"claims": claims or config.get("claims", "claims.yaml"), "bib": list(bib) or config.get("bib", ["references.bib"]),
+               "year": year, "stale_years": stale_years, "retractions": retractions,
+               "encoding": encoding or config.get("encoding", "utf-8")}
 
 
 @cli.command()
@@ -135,7 +150,7 @@ def check(ctx: click.Context, fmt: str) -> None:
 
     kb = _open(ctx, fmt)
     errors = [f for f in kb.audit() if f.severity == Severity.ERROR]
-    _print_findings(errors, fmt, kb)
+    _print_findings(errors, fmt, _counts(kb))
     sys.exit(1 if errors else 0)
 
 
@@ -165,7 +180,7 @@ def audit(ctx: click.Context, drafts: tuple[str, ...], fmt: str, fail_on: str, m
     floor = Severity.parse(min_severity)
     if not drafts:
         findings = [f for f in kb.audit() if f.severity >= floor]
-        _print_findings(findings, fmt, kb)
+        _print_findings(findings, fmt, _counts(kb))
         sys.exit(_exit_code(findings, fail_on))
     from .errors import LoadError
 
@@ -183,7 +198,7 @@ def audit(ctx: click.Context, drafts: tuple[str, ...], fmt: str, fail_on: str, m
             sentences += len(report.sentences)
             matched += report.matched
             findings.extend(f for f in report.findings if f.severity >= floor)
-    _print_findings(findings, fmt, kb, summary=f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}: "
+    _print_findings(findings, fmt, _counts(kb), summary=f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}: "
                     f"{sentences} sentences read, {matched} stated known claims")
     for message in unreadable:
         click.echo(f"kbase: {message}", err=True)
@@ -468,6 +483,149 @@ def graph(ctx: click.Context, fmt: str, output: str | None) -> None:
 
     kb = _open(ctx)
     _write(export_graph(kb.graph, kb.grades, fmt), output)
+
+
+@cli.group()
+def refs() -> None:
+    """Reference hygiene: lint, duplicates, formatting and import of the BibTeX files."""
+
+
+def _open_refs(ctx: click.Context) -> tuple[list, list[Finding]]:  # type: ignore[type-arg]
+    """The references of the --bib files (claims.yaml is not needed), and the problems met."""
+    from .loaders.bib import load_bibs
+
+    opts = ctx.find_root().obj
+    files = load_bibs(opts["bib"], opts["encoding"])
+    problems = [p for f in files for p in f.problems]
+    warnings = [w for f in files for w in f.warnings]
+    if problems:
+        from .render.text import finding_line
+
+        for problem in problems:
+            click.echo(finding_line(problem), err=True)
+        sys.exit(2)
+    return [r for f in files for r in f.references], warnings
+
+
+@refs.command("lint")
+@format_option("text", "json", "sarif")
+@fail_on_option
+@click.pass_context
+@kb_errors
+def refs_lint(ctx: click.Context, fmt: str, fail_on: str) -> None:
+    """Check every entry: required fields for its type, DOI/PMID/ISBN/ISSN/URL syntax and checksums,
+    impossible years, empty titles, fields given twice, and a missing or unknown design."""
+    from .refs.lint import lint_references
+
+    references, warnings = _open_refs(ctx)
+    opts = ctx.find_root().obj
+    findings = warnings + list(lint_references(references, opts["year"]))
+    findings.sort(key=lambda f: (f.where.path, f.where.line) if f.where else ("", 0))
+    _print_findings(findings, fmt, (0, len(references)), summary=f"{len(references)} references")
+    sys.exit(_exit_code(findings, fail_on))
+
+
+@refs.command("dedupe")
+@click.option("--apply", is_flag=True, help="Merge each group into the key claims use, and rewrite the ref: links in claims.yaml.")
+@format_option("text", "json")
+@click.pass_context
+@kb_errors
+def refs_dedupe(ctx: click.Context, apply: bool, fmt: str) -> None:
+    """Find duplicate references: the same DOI or PMID, or a fuzzy title match with the same year and first author."""
+    from .refs.dedupe import claims_using, find_duplicates
+
+    opts = ctx.find_root().obj
+    references, _ = _open_refs(ctx)
+    claims: list = []  # type: ignore[type-arg]
+    if Path(opts["claims"]).exists():
+        from .loaders.claims import load_claims
+
+        claims_file = load_claims(opts["claims"])
+        if claims_file.problems:
+            _print_findings(claims_file.problems, "text", (0, len(references)), err=True, summary=opts["claims"])
+            sys.exit(2)
+        claims = claims_file.claims
+    groups = find_duplicates(references, claims_using(claims))
+    if fmt == "json":
+        from .render.json import dumps
+
+        click.echo(dumps({"version": 1, "groups": [
+            {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score,
+             "used_by": {k: list(c) for k, c in g.used_by}} for g in groups]}))
+    else:
+        by_key = {r.key: r for r in references}
+        for group in groups:
+            click.echo(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
+            for key in group.keys:
+                ref = by_key[key]
+                used = dict(group.used_by).get(key, ())
+                click.echo(f"  {ref.where}: {key}{'  (used by ' + ', '.join(used) + ')' if used else ''}  {ref.title[:70]}")
+        click.echo(f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''} among {len(references)} references", err=True)
+    if apply and groups:
+        from .refs.merge import apply_merges
+
+        renamed = apply_merges(groups, {r.key: r for r in references}, claims, opts["claims"])
+        click.echo(f"merged {len(renamed)} entr{'ies' if len(renamed) != 1 else 'y'} into their kept keys", err=True)
+
+
+@refs.command("fmt")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
+@click.pass_context
+@kb_errors
+def refs_fmt(ctx: click.Context, check: bool) -> None:
+    """Normalise layout and field order of the .bib files, losing nothing (idempotent)."""
+    from .files import write_atomic
+    from .loaders.text import read_text
+    from .refs.fmt import format_bib, parsed_content
+
+    opts = ctx.find_root().obj
+    unformatted = []
+    for path in opts["bib"]:
+        text = read_text(path, opts["encoding"])
+        formatted = format_bib(text, path)
+        if formatted == text:
+            continue
+        if parsed_content(formatted, path) != parsed_content(text, path):  # never write a lossy result
+            raise KbaseError(f"{path}: formatting would change the content; file left as it is")
+        unformatted.append(path)
+        if not check:
+            write_atomic(path, formatted, opts["encoding"])
+            click.echo(f"formatted {path}", err=True)
+    if check and unformatted:
+        for path in unformatted:
+            click.echo(f"{path}: not formatted (run kbase refs fmt)", err=True)
+        sys.exit(1)
+
+
+@refs.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--from", "kind", type=click.Choice(["auto", "csl-json", "ris"]), default="auto", show_default=True,
+              help="The file's format (auto: by extension, .json or .ris).")
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@click.pass_context
+@kb_errors
+def refs_import(ctx: click.Context, file: str, kind: str, dry_run: bool) -> None:
+    """Add the items of a CSL-JSON or RIS file to the first .bib, skipping (and naming) duplicates."""
+    from .files import write_atomic
+    from .loaders.text import read_text
+    from .refs.imports import bibtex_entry, plan_import, read_csl_json, read_ris
+
+    opts = ctx.find_root().obj
+    references, _ = _open_refs(ctx)
+    if kind == "auto":
+        kind = "ris" if file.lower().endswith((".ris", ".txt")) else "csl-json"
+    items = read_ris(file) if kind == "ris" else read_csl_json(file)
+    added, skipped = plan_import(items, references)
+    for item, twin in skipped:
+        click.echo(f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}", err=True)
+    text = "".join("\n" + bibtex_entry(item, key) for key, item in added)
+    if dry_run:
+        click.echo(text, nl=False)
+    elif added:
+        target = opts["bib"][0]
+        current = read_text(target, opts["encoding"]) if Path(target).exists() else ""
+        write_atomic(target, current.rstrip("\n") + "\n" + text if current else text.lstrip("\n"), opts["encoding"])
+    click.echo(f"{len(added)} added, {len(skipped)} duplicate{'s' if len(skipped) != 1 else ''} skipped", err=True)
 
 
 def main() -> None:

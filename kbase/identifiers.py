@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["identifier_problems", "is_valid_doi", "is_valid_isbn", "is_valid_pmid", "is_valid_url", "normalize_doi"]
+__all__ = ["identifier_problems", "is_valid_doi", "is_valid_isbn", "is_valid_issn", "is_valid_pmid", "is_valid_url", "normalize_doi"]
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -61,6 +61,22 @@ def is_valid_isbn(isbn: str) -> bool:
         total = sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits))
         return total % 10 == 0
     return False
+
+
+def is_valid_issn(issn: str) -> bool:
+    """True when an ISSN (NNNN-NNNC) has the right check digit.
+
+    Examples
+    --------
+    >>> is_valid_issn("0378-5955"), is_valid_issn("0378-5954")
+    (True, False)
+    """
+    digits = issn.strip().replace("-", "").upper()
+    if not re.fullmatch(r"\d{7}[\dX]", digits):
+        return False
+    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
 
 
 def is_valid_url(url: str) -> bool:

@@ -38,6 +38,7 @@ def load(
     year: int | None = None,
     stale_years: int = DEFAULT_STALE_YEARS,
     retractions: str | Path | None = None,
+    encoding: str = "utf-8",
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -54,6 +55,8 @@ def load(
         The current year for the ``stale`` flag (default: this year).
     stale_years : int
         How old the newest supporting reference may be before a claim is stale.
+    encoding : str
+        The encoding of the BibTeX files (for legacy Latin-1 or GBK files; default UTF-8).
     retractions : path, optional
         A retraction list in the Retraction Watch CSV format; matching references are marked
         retracted (or carry the expression of concern or correction).
@@ -64,17 +67,19 @@ def load(
     >>> kb = kbase.load("claims.yaml", "references.bib")  # doctest: +SKIP
     >>> kb.grade("nmda-blockade").level  # doctest: +SKIP
     """
-    from .loaders.bib import load_bib
+    from .loaders.bib import load_bibs
 
     bibs = [bib] if isinstance(bib, (str, Path)) else list(bib)
     with paused_gc(), _claims_loader(str(claims)) as pending:
-        bib_files = [load_bib(str(path)) for path in bibs]
+        bib_files = load_bibs([str(path) for path in bibs], encoding)
         claims_file = pending()
     problems = list(claims_file.problems)
     references: list[Reference] = []
     keys: dict[str, Reference] = {}
+    warnings: list[Finding] = []
     for bib_file in bib_files:
         problems.extend(bib_file.problems)
+        warnings.extend(bib_file.warnings)
         for reference in bib_file.references:
             if reference.key in keys:
                 first = keys[reference.key].where
@@ -95,7 +100,9 @@ def load(
         raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
     graph = build_graph(claims_file.claims, references, claims_file.articles.values())
     options = GradingOptions(year or _dt.date.today().year, stale_years)
-    return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs))
+    kb = KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs))
+    kb.warnings = tuple(warnings)
+    return kb
 
 
 @contextmanager
@@ -157,6 +164,7 @@ class KnowledgeBase:
         self.options = options
         self.claims_path = claims_path
         self.bib_paths = bib_paths
+        self.warnings: tuple[Finding, ...] = ()  # read, but worth fixing (e.g. a field given twice)
 
     def __repr__(self) -> str:
         return f"<KnowledgeBase {len(self.claims)} claims, {len(self.references)} references, {len(self.problems)} problems>"
@@ -225,7 +233,8 @@ class KnowledgeBase:
         """Load problems, then every library-rule finding."""
         from .rules import library_findings
 
-        return list(self.problems) + list(library_findings(self.graph, dict(self.grades), self.premise_cycles, self.options.stale_years))
+        return (list(self.problems) + list(self.warnings)
+                + list(library_findings(self.graph, dict(self.grades), self.premise_cycles, self.options.stale_years)))
 
     def audit_draft(self, path: str | Path, threshold: float | None = None) -> list[Finding]:
         """Findings for one draft (Markdown or plain text): uncited, mis-cited, overstated claims and more."""

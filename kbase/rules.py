@@ -28,7 +28,7 @@ class Rule:
     id: str
     severity: Severity
     summary: str
-    kind: str = "library"  # "load" (a file cannot be read as a library), "library" or "draft"
+    kind: str = "library"  # "load" (a file cannot be read), "library", "draft" or "refs" (kbase refs lint)
 
 
 RULES: dict[str, Rule] = {
@@ -54,6 +54,11 @@ RULES: dict[str, Rule] = {
         Rule("stale-evidence", Severity.INFO, "The newest supporting reference is older than the staleness threshold (default 10 years)."),
         Rule("unused-reference", Severity.INFO, "No claim links to the reference."),
         Rule("design-inferred", Severity.INFO, "A reference has no design field; kbase inferred its design from the entry type and title."),
+        Rule("duplicate-field", Severity.WARNING, "A BibTeX entry gives the same field more than once (common in ScienceDirect and Google Scholar exports); the first value is read.", "refs"),
+        Rule("missing-field", Severity.WARNING, "An entry lacks a field its type requires (article: author, title, journal, year; and so on).", "refs"),
+        Rule("empty-title", Severity.WARNING, "An entry's title is empty.", "refs"),
+        Rule("impossible-year", Severity.WARNING, "An entry's year is not a four-digit year between 1400 and next year.", "refs"),
+        Rule("missing-design", Severity.INFO, "An entry has no design field, or one outside the vocabulary.", "refs"),
         Rule("uncited-claim", Severity.WARNING, "A draft sentence states a known claim and cites nothing.", "draft"),
         Rule("miscited-claim", Severity.WARNING, "A draft sentence states a known claim but cites references the library does not link as its support.", "draft"),
         Rule("contradicting-citation", Severity.ERROR, "A draft sentence cites a reference that contradicts the claim it states.", "draft"),

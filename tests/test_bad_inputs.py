@@ -76,9 +76,6 @@ CASES = [
     ("duplicate-bib-key",
      ONE_CLAIM, "@article{x, title={T}}\n\n@article{x, title={U}}\n",
      "references.bib:3:1: error duplicate-key duplicate entry key 'x' (first at line 1)", 2),
-    ("duplicate-bib-field",
-     ONE_CLAIM, "@article{x,\n  title={T},\n  title={U}\n}\n",
-     "references.bib:3:1: error duplicate-key field title given twice in entry 'x'", 2),
     ("unknown-design",
      ONE_CLAIM, "@article{x,\n  title = {T},\n  design = {rtc},\n}\n",
      "references.bib:3:1: error invalid-field unknown design 'rtc' in entry 'x' (did you mean 'rct'?); use one of: meta-analysis, "
@@ -163,3 +160,15 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path, monkeypatch):
     write(tmp_path / "references.bib", GOOD_BIB)
     result = CliRunner().invoke(cli, ["check"])
     assert [line.split(": error")[0] for line in result.stderr.splitlines()[:3]] == ["claims.yaml:4:5", "claims.yaml:3:5", "claims.yaml:7:5"]
+
+
+def test_a_field_given_twice_is_read_and_reported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "claims.yaml", ONE_CLAIM)
+    write(tmp_path / "references.bib", "@article{x,\n  title={T},\n  keywords={a},\n  keywords={b}\n}\n")
+    kb = kbase.load("claims.yaml", "references.bib")
+    assert kb.problems == () and kb.references["x"].field("keywords") == "a"
+    assert CliRunner().invoke(cli, ["check"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["audit", "--min-severity", "warning"])
+    assert result.stdout.splitlines()[0] == ("references.bib:4:1: warning duplicate-field field keywords given more than once "
+                                             "in entry 'x'; kbase reads the first value")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -31,20 +32,38 @@ class BibFile:
 
     path: str
     references: list[Reference] = field(default_factory=list)
-    problems: list[Finding] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)   # the file cannot be read as it is
+    warnings: list[Finding] = field(default_factory=list)   # read, with something to fix
+    strings: list[object] = field(default_factory=list)     # @string blocks, this file's and earlier files'
 
 
-def load_bib(path: str, encoding: str = "utf-8") -> BibFile:
-    """Read and check the BibTeX file at ``path``."""
+
+def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = ()) -> BibFile:
+    """Read and check the BibTeX file at ``path``.
+
+    ``strings`` are ``@string`` blocks of files read before this one: a macro defined in one
+    file can be used in the next, as BibTeX allows.
+    """
     try:
         text = read_text(path, encoding)
     except LoadError as exc:
-        return BibFile(path, problems=[_problem(exc.location, exc.message)])
-    return parse_bib(text, path)
+        return BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
+    return parse_bib(text, path, strings)
 
 
-def parse_bib(text: str, path: str = "references.bib") -> BibFile:
-    """Check the BibTeX ``text`` of a file named ``path``."""
+def load_bibs(paths: Sequence[str], encoding: str = "utf-8") -> list[BibFile]:
+    """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it."""
+    files: list[BibFile] = []
+    strings: list[object] = []
+    for path in paths:
+        bib_file = load_bib(path, encoding, strings)
+        strings = bib_file.strings
+        files.append(bib_file)
+    return files
+
+
+def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = ()) -> BibFile:
+    """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``)."""
     import bibtexparser
     from bibtexparser import model as bm
 
@@ -55,8 +74,14 @@ def parse_bib(text: str, path: str = "references.bib") -> BibFile:
     from bibtexparser.middlewares import ResolveStringReferencesMiddleware
 
     # Enclosing braces are removed in _reference, only from the values kbase keeps.
-    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
-    result = BibFile(path)
+    seeded = None
+    if strings:
+        seeded = bibtexparser.Library()
+        seeded.add(list(strings), fail_on_duplicate_key=False)
+    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)],
+                                        library=seeded)
+    result = BibFile(path, strings=list(library.strings))
+    recovered: list[bm.Entry] = []
     first_line: dict[str, int] = {}
     for entry in library.entries:
         first_line[entry.key] = entry.start_line + 1
@@ -69,6 +94,8 @@ def parse_bib(text: str, path: str = "references.bib") -> BibFile:
                 _problem(where, f"duplicate {kind} key {block.key!r}" + (f" (first at line {first})" if first else ""), "duplicate-key")
             )
         elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            # Real exports repeat fields (ScienceDirect's keywords, Google Scholar's note): the
+            # entry is kept with every value, and the repetition is reported, not fatal.
             entry = block.ignore_error_block
             seen: set[str] = set()
             for f in entry.fields:
@@ -77,10 +104,12 @@ def parse_bib(text: str, path: str = "references.bib") -> BibFile:
                     break
                 seen.add(f.key)
             names = ", ".join(sorted(block.duplicate_keys))
-            result.problems.append(_problem(where, f"field {names} given twice in entry {entry.key!r}", "duplicate-key"))
+            result.warnings.append(Finding("duplicate-field", Severity.WARNING, f"field {names} given more than once in entry {entry.key!r}; "
+                                           "kbase reads the first value", where, entry.key))
+            recovered.append(entry)
         else:
             result.problems.append(_failed_problem(path, text, block))
-    for entry in library.entries:
+    for entry in sorted([*library.entries, *recovered], key=lambda e: e.start_line):
         reference = _reference(entry, path, result.problems)
         result.references.append(reference)
     return result
@@ -118,7 +147,10 @@ def unenclose(value: object) -> str:
 
 
 def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference:
-    fields = {f.key.lower(): f.value for f in entry.fields}
+    pairs = [(f.key.lower(), f.value) for f in entry.fields]
+    fields: dict[str, object] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)  # a field given twice: the first value counts
     key = entry.key
 
     def get(name: str, default: str = "") -> str:
@@ -160,7 +192,7 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
         retracted=(retracted := get("pubstate", "").strip().lower() == "retracted"),
         retraction="retraction" if retracted else "",
         reports=tuple(k.strip() for k in re.split(r"[,;]", reports) if k.strip()) if reports else (),
-        fields=tuple(fields.items()),
+        fields=tuple((name, value if isinstance(value, str) else str(value)) for name, value in pairs),
         where=Location(path, entry.start_line + 1, 1),
     )
 

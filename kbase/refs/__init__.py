@@ -1,0 +1,1 @@
+"""Reference hygiene: lint, duplicates, formatting and import of BibTeX libraries."""

@@ -1,0 +1,163 @@
+"""``kbase refs dedupe``: find references entered twice, and merge them.
+
+Two entries are duplicates when they share a normalised DOI or a PMID, or when their titles
+agree (rapidfuzz ``ratio`` of the normalised titles ≥ 90, titles of at least 20 characters),
+their years agree (or one is missing) and so do their first authors' surnames (``ratio`` ≥ 80,
+or one is missing). Candidate pairs come from blocking, never from all pairs: entries are
+compared only within blocks that share a DOI, a PMID, (year, first-author surname), the first
+two title words, or the last two title words; each block is scored with ``rapidfuzz.process.cdist``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..identifiers import normalize_doi
+from ..model import Reference
+
+__all__ = ["DuplicateGroup", "find_duplicates", "normal_title"]
+
+TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK = 90.0, 80.0, 20, 2000
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def normal_title(title: str) -> str:
+    """A title reduced to lower-case ASCII words.
+
+    Examples
+    --------
+    >>> normal_title("Ketamine: Risks & Benefits — a {Review}.")
+    'ketamine risks benefits a review'
+    """
+    return " ".join(re.findall(r"[a-z0-9]+", _ascii(title)))
+
+
+def _surname(ref: Reference) -> str:
+    if not ref.authors:
+        return ""
+    first = ref.authors[0]
+    surname = first.split(",")[0] if "," in first else (first.split()[-1] if first.split() else "")
+    return " ".join(re.findall(r"[a-z]+", _ascii(surname)))
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """References that are one work, the key to keep, and why they were grouped."""
+
+    keys: tuple[str, ...]
+    keep: str
+    reason: str          # "doi", "pmid" or "title"
+    score: float         # the lowest similarity that joined the group (100 for identifiers)
+    used_by: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, claim ids that link to it)
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return True
+
+
+def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, Sequence[str]] | None = None) -> list[DuplicateGroup]:
+    """Groups of duplicate references, in file order of their first member.
+
+    Parameters
+    ----------
+    references : sequence of Reference
+        The library's references.
+    claims_using : mapping, optional
+        For each key, the claims that link to it; the key to keep is the first one claims use.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    claims_using = claims_using or {}
+    n = len(references)
+    titles = [normal_title(r.title) for r in references]
+    surnames = [_surname(r) for r in references]
+    union = _Union(n)
+    how: dict[tuple[int, int], tuple[str, float]] = {}
+
+    blocks: dict[tuple[str, ...], list[int]] = {}
+    for i, ref in enumerate(references):
+        if ref.doi:
+            blocks.setdefault(("doi", normalize_doi(ref.doi)), []).append(i)
+        if ref.pmid.strip().isdigit():
+            blocks.setdefault(("pmid", ref.pmid.strip()), []).append(i)
+        words = titles[i].split()
+        if len(titles[i]) >= MIN_TITLE:
+            blocks.setdefault(("ya", str(ref.year or ""), surnames[i][:6]), []).append(i)
+            blocks.setdefault(("head", *words[:2]), []).append(i)
+            blocks.setdefault(("tail", *words[-2:]), []).append(i)
+
+    def compatible(i: int, j: int) -> bool:
+        yi, yj = references[i].year, references[j].year
+        if yi is not None and yj is not None and yi != yj:
+            return False
+        si, sj = surnames[i], surnames[j]
+        return not si or not sj or fuzz.ratio(si, sj) >= AUTHOR_SCORE
+
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        if key[0] in ("doi", "pmid"):
+            for j in members[1:]:
+                if union.join(members[0], j):
+                    how[(members[0], j)] = (key[0], 100.0)
+            continue
+        if len(members) > MAX_BLOCK:
+            continue  # a block this large is a common word, not a signal; other blocks still see these entries
+        scores = process.cdist([titles[i] for i in members], [titles[i] for i in members], scorer=fuzz.ratio,
+                               score_cutoff=TITLE_SCORE, dtype=np.uint8)
+        rows, cols = np.nonzero(np.triu(scores, k=1))
+        for a, b in zip(rows.tolist(), cols.tolist()):
+            i, j = members[a], members[b]
+            if union.find(i) != union.find(j) and compatible(i, j):
+                union.join(i, j)
+                how[(i, j)] = ("title", float(scores[a, b]))
+
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(union.find(i), []).append(i)
+    reasons: dict[int, list[tuple[str, float]]] = {}
+    for (i, _), value in how.items():
+        reasons.setdefault(union.find(i), []).append(value)
+    out = []
+    for root, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        keys = tuple(references[i].key for i in members)
+        used = [k for k in keys if claims_using.get(k)]
+        found = reasons.get(root, [("title", 0.0)])
+        reason = "doi" if any(r == "doi" for r, _ in found) else "pmid" if any(r == "pmid" for r, _ in found) else "title"
+        out.append(DuplicateGroup(keys, used[0] if used else keys[0], reason, min(s for _, s in found),
+                                  tuple((k, tuple(claims_using.get(k, ()))) for k in keys if claims_using.get(k))))
+    return out
+
+
+def claims_using(claims: Iterable[object]) -> dict[str, list[str]]:
+    """For each reference key, the ids of the claims that link to it."""
+    using: dict[str, list[str]] = {}
+    for claim in claims:
+        for link in claim.evidence:  # type: ignore[attr-defined]
+            using.setdefault(link.ref, [])
+            if claim.id not in using[link.ref]:  # type: ignore[attr-defined]
+                using[link.ref].append(claim.id)  # type: ignore[attr-defined]
+    return using

@@ -1,0 +1,189 @@
+"""``kbase refs import``: bring CSL-JSON (Zotero, many tools) and RIS files into BibTeX.
+
+Imported items become BibTeX entries with keys ``surnameYEARword``; an item that duplicates a
+reference already in the library (same DOI or PMID, or the same title, year and first author by
+the rules of ``kbase refs dedupe``) is reported and not added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..errors import LoadError, Location
+from ..loaders.text import read_text
+from ..model import Reference
+
+__all__ = ["ImportedItem", "bibtex_entry", "read_csl_json", "read_ris"]
+
+CSL_TO_BIB = {"article-journal": "article", "article": "article", "article-magazine": "article", "article-newspaper": "article",
+              "book": "book", "chapter": "incollection", "paper-conference": "inproceedings", "thesis": "phdthesis",
+              "report": "techreport", "webpage": "online", "post-weblog": "online", "dataset": "misc", "manuscript": "unpublished"}
+RIS_TO_BIB = {"JOUR": "article", "JFULL": "article", "MGZN": "article", "NEWS": "article", "BOOK": "book", "CHAP": "incollection",
+              "CONF": "inproceedings", "CPAPER": "inproceedings", "THES": "phdthesis", "RPRT": "techreport", "ELEC": "online",
+              "WEB": "online", "GEN": "misc"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedItem:
+    """One item of an imported file: its BibTeX type, fields and where it was."""
+
+    entry_type: str
+    fields: tuple[tuple[str, str], ...]
+    where: Location
+
+    def get(self, name: str) -> str:
+        return next((v for k, v in self.fields if k == name), "")
+
+
+def _csl_names(people: Sequence[dict]) -> str:
+    names = []
+    for person in people:
+        if person.get("literal"):
+            names.append("{" + person["literal"] + "}")
+        elif person.get("family"):
+            names.append(person["family"] + (", " + person["given"] if person.get("given") else ""))
+    return " and ".join(names)
+
+
+def read_csl_json(path: str) -> list[ImportedItem]:
+    """Items of a CSL-JSON file (a list of items, or ``{"items": [...]}``)."""
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(Location(path, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}") from None
+    items = data.get("items", data) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise LoadError(Location(path, 1, 1), "CSL-JSON must be a list of items")
+    out = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise LoadError(Location(path, 1, 1), f"item {number} is not an object")
+        fields = []
+        for csl, bib in (("title", "title"), ("container-title", "journal"), ("volume", "volume"), ("issue", "number"),
+                         ("page", "pages"), ("publisher", "publisher"), ("DOI", "doi"), ("PMID", "pmid"), ("URL", "url"),
+                         ("ISBN", "isbn"), ("ISSN", "issn"), ("abstract", "abstract")):
+            if item.get(csl):
+                value = str(item[csl])
+                fields.append((bib, value.replace("-", "--") if bib == "pages" else value))
+        if item.get("author"):
+            fields.insert(0, ("author", _csl_names(item["author"])))
+        if item.get("editor"):
+            fields.append(("editor", _csl_names(item["editor"])))
+        parts = (item.get("issued") or {}).get("date-parts") or [[]]
+        if parts and parts[0]:
+            fields.append(("year", str(parts[0][0])))
+        entry_type = CSL_TO_BIB.get(str(item.get("type", "")), "misc")
+        if entry_type == "incollection" and item.get("container-title"):
+            fields = [("booktitle", v) if k == "journal" else (k, v) for k, v in fields]
+        out.append(ImportedItem(entry_type, tuple(fields), Location(path, 1, 1)))
+    return out
+
+
+def read_ris(path: str) -> list[ImportedItem]:
+    """Items of an RIS file (``TY`` … ``ER``)."""
+    text = read_text(path)
+    items: list[ImportedItem] = []
+    current: dict[str, list[str]] | None = None
+    start = 1
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"^([A-Z][A-Z0-9])  - ?(.*)$", line)
+        if not match:
+            if line.strip() and current is None:
+                raise LoadError(Location(path, number, 1), "not an RIS line (expected 'TY  - ' to start a record)")
+            continue
+        tag, value = match.group(1), match.group(2).strip()
+        if tag == "TY":
+            current, start = {"TY": [value]}, number
+        elif current is None:
+            raise LoadError(Location(path, number, 1), f"'{tag}' before any 'TY  - ' record start")
+        elif tag == "ER":
+            items.append(_ris_item(current, Location(path, start, 1)))
+            current = None
+        else:
+            current.setdefault(tag, []).append(value)
+    if current is not None:
+        raise LoadError(Location(path, start, 1), "record not closed with 'ER  - '")
+    return items
+
+
+def _ris_item(record: dict[str, list[str]], where: Location) -> ImportedItem:
+    first = lambda *tags: next((record[t][0] for t in tags if record.get(t)), "")  # noqa: E731
+    fields = []
+    authors = record.get("AU", []) + record.get("A1", [])
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    for tags, bib in ((("TI", "T1"), "title"), (("JO", "JF", "T2", "JA"), "journal"), (("VL",), "volume"), (("IS",), "number"),
+                      (("DO",), "doi"), (("UR",), "url"), (("PB",), "publisher"), (("SN",), "issn"), (("AB", "N2"), "abstract")):
+        value = first(*tags)
+        if value:
+            fields.append((bib, value))
+    year = re.match(r"\d{4}", first("PY", "Y1", "DA"))
+    if year:
+        fields.append(("year", year.group()))
+    if first("SP"):
+        fields.append(("pages", first("SP") + ("--" + first("EP") if first("EP") else "")))
+    if record.get("KW"):
+        fields.append(("keywords", ", ".join(record["KW"])))
+    return ImportedItem(RIS_TO_BIB.get(first("TY"), "misc"), tuple(fields), where)
+
+
+def make_key(item: ImportedItem, taken: set[str]) -> str:
+    """``surnameYEARword``, made unique with a, b, c…"""
+    from ..refs.dedupe import _ascii
+
+    author = item.get("author").split(" and ")[0]
+    surname = (author.split(",")[0] if "," in author else (author.split()[-1] if author.split() else "anon")).strip("{}")
+    words = [w for w in re.findall(r"[a-z]+", _ascii(item.get("title"))) if len(w) > 3]
+    base = re.sub(r"[^a-z]", "", _ascii(surname)) + item.get("year") + (words[0] if words else "")
+    key, n = base or "ref", 0
+    while key in taken:
+        n += 1
+        key = base + chr(ord("a") + n - 1) if n <= 26 else f"{base}{n}"
+    taken.add(key)
+    return key
+
+
+def bibtex_entry(item: ImportedItem, key: str) -> str:
+    """The BibTeX text of one item."""
+    lines = [f"@{item.entry_type}{{{key},"]
+    for name, value in item.fields:
+        value = value.replace("{", "(").replace("}", ")") if value.count("{") != value.count("}") else value
+        lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def as_reference(item: ImportedItem, key: str) -> Reference:
+    """The item as a Reference, for duplicate detection against the library."""
+    from ..loaders.bib import _year, split_names
+
+    return Reference(key=key, entry_type=item.entry_type, title=item.get("title"), authors=tuple(split_names(item.get("author"))),
+                     year=_year(item.get("year")), doi=item.get("doi"), pmid=item.get("pmid"),
+                     fields=item.fields, where=item.where)
+
+
+def plan_import(items: Iterable[ImportedItem], library: Sequence[Reference]) -> tuple[list[tuple[str, ImportedItem]], list[tuple[ImportedItem, str]]]:
+    """Which items to add (with new keys) and which duplicate a reference (with that reference's key).
+
+    Duplicates are found once over the library and the new items together; an item that
+    duplicates an earlier item of the same import is skipped in favour of the earlier one.
+    """
+    from .dedupe import find_duplicates
+
+    taken = {r.key for r in library}
+    keyed = [(make_key(item, taken), item) for item in items]
+    candidates = [as_reference(item, key) for key, item in keyed]
+    existing = {r.key for r in library}
+    twin_of: dict[str, str] = {}
+    for group in find_duplicates([*library, *candidates]):
+        keep = next((k for k in group.keys if k in existing), group.keys[0])
+        for key in group.keys:
+            if key != keep and key not in existing:
+                twin_of[key] = keep
+    added = [(key, item) for key, item in keyed if key not in twin_of]
+    skipped = [(item, twin_of[key]) for key, item in keyed if key in twin_of]
+    return added, skipped

@@ -1,0 +1,71 @@
+"""``kbase refs lint``: what is wrong with each entry of a BibTeX library, with its line."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Iterator
+
+from ..errors import Location
+from ..identifiers import identifier_problems, is_valid_issn
+from ..levels import DESIGNS
+from ..model import Finding, Reference
+from ..rules import RULES
+
+__all__ = ["REQUIRED_FIELDS", "lint_references"]
+
+# Required fields per entry type (BibTeX and BibLaTeX); "a|b" means either will do.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal|journaltitle", "year|date"),
+    "book": ("author|editor", "title", "publisher", "year|date"),
+    "inbook": ("author|editor", "title", "booktitle|chapter|pages", "publisher", "year|date"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year|date"),
+    "inproceedings": ("author", "title", "booktitle", "year|date"),
+    "conference": ("author", "title", "booktitle", "year|date"),
+    "proceedings": ("title", "year|date"),
+    "phdthesis": ("author", "title", "school|institution", "year|date"),
+    "mastersthesis": ("author", "title", "school|institution", "year|date"),
+    "thesis": ("author", "title", "type", "institution|school", "year|date"),
+    "techreport": ("author", "title", "institution", "year|date"),
+    "report": ("author", "title", "type", "institution", "year|date"),
+    "manual": ("title",),
+    "online": ("title", "url|doi|eprint", "author|editor|organization|publisher"),
+    "misc": ("title",),
+    "unpublished": ("author", "title", "note"),
+    "booklet": ("title",),
+}
+
+
+def _finding(rule: str, message: str, ref: Reference) -> Finding:
+    return Finding(rule, RULES[rule].severity, message, ref.where, ref.key)
+
+
+def lint_references(references: Iterable[Reference], year: int | None = None) -> Iterator[Finding]:
+    """Every lint finding for ``references``, entry by entry."""
+    this_year = year or _dt.date.today().year
+    for ref in references:
+        present = {name for name, value in ref.fields if ref.field(name).strip()}
+        for requirement in REQUIRED_FIELDS.get(ref.entry_type, ()):
+            options = requirement.split("|")
+            if not any(o in present for o in options):
+                wanted = " or ".join(options)
+                yield _finding("missing-field", f"@{ref.entry_type} {ref.key!r} has no {wanted}", ref)
+        if "title" in dict(ref.fields) and not ref.title.strip():
+            yield _finding("empty-title", f"{ref.key!r} has an empty title", ref)
+        raw_year = ref.field("year").strip()
+        if raw_year:
+            match = re.fullmatch(r"\d{4}", raw_year)
+            if not match:
+                yield _finding("impossible-year", f"{ref.key!r}: year {raw_year!r} is not a four-digit year", ref)
+            elif not 1400 <= int(raw_year) <= this_year + 1:
+                yield _finding("impossible-year", f"{ref.key!r}: year {raw_year} is not possible (expected 1400 to {this_year + 1})", ref)
+        for problem in identifier_problems(ref.doi, ref.pmid, ref.isbn, ref.url):
+            yield _finding("invalid-identifier", f"reference {ref.key!r}: {problem}", ref)
+        issn = ref.field("issn").strip()
+        if issn and not all(is_valid_issn(part) for part in re.split(r"[,;\s]+", issn) if part):
+            yield _finding("invalid-identifier", f"reference {ref.key!r}: issn {issn!r} has a wrong check digit", ref)
+        design = ref.field("design").strip().lower()
+        if not design:
+            yield _finding("missing-design", f"{ref.key!r} has no design field (kbase infers {ref.design!r}); add one of the vocabulary", ref)
+        elif design not in DESIGNS:
+            yield _finding("missing-design", f"{ref.key!r}: design {design!r} is not in the vocabulary", ref)

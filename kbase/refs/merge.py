@@ -1,0 +1,109 @@
+"""``kbase refs dedupe --apply``: merge duplicate entries, editing the files as little as possible.
+
+For each group the kept entry gains, at its end, the fields it lacked that a duplicate had; the
+duplicates' blocks are cut out of their ``.bib`` files; every ``ref:`` in ``claims.yaml`` that
+named a duplicate is changed to the kept key on its own line. Everything else stays byte for
+byte, and each file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..errors import KbaseError
+from ..files import write_atomic
+from ..model import Claim, Reference
+from .dedupe import DuplicateGroup
+
+__all__ = ["apply_merges"]
+
+
+def _read(path: str) -> str:
+    # newline="" and no BOM stripping: what is written back differs only where kbase edits
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def _blocks(text: str) -> dict[str, tuple[int, int, str]]:
+    """Each entry's (start offset, end offset, raw text) in ``text``."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    spans = {}
+    for entry in library.entries:
+        start = text.find(entry.raw, line_starts[entry.start_line])
+        if start >= 0:
+            spans[entry.key] = (start, start + len(entry.raw), entry.raw)
+    return spans
+
+
+def _with_fields(raw: str, additions: Sequence[tuple[str, str]]) -> str:
+    if not additions:
+        return raw
+    close = raw.rstrip().rfind("}")
+    body = raw[:close].rstrip()
+    if not body.endswith(","):
+        body += ","
+    lines = "".join(f"\n  {name} = {value}," for name, value in additions)
+    return body + lines + "\n" + raw[close:]
+
+
+def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims: Sequence[Claim],
+                 claims_path: str) -> dict[str, str]:
+    """Merge every group into its kept key; returns ``{removed key: kept key}``."""
+    renamed = {key: group.keep for group in groups for key in group.keys if key != group.keep}
+    if not renamed:
+        return {}
+    edits: dict[str, list[tuple[int, int, str]]] = {}
+    texts: dict[str, str] = {}
+    for group in groups:
+        kept = references[group.keep]
+        have = {name for name, _ in kept.fields}
+        additions: list[tuple[str, str]] = []
+        for key in group.keys:
+            if key == group.keep:
+                continue
+            for name, value in references[key].fields:
+                if name not in have:
+                    have.add(name)
+                    additions.append((name, value if value.startswith(("{", '"')) else "{" + value + "}" if not value.isdigit() else value))
+        for key in group.keys:
+            path = references[key].where.path if references[key].where else None
+            if path is None:
+                raise KbaseError(f"cannot tell which file holds {key!r}")
+            if path not in texts:
+                texts[path] = _read(path)
+            span = _blocks(texts[path]).get(key)
+            if span is None:
+                raise KbaseError(f"{path}: cannot find the entry {key!r} to edit; run `kbase refs fmt` first")
+            start, end, raw = span
+            if key == group.keep:
+                edits.setdefault(path, []).append((start, end, _with_fields(raw, additions)))
+            else:
+                while end < len(texts[path]) and texts[path][end] in "\r\n" and end - span[1] < 2:
+                    end += 1  # the block's own line break and one blank line go with it
+                edits.setdefault(path, []).append((start, end, ""))
+    new_texts = {}
+    for path, changes in edits.items():
+        text = texts[path]
+        for start, end, replacement in sorted(changes, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        new_texts[path] = text
+    claims_text = _read(claims_path)
+    lines = claims_text.splitlines(keepends=True)
+    for claim in claims:
+        for link in claim.evidence:
+            if link.ref in renamed and link.where is not None:
+                pattern = re.compile(r"(\bref\s*:\s*)([\"']?)" + re.escape(link.ref) + r"\2(?=[\s,}]|$)")
+                for index in range(link.where.line - 1, min(link.where.line + 8, len(lines))):
+                    if pattern.search(lines[index]):
+                        lines[index] = pattern.sub(lambda m: m.group(1) + m.group(2) + renamed[link.ref] + m.group(2), lines[index], count=1)
+                        break
+                else:
+                    raise KbaseError(f"{claims_path}:{link.where.line}: cannot find `ref: {link.ref}` to rewrite")
+    for path, text in new_texts.items():
+        write_atomic(path, text)
+    write_atomic(claims_path, "".join(lines))
+    return renamed
