@@ -129,7 +129,10 @@ def cli(ctx: click.Context, claims: str | None, bib: tuple[str, ...], year: int 
     """
     from .config import read_config
 
-    config = read_config(Path.cwd())
+    try:
+        config = read_config(Path.cwd())
+    except KbaseError as exc:
+        _fail(str(exc))
     ctx.obj = {"claims": claims or config.get("claims", "claims.yaml"), "bib": list(bib) or config.get("bib", ["references.bib"]),
                "year": year, "stale_years": stale_years, "retractions": retractions,
                "encoding": encoding or config.get("encoding", "utf-8")}

@@ -1,9 +1,11 @@
 """``kbase refs dedupe``: find references entered twice, and merge them.
 
-Two entries are duplicates when they share a normalised DOI or a PMID, or when their titles
-agree (rapidfuzz ``ratio`` of the normalised titles ≥ 90, titles of at least 20 characters),
-their years agree (or one is missing) and so do their first authors' surnames (``ratio`` ≥ 80,
-or one is missing). Candidate pairs come from blocking, never from all pairs: entries are
+Two entries are duplicates when they share a normalised DOI or a PMID (and their titles do not
+disagree: ``token_set_ratio`` ≥ 60, since real exports carry wrong identifiers), or when their titles
+agree (rapidfuzz ``ratio`` of the normalised titles ≥ 90, titles of at least 20 characters, and
+every word of one that the other lacks has a near twin there, as a typo would), their years agree
+(or one is missing), so do their first authors' surnames (``ratio`` ≥ 80, or one is missing), and
+neither gives a different volume, part, edition or number. Candidate pairs come from blocking, never from all pairs: entries are
 compared only within blocks that share a DOI, a PMID, (year, first-author surname), the first
 two title words, or the last two title words; each block is scored with ``rapidfuzz.process.cdist``.
 """
@@ -20,7 +22,7 @@ from ..model import Reference
 
 __all__ = ["DuplicateGroup", "find_duplicates", "normal_title"]
 
-TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK = 90.0, 80.0, 20, 2000
+TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE = 90.0, 80.0, 20, 2000, 60.0
 
 
 def _ascii(text: str) -> str:
@@ -44,6 +46,22 @@ def _surname(ref: Reference) -> str:
     first = ref.authors[0]
     surname = first.split(",")[0] if "," in first else (first.split()[-1] if first.split() else "")
     return " ".join(re.findall(r"[a-z]+", _ascii(surname)))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """True when every word in one title and not the other has a near twin (a typo) in the other.
+
+    "day light bomb shell" and "night bomb shell" are similar strings but different titles.
+    """
+    from rapidfuzz import fuzz
+
+    wa, wb = set(a.split()), set(b.split())
+    for mine, theirs in ((wa - wb, wb), (wb - wa, wa)):
+        for word in mine:
+            # a typo: most letters shared, or the same letters in another order
+            if not any(fuzz.ratio(word, other) >= 75 or sorted(word) == sorted(other) for other in theirs):
+                return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +125,19 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
             blocks.setdefault(("head", *words[:2]), []).append(i)
             blocks.setdefault(("tail", *words[-2:]), []).append(i)
 
+    def same_part(i: int, j: int) -> bool:
+        for part in ("volume", "part", "edition", "number"):
+            # volumes 1 and 2 of one work share a title but are two references
+            vi, vj = references[i].field(part).strip(), references[j].field(part).strip()
+            if vi and vj and vi != vj:
+                return False
+        return True
+
     def compatible(i: int, j: int) -> bool:
         yi, yj = references[i].year, references[j].year
         if yi is not None and yj is not None and yi != yj:
+            return False
+        if not same_part(i, j) or not _same_words(titles[i], titles[j]):
             return False
         si, sj = surnames[i], surnames[j]
         return not si or not sj or fuzz.ratio(si, sj) >= AUTHOR_SCORE
@@ -119,8 +147,14 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
             continue
         if key[0] in ("doi", "pmid"):
             for j in members[1:]:
-                if union.join(members[0], j):
-                    how[(members[0], j)] = (key[0], 100.0)
+                i = members[0]
+                # a shared identifier on unrelated titles is a wrong identifier, not one work
+                if titles[i] and titles[j] and fuzz.token_set_ratio(titles[i], titles[j]) < IDENTIFIER_TITLE_SCORE:
+                    continue
+                if not same_part(i, j):
+                    continue
+                if union.join(i, j):
+                    how[(i, j)] = (key[0], 100.0)
             continue
         if len(members) > MAX_BLOCK:
             continue  # a block this large is a common word, not a signal; other blocks still see these entries

@@ -45,6 +45,8 @@ def lint_references(references: Iterable[Reference], year: int | None = None) ->
     this_year = year or _dt.date.today().year
     for ref in references:
         present = {name for name, value in ref.fields if ref.field(name).strip()}
+        if "title" in dict(ref.fields):
+            present.add("title")  # an empty title is reported as such below
         for requirement in REQUIRED_FIELDS.get(ref.entry_type, ()):
             options = requirement.split("|")
             if not any(o in present for o in options):

@@ -1,0 +1,214 @@
+"""Reference hygiene: lint, dedupe (and --apply), fmt, import, several files, encodings, settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kbase
+from conftest import ROOT, SHARED, bib_entry, claims_yaml, needs_shared
+from kbase.cli import cli
+from kbase.loaders.bib import parse_bib
+from kbase.refs.dedupe import find_duplicates
+from kbase.refs.fmt import format_bib, parsed_content
+from kbase.refs.lint import lint_references
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from dedupe_data import plant  # noqa: E402
+
+CORPUS = SHARED / "corpus" / "bib"
+
+
+def lint(text: str) -> list[tuple[int, str, str]]:
+    return [(f.where.line, f.rule, f.message) for f in lint_references(parse_bib(text, "r.bib").references, year=2026)]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("@article{a, title={T}, year={2020}, design={rct}}", [(1, "missing-field", "@article 'a' has no author"),
+                                                                 (1, "missing-field", "@article 'a' has no journal or journaltitle")]),
+        ("@book{b, author={X}, title={T}, year={2020}, design={rct}}", [(1, "missing-field", "@book 'b' has no publisher")]),
+        ("@misc{c, title={}, design={website}}", [(1, "empty-title", "'c' has an empty title")]),
+        ("@misc{d, title={T}, year={3020}, design={website}}", [(1, "impossible-year", "'d': year 3020 is not possible (expected 1400 to 2027)")]),
+        ("@misc{e, title={T}, year={2020a}, design={website}}", [(1, "impossible-year", "'e': year '2020a' is not a four-digit year")]),
+        ("@misc{f, title={T}, doi={doi:10.12/x}, design={website}}",
+         [(1, "invalid-identifier", "reference 'f': doi 'doi:10.12/x' is not a DOI (expected 10.<registrant>/<suffix>)")]),
+        ("@misc{g, title={T}, issn={0378-5954}, design={website}}", [(1, "invalid-identifier", "reference 'g': issn '0378-5954' has a wrong check digit")]),
+        ("@misc{h, title={T}}", [(1, "missing-design", "'h' has no design field (kbase infers 'unknown'); add one of the vocabulary")]),
+        ("@misc{i, title={T}, url={https://doi.org/10.1000/x}, doi={https://doi.org/10.1000/X}, issn={0378-5955}, design={website}}", []),
+    ],
+    ids=["article-fields", "book-publisher", "empty-title", "future-year", "bad-year", "doi", "issn", "no-design", "clean"],
+)
+def test_lint(entry, expected):
+    assert lint(entry) == expected
+
+
+def test_lint_cli_on_the_bundled_library():
+    result = CliRunner().invoke(cli, ["--bib", str(ROOT / "references.bib"), "refs", "lint"])
+    assert result.exit_code == 0
+    assert [line.split(": warning ")[1] for line in result.stdout.splitlines()] == [
+        "missing-field @online 'medicarebenefitsolutions2023ketamine' has no url or doi or eprint",
+        "missing-field @online 'meisner2019ketamine' has no url or doi or eprint",
+    ]
+
+
+@needs_shared
+def test_two_hundred_planted_duplicates_are_found_without_false_merges():
+    text, pairs = plant((CORPUS / "health_sysreview_elderly_db_exports" / "pubmed.bib").read_text(encoding="utf-8"), 200)
+    groups = find_duplicates(parse_bib(text, "planted.bib").references)
+    found = {tuple(sorted(g.keys)) for g in groups}
+    truth = {tuple(sorted(p)) for p in pairs}
+    assert len(found & truth) / len(truth) >= 0.95
+    assert found - truth == set()  # no false merges
+
+
+DEDUPE_BIB = (
+    "% my library\n\n"
+    "@article{smith2020,\n  author = {Smith, John A.},\n  title = {Ketamine infusions for complex regional pain syndrome},\n"
+    "  journal = {Pain},\n  year = {2020},\n  design = {rct},\n}\n\n"
+    "@string{jp = {J Pain}}\n\n"
+    "@article{smith2020b,\n  author = {Smith, J. A.},\n  title = {Ketamine Infusions for Complex Regional Pain Syndrome.},\n"
+    "  journal = jp,\n  year = {2020},\n  doi = {10.1000/xyz},\n}\n\n"
+    "@article{other,\n  author = {Lee, K.},\n  title = {Something else entirely about sleep},\n  journal = {Sleep},\n  year = {2019},\n  design = {cohort},\n}\n"
+)
+DEDUPE_CLAIMS = (
+    "kbase: 1\n# keep this comment\nclaims:\n"
+    "  - id: a\n    statement: A.\n    evidence:\n      - ref: smith2020b   # the second copy\n        stance: supports\n"
+    "  - {id: b, statement: B., evidence: [{ref: other, stance: supports}]}\n"
+)
+
+
+def test_dedupe_reports_groups_and_which_key_claims_use(library):
+    library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
+    data = json.loads(CliRunner().invoke(cli, ["refs", "dedupe", "--format", "json"]).stdout)
+    assert data["groups"] == [{"keys": ["smith2020", "smith2020b"], "keep": "smith2020b", "reason": "title", "score": 100.0,
+                               "used_by": {"smith2020b": ["a"]}}]
+
+
+def test_dedupe_apply_merges_and_keeps_everything_else_byte_for_byte(library):
+    claims = DEDUPE_CLAIMS.replace("ref: smith2020b", "ref: smith2020")
+    library.write(claims, DEDUPE_BIB)
+    result = CliRunner().invoke(cli, ["refs", "dedupe", "--apply"])
+    assert result.exit_code == 0, result.output
+    bib = library.bib_path.read_text(encoding="utf-8")
+    # smith2020 (used by a claim) is kept and gains the DOI; smith2020b is gone; nothing else moved
+    expected = DEDUPE_BIB.replace(
+        "  design = {rct},\n}\n\n@string", "  design = {rct},\n  doi = {10.1000/xyz},\n}\n\n@string"
+    ).replace(
+        "@article{smith2020b,\n  author = {Smith, J. A.},\n  title = {Ketamine Infusions for Complex Regional Pain Syndrome.},\n"
+        "  journal = jp,\n  year = {2020},\n  doi = {10.1000/xyz},\n}\n\n", "")
+    assert bib == expected
+    assert library.claims_path.read_text(encoding="utf-8") == claims  # claims already used the kept key
+    assert library.load().problems == ()
+
+
+def test_dedupe_apply_rewrites_ref_links_only_where_needed(library):
+    library.write(DEDUPE_CLAIMS, DEDUPE_BIB.replace("  design = {rct},\n", ""))
+    # make smith2020b the one to drop: only 'other' and smith2020 are used
+    claims = DEDUPE_CLAIMS.replace("ref: smith2020b   # the second copy", "ref: smith2020b   # the second copy")
+    library.claims_path.write_text(claims, encoding="utf-8")
+    before = library.claims_path.read_text(encoding="utf-8")
+    assert CliRunner().invoke(cli, ["refs", "dedupe", "--apply"]).exit_code == 0
+    after = library.claims_path.read_text(encoding="utf-8")
+    assert after == before  # the used key (smith2020b) was kept, so no link changed
+    kb = library.load()
+    assert set(kb.references) == {"smith2020b", "other"} and kb.problems == ()
+
+
+def test_fmt_is_idempotent_and_lossless_on_the_bundled_library():
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    once = format_bib(text)
+    assert format_bib(once) == once
+    assert parsed_content(once) == parsed_content(text)
+    assert once == text  # the bundled file is kept formatted
+
+
+def test_fmt_refuses_a_file_with_a_broken_block(library):
+    library.write(claims_yaml("- id: a\n  statement: A.\n"), "@article{x,\n  title = {T,\n\n@article{y, title={ok}}\n")
+    result = CliRunner().invoke(cli, ["refs", "fmt"])
+    assert result.exit_code == 2
+    assert result.stderr == "kbase: references.bib:1:1: cannot format a file with a block that does not parse; `kbase check` shows it\n"
+
+
+CSL = [
+    {"id": "x", "type": "article-journal", "title": "Ketamine infusions for complex regional pain syndrome",
+     "author": [{"family": "Smith", "given": "John A."}], "issued": {"date-parts": [[2020]]}, "container-title": "Pain"},
+    {"id": "y", "type": "chapter", "title": "A new chapter on opioids", "author": [{"literal": "WHO"}],
+     "issued": {"date-parts": [[2021]]}, "container-title": "A Book", "DOI": "10.1000/abc", "page": "1-10"},
+]
+RIS = "TY  - JOUR\nAU  - Park, Min\nTI  - Sleep after ketamine\nJO  - Sleep\nPY  - 2022\nSP  - 5\nEP  - 9\nDO  - 10.1000/sleep\nER  - \n"
+
+
+def test_import_csl_json_skips_duplicates_and_appends(library):
+    library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
+    (library.folder / "zotero.json").write_text(json.dumps(CSL), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refs", "import", "zotero.json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "zotero.json:1:1: skipped “Ketamine infusions for complex regional pain syndrome”: duplicates smith2020",
+        "1 added, 1 duplicate skipped",
+    ]
+    bib = library.bib_path.read_text(encoding="utf-8")
+    assert bib.startswith(DEDUPE_BIB)
+    assert "@incollection{who2021chapter,\n  author = {{WHO}},\n  title = {A new chapter on opioids}," in bib
+    assert library.load().references["who2021chapter"].doi == "10.1000/abc"
+
+
+def test_import_ris(library):
+    library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
+    (library.folder / "export.ris").write_text(RIS, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["refs", "import", "export.ris"]).exit_code == 0
+    ref = library.load().references["park2022sleep"]
+    assert (ref.title, ref.year, ref.field("pages"), ref.doi) == ("Sleep after ketamine", 2022, "5--9", "10.1000/sleep")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.json", "[{\"title\": ", "bad.json:1:12: not valid JSON: Expecting value"),
+        ("bad.ris", "hello\n", "bad.ris:1:1: not an RIS line (expected 'TY  - ' to start a record)"),
+        ("open.ris", "TY  - JOUR\nTI  - x\n", "open.ris:1:1: record not closed with 'ER  - '"),
+    ],
+)
+def test_bad_import_files(library, name, content, message):
+    library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
+    (library.folder / name).write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refs", "import", name])
+    assert result.exit_code == 2 and result.stderr == f"kbase: {message}\n"
+
+
+@needs_shared
+def test_string_macros_defined_in_another_file():
+    folder = CORPUS / "biber_test_data" / "etc_papers_with_separate_string_definitions"
+    kb = kbase.load(ROOT / "claims.yaml", [folder / "definitions.bib", folder / "papers.bib", ROOT / "references.bib"])
+    assert kb.references["AardalHLT02"].container == "Operations Research"
+
+
+@needs_shared
+@pytest.mark.parametrize(("name", "encoding", "key"), [("bibtexparser_v2_test_resources/gbk_test.bib", "gbk", None),
+                                                        ("biber_test_data/t_tdata/encoding1.bib", "latin-1", None)])
+def test_legacy_encodings(name, encoding, key):
+    path = CORPUS / name
+    refused = CliRunner().invoke(cli, ["--bib", str(path), "refs", "lint"])
+    assert refused.exit_code == 2 and "not valid UTF-8: byte 0x" in refused.stderr and f"{path}:" in refused.stderr
+    accepted = CliRunner().invoke(cli, ["--bib", str(path), "--encoding", encoding, "refs", "lint"])
+    assert accepted.exit_code in (0, 1), accepted.output
+
+
+def test_settings_from_pyproject(library):
+    folder = library.folder
+    (folder / "lib").mkdir()
+    (folder / "lib" / "claims.yaml").write_text(claims_yaml("- id: a\n  statement: A.\n  evidence:\n    - ref: r\n      stance: supports\n"),
+                                                encoding="utf-8")
+    (folder / "lib" / "one.bib").write_text(bib_entry("r"), encoding="utf-8")
+    (folder / "pyproject.toml").write_text('[tool.kbase]\nclaims = "lib/claims.yaml"\nbib = ["lib/one.bib"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    (folder / "pyproject.toml").write_text('[tool.kbase]\nbibs = ["x"]\n', encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["check"])
+    assert bad.exit_code == 2 and "unknown setting 'bibs' (did you mean 'bib'?)" in bad.stderr
