@@ -631,6 +631,96 @@ def refs_import(ctx: click.Context, file: str, kind: str, dry_run: bool) -> None
     click.echo(f"{len(added)} added, {len(skipped)} duplicate{'s' if len(skipped) != 1 else ''} skipped", err=True)
 
 
+def _editor(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from .edit import ClaimsEditor
+
+    opts = ctx.find_root().obj
+    return ClaimsEditor(opts["claims"], opts["bib"], opts["encoding"])
+
+
+@cli.group()
+def claim() -> None:
+    """Add or rename claims in claims.yaml (comments and layout are kept)."""
+
+
+@claim.command("add")
+@click.argument("claim_id")
+@click.option("--statement", required=True, help="The claim in one sentence.")
+@click.option("--topic", default=None, help="A topic to group claims by.")
+@click.option("--article", default=None, metavar="ID", help="An article (listed under articles:) that makes the claim.")
+@click.option("--section", default=None, help="The article's section.")
+@click.option("--quote", default=None, help="The article's own words.")
+@click.pass_context
+@kb_errors
+def claim_add(ctx: click.Context, claim_id: str, statement: str, topic: str | None, article: str | None,
+              section: str | None, quote: str | None) -> None:
+    """Append a claim; refused (file untouched) if the id exists or the result would not load."""
+    _editor(ctx).add_claim(claim_id, statement, topic=topic, article=article, section=section, quote=quote)
+    click.echo(f"added claim {claim_id}", err=True)
+
+
+@claim.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+@kb_errors
+def claim_rename(ctx: click.Context, old: str, new: str) -> None:
+    """Rename a claim and every depends_on that names it."""
+    _editor(ctx).rename(old, new)
+    click.echo(f"renamed claim {old} to {new}", err=True)
+
+
+@claim.command("depend")
+@click.argument("claim_id")
+@click.argument("premise")
+@click.pass_context
+@kb_errors
+def claim_depend(ctx: click.Context, claim_id: str, premise: str) -> None:
+    """Make PREMISE a premise of CLAIM_ID (depends_on); refused if it would close a cycle."""
+    _editor(ctx).depend(claim_id, premise)
+    click.echo(f"{claim_id} now depends on {premise}", err=True)
+
+
+@cli.command()
+@click.argument("claim_id")
+@click.argument("ref")
+@click.option("--stance", type=click.Choice(["supports", "contradicts", "mentions"]), required=True, help="How the reference bears on the claim.")
+@click.option("--locator", default=None, help="Page, table or section.")
+@click.option("--note", default=None, help="What the reference says about the claim, in your own words.")
+@click.option("--indirect", is_flag=True, help="The study's population, intervention or outcome differ from the claim's.")
+@click.option("--concern", "concerns", multiple=True,
+              type=click.Choice(["risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias"]),
+              help="A GRADE concern (repeatable).")
+@click.pass_context
+@kb_errors
+def link(ctx: click.Context, claim_id: str, ref: str, stance: str, locator: str | None, note: str | None,
+         indirect: bool, concerns: tuple[str, ...]) -> None:
+    """Link a claim to a reference; refused (file untouched) if the key is not in the bibliography."""
+    _editor(ctx).link(claim_id, ref, stance, locator=locator, note=note, indirect=indirect, concerns=concerns)
+    click.echo(f"linked {claim_id} ← {ref} ({stance})", err=True)
+
+
+@cli.command()
+@click.argument("claim_id")
+@click.argument("ref")
+@click.option("--stance", type=click.Choice(["supports", "contradicts", "mentions"]), default=None,
+              help="Only the link of this stance (default: every link to REF).")
+@click.pass_context
+@kb_errors
+def unlink(ctx: click.Context, claim_id: str, ref: str, stance: str | None) -> None:
+    """Remove a claim's links to a reference."""
+    _editor(ctx).unlink(claim_id, ref, stance)
+    click.echo(f"unlinked {claim_id} ← {ref}", err=True)
+
+
+@cli.command("fmt")
+@click.pass_context
+@kb_errors
+def fmt_claims(ctx: click.Context) -> None:
+    """Lay out claims.yaml in kbase's style (2-space indentation), keeping comments and order."""
+    _editor(ctx).fmt()
+
+
 def main() -> None:
     """Entry point of the ``kbase`` console script."""
     cli(prog_name="kbase")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -19,8 +20,19 @@ def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     write_atomic_bytes(path, text.encode(encoding))
 
 
+def _fault(point: str) -> None:
+    """Die here, as if killed, when ``KBASE_FAULT`` names this point (for the crash tests)."""
+    if os.environ.get("KBASE_FAULT") == point:
+        os._exit(137)
+
+
 def write_atomic_bytes(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (see :func:`write_atomic`)."""
+    """Replace ``path`` with ``data`` atomically (see :func:`write_atomic`).
+
+    The steps are: create a temporary file beside ``path``, write, flush, fsync, copy the mode,
+    ``os.replace``, fsync the folder. A process killed between any two steps leaves the old file
+    or the new one, never a mix (``tests/test_edit.py`` kills it at each step).
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -29,13 +41,26 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
     except OSError as exc:
         raise KbaseError(f"{path}: cannot write: {exc.strerror}") from None
     try:
+        _fault("created")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            half = len(data) // 2
+            handle.write(data[:half])
+            handle.flush()
+            _fault("half-written")
+            handle.write(data[half:])
             handle.flush()
             os.fsync(handle.fileno())
+        _fault("written")
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
+        _fault("replaced")
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -1,0 +1,412 @@
+"""Editing ``claims.yaml`` without losing anything: round-trip YAML, validation, atomic writes, a lock.
+
+Every edit goes the same way:
+
+1. take the lock ``claims.yaml.lock`` (another kbase editing the same file waits, then gives a
+   clear message; a lock left by a process that no longer runs is taken over);
+2. read the file with ruamel.yaml in round-trip mode (comments, key order, quoting and blank
+   lines are kept; the indentation is detected from the file);
+3. change the data;
+4. check the result as ``kbase check`` would — it must load without problems, and must not add a
+   dangling reference, a duplicate id or a premise cycle — and refuse with the reason otherwise,
+   leaving the file untouched;
+5. write it atomically (temporary file in the same folder, flush, fsync, ``os.replace``, mode
+   kept) and release the lock.
+
+Only the lines an edit touches change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import KbaseError
+from .files import write_atomic
+
+__all__ = ["ClaimsEditor", "EditRefused", "LockHeld", "claims_lock"]
+
+LOCK_WAIT_SECONDS = float(os.environ.get("KBASE_LOCK_WAIT", "10"))
+
+
+class EditRefused(KbaseError):
+    """The edit would leave the library invalid; nothing was written."""
+
+
+class LockHeld(KbaseError):
+    """Another process holds the lock on the file."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def claims_lock(path: str | Path, wait: float | None = None) -> Iterator[None]:
+    """Hold ``<path>.lock`` while editing ``path``; wait up to ``wait`` seconds for another holder."""
+    lock = Path(f"{path}.lock")
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            try:
+                holder = int(lock.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                holder = -1
+            if holder > 0 and not _alive(holder):
+                with contextlib.suppress(OSError):
+                    lock.unlink()  # left behind by a process that was killed
+                continue
+            if time.monotonic() >= deadline:
+                who = f"process {holder}" if holder > 0 else "another process"
+                raise LockHeld(f"{path} is being edited by {who} (lock file {lock}); try again, or remove the lock "
+                               "file if no kbase is running") from None
+            time.sleep(0.02)
+        except OSError as exc:
+            raise KbaseError(f"{lock}: cannot create the lock file: {exc.strerror}") from None
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+        os.close(fd)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _indentation(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) as ruamel.yaml wants them, read from the file's own layout."""
+    lines = text.splitlines()
+    mapping, sequence, offset = 2, 4, 2
+    for i, line in enumerate(lines[:-1]):
+        parent = re.match(r"^(\s*)[\w-]+:\s*(#.*)?$", line)
+        if not parent:
+            continue
+        child = next((l for l in lines[i + 1:] if l.strip() and not l.lstrip().startswith("#")), "")
+        dash = re.match(r"^(\s*)- (\s*)", child)
+        if dash:
+            offset = len(dash.group(1)) - len(parent.group(1))
+            sequence = offset + 2 + len(dash.group(2))
+            break
+    for i, line in enumerate(lines[:-1]):
+        parent = re.match(r"^(\s*)[\w-]+:\s*$", line)
+        child = re.match(r"^(\s*)[\w-]+:", lines[i + 1]) if parent else None
+        if parent and child and len(child.group(1)) > len(parent.group(1)):
+            mapping = len(child.group(1)) - len(parent.group(1))
+            break
+    return mapping, max(sequence, offset + 2), max(offset, 0)
+
+
+def _is_block(value: Any) -> bool:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    # a flow collection ([a, b]) ends on its key's line, like a scalar
+    return isinstance(value, (CommentedMap, CommentedSeq)) and len(value) > 0 and not value.fa.flow_style()
+
+
+def _tail(node: Any) -> tuple[Any, Any, int] | None:
+    """(container, key, slot) of the last scalar inside ``node``: where ruamel keeps the comment
+    and blank lines that follow ``node`` in the file."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap) and len(node):
+        key = list(node.keys())[-1]
+        return _tail(node[key]) if _is_block(node[key]) else (node, key, 2)
+    if isinstance(node, CommentedSeq) and len(node):
+        return _tail(node[-1]) if _is_block(node[-1]) else (node, len(node) - 1, 0)
+    return None
+
+
+def _take_trailing(seq: Any) -> str | None:
+    """Detach the blank lines / full-line comments after the last item of block sequence ``seq``.
+
+    Returns them as text (each line ending in a newline), or None. ruamel keeps them either in
+    the sequence's ``ca.end`` or in the comment slot of the item's last scalar, together with the
+    newline that ends that scalar's line (and any end-of-line comment, which stays put).
+    """
+    if seq.ca.end:
+        token, seq.ca.end = seq.ca.end[0], []
+        return token.value
+    found = _tail(seq[-1]) if len(seq) else None
+    if found is None:
+        return None
+    container, key, slot = found
+    entry = container.ca.items.get(key)
+    if not entry or len(entry) <= slot or entry[slot] is None:
+        return None
+    token = entry[slot]
+    head, newline, rest = token.value.partition("\n")
+    if not rest:
+        return None
+    if head.strip():
+        token.value = head + newline  # keep "  # why" on its line
+    else:
+        entry[slot] = None
+    return rest
+
+
+def _put_trailing(seq: Any, lines: str | None) -> None:
+    """Attach ``lines`` (from :func:`_take_trailing`) after the last item of block sequence ``seq``."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if not lines or not len(seq):
+        return
+    found = _tail(seq[-1])
+    if found is None:
+        return
+    container, key, slot = found
+    items = container.ca.items.setdefault(key, [None, None, None, None])
+    while len(items) <= slot:
+        items.append(None)
+    if items[slot] is not None:
+        items[slot].value = items[slot].value.rstrip("\n") + "\n" + lines
+    else:
+        items[slot] = CommentToken("\n" + lines, CommentMark(0), None)
+
+
+def _put_trailing_after(mapping: Any, lines: str) -> None:
+    """Attach ``lines`` after the last line of ``mapping`` (an item of a block sequence)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    _put_trailing(CommentedSeq([mapping]), lines)  # a holder only: the mapping is not moved
+
+
+def _append(seq: Any, item: Any) -> None:
+    """Append ``item`` to ``seq``, keeping the blank line or comment that followed the old last item after the new one."""
+    lines = _take_trailing(seq)
+    seq.append(item)
+    _put_trailing(seq, lines)
+
+
+class ClaimsEditor:
+    """Edits one ``claims.yaml`` (see the module docs), checked against the library's references.
+
+    Parameters
+    ----------
+    claims_path : path
+        The claims file.
+    bib_paths : list of paths
+        The BibTeX files whose keys links may name.
+    """
+
+    def __init__(self, claims_path: str | Path, bib_paths: Sequence[str | Path], encoding: str = "utf-8") -> None:
+        self.path = str(claims_path)
+        self.bib_paths = [str(p) for p in bib_paths]
+        self.encoding = encoding
+
+    # -- machinery ---------------------------------------------------------------
+
+    def _yaml(self, text: str) -> Any:
+        from ruamel.yaml import YAML
+
+        yaml = YAML(typ="rt")
+        yaml.preserve_quotes = True
+        yaml.width = 4096
+        mapping, sequence, offset = _indentation(text)
+        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+        return yaml
+
+    def _errors(self, text: str) -> list[str]:
+        """Why ``text`` would not be a valid library (empty when it is)."""
+        from .graph import build_graph
+        from .grading import premise_cycles
+        from .loaders.bib import load_bibs
+        from .loaders.claims import parse_claims
+
+        parsed = parse_claims(text, self.path)
+        if parsed.problems:
+            return [f"{p.where}: {p.message}" for p in parsed.problems]
+        keys = {r.key for f in load_bibs(self.bib_paths, self.encoding) for r in f.references}
+        errors = []
+        ids = {c.id for c in parsed.claims}
+        for claim in parsed.claims:
+            for link in claim.evidence:
+                if link.ref not in keys:
+                    errors.append(f"claim {claim.id!r} would link to {link.ref!r}, which is not in the bibliography")
+            for premise in claim.depends_on:
+                if premise not in ids:
+                    errors.append(f"claim {claim.id!r} would depend on {premise!r}, which is not a claim")
+        graph = build_graph(parsed.claims, [], parsed.articles.values())
+        for cycle in premise_cycles(graph):
+            errors.append("premises would form a cycle: " + " → ".join(cycle + [cycle[0]]))
+        return errors
+
+    def edit(self, change: Callable[[Any], None]) -> str:
+        """Apply ``change`` to the parsed document under the lock; check; write. Returns the new text."""
+        with claims_lock(self.path):
+            with open(self.path, encoding="utf-8", newline="") as handle:
+                text = handle.read()
+            yaml = self._yaml(text)
+            data = yaml.load(text)
+            before = self._errors(text)
+            change(data)
+            out = io.StringIO()
+            yaml.dump(data, out)
+            new = out.getvalue()
+            if "\r\n" in text:
+                new = new.replace("\r\n", "\n").replace("\n", "\r\n")
+            errors = [e for e in self._errors(new) if e not in before]
+            if errors:
+                raise EditRefused("; ".join(errors) + f" — {self.path} left unchanged")
+            if new != text:
+                write_atomic(self.path, new)
+            return new
+
+    @staticmethod
+    def _claim(data: Any, claim_id: str) -> Any:
+        for claim in data.get("claims") or []:
+            if claim.get("id") == claim_id:
+                return claim
+        from .spelling import did_you_mean
+
+        ids = [c.get("id") for c in data.get("claims") or [] if c.get("id")]
+        raise EditRefused(f"no claim {claim_id!r}{did_you_mean(claim_id, ids)}")
+
+    # -- edits -------------------------------------------------------------------
+
+    def add_claim(self, claim_id: str, statement: str, *, topic: str | None = None, article: str | None = None,
+                  section: str | None = None, quote: str | None = None) -> str:
+        """Append a claim (refused if the id exists or is not a slug)."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        def change(data: Any) -> None:
+            claims = data.get("claims")
+            if claims is None:
+                data["claims"] = claims = CommentedSeq()
+            if any(c.get("id") == claim_id for c in claims):
+                raise EditRefused(f"a claim {claim_id!r} already exists")
+            claim = CommentedMap()
+            claim["id"] = claim_id
+            claim["statement"] = statement
+            if topic:
+                claim["topic"] = topic
+            if article:
+                appearance = CommentedMap()
+                appearance["article"] = article
+                if section:
+                    appearance["section"] = section
+                if quote:
+                    appearance["quote"] = quote
+                claim["appears_in"] = CommentedSeq([appearance])
+            _append(claims, claim)
+
+        return self.edit(change)
+
+    def link(self, claim_id: str, ref: str, stance: str, *, locator: str | None = None, note: str | None = None,
+             indirect: bool = False, concerns: Sequence[str] = ()) -> str:
+        """Add an evidence link (refused if the same reference and stance are already linked)."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        def change(data: Any) -> None:
+            claim = self._claim(data, claim_id)
+            evidence = claim.get("evidence")
+            if evidence is None:
+                claim["evidence"] = evidence = CommentedSeq()
+            if any(e.get("ref") == ref and e.get("stance") == stance for e in evidence):
+                raise EditRefused(f"claim {claim_id!r} already has a {stance} link to {ref!r}")
+            link = CommentedMap()
+            link["ref"] = ref
+            link["stance"] = stance
+            if locator:
+                link["locator"] = locator
+            if note:
+                link["note"] = note
+            if indirect:
+                link["indirect"] = True
+            if concerns:
+                seq = CommentedSeq(list(concerns))
+                seq.fa.set_flow_style()
+                link["concerns"] = seq
+            _append(evidence, link)
+
+        return self.edit(change)
+
+    def unlink(self, claim_id: str, ref: str, stance: str | None = None) -> str:
+        """Remove the links from ``claim_id`` to ``ref`` (of one stance, or all)."""
+
+        def change(data: Any) -> None:
+            claim = self._claim(data, claim_id)
+            evidence = claim.get("evidence") or []
+            keep = [e for e in evidence if not (e.get("ref") == ref and (stance is None or e.get("stance") == stance))]
+            if len(keep) == len(evidence):
+                raise EditRefused(f"claim {claim_id!r} has no {stance + ' ' if stance else ''}link to {ref!r}")
+            token = _take_trailing(evidence)
+            for item in [e for e in evidence if e not in keep]:
+                del evidence[next(i for i, e in enumerate(evidence) if e is item)]
+            if evidence:
+                _put_trailing(evidence, token)
+            else:
+                del claim["evidence"]
+                claims = data["claims"]
+                if token is not None and claims and claims[-1] is not claim:
+                    _put_trailing_after(claim, token)
+
+        return self.edit(change)
+
+    def rename(self, old: str, new: str) -> str:
+        """Rename a claim and every ``depends_on`` that names it."""
+
+        def change(data: Any) -> None:
+            claim = self._claim(data, old)
+            if any(c.get("id") == new for c in data.get("claims") or []):
+                raise EditRefused(f"a claim {new!r} already exists")
+            claim["id"] = new
+            for other in data.get("claims") or []:
+                premises = other.get("depends_on") or []
+                for i, premise in enumerate(premises):
+                    if premise == old:
+                        premises[i] = new
+
+        return self.edit(change)
+
+    def depend(self, claim_id: str, premise: str) -> str:
+        """Make ``premise`` a premise of ``claim_id`` (refused if it would close a cycle)."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        def change(data: Any) -> None:
+            claim = self._claim(data, claim_id)
+            premises = claim.get("depends_on")
+            if premises is None:
+                premises = CommentedSeq()
+                premises.fa.set_flow_style()
+                claim["depends_on"] = premises
+            if premise not in premises:
+                premises.append(premise)
+
+        return self.edit(change)
+
+    def fmt(self) -> str:
+        """Rewrite the file in kbase's layout (2-space mappings, lists indented under their key)."""
+        with claims_lock(self.path):
+            with open(self.path, encoding="utf-8", newline="") as handle:
+                text = handle.read()
+            from ruamel.yaml import YAML
+
+            yaml = YAML(typ="rt")
+            yaml.preserve_quotes = True
+            yaml.width = 4096
+            yaml.indent(mapping=2, sequence=4, offset=2)
+            data = yaml.load(text)
+            out = io.StringIO()
+            yaml.dump(data, out)
+            new = out.getvalue()
+            if self._errors(new) != self._errors(text):
+                raise EditRefused(f"formatting would change what {self.path} says; left unchanged")
+            if new != text:
+                write_atomic(self.path, new)
+            return new
