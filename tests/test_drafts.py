@@ -151,7 +151,7 @@ def test_the_seed_article_has_a_reference_list_and_no_citations():
     ("name", "content", "expected", "code"),
     [
         ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not valid UTF-8: byte 0x89", 2),
-        ("nul.md", b"Text with a NUL \x00 byte.", "this looks like a binary file (it holds NUL bytes), not a draft", 2),
+        ("nul.md", b"Text with a NUL \x00 byte.", "nul.md:1:17: a NUL byte: this looks like a binary file, not text", 2),
         ("latin1.md", "Caf\u00e9 au lait.".encode("latin-1"), "latin1.md:1:4: not valid UTF-8: byte 0xe9 cannot be decoded", 2),
         ("empty.md", b"", None, 0),
         ("fence.md", b"Ketamine cures pain.\n\n```\nunclosed\n", None, 0),

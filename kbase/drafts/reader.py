@@ -70,10 +70,6 @@ def read_draft(path: str | Path) -> Draft:
     if size > MAX_DRAFT_BYTES:
         raise LoadError(Location(name, 0, 0), f"the draft is {size / 1e6:.1f} MB; kbase reads drafts up to {MAX_DRAFT_BYTES / 1e6:.0f} MB")
     text = read_text(name)
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        raise LoadError(Location(name, line, nul - text.rfind("\n", 0, nul)), "this looks like a binary file (it holds NUL bytes), not a draft")
     markdown = name.lower().endswith((".md", ".markdown", ".mdown", ".qmd", ".rmd"))
     return parse_draft(text, name, markdown=markdown)
 

@@ -39,7 +39,7 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> str:
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig") and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         where = offset_location(name, data, exc.start)
         raise LoadError(
@@ -49,3 +49,7 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> str:
         ) from None
     except LookupError:
         raise LoadError(Location(name, 0, 0), f"unknown encoding {encoding!r}") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise LoadError(offset_location(name, text, nul), "a NUL byte: this looks like a binary file, not text")
+    return text
