@@ -1,0 +1,75 @@
+"""Writing a whole library out: ``claims.yaml`` and ``references.bib`` from records.
+
+Used to create a library from code (and by the property tests: load → write → load is the
+identity). Editing an existing file goes through :mod:`kbase.edit`, which keeps its layout.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from .model import Article, Claim, Reference
+
+__all__ = ["bib_text", "claims_text"]
+
+
+def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> str:
+    """``claims.yaml`` for ``claims`` and ``articles`` (fields left at their defaults are omitted)."""
+    from ruamel.yaml import YAML
+
+    doc: dict[str, object] = {"kbase": 1}
+    articles = list(articles)
+    if articles:
+        doc["articles"] = {a.id: ({"title": a.title} if a.title else None) for a in articles}
+    items = []
+    for claim in claims:
+        item: dict[str, object] = {"id": claim.id, "statement": claim.statement}
+        if claim.aliases:
+            item["aliases"] = list(claim.aliases)
+        if claim.topic:
+            item["topic"] = claim.topic
+        if claim.appears_in:
+            item["appears_in"] = [{k: v for k, v in (("article", a.article), ("section", a.section), ("quote", a.quote)) if v}
+                                  for a in claim.appears_in]
+        if claim.evidence:
+            links = []
+            for e in claim.evidence:
+                link: dict[str, object] = {"ref": e.ref, "stance": e.stance}
+                if e.locator:
+                    link["locator"] = e.locator
+                if e.note:
+                    link["note"] = e.note
+                if e.indirect:
+                    link["indirect"] = True
+                if e.concerns:
+                    link["concerns"] = list(e.concerns)
+                links.append(link)
+            item["evidence"] = links
+        if claim.depends_on:
+            item["depends_on"] = list(claim.depends_on)
+        items.append(item)
+    doc["claims"] = items
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    yaml.representer.sort_base_mapping_type_on_output = False  # keep file order, ids first
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def _brace(value: str) -> str:
+    return value if value.startswith("{") and value.endswith("}") else "{" + value + "}"
+
+
+def bib_text(references: Iterable[Reference]) -> str:
+    """BibTeX for ``references``, writing each entry's fields as they were read."""
+    blocks = []
+    for ref in references:
+        lines = [f"@{ref.entry_type}{{{ref.key},"]
+        lines += [f"  {name} = {value if value.startswith(('{', chr(34))) or value.isdigit() else _brace(value)}," for name, value in ref.fields]
+        lines.append("}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")

@@ -1,0 +1,103 @@
+"""Properties that must hold for any library (Hypothesis generates them)."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kbase.graph import build_graph, claim_node, ref_node
+from kbase.grading import GradingOptions, grade_claims
+from kbase.levels import DESIGNS, GRADE_DOMAINS
+from kbase.loaders.bib import parse_bib
+from kbase.loaders.claims import parse_claims
+from kbase.model import Appearance, Article, Claim, Evidence, Reference
+from kbase.writers import bib_text, claims_text
+
+slug = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
+text = st.text(alphabet=st.characters(categories=("L", "N", "Zs", "P", "S"), exclude_characters="\x00{}\\"), min_size=1, max_size=40).map(str.strip).filter(bool)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@st.composite
+def libraries(draw: st.DrawFn) -> tuple[list[Claim], list[Reference], list[Article]]:
+    ref_keys = draw(st.lists(slug, min_size=1, max_size=8, unique=True))
+    refs = []
+    for key in ref_keys:
+        reports = tuple(draw(st.lists(st.sampled_from(ref_keys), max_size=2, unique=True)))
+        design = draw(st.sampled_from(DESIGNS))
+        year = draw(st.none() | st.integers(1990, 2026))
+        fields = [("title", "{" + draw(text) + "}"), ("design", "{" + design + "}")]
+        if year is not None:
+            fields.append(("year", "{" + str(year) + "}"))
+        if reports:
+            fields.append(("reports", "{" + ", ".join(reports) + "}"))
+        if draw(st.booleans()):
+            fields.append(("pubstate", "{retracted}"))
+        refs.append((key, fields))
+    articles = [Article(a) for a in draw(st.lists(slug, max_size=2, unique=True))]
+    claim_ids = draw(st.lists(slug, min_size=1, max_size=8, unique=True))
+    claims = []
+    for index, cid in enumerate(claim_ids):
+        evidence = tuple(
+            Evidence(ref=draw(st.sampled_from(ref_keys)), stance=draw(st.sampled_from(["supports", "contradicts", "mentions"])),
+                     locator=draw(st.just("") | text), note=draw(st.just("") | text), indirect=draw(st.booleans()),
+                     concerns=tuple(draw(st.lists(st.sampled_from(GRADE_DOMAINS), max_size=2, unique=True))))
+            for _ in range(draw(st.integers(0, 4)))
+        )
+        # at most one link per (reference, stance), as the graph keeps one edge for each
+        evidence = tuple({(e.ref, e.stance): e for e in evidence}.values())
+        earlier = claim_ids[:index]
+        premises = tuple(draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))) if earlier else ()
+        appears = tuple(Appearance(a.id, draw(st.just("") | text)) for a in articles[:1])
+        claims.append(Claim(cid, draw(text), aliases=tuple(draw(st.lists(text, max_size=2, unique=True))),
+                            topic=draw(st.just("") | text), appears_in=appears, evidence=evidence, depends_on=premises))
+    bib = "\n".join(f"@article{{{k},\n" + "".join(f"  {n} = {v},\n" for n, v in f) + "}\n" for k, f in refs)
+    return claims, parse_bib(bib, "references.bib").references, articles
+
+
+@SETTINGS
+@given(libraries())
+def test_load_write_load_is_the_identity(library):
+    claims, references, articles = library
+    loaded = parse_claims(claims_text(claims, articles), "claims.yaml")
+    assert loaded.problems == []
+    assert loaded.claims == claims
+    assert list(loaded.articles.values()) == articles
+    again = parse_bib(bib_text(references), "references.bib")
+    assert again.problems == [] and again.references == references
+
+
+def signature(grades):
+    return {k: (g.level, g.flags, g.independent_sources) for k, g in grades.items()}
+
+
+@SETTINGS
+@given(libraries(), st.randoms(use_true_random=False))
+def test_grading_does_not_depend_on_order(library, rnd: random.Random):
+    claims, references, articles = library
+    options = GradingOptions(2026)
+    base = signature(grade_claims(build_graph(claims, references, articles), options))
+    shuffled_claims = [Claim(c.id, c.statement, c.aliases, c.topic, c.appears_in,
+                             tuple(rnd.sample(list(c.evidence), len(c.evidence))), c.depends_on) for c in claims]
+    rnd.shuffle(shuffled_claims)
+    shuffled_refs = rnd.sample(references, len(references))
+    assert signature(grade_claims(build_graph(shuffled_claims, shuffled_refs, articles), options)) == base
+
+
+@SETTINGS
+@given(libraries())
+def test_graph_and_files_agree(library):
+    claims, references, articles = library
+    G = build_graph(claims, references, articles)
+    for claim in claims:
+        for link in claim.evidence:
+            data = G.get_edge_data(ref_node(link.ref), claim_node(claim.id), key=link.stance)
+            assert data is not None and data["evidence"] == link
+        for premise in claim.depends_on:
+            assert G.has_edge(claim_node(claim.id), claim_node(premise), key="depends_on")
+    links = sum(len(c.evidence) for c in claims)
+    assert sum(1 for _, _, k in G.edges(keys=True) if k in ("supports", "contradicts", "mentions")) == links
+    assert {n for n, d in G.nodes(data=True) if d["kind"] == "claim"} == {claim_node(c.id) for c in claims}
+    assert {n for n, d in G.nodes(data=True) if d["kind"] == "ref" and not d["missing"]} == {ref_node(r.key) for r in references}
