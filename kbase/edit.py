@@ -186,6 +186,17 @@ def _put_trailing_after(mapping: Any, lines: str) -> None:
     _put_trailing(CommentedSeq([mapping]), lines)  # a holder only: the mapping is not moved
 
 
+def _mapping(*pairs: tuple[str, Any]) -> Any:
+    """A round-trip mapping of the pairs whose value is given (None and "" are left out)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    mapping = CommentedMap()
+    for key, value in pairs:
+        if value is not None and value != "":
+            mapping[key] = value
+    return mapping
+
+
 def _append(seq: Any, item: Any) -> None:
     """Append ``item`` to ``seq``, keeping the blank line or comment that followed the old last item after the new one."""
     lines = _take_trailing(seq)
@@ -282,7 +293,7 @@ class ClaimsEditor:
     def add_claim(self, claim_id: str, statement: str, *, topic: str | None = None, article: str | None = None,
                   section: str | None = None, quote: str | None = None) -> str:
         """Append a claim (refused if the id exists or is not a slug)."""
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.comments import CommentedSeq
 
         def change(data: Any) -> None:
             claims = data.get("claims")
@@ -290,19 +301,9 @@ class ClaimsEditor:
                 data["claims"] = claims = CommentedSeq()
             if any(c.get("id") == claim_id for c in claims):
                 raise EditRefused(f"a claim {claim_id!r} already exists")
-            claim = CommentedMap()
-            claim["id"] = claim_id
-            claim["statement"] = statement
-            if topic:
-                claim["topic"] = topic
-            if article:
-                appearance = CommentedMap()
-                appearance["article"] = article
-                if section:
-                    appearance["section"] = section
-                if quote:
-                    appearance["quote"] = quote
-                claim["appears_in"] = CommentedSeq([appearance])
+            appearance = _mapping(("article", article), ("section", section), ("quote", quote)) if article else None
+            claim = _mapping(("id", claim_id), ("statement", statement), ("topic", topic),
+                             ("appears_in", CommentedSeq([appearance]) if appearance else None))
             _append(claims, claim)
 
         return self.edit(change)
@@ -310,7 +311,7 @@ class ClaimsEditor:
     def link(self, claim_id: str, ref: str, stance: str, *, locator: str | None = None, note: str | None = None,
              indirect: bool = False, concerns: Sequence[str] = ()) -> str:
         """Add an evidence link (refused if the same reference and stance are already linked)."""
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.comments import CommentedSeq
 
         def change(data: Any) -> None:
             claim = self._claim(data, claim_id)
@@ -319,19 +320,12 @@ class ClaimsEditor:
                 claim["evidence"] = evidence = CommentedSeq()
             if any(e.get("ref") == ref and e.get("stance") == stance for e in evidence):
                 raise EditRefused(f"claim {claim_id!r} already has a {stance} link to {ref!r}")
-            link = CommentedMap()
-            link["ref"] = ref
-            link["stance"] = stance
-            if locator:
-                link["locator"] = locator
-            if note:
-                link["note"] = note
-            if indirect:
-                link["indirect"] = True
+            flow = None
             if concerns:
-                seq = CommentedSeq(list(concerns))
-                seq.fa.set_flow_style()
-                link["concerns"] = seq
+                flow = CommentedSeq(list(concerns))
+                flow.fa.set_flow_style()
+            link = _mapping(("ref", ref), ("stance", stance), ("locator", locator), ("note", note),
+                            ("indirect", True if indirect else None), ("concerns", flow))
             _append(evidence, link)
 
         return self.edit(change)
