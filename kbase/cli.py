@@ -164,7 +164,7 @@ def check(ctx: click.Context, fmt: str) -> None:
 @click.option("--min-severity", type=click.Choice(("error", "warning", "info")), default="info", show_default=True,
               help="Print only findings of this severity or worse.")
 @click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
-              help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 65]")
+              help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 62]")
 @click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
 @click.pass_context
 @kb_errors

@@ -14,7 +14,10 @@ generally a wording must share a minimum IDF-weighted part of its words to reach
 (see :meth:`ClaimMatcher.min_recall`). That makes an inverted index from word to wordings, with
 the shared weight accumulated per wording, an exact filter: it returns the same best match as
 scoring every wording with ``rapidfuzz.process.extractOne``, at a fraction of the cost. The
-default threshold, 65, was chosen on the labelled drafts (see docs/drafts.md).
+default threshold, 62, was chosen on the labelled drafts (see docs/drafts.md).
+
+The wordings of a claim are its statement, its aliases and the quotes of its ``appears_in``
+entries (the article's own words for it).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from ..model import Claim
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimMatcher", "Match", "content_words"]
 
-DEFAULT_THRESHOLD = 65.0
+DEFAULT_THRESHOLD = 62.0
 
 STOPWORDS = frozenset(
     """
@@ -92,7 +95,9 @@ class ClaimMatcher:
         self.token_sets: list[frozenset[str]] = []
         df: dict[str, int] = {}
         for claim in claims:
-            for wording in (claim.statement, *claim.aliases):
+            # the article's own words for the claim (appears_in quotes) are wordings too
+            quotes = tuple(a.quote for a in claim.appears_in if a.quote)
+            for wording in dict.fromkeys((claim.statement, *claim.aliases, *quotes)):
                 tokens = content_words(wording)
                 self.owner.append(claim.id)
                 self.wordings.append(wording)
