@@ -53,7 +53,8 @@ def rules_markdown() -> str:
     return "\n".join(rows)
 
 
-EXAMPLE = re.compile(r"(<!-- example: (?P<cmd>[^>]+) -->\n```text\n)\$ [^\n]*\n.*?\n```", re.S)
+# the command's output is every line up to the closing fence (there may be none)
+EXAMPLE = re.compile(r"(<!-- example: (?P<cmd>[^>]+) -->\n```text\n)\$ [^\n]*\n(?P<out>(?:(?!```\n).*\n)*?)```")
 
 
 def refresh_examples(text: str) -> str:
