@@ -62,8 +62,18 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8") -> list[BibFile]:
     return files
 
 
+#: No real entry nests braces this deep; a file that does is refused before bibtexparser, whose
+#: splitter takes about a minute on 50 MB of nested braces.
+MAX_BRACE_RUN = 256
+
+
 def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = ()) -> BibFile:
     """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``)."""
+    deep = text.find("{" * (MAX_BRACE_RUN + 1))
+    if deep >= 0:
+        return BibFile(path, problems=[_problem(offset_location(path, text, deep),
+                                                f"more than {MAX_BRACE_RUN} braces opened in a row; this is not a bibliography")],
+                       strings=list(strings))
     import bibtexparser
     from bibtexparser import model as bm
 
