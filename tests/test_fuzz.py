@@ -25,7 +25,7 @@ def test_short_fuzz_run(kind):
     check()
 
 
-# Inputs that crashed an earlier version (found by fuzzing or by hand), kept as regressions.
+# Edge cases written by hand; inputs that crash a version (from fuzz/run.py) are added here.
 REGRESSIONS = [
     ("claims", b"kbase: 1\nclaims:\n  - id: a\n    statement: S.\n    evidence:\n      - ref: \n        stance: supports\n"),
     ("claims", b"\xef\xbb\xbfkbase: 1\nclaims: [*x]\n"),
