@@ -83,15 +83,7 @@ def target_bib(data: bytes) -> None:
 
 def target_draft(data: bytes) -> None:
     """The draft reader and audit, against the bundled library."""
-    from kbase.kb import load
-
-    kb = _bundled()
-    path = _file(data, "draft.md")
-    try:
-        kb.audit_draft(path)
-    except KbaseError:
-        pass
-    del load
+    _bundled().audit_draft(_file(data, "draft.md"))
 
 
 _KB = None

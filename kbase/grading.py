@@ -22,7 +22,7 @@ so that ``kbase evidence`` can say why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -235,8 +235,3 @@ def _describe(link: LinkGrade) -> str:
         parts.append("-1 indirect")
     text = ", ".join(parts)
     return f"{text} → {link.level}" if link.level != link.start else text
-
-
-def weakest_first(grades: dict[str, Grade]) -> Iterator[Grade]:
-    """Grades from the least certain to the most, file order within a level."""
-    return iter(sorted(grades.values(), key=lambda g: g.level))
