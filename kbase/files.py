@@ -51,8 +51,12 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _fault("written")
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if mode is None:
+            # a new file gets the usual permissions (mkstemp made it private)
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
         _fault("replaced")
         with contextlib.suppress(OSError):

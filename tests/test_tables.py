@@ -169,6 +169,16 @@ def test_graph_exports_load_back():
     assert dot.startswith("digraph kbase {") and '"ref:orhurhu2019ketamine" -> "claim:relief-three-months" [label="contradicts"' in dot
 
 
+def test_a_new_output_file_gets_the_usual_permissions(tmp_path):
+    import os
+
+    out = tmp_path / "new.html"
+    assert run("table", "--format", "html", "-o", str(out)).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_output_file_is_written_atomically_and_keeps_mode(tmp_path):
     out = tmp_path / "table.md"
     out.write_text("old", encoding="utf-8")
