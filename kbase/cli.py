@@ -391,7 +391,8 @@ def table(ctx: click.Context, article: str | None, topic: str | None, level: str
     from .tables import evidence_rows
 
     kb = _open(ctx)
-    rows = evidence_rows(kb, article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style)
+    rows = evidence_rows(kb, article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style,
+                         html=fmt == "html")
     style_name = style or DEFAULT_STYLE
     if fmt == "md":
         from .render.table import markdown_table
@@ -412,22 +413,15 @@ def table(ctx: click.Context, article: str | None, topic: str | None, level: str
 
 
 def _html_report(kb: KnowledgeBase, rows: list, article: str | None, style: str | None) -> str:  # type: ignore[type-arg]
-    import dataclasses
-
+    """The HTML report of ``rows``, whose citations are already formatted as HTML."""
     from .citations import DEFAULT_STYLE, Formatter
     from .render.html import html_report, svg_graph
 
     formatter = Formatter(kb.references.values(), style)
-    html_rows = [
-        dataclasses.replace(row,
-                            supporting=tuple(dataclasses.replace(c, citation=formatter.entry(c.ref, html=True)) for c in row.supporting),
-                            contradicting=tuple(dataclasses.replace(c, citation=formatter.entry(c.ref, html=True)) for c in row.contradicting))
-        for row in rows
-    ]
     keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting)]
     title = kb.articles[article].title if article and kb.articles[article].title else (article or "All claims")
     graph = svg_graph(kb.graph, [row.claim_id for row in rows], {row.claim_id: row.grade.level for row in rows})
-    return html_report(html_rows, title=title, graph_svg=graph, bibliography=formatter.bibliography(keys, html=True),
+    return html_report(rows, title=title, graph_svg=graph, bibliography=formatter.bibliography(keys, html=True),
                        style=style or DEFAULT_STYLE)
 
 

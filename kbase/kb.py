@@ -100,9 +100,7 @@ def load(
         raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
     graph = build_graph(claims_file.claims, references, claims_file.articles.values())
     options = GradingOptions(year or _dt.date.today().year, stale_years)
-    kb = KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs))
-    kb.warnings = tuple(warnings)
-    return kb
+    return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs), tuple(warnings))
 
 
 @contextmanager
@@ -158,13 +156,14 @@ class KnowledgeBase:
     """
 
     def __init__(self, graph: nx.MultiDiGraph, problems: tuple[Finding, ...], options: GradingOptions,
-                 claims_path: str = "claims.yaml", bib_paths: tuple[str, ...] = ("references.bib",)) -> None:
+                 claims_path: str = "claims.yaml", bib_paths: tuple[str, ...] = ("references.bib",),
+                 warnings: tuple[Finding, ...] = ()) -> None:
         self.graph = graph
         self.problems = problems
         self.options = options
         self.claims_path = claims_path
         self.bib_paths = bib_paths
-        self.warnings: tuple[Finding, ...] = ()  # read, but worth fixing (e.g. a field given twice)
+        self.warnings = warnings  # read, but worth fixing (e.g. a field given twice)
 
     def __repr__(self) -> str:
         return f"<KnowledgeBase {len(self.claims)} claims, {len(self.references)} references, {len(self.problems)} problems>"

@@ -87,9 +87,16 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
     return "; ".join(actions) if actions else "fine as worded"
 
 
-def _cell(kb: KnowledgeBase, formatter: Formatter, link: object, notes: dict[tuple[str, str], str]) -> EvidenceCell:
+def _cell(kb: KnowledgeBase, formatter: Formatter, link: object, notes: dict[tuple[str, str], str], html: bool) -> EvidenceCell:
     ref = kb.references.get(link.ref)  # type: ignore[attr-defined]
-    citation = formatter.entry(link.ref) if ref is not None else f"{link.ref} (not in the library)"  # type: ignore[attr-defined]
+    if ref is not None:
+        citation = formatter.entry(link.ref, html=html)  # type: ignore[attr-defined]
+    else:
+        citation = f"{link.ref} (not in the library)"  # type: ignore[attr-defined]
+        if html:
+            import html as _html
+
+            citation = _html.escape(citation)
     return EvidenceCell(
         ref=link.ref, citation=citation, design=link.design, level=link.level, locator=link.locator,  # type: ignore[attr-defined]
         doi=ref.doi if ref else "", pmid=ref.pmid if ref else "", url=ref.url if ref else "",
@@ -98,7 +105,8 @@ def _cell(kb: KnowledgeBase, formatter: Formatter, link: object, notes: dict[tup
 
 
 def evidence_rows(kb: KnowledgeBase, *, article: str | None = None, topic: str | None = None,
-                  level: Level | None = None, sort: str = "article", style: str | None = None) -> list[EvidenceRow]:
+                  level: Level | None = None, sort: str = "article", style: str | None = None,
+                  html: bool = False) -> list[EvidenceRow]:
     """The rows of an evidence table.
 
     Parameters
@@ -113,6 +121,8 @@ def evidence_rows(kb: KnowledgeBase, *, article: str | None = None, topic: str |
         File order (the order claims are written, which follows the article), or weakest first.
     style : str, optional
         CSL style name or ``.csl`` file for the citations (default AMA).
+    html : bool
+        Format citations as (escaped) HTML instead of plain text.
     """
     from .citations import Formatter
 
@@ -133,8 +143,8 @@ def evidence_rows(kb: KnowledgeBase, *, article: str | None = None, topic: str |
         if level is not None and grade.level != level:
             continue
         notes = {(e.ref, e.stance): e.note for e in claim.evidence}
-        supporting = tuple(_cell(kb, formatter, l, notes) for l in grade.links if l.stance == "supports")
-        contradicting = tuple(_cell(kb, formatter, l, notes) for l in grade.links if l.stance == "contradicts" and not l.set_aside)
+        supporting = tuple(_cell(kb, formatter, l, notes, html) for l in grade.links if l.stance == "supports")
+        contradicting = tuple(_cell(kb, formatter, l, notes, html) for l in grade.links if l.stance == "contradicts" and not l.set_aside)
         rows.append(EvidenceRow(
             claim_id=claim.id, statement=claim.statement, topic=claim.topic,
             articles=tuple(dict.fromkeys(a.article for a in claim.appears_in)),

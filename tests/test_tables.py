@@ -77,8 +77,10 @@ def test_safe_cell_neutralises_every_formula_start(value):
 
 
 def test_html_escapes_every_user_string(library):
-    library.write(HOSTILE, bib_entry("r", "rct", title="<img src=x onerror=alert(2)>"))
+    hostile = HOSTILE + '    evidence:\n      - ref: "<i>gone</i>"\n        stance: supports\n'
+    library.write(hostile, bib_entry("r", "rct", title="<img src=x onerror=alert(2)>"))
     out = CliRunner().invoke(cli, ["table", "--format", "html"]).stdout
+    assert "<i>gone</i>" not in out and "&lt;i&gt;gone&lt;/i&gt; (not in the library)" in out
     assert "<script>alert(1)</script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "<img src=x" not in out
     assert "Content-Security-Policy" in out

@@ -219,8 +219,7 @@ def audit_draft(kb: KnowledgeBase, path: str, threshold: float = DEFAULT_THRESHO
     if suggest:
         import dataclasses
 
-        texts = {id(s): s.clean for s in draft.sentences}
-        by_place = {(s.where.line, s.where.col): texts[id(s)] for s in draft.sentences}
+        by_place = {(s.where.line, s.where.col): s.clean for s in draft.sentences}
         report.findings = [
             dataclasses.replace(f, suggestions=tuple(x.key for x in kb.suggest(by_place[(f.where.line, f.where.col)], 3)))
             if f.rule in ("uncited-claim", "unregistered-claim") and f.where and (f.where.line, f.where.col) in by_place else f
