@@ -39,7 +39,7 @@ docs: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict
 
 docs-examples: $(VENV)/.installed   # re-run the example commands shown in docs/*.md
-	$(BIN)/python -m kbase.docgen docs/*.md
+	$(BIN)/python docgen.py docs/*.md
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_load.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kbase.docgen import commands_markdown, rules_markdown
+from docgen import commands_markdown, rules_markdown
 
 MARKERS = {"<!-- kbase:commands -->": commands_markdown, "<!-- kbase:rules -->": rules_markdown}
 

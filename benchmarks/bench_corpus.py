@@ -12,7 +12,7 @@ import bibtexparser
 
 from kbase.loaders.bib import load_bibs
 from kbase.refs.dedupe import find_duplicates
-from kbase.refs.lint import lint_references
+from kbase.audit.refs import lint_references
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "bib"
 

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 import kbase
-from kbase.drafts.evaluation import evaluate
+from benchmarks.evaluation import evaluate
 from kbase.drafts.matcher import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent

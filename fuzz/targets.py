@@ -72,7 +72,7 @@ def target_bib(data: bytes) -> None:
     """references.bib loader, then lint and dedupe on what it read."""
     from kbase.loaders.bib import load_bib
     from kbase.refs.dedupe import find_duplicates
-    from kbase.refs.lint import lint_references
+    from kbase.audit.refs import lint_references
 
     result = load_bib(str(_file(data, "references.bib")))
     for problem in result.problems:

@@ -20,7 +20,14 @@ from .errors import KbaseError, LoadError, Location, UnknownClaimError
 __version__ = "0.1.0"
 
 __all__ = [
+    "CONCERNS",
+    "DESIGNS",
+    "FAIL_ON",
+    "SEVERITIES",
+    "STANCES",
     "Claim",
+    "ClaimsEditor",
+    "DraftsAudit",
     "Evidence",
     "Finding",
     "Grade",
@@ -29,20 +36,29 @@ __all__ = [
     "Level",
     "LoadError",
     "Location",
+    "RefLibrary",
     "Reference",
     "Severity",
     "UnknownClaimError",
     "load",
+    "read_config",
+    "write_output",
 ]
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase, load
-    from .levels import Level
-    from .model import Claim, Evidence, Finding, Grade, Reference, Severity
+    from .config import read_config
+    from .edit import ClaimsEditor
+    from .files import write_output
+    from .kb import DraftsAudit, KnowledgeBase, load
+    from .model import Claim, Evidence, Finding, Grade, Reference
+    from .refs import RefLibrary
+    from .vocabulary import CONCERNS, DESIGNS, FAIL_ON, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
-    "load": "kb", "KnowledgeBase": "kb", "Level": "levels",
-    "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model", "Severity": "model",
+    "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs",
+    "read_config": "config", "write_output": "files",
+    "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
+    **{name: "vocabulary" for name in ("CONCERNS", "DESIGNS", "FAIL_ON", "SEVERITIES", "STANCES", "Level", "Severity")},
 }
 
 

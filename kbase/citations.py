@@ -14,6 +14,9 @@ __all__ = ["DEFAULT_STYLE", "Formatter", "csl_json", "resolve_style"]
 
 DEFAULT_STYLE = "american-medical-association"
 
+# citeproc-py leaves no space after a numeric style's list number ("1.Cohen SP")
+_LIST_NUMBER = re.compile(r"^\s*\[?\d+[.\]]\s*")
+
 # BibTeX entry types → CSL types
 CSL_TYPES = {
     "article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
@@ -26,7 +29,7 @@ DESIGN_TYPES = {"press-release": "webpage", "news": "article-newspaper", "websit
 
 
 def _names(raw: str) -> list[dict[str, str]]:
-    from .loaders.bib import latex_to_text, split_names
+    from .bibtex import latex_to_text, split_names
 
     people = []
     for name in split_names(raw):
@@ -53,7 +56,7 @@ def csl_json(reference: Reference) -> dict[str, Any]:
     >>> item["type"], item["issued"], item["DOI"]
     ('article-journal', {'date-parts': [[2019]]}, '10.1/x')
     """
-    from .loaders.bib import latex_to_text
+    from .bibtex import latex_to_text
 
     field = reference.field
     item: dict[str, Any] = {"id": reference.key, "type": DESIGN_TYPES.get(reference.design) if reference.entry_type == "misc" else None}
@@ -139,8 +142,25 @@ class Formatter:
                 raise KbaseError(f"{self.style_path}: cannot read this CSL style ({exc})") from None
         return self._csl
 
-    def bibliography(self, keys: Iterable[str], html: bool = False) -> list[str]:
-        """Formatted entries for ``keys``, in the order the style sorts them."""
+    @property
+    def numeric(self) -> bool:
+        """Whether the style numbers its references (AMA, Vancouver, Nature) rather than citing by
+        author and date (APA, Harvard): read from the style's ``citation-format``."""
+        if not hasattr(self, "_numeric"):
+            try:
+                head = self.style_path.read_text(encoding="utf-8", errors="replace")[:20000]
+            except OSError:
+                head = ""
+            match = re.search(r'citation-format="([a-z-]+)"', head)
+            self._numeric = match is None or match.group(1) in ("numeric", "label")
+        return self._numeric
+
+    def bibliography(self, keys: Iterable[str], html: bool = False, numbered: bool = True) -> list[str]:
+        """Formatted entries for ``keys``, in the order the style sorts them.
+
+        With ``numbered=False`` the list number a numeric style puts before each entry is left
+        out (for lists that number themselves, such as HTML's ``<ol>``).
+        """
         import warnings
 
         from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
@@ -159,13 +179,13 @@ class Formatter:
             bibliography = CitationStylesBibliography(self._style(), source, formatter.html if html else formatter.plain)
             for key in keys:
                 bibliography.register(Citation([CitationItem(key)]))
-            return [str(item) for item in bibliography.bibliography()]
+            entries = [str(item) for item in bibliography.bibliography()]
+        return entries if numbered else [_LIST_NUMBER.sub("", e) for e in entries]
 
     def entry(self, key: str, html: bool = False) -> str:
         """One reference, formatted on its own, without the list number some styles add."""
         cache_key = (key, "html" if html else "plain")
         if cache_key not in self._cache:
-            entries = self.bibliography([key], html)
-            text = entries[0] if entries else key
-            self._cache[cache_key] = re.sub(r"^\s*\[?\d+[.\]]\s*", "", text)
+            entries = self.bibliography([key], html, numbered=False)
+            self._cache[cache_key] = entries[0] if entries else key
         return self._cache[cache_key]

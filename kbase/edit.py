@@ -2,8 +2,8 @@
 
 Every edit goes the same way:
 
-1. take the lock ``claims.yaml.lock`` (another kbase editing the same file waits, then gives a
-   clear message; a lock left by a process that no longer runs is taken over);
+1. take the lock ``claims.yaml.lock`` (:func:`kbase.files.library_lock`: another kbase editing the
+   same file waits, then gives a clear message; a lock left by a killed process is free);
 2. read the file with ruamel.yaml in round-trip mode (comments, key order, quoting and blank
    lines are kept; the indentation is detected from the file);
 3. change the data;
@@ -18,74 +18,19 @@ Only the lines an edit touches change.
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import io
-import os
 import re
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import KbaseError
-from .files import write_atomic
+from .files import LockHeld, library_lock, write_atomic
 
-__all__ = ["ClaimsEditor", "EditRefused", "LockHeld", "claims_lock"]
-
-LOCK_WAIT_SECONDS = float(os.environ.get("KBASE_LOCK_WAIT", "10"))
-
+__all__ = ["ClaimsEditor", "EditRefused", "LockHeld"]
 
 class EditRefused(KbaseError):
     """The edit would leave the library invalid; nothing was written."""
-
-
-class LockHeld(KbaseError):
-    """Another process holds the lock on the file."""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def claims_lock(path: str | Path, wait: float | None = None) -> Iterator[None]:
-    """Hold ``<path>.lock`` while editing ``path``; wait up to ``wait`` seconds for another holder."""
-    lock = Path(f"{path}.lock")
-    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            try:
-                holder = int(lock.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                holder = -1
-            if holder > 0 and not _alive(holder):
-                with contextlib.suppress(OSError):
-                    lock.unlink()  # left behind by a process that was killed
-                continue
-            if time.monotonic() >= deadline:
-                who = f"process {holder}" if holder > 0 else "another process"
-                raise LockHeld(f"{path} is being edited by {who} (lock file {lock}); try again, or remove the lock "
-                               "file if no kbase is running") from None
-            time.sleep(0.02)
-        except OSError as exc:
-            raise KbaseError(f"{lock}: cannot create the lock file: {exc.strerror}") from None
-    try:
-        os.write(fd, f"{os.getpid()}\n".encode())
-        os.close(fd)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            lock.unlink()
 
 
 def _indentation(text: str) -> tuple[int, int, int]:
@@ -259,7 +204,7 @@ class ClaimsEditor:
 
     def edit(self, change: Callable[[Any], None]) -> str:
         """Apply ``change`` to the parsed document under the lock; check; write. Returns the new text."""
-        with claims_lock(self.path):
+        with library_lock(self.path):
             with open(self.path, encoding="utf-8", newline="") as handle:
                 text = handle.read()
             yaml = self._yaml(text)
@@ -386,7 +331,7 @@ class ClaimsEditor:
 
     def fmt(self) -> str:
         """Rewrite the file in kbase's layout (2-space mappings, lists indented under their key)."""
-        with claims_lock(self.path):
+        with library_lock(self.path):
             with open(self.path, encoding="utf-8", newline="") as handle:
                 text = handle.read()
             from ruamel.yaml import YAML

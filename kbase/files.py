@@ -1,23 +1,42 @@
-"""Writing files safely: a temporary file in the same folder, flushed, synced, then renamed."""
+"""Writing files like a database does: atomic replacement, one lock, multi-file transactions, safe outputs.
+
+Nothing else in kbase opens a library file for writing.
+
+* :func:`write_atomic` replaces one file so that readers see the old file or the new one, never a
+  part; it writes through a symbolic link to its target, keeps the file's mode, and refuses a
+  read-only file.
+* :func:`write_together` replaces several files as one transaction: every new file is written
+  and synced beside its target first, then a journal naming them is written, then each is renamed
+  into place. A crash before the journal leaves the old files; after it, :func:`recover` (run by
+  the next edit or load) finishes the renames, so the new files are all in place.
+* :func:`library_lock` is the editing lock: an ``flock`` on ``<file>.lock``, which the operating
+  system releases when its holder dies, so a stale lock can never be "taken over" twice.
+* :func:`write_output` writes a command's ``-o`` file, refusing the library's own files, folders,
+  FIFOs and devices.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
+import stat
 import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .errors import KbaseError
 
-__all__ = ["write_atomic", "write_atomic_bytes"]
+__all__ = ["LockHeld", "library_lock", "recover", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
+
+LOCK_WAIT_SECONDS = float(os.environ.get("KBASE_LOCK_WAIT", "10"))
+JOURNAL = ".kbase-journal"
 
 
-def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
-    """Replace ``path`` with ``text`` so that readers see the old file or the new one, never a part.
-
-    The mode of an existing file is kept.
-    """
-    write_atomic_bytes(path, text.encode(encoding))
+class LockHeld(KbaseError):
+    """Another process holds the lock on the file."""
 
 
 def _fault(point: str) -> None:
@@ -26,20 +45,31 @@ def _fault(point: str) -> None:
         os._exit(137)
 
 
-def write_atomic_bytes(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (see :func:`write_atomic`).
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    return exc.strerror or str(exc)
 
-    The steps are: create a temporary file beside ``path``, write, flush, fsync, copy the mode,
-    ``os.replace``, fsync the folder. A process killed between any two steps leaves the old file
-    or the new one, never a mix (``tests/test_edit.py`` kills it at each step).
-    """
+
+def _target(path: str | Path) -> Path:
+    """The file a write to ``path`` must replace: the end of its symbolic links, if any."""
     target = Path(path)
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def _prepare(path: str | Path, data: bytes) -> tuple[Path, str]:
+    """Write ``data`` to a synced temporary file beside the target of ``path``; (target, temporary name)."""
+    target = _target(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
-        mode = target.stat().st_mode & 0o7777 if target.exists() else None
+        info = target.stat() if target.exists() else None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise KbaseError(f"{path}: not a regular file; kbase writes only regular files")
+        if info is not None and not os.access(target, os.W_OK):
+            raise KbaseError(f"{path}: the file is read-only; make it writable to let kbase change it")
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise KbaseError(f"{path}: cannot write: {exc.strerror}") from None
+        raise KbaseError(f"{path}: cannot write: {_why(exc)}") from None
     try:
         _fault("created")
         with os.fdopen(fd, "wb") as handle:
@@ -51,23 +81,164 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _fault("written")
-        if mode is None:
-            # a new file gets the usual permissions (mkstemp made it private)
+        if info is not None:
+            mode = info.st_mode & 0o7777
+        else:  # a new file gets the usual permissions (mkstemp made it private)
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        _fault("replaced")
+    except BaseException as exc:
         with contextlib.suppress(OSError):
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-    except BaseException:
-        try:
             os.unlink(tmp)
-        except OSError:
-            pass
+        if isinstance(exc, OSError):
+            raise KbaseError(f"{path}: cannot write: {_why(exc)}; the file is unchanged") from None
         raise
+    return target, tmp
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def write_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    """Replace ``path`` with ``text`` so that readers see the old file or the new one, never a part."""
+    write_atomic_bytes(path, text.encode(encoding))
+
+
+def write_atomic_bytes(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`write_atomic`).
+
+    The steps are: create a temporary file beside the target, write, flush, fsync, copy the mode,
+    ``os.replace``, fsync the folder. A process killed between any two steps leaves the old file
+    or the new one, never a mix (``tests/test_files.py`` kills it at each step).
+    """
+    target, tmp = _prepare(path, data)
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise KbaseError(f"{path}: cannot write: {_why(exc)}; the file is unchanged") from None
+    _fault("replaced")
+    _sync_folder(target.parent)
+
+
+def write_together(changes: Mapping[str | Path, bytes]) -> None:
+    """Replace several files as one transaction: afterwards all are new, or (on error) all are old.
+
+    A crash part-way is completed by :func:`recover` on the next run (see the module docs).
+    Every file must live in one folder, where the journal is kept.
+    """
+    prepared: list[tuple[Path, str]] = []
+    try:
+        for path, data in changes.items():
+            prepared.append(_prepare(path, data))
+        folders = {target.parent.resolve() for target, _ in prepared}
+        if len(folders) != 1:
+            raise KbaseError("kbase changes several files together only within one folder: " + ", ".join(map(str, changes)))
+        journal = next(iter(folders)) / JOURNAL
+        write_atomic(journal, json.dumps([[tmp, str(target)] for target, tmp in prepared]))
+    except BaseException:
+        for _, tmp in prepared:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    _fault("journal-written")
+    for number, (target, tmp) in enumerate(prepared):
+        os.replace(tmp, target)
+        _fault(f"renamed-{number + 1}")
+    _sync_folder(journal.parent)
+    journal.unlink()
+
+
+def recover(folder: str | Path) -> bool:
+    """Finish a transaction that a crash interrupted in ``folder``; True when there was one."""
+    journal = Path(folder) / JOURNAL
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        raise KbaseError(f"{journal}: an unreadable journal of an interrupted change; remove it once the library checks") from None
+    for tmp, target in entries:
+        with contextlib.suppress(FileNotFoundError):  # already renamed before the crash
+            os.replace(tmp, target)
+    _sync_folder(Path(folder))
+    journal.unlink()
+    return True
+
+
+@contextlib.contextmanager
+def library_lock(path: str | Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the lock ``<path>.lock`` while changing ``path`` (and the files changed with it).
+
+    Another holder makes this wait up to ``wait`` seconds (default ``KBASE_LOCK_WAIT`` or 10),
+    then raise :class:`LockHeld` naming its process. The lock is an ``flock``: the system drops
+    it when its holder dies, so a lock file left by a killed process is simply free. After taking
+    it, an interrupted transaction in the folder is finished (:func:`recover`).
+    """
+    import fcntl
+
+    lock = Path(f"{_target(path)}.lock")
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:
+            raise KbaseError(f"{lock}: cannot create the lock file: {_why(exc)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).split(b"\n")[0].strip()
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                who = f"process {int(holder)}" if holder.isdigit() and len(holder) < 12 else "another process"
+                raise LockHeld(f"{path} is being edited by {who} (lock file {lock}); try again when it is done") from None
+            time.sleep(0.02)
+            continue
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file we locked: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        recover(lock.parent)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()  # still ours: nobody can lock this file while we hold it
+        os.close(fd)
+
+
+def write_output(path: str | None, text: str, protected: Iterable[str | Path] = ()) -> bool:
+    """Write a command's output file; False (write nothing) when ``path`` is None or ``-`` (standard output).
+
+    Raises
+    ------
+    KbaseError
+        When ``path`` is empty, a folder, a FIFO, a device or another special file, or one of the
+        ``protected`` files (the library's own ``claims.yaml`` and ``.bib`` files), whatever the
+        link or spelling that names it.
+    """
+    if path is None or path == "-":
+        return False
+    if not path.strip():
+        raise KbaseError("-o needs a file name ('-' for standard output)")
+    target = Path(os.path.realpath(path))
+    if any(target == Path(os.path.realpath(p)) for p in protected):
+        raise KbaseError(f"{path}: is one of the library's own files; kbase will not overwrite it with output")
+    if target.exists() and not target.is_file():
+        kind = "a folder" if target.is_dir() else "not a regular file"
+        raise KbaseError(f"{path}: {kind}; give a file name for -o")
+    write_atomic(target, text)
+    return True

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from .graph import claim_node, evidence_edges, node_id, ref_node
 from .lineage import source_groups
-from .levels import DESIGN_START, SECONDARY_DESIGNS, Level
+from .queries import cycles, premise_graph
+from .vocabulary import DESIGN_START, SECONDARY_DESIGNS, Level
 from .model import Claim, Grade, LinkGrade, Reason, Reference
 
 if TYPE_CHECKING:
@@ -77,17 +78,7 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
 
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
     """Every cycle of ``depends_on`` premises, as lists of claim ids in cycle order."""
-    import networkx as nx
-
-    premises = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
-    cycles = []
-    for component in nx.strongly_connected_components(premises):
-        if len(component) > 1:
-            sub = premises.subgraph(component)
-            cycle = [u for u, _ in nx.find_cycle(sub, source=min(component))]
-            cycles.append([node_id(n) for n in cycle])
-    cycles.sort()
-    return cycles
+    return cycles(premise_graph(G))
 
 
 def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
@@ -97,7 +88,7 @@ def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
     """
     import networkx as nx
 
-    premises = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
+    premises = premise_graph(G)
     condensed = nx.condensation(premises)
     members = condensed.graph["mapping"]  # node -> component number
     order: list[str] = []

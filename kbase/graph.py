@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .model import Article, Claim, Reference
+from .vocabulary import STANCES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,7 +35,7 @@ __all__ = [
     "references",
 ]
 
-LINK_TYPES = ("supports", "contradicts", "mentions")
+LINK_TYPES = STANCES  # the edge types of evidence links
 
 
 def claim_node(claim_id: str) -> str:

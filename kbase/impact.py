@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .graph import LINK_TYPES, claim_node, node_id, ref_node
-from .levels import Level
+from .graph import claim_node, node_id, ref_node
+from .queries import linked_claims, premise_graph
+from .vocabulary import Level
 from .model import Grade
 
 if TYPE_CHECKING:
@@ -47,9 +48,8 @@ def affected_claims(G: nx.MultiDiGraph, key: str) -> list[str]:
     """Claims linked to ``key``, and every claim that rests on them through ``depends_on``."""
     import networkx as nx
 
-    rnode = ref_node(key)
-    linked = [v for _, v, k in G.out_edges(rnode, keys=True) if k in LINK_TYPES] if rnode in G else []
-    dependents = nx.DiGraph((v, u) for u, v, k in G.edges(keys=True) if k == "depends_on")
+    linked = [claim_node(c) for c in linked_claims(G, key)]
+    dependents = premise_graph(G).reverse(copy=False)
     seen = dict.fromkeys(linked)
     for node in linked:
         if node in dependents:
@@ -76,7 +76,7 @@ def impact(G: nx.MultiDiGraph, key: str, options: GradingOptions, grades: Mappin
     from .grading import grade_claims
 
     rnode = ref_node(key)
-    linked = tuple(dict.fromkeys(node_id(v) for _, v, k in G.out_edges(rnode, keys=True) if k in LINK_TYPES)) if rnode in G else ()
+    linked = tuple(linked_claims(G, key))
     affected = affected_claims(G, key)
     if not affected:
         return Impact(key, linked, ())

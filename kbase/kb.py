@@ -6,7 +6,8 @@ import datetime as _dt
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -15,19 +16,38 @@ from typing import TYPE_CHECKING
 from .errors import LoadError, Location, UnknownClaimError
 from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
 from .graph import build_graph, claim_node
-from .levels import Level
+from .vocabulary import LINK_STANCES, Level, Severity
 from .loaders.claims import ClaimsFile
-from .model import Article, Claim, Finding, Grade, Reference, Severity
+from .model import Article, Claim, Finding, Grade, Reference
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .drafts.audit import DraftReport
+    from .audit.drafts import DraftReport
     from .drafts.matcher import ClaimMatcher
+    from .citations import Formatter
     from .impact import Impact
+    from .tables import EvidenceRow
     from .suggest import SuggestIndex, Suggestion
 
-__all__ = ["KnowledgeBase", "load"]
+__all__ = ["DraftsAudit", "KnowledgeBase", "load"]
+
+
+@dataclass
+class DraftsAudit:
+    """What auditing several drafts found: findings, counts, and the drafts that could not be read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[LoadError] = field(default_factory=list)
+    drafts: int = 0
+    sentences: int = 0
+    matched: int = 0
+
+    @property
+    def summary(self) -> str:
+        """``3 drafts: 120 sentences read, 14 stated known claims``."""
+        return (f"{self.drafts} draft{'s' if self.drafts != 1 else ''}: {self.sentences} sentences read, "
+                f"{self.matched} stated known claims")
 
 
 def load(
@@ -208,8 +228,16 @@ class KnowledgeBase:
         return self.grades[claim_id]
 
     def unsupported(self) -> list[Claim]:
-        """Claims that no reference supports, in file order."""
-        return [self.claims[c] for c, g in self.grades.items() if g.level == Level.UNSUPPORTED]
+        """Claims that no reference supports, in file order (:func:`kbase.queries.unsupported_claims`)."""
+        from .queries import unsupported_claims
+
+        return [self.claims[c] for c in unsupported_claims(self.graph)]
+
+    def source_chains(self, claim_id: str) -> list[str]:
+        """One line per independent source of a claim: the ``reports`` chains of its references."""
+        from .lineage import source_chains
+
+        return source_chains(self.graph, self.grade(claim_id).sources)
 
     @cached_property
     def premise_cycles(self) -> list[list[str]]:
@@ -228,12 +256,76 @@ class KnowledgeBase:
 
     # -- audit ---------------------------------------------------------------
 
-    def audit(self) -> list[Finding]:
-        """Load problems, then every library-rule finding."""
-        from .rules import library_findings
+    def audit(self, min_severity: Severity = Severity.INFO) -> list[Finding]:
+        """Load problems, then every library-rule finding, at or above ``min_severity``."""
+        from .audit.library import library_findings
 
-        return (list(self.problems) + list(self.warnings)
-                + list(library_findings(self.graph, dict(self.grades), self.premise_cycles, self.options.stale_years)))
+        findings = (list(self.problems) + list(self.warnings)
+                    + list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years)))
+        return [f for f in findings if f.severity >= min_severity]
+
+    def check(self) -> list[Finding]:
+        """The errors of the library (``kbase check``): what must be fixed before it can be trusted."""
+        return self.audit(Severity.ERROR)
+
+    def retraction_impact(self, csv_path: str | Path) -> list[Impact]:
+        """The impact of every reference of the library that a retraction list (Retraction Watch CSV) retracts.
+
+        References already marked retracted are left out: their links count for nothing already.
+        """
+        from .retractions import apply_notices, read_retraction_watch
+
+        references = list(self.references.values())
+        marked = apply_notices(references, read_retraction_watch(str(csv_path)))
+        return [self.impact(new.key) for old, new in zip(references, marked) if new.retraction and not old.retraction]
+
+    # -- tables and citations ---------------------------------------------------
+
+    def article(self, article_id: str) -> Article:
+        """The article ``article_id``; raises :class:`UnknownClaimError` with a did-you-mean."""
+        if article_id not in self.articles:
+            from .spelling import did_you_mean
+
+            raise UnknownClaimError(f"no article {article_id!r} in {self.claims_path}{did_you_mean(article_id, self.articles)}")
+        return self.articles[article_id]
+
+    def formatter(self, style: str | None = None) -> Formatter:
+        """A citation formatter for this library's references in a CSL style (default AMA)."""
+        from .citations import Formatter
+
+        cache = self.__dict__.setdefault("_formatters", {})
+        if style not in cache:
+            cache[style] = Formatter(self.references.values(), style)
+        return cache[style]
+
+    def evidence_rows(self, *, article: str | None = None, topic: str | None = None, level: Level | None = None,
+                      sort: str = "article", style: str | None = None, html: bool = False) -> list[EvidenceRow]:
+        """The rows of an evidence table (``kbase table``): see :func:`kbase.tables.evidence_rows`."""
+        from .tables import evidence_rows
+
+        if article is not None:
+            self.article(article)
+        return evidence_rows(self.graph, self.grades, self.formatter(style), article=article, topic=topic, level=level,
+                             sort=sort, html=html)
+
+    def cited_keys(self, article: str | None = None) -> list[str]:
+        """The references an article's claims rest on (supporting or contradicting), or every reference."""
+        if article is None:
+            return list(self.references)
+        self.article(article)
+        keys = [l.ref for c in self.claims.values() if any(a.article == article for a in c.appears_in)
+                for l in self.grades[c.id].links if l.stance in LINK_STANCES and not l.set_aside]
+        return list(dict.fromkeys(keys))
+
+    def bibliography(self, article: str | None = None, style: str | None = None, html: bool = False) -> list[str]:
+        """Formatted references (``kbase cite``): an article's, or all, in the order the style sorts them."""
+        return self.formatter(style).bibliography(self.cited_keys(article), html=html, numbered=False)
+
+    def csl_json(self) -> list[dict[str, object]]:
+        """Every reference as a CSL-JSON item (``kbase export``), for Zotero, pandoc and citeproc."""
+        from .citations import csl_json
+
+        return [csl_json(r) for r in self.references.values()]
 
     def audit_draft(self, path: str | Path, threshold: float | None = None) -> list[Finding]:
         """Findings for one draft (Markdown or plain text): uncited, mis-cited, overstated claims and more."""
@@ -241,9 +333,39 @@ class KnowledgeBase:
 
     def draft_report(self, path: str | Path, threshold: float | None = None, suggest: bool = False) -> DraftReport:
         """The full draft audit: findings, sentences and the claim each matched."""
-        from .drafts.audit import audit_draft
+        from .audit.drafts import audit_draft
 
-        return audit_draft(self, str(path), matcher=self.matcher(threshold), suggest=suggest)
+        suggester = (lambda text, k: [s.key for s in self.suggest(text, k)]) if suggest else None
+        return audit_draft(self.graph, self.grades, str(path), self.matcher(threshold), suggester)
+
+    def audit_drafts(self, paths: Iterable[str | Path], threshold: float | None = None, suggest: bool = False,
+                     min_severity: Severity = Severity.INFO, progress: Callable[[Iterable[str]], Iterable[str]] | None = None) -> DraftsAudit:
+        """Audit several drafts; a draft that cannot be read is listed, not raised.
+
+        Parameters
+        ----------
+        paths : iterable of paths
+            The drafts.
+        threshold, suggest
+            As for :meth:`draft_report`.
+        min_severity : Severity
+            Keep only findings at or above it.
+        progress : callable, optional
+            Wraps the list of paths (a progress bar).
+        """
+        result = DraftsAudit()
+        names = [str(p) for p in paths]
+        for path in progress(names) if progress else names:
+            try:
+                report = self.draft_report(path, threshold, suggest)
+            except LoadError as exc:
+                result.unreadable.append(exc)
+                continue
+            result.drafts += 1
+            result.sentences += len(report.sentences)
+            result.matched += report.matched
+            result.findings.extend(f for f in report.findings if f.severity >= min_severity)
+        return result
 
     def matcher(self, threshold: float | None = None) -> ClaimMatcher:
         """A sentence-to-claim matcher over this library's claims (built once per threshold)."""

@@ -10,18 +10,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .graph import node_id, ref_node
+from .queries import cycles, lineage_graph
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["describe_chain", "lineage_graph", "missing_primary_sources", "reports_chain", "reports_cycles", "source_chains", "source_groups"]
-
-
-def lineage_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """The ``reports`` edges of the library graph, as a DiGraph of reference nodes."""
-    import networkx as nx
-
-    return nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "reports")
 
 
 def source_groups(G: nx.MultiDiGraph, without: Iterable[str] = (), lineage: nx.DiGraph | None = None) -> dict[str, int]:
@@ -102,16 +96,7 @@ def missing_primary_sources(G: nx.MultiDiGraph, lineage: nx.DiGraph | None = Non
 
 def reports_cycles(G: nx.MultiDiGraph, lineage: nx.DiGraph | None = None) -> list[list[str]]:
     """Every cycle of ``reports`` edges (A reports B reports A), as reference keys in order."""
-    import networkx as nx
-
-    if lineage is None:
-        lineage = lineage_graph(G)
-    cycles = []
-    for component in nx.strongly_connected_components(lineage):
-        if len(component) > 1:
-            cycle = [u for u, _ in nx.find_cycle(lineage.subgraph(component), source=min(component))]
-            cycles.append([node_id(n) for n in cycle])
-    return sorted(cycles)
+    return cycles(lineage if lineage is not None else lineage_graph(G))
 
 
 def source_chains(G: nx.MultiDiGraph, groups: Iterable[Iterable[str]], lineage: nx.DiGraph | None = None) -> list[str]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
 
 from .errors import Location
-from .levels import Level
+from .vocabulary import STANCES, Level, Severity
 
 __all__ = [
     "STANCES",
@@ -21,26 +20,6 @@ __all__ = [
     "Reference",
     "Severity",
 ]
-
-#: The three ways a reference can bear on a claim.
-STANCES: tuple[str, ...] = ("supports", "contradicts", "mentions")
-
-
-class Severity(IntEnum):
-    """How much a finding matters; ``--fail-on`` compares against this order."""
-
-    INFO = 0
-    WARNING = 1
-    ERROR = 2
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        """Read a severity from its printed name."""
-        return cls[text.strip().upper()]
-
 
 @dataclass(frozen=True, slots=True)
 class Reference:
@@ -72,7 +51,7 @@ class Reference:
 
     def field(self, name: str, default: str = "") -> str:
         """The value of field ``name`` (case-insensitive) without its enclosing braces, or ``default``."""
-        from .loaders.bib import unenclose
+        from .bibtex import unenclose
 
         name = name.lower()
         for key, value in self.fields:
@@ -80,14 +59,23 @@ class Reference:
                 return unenclose(value)
         return default
 
+    def surnames(self) -> list[str]:
+        """The family names of the authors (or editors), decoded; an organisation's whole name.
+
+        Read from the raw field, whose braces mark an organisation (``{World Health Organization}``).
+        """
+        from .bibtex import latex_to_text, split_names, surname
+
+        raw = self.field("author") or self.field("editor")
+        return [latex_to_text(surname(n)) for n in split_names(raw)] if raw else list(self.authors)
+
     @property
     def short(self) -> str:
         """A short human label: ``Cohen et al. 2018``."""
-        if self.authors:
-            first = self.authors[0].split(",")[0].strip()
-            who = f"{first} et al." if len(self.authors) > 2 else (
-                f"{first} and {self.authors[1].split(',')[0].strip()}" if len(self.authors) == 2 else first
-            )
+        names = self.surnames()
+        if names:
+            first = names[0]
+            who = f"{first} et al." if len(names) > 2 else (f"{first} and {names[1]}" if len(names) == 2 else first)
         else:
             who = self.title[:40] or self.key
         return f"{who} {self.year}" if self.year else who

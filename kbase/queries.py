@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from .graph import LINK_TYPES, claim_node, node_id
-from .levels import Level
+from .graph import LINK_TYPES, claim_node, node_id, ref_node
+from .vocabulary import LINK_STANCES, Level
 from .model import Grade
 
 if TYPE_CHECKING:
@@ -19,12 +19,60 @@ if TYPE_CHECKING:
 
 __all__ = [
     "critical_references",
+    "linked_claims",
+    "cycles",
+    "lineage_graph",
+    "premise_graph",
     "most_cited_references",
     "orphan_references",
     "single_reference_claims",
     "unsupported_claims",
     "weakest_claims_by_article",
 ]
+
+
+def premise_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """The ``depends_on`` edges of the library graph (claim → premise), as a DiGraph.
+
+    Examples
+    --------
+    >>> from kbase.graph import build_graph
+    >>> from kbase.model import Claim
+    >>> sorted(premise_graph(build_graph([Claim("a", "A.", depends_on=("b",)), Claim("b", "B.")], [])).edges())
+    [('claim:a', 'claim:b')]
+    """
+    import networkx as nx
+
+    return nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "depends_on")
+
+
+def lineage_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """The ``reports`` edges of the library graph (reference → what it restates), as a DiGraph."""
+    import networkx as nx
+
+    return nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == "reports")
+
+
+def cycles(D: nx.DiGraph) -> list[list[str]]:
+    """One cycle per strongly connected component of ``D``, as ids in cycle order, sorted.
+
+    Each cycle starts at the smallest node of its component, so the answer does not depend on
+    the order the graph was built in.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> cycles(nx.DiGraph([("claim:b", "claim:a"), ("claim:a", "claim:b"), ("claim:a", "claim:c")]))
+    [['a', 'b']]
+    """
+    import networkx as nx
+
+    found = []
+    for component in nx.strongly_connected_components(D):
+        if len(component) > 1:
+            cycle = [u for u, _ in nx.find_cycle(D.subgraph(component), source=min(component))]
+            found.append([node_id(n) for n in cycle])
+    return sorted(found)
 
 
 def _supporters(G: nx.MultiDiGraph, claim: str) -> list[str]:
@@ -55,12 +103,19 @@ def unsupported_claims(G: nx.MultiDiGraph) -> Iterator[str]:
     return (c for c in _claim_ids(G) if not _supporters(G, c))
 
 
+def linked_claims(G: nx.MultiDiGraph, key: str) -> list[str]:
+    """The ids of the claims that link to reference ``key`` (any stance), in link order, once each."""
+    node = ref_node(key)
+    if node not in G:
+        return []
+    return list(dict.fromkeys(node_id(v) for _, v, k in G.out_edges(node, keys=True) if k in LINK_TYPES))
+
+
 def orphan_references(G: nx.MultiDiGraph) -> Iterator[str]:
     """References in the library that no claim links to."""
     for node, data in G.nodes(data=True):
-        if data["kind"] == "ref" and data["record"] is not None:
-            if not any(k in LINK_TYPES for _, _, k in G.out_edges(node, keys=True)):
-                yield node_id(node)
+        if data["kind"] == "ref" and data["record"] is not None and not linked_claims(G, node_id(node)):
+            yield node_id(node)
 
 
 def single_reference_claims(G: nx.MultiDiGraph) -> Iterator[tuple[str, str]]:
@@ -87,7 +142,7 @@ def most_cited_references(G: nx.MultiDiGraph, n: int | None = None) -> list[tupl
     """References by the number of claims they support or contradict, most first."""
     counts: Counter[str] = Counter()
     for u, v, k in G.edges(keys=True):
-        if k in ("supports", "contradicts") and G.nodes[u]["record"] is not None:
+        if k in LINK_STANCES and G.nodes[u]["record"] is not None:
             counts[node_id(u)] += 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 

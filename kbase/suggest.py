@@ -93,7 +93,7 @@ class SuggestIndex:
     @classmethod
     def for_library(cls, references: Sequence[object], bib_paths: Sequence[str], cache: bool = True) -> SuggestIndex:
         """The index of a library's references, from the cache when the ``.bib`` files are unchanged."""
-        from .loaders.bib import latex_to_text
+        from .bibtex import latex_to_text
 
         digest = hashlib.sha256(f"{INDEX_VERSION}:{K1}:{B}:{TITLE_WEIGHT}".encode())
         for path in bib_paths:

@@ -5,20 +5,21 @@ The rows are plain records; ``kbase/render`` turns them into Markdown, CSV, JSON
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .levels import DESIGN_START, HEDGE, Level
-from .model import Grade
+from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level, wording
+from .graph import claims, ref_node
+from .model import Grade, LinkGrade
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .citations import Formatter
-    from .kb import KnowledgeBase
 
 __all__ = ["EvidenceCell", "EvidenceRow", "evidence_rows", "writer_action"]
 
-PRIMARY = frozenset({"meta-analysis", "systematic-review", "rct", "cohort", "case-control", "cross-sectional"})
-SECONDARY = frozenset({"press-release", "news", "website", "narrative-review"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,8 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
         return "add a source, or do not state it as fact"
     actions = []
     strongest = max(counted, key=lambda c: DESIGN_START[c.design])
-    weak_secondary = [c for c in counted if c.design in SECONDARY and DESIGN_START[c.design] < DESIGN_START[strongest.design]]
-    if strongest.design in PRIMARY and weak_secondary:
+    weak_secondary = [c for c in counted if c.design in SECONDARY_DESIGNS and DESIGN_START[c.design] < DESIGN_START[strongest.design]]
+    if strongest.design in PRIMARY_DESIGNS and weak_secondary:
         names = ", ".join(f"the {c.design} {c.ref}" for c in weak_secondary)
         actions.append(f"cite the {strongest.design} ({strongest.ref}) instead of {names}")
     elif grade.has_flag("secondary-only"):
@@ -81,70 +82,65 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
     if grade.has_flag("single-source") and grade.level <= Level.LOW:
         actions.append("add an independent source")
     if grade.level < Level.HIGH:
-        actions.append(f"soften the wording: {HEDGE[grade.level]}")
+        actions.append(f"soften the wording: {wording(grade.level).hedge}")
     if grade.has_flag("stale"):
         actions.append("check for newer evidence")
     return "; ".join(actions) if actions else "fine as worded"
 
 
-def _cell(kb: KnowledgeBase, formatter: Formatter, link: object, notes: dict[tuple[str, str], str], html: bool) -> EvidenceCell:
-    ref = kb.references.get(link.ref)  # type: ignore[attr-defined]
+def _cell(G: nx.MultiDiGraph, formatter: Formatter, link: LinkGrade, notes: dict[tuple[str, str], str], html: bool) -> EvidenceCell:
+    node = G.nodes.get(ref_node(link.ref))
+    ref = node["record"] if node is not None else None
     if ref is not None:
-        citation = formatter.entry(link.ref, html=html)  # type: ignore[attr-defined]
+        citation = formatter.entry(link.ref, html=html)
     else:
-        citation = f"{link.ref} (not in the library)"  # type: ignore[attr-defined]
+        citation = f"{link.ref} (not in the library)"
         if html:
             import html as _html
 
             citation = _html.escape(citation)
     return EvidenceCell(
-        ref=link.ref, citation=citation, design=link.design, level=link.level, locator=link.locator,  # type: ignore[attr-defined]
+        ref=link.ref, citation=citation, design=link.design, level=link.level, locator=link.locator,
         doi=ref.doi if ref else "", pmid=ref.pmid if ref else "", url=ref.url if ref else "",
-        note=notes.get((link.ref, link.stance), ""), set_aside=link.set_aside,  # type: ignore[attr-defined]
+        note=notes.get((link.ref, link.stance), ""), set_aside=link.set_aside,
     )
 
 
-def evidence_rows(kb: KnowledgeBase, *, article: str | None = None, topic: str | None = None,
-                  level: Level | None = None, sort: str = "article", style: str | None = None,
+def evidence_rows(G: nx.MultiDiGraph, grades: Mapping[str, Grade], formatter: Formatter, *, article: str | None = None,
+                  topic: str | None = None, level: Level | None = None, sort: str = "article",
                   html: bool = False) -> list[EvidenceRow]:
     """The rows of an evidence table.
 
     Parameters
     ----------
-    kb : KnowledgeBase
-        The library.
+    G : networkx.MultiDiGraph
+        The library graph.
+    grades : mapping
+        The grade of every claim.
+    formatter : Formatter
+        Formats the citations (a CSL style).
     article, topic : str, optional
         Keep only claims that appear in this article, or have this topic.
     level : Level, optional
         Keep only claims at this level.
     sort : {"article", "level"}
         File order (the order claims are written, which follows the article), or weakest first.
-    style : str, optional
-        CSL style name or ``.csl`` file for the citations (default AMA).
     html : bool
         Format citations as (escaped) HTML instead of plain text.
     """
-    from .citations import Formatter
-
-    if article is not None and article not in kb.articles:
-        from .errors import KbaseError
-        from .spelling import did_you_mean
-
-        raise KbaseError(f"no article {article!r} in {kb.claims_path}{did_you_mean(article, kb.articles)}")
-    formatter = Formatter(kb.references.values(), style)
     rows = []
-    for claim in kb.claims.values():
+    for claim in claims(G):
         appears = [a for a in claim.appears_in if article is None or a.article == article]
         if article is not None and not appears:
             continue
         if topic is not None and claim.topic != topic:
             continue
-        grade = kb.grades[claim.id]
+        grade = grades[claim.id]
         if level is not None and grade.level != level:
             continue
         notes = {(e.ref, e.stance): e.note for e in claim.evidence}
-        supporting = tuple(_cell(kb, formatter, l, notes, html) for l in grade.links if l.stance == "supports")
-        contradicting = tuple(_cell(kb, formatter, l, notes, html) for l in grade.links if l.stance == "contradicts" and not l.set_aside)
+        supporting = tuple(_cell(G, formatter, l, notes, html) for l in grade.links if l.stance == "supports")
+        contradicting = tuple(_cell(G, formatter, l, notes, html) for l in grade.links if l.stance == "contradicts" and not l.set_aside)
         rows.append(EvidenceRow(
             claim_id=claim.id, statement=claim.statement, topic=claim.topic,
             articles=tuple(dict.fromkeys(a.article for a in claim.appears_in)),

@@ -60,16 +60,9 @@ def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> st
     return out.getvalue()
 
 
-def _brace(value: str) -> str:
-    return value if value.startswith("{") and value.endswith("}") else "{" + value + "}"
-
-
 def bib_text(references: Iterable[Reference]) -> str:
     """BibTeX for ``references``, writing each entry's fields as they were read."""
-    blocks = []
-    for ref in references:
-        lines = [f"@{ref.entry_type}{{{ref.key},"]
-        lines += [f"  {name} = {value if value.startswith(('{', chr(34))) or value.isdigit() else _brace(value)}," for name, value in ref.fields]
-        lines.append("}")
-        blocks.append("\n".join(lines))
+    from .bibtex import entry_text
+
+    blocks = [entry_text(ref.entry_type, ref.key, ref.fields, raw=True) for ref in references]
     return "\n\n".join(blocks) + ("\n" if blocks else "")

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import bib_entry, claims_yaml
 from kbase.model import Severity
-from kbase.rules import RULES
+from kbase.audit import RULES
 
 
 def findings(library, claims, bib, rule):

@@ -59,7 +59,7 @@ CASES = [
      "", GOOD_BIB,
      "claims.yaml:1:1: error syntax-error the file is empty; it needs 'kbase: 1' and a 'claims:' list", 2),
     ("yaml-alias-bomb",
-     "kbase: 1\nclaims:\n  - &a {id: a, statement: S.}\n" + "".join(f"  - *a\n" for _ in range(3)), GOOD_BIB,
+     "kbase: 1\nclaims:\n  - &a {id: a, statement: S.}\n" + "".join("  - *a\n" for _ in range(3)), GOOD_BIB,
      "claims.yaml:3:5: error syntax-error YAML aliases (*name) are not allowed in claims.yaml; write the value out", 2),
     ("latin-1-claims",
      "kbase: 1\nclaims:\n  - id: a\n    statement: Caf\u00e9.\n".encode("latin-1"), GOOD_BIB,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 import subprocess
@@ -13,8 +12,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from kbase.cli import cli
-from kbase.docgen import command_paths, commands_markdown, rules_markdown
-from kbase.rules import RULES
+from docgen import command_paths, commands_markdown, rules_markdown
+from kbase.audit import RULES
 
 DOCS = ROOT / "docs"
 
@@ -23,7 +22,7 @@ def test_every_command_has_help_and_is_in_the_reference():
     reference = commands_markdown()
     for path in command_paths():
         assert f"## `{path}`" in reference
-    from kbase.docgen import _walk
+    from docgen import _walk
 
     for path, command in _walk(cli, ("kbase",)):
         assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
@@ -43,7 +42,7 @@ def test_every_command_is_named_in_the_readme():
         assert f"`{path}" in readme, path
 
 
-from kbase.docgen import EXAMPLE  # noqa: E402
+from docgen import EXAMPLE  # noqa: E402
 
 
 @pytest.mark.parametrize("page", sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,11 +10,11 @@ from click.testing import CliRunner
 import kbase
 from conftest import ROOT, SHARED, needs_shared
 from kbase.cli import cli
-from kbase.drafts.evaluation import evaluate
+from benchmarks.evaluation import evaluate
 from kbase.drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
 from kbase.drafts.reader import parse_draft
 from kbase.drafts.text import find_citations, split_sentences
-from kbase.rules import RULES
+from kbase.audit import RULES
 
 DRAFTS = ROOT / "tests" / "drafts"
 

@@ -118,11 +118,13 @@ def test_fmt_keeps_comments(lib):
 
 
 def test_a_held_lock_gives_a_clear_message(lib, monkeypatch):
-    import kbase.edit
+    import kbase.files
 
-    monkeypatch.setattr(kbase.edit, "LOCK_WAIT_SECONDS", 0.2)
-    Path(f"{lib.claims_path}.lock").write_text(f"{os.getpid()}\n")
-    result = run("link", "second", "a", "--stance", "supports")
+    monkeypatch.setattr(kbase.files, "LOCK_WAIT_SECONDS", 0.2)
+    with kbase.files.library_lock(lib.claims_path):  # flock is per open file: the command's own open conflicts
+        before = lib.claims_path.read_bytes()
+        result = run("link", "second", "a", "--stance", "supports")
+        assert lib.claims_path.read_bytes() == before
     assert result.exit_code == 2
     assert result.stderr.startswith(f"kbase: claims.yaml is being edited by process {os.getpid()} (lock file claims.yaml.lock)")
 

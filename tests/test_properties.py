@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kbase.graph import build_graph, claim_node, ref_node
 from kbase.grading import GradingOptions, grade_claims
-from kbase.levels import DESIGNS, GRADE_DOMAINS
+from kbase.vocabulary import CONCERNS, DESIGNS, STANCES
 from kbase.loaders.bib import parse_bib
 from kbase.loaders.claims import parse_claims
 from kbase.model import Appearance, Article, Claim, Evidence, Reference
@@ -41,9 +41,9 @@ def libraries(draw: st.DrawFn) -> tuple[list[Claim], list[Reference], list[Artic
     claims = []
     for index, cid in enumerate(claim_ids):
         evidence = tuple(
-            Evidence(ref=draw(st.sampled_from(ref_keys)), stance=draw(st.sampled_from(["supports", "contradicts", "mentions"])),
+            Evidence(ref=draw(st.sampled_from(ref_keys)), stance=draw(st.sampled_from(STANCES)),
                      locator=draw(st.just("") | text), note=draw(st.just("") | text), indirect=draw(st.booleans()),
-                     concerns=tuple(draw(st.lists(st.sampled_from(GRADE_DOMAINS), max_size=2, unique=True))))
+                     concerns=tuple(draw(st.lists(st.sampled_from(CONCERNS), max_size=2, unique=True))))
             for _ in range(draw(st.integers(0, 4)))
         )
         # at most one link per (reference, stance), as the graph keeps one edge for each

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +14,7 @@ from kbase.cli import cli
 from kbase.loaders.bib import parse_bib
 from kbase.refs.dedupe import find_duplicates
 from kbase.refs.fmt import format_bib, parsed_content
-from kbase.refs.lint import lint_references
+from kbase.audit.refs import lint_references
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from dedupe_data import plant  # noqa: E402

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from click.testing import CliRunner
 
-import kbase
 from conftest import ROOT, bib_entry, claims_yaml
 from kbase.cli import cli
 from kbase.suggest import SuggestIndex, tokenize

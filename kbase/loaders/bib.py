@@ -11,11 +11,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..bibtex import latex_to_text, parse_year, split_names, unenclose
 from ..errors import LoadError, Location
-from ..levels import DESIGNS
+from ..vocabulary import DESIGNS
 from ..model import Finding, Reference, Severity
 from ..spelling import did_you_mean
 from .text import offset_location, read_text
@@ -23,7 +23,7 @@ from .text import offset_location, read_text
 if TYPE_CHECKING:
     from bibtexparser import model as bm
 
-__all__ = ["BibFile", "infer_design", "latex_to_text", "load_bib", "parse_bib"]
+__all__ = ["BibFile", "infer_design", "load_bib", "load_bibs", "parse_bib"]
 
 
 @dataclass
@@ -148,14 +148,6 @@ def _failed_problem(path: str, text: str, block: object) -> Finding:
     return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
 
 
-def unenclose(value: object) -> str:
-    """A field value without its outer braces or quotes (what RemoveEnclosingMiddleware does)."""
-    text = value if isinstance(value, str) else str(value)
-    if len(text) >= 2 and ((text[0] == "{" and text[-1] == "}") or (text[0] == '"' and text[-1] == '"')):
-        return text[1:-1]
-    return text
-
-
 def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference:
     pairs = [(f.key.lower(), f.value) for f in entry.fields]
     fields: dict[str, object] = {}
@@ -191,7 +183,7 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
         entry_type=entry.entry_type.lower(),
         title=title,
         authors=tuple(latex_to_text(a) for a in split_names(names)),
-        year=_year(get("year") or get("date")),
+        year=parse_year(get("year") or get("date")),
         container=latex_to_text(container.strip()),
         design=design,
         design_inferred=inferred,
@@ -205,74 +197,6 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
         fields=tuple((name, value if isinstance(value, str) else str(value)) for name, value in pairs),
         where=Location(path, entry.start_line + 1, 1),
     )
-
-
-def _year(text: str) -> int | None:
-    match = re.match(r"\s*\{?(\d{4})", text)
-    return int(match.group(1)) if match else None
-
-
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-
-
-def split_names(text: str) -> list[str]:
-    """Split a BibTeX name list on ``and`` at brace depth zero.
-
-    Examples
-    --------
-    >>> split_names("Cohen, Steven P. and {American Society of Anesthesiologists}")
-    ['Cohen, Steven P.', '{American Society of Anesthesiologists}']
-    """
-    if not text:
-        return []
-    if "{" not in text:
-        return [n.strip() for n in _AND.split(text) if n.strip()]
-    names, depth, start, i = [], 0, 0, 0
-    lower = text.lower()
-    while i < len(text):
-        ch = text[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and lower.startswith(" and ", i):
-            names.append(text[start:i].strip())
-            i += 5
-            start = i
-            continue
-        i += 1
-    names.append(text[start:].strip())
-    return [n for n in names if n]
-
-
-_BRACES = str.maketrans("", "", "{}")
-
-
-@lru_cache(maxsize=65536)
-def latex_to_text(text: str) -> str:
-    """Decode LaTeX markup for display.
-
-    Text without backslashes only loses its protective braces; the rest goes
-    through pylatexenc (which bibtexparser depends on).
-
-    Examples
-    --------
-    >>> latex_to_text(r"Caf{\\'e} and {NMDA} receptors")
-    'Café and NMDA receptors'
-    """
-    if not text:
-        return ""
-    if "\\" not in text and "$" not in text:
-        out = text.translate(_BRACES)
-    else:
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        try:
-            out = LatexNodes2Text(math_mode="verbatim").latex_to_text(text)
-        except Exception:  # pylatexenc gives up on some malformed markup; show it raw
-            out = text.translate(_BRACES)
-    out = out.replace("---", "\u2014").replace("--", "\u2013").replace("~", "\u00a0")
-    return " ".join(out.split())
 
 
 # Title words that reveal a study design, tried in this order (first match wins).

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LoadError, Location
-from ..levels import GRADE_DOMAINS
-from ..model import STANCES, Appearance, Article, Claim, Evidence, Finding, Severity
+from ..vocabulary import CONCERNS, STANCES
+from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..spelling import did_you_mean
 from .text import read_text
 
@@ -368,8 +368,8 @@ class _Reader:
         concerns = []
         if "concerns" in fields:
             for value, item in self.strings(fields["concerns"][1], "concerns"):
-                if value not in GRADE_DOMAINS:
-                    self.problem(item, f"unknown concern {value!r}{did_you_mean(value, GRADE_DOMAINS)}; use one of: {', '.join(GRADE_DOMAINS)}")
+                if value not in CONCERNS:
+                    self.problem(item, f"unknown concern {value!r}{did_you_mean(value, CONCERNS)}; use one of: {', '.join(CONCERNS)}")
                 elif value in concerns:
                     self.problem(item, f"concern {value!r} is listed twice", "duplicate-key")
                 else:

@@ -1,1 +1,136 @@
-"""Reference hygiene: lint, duplicates, formatting and import of BibTeX libraries."""
+"""Reference hygiene on the BibTeX files alone: lint, duplicates, merges, formatting and import.
+
+:class:`RefLibrary` is what the ``kbase refs`` commands call; it needs no ``claims.yaml``
+(except to keep the keys claims use when merging duplicates).
+
+Examples
+--------
+>>> from kbase.refs import RefLibrary
+>>> refs = RefLibrary(["references.bib"])        # doctest: +SKIP
+>>> [g.keys for g in refs.duplicates()]           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .dedupe import DuplicateGroup, claims_using, find_duplicates
+
+if TYPE_CHECKING:
+    from ..loaders.bib import BibFile
+    from ..model import Claim, Finding, Reference
+    from .imports import ImportedItem
+
+__all__ = ["DuplicateGroup", "ImportPlan", "RefLibrary"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What an import adds (new key, item), what it skips (item, the key it duplicates), and the BibTeX it writes."""
+
+    added: tuple[tuple[str, ImportedItem], ...]
+    skipped: tuple[tuple[ImportedItem, str], ...]
+    text: str
+    target: str
+
+
+class RefLibrary:
+    """The references of one or more ``.bib`` files.
+
+    Parameters
+    ----------
+    paths : list of paths
+        The BibTeX files, in order (``@string`` macros carry from one to the next).
+    encoding : str
+        Their encoding (default UTF-8).
+    """
+
+    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8") -> None:
+        self.paths = [str(p) for p in paths]
+        self.encoding = encoding
+
+    @cached_property
+    def files(self) -> list[BibFile]:
+        """Each file as read, with its problems and warnings."""
+        from ..loaders.bib import load_bibs
+
+        return load_bibs(self.paths, self.encoding)
+
+    @property
+    def references(self) -> list[Reference]:
+        """Every reference, file by file, in file order."""
+        return [r for f in self.files for r in f.references]
+
+    @property
+    def problems(self) -> list[Finding]:
+        """What keeps a file from being read as it is (syntax errors, duplicate keys)."""
+        return [p for f in self.files for p in f.problems]
+
+    def lint(self, year: int | None = None) -> list[Finding]:
+        """Every lint finding (``kbase refs lint``), in file and line order."""
+        from ..audit.refs import lint_references
+
+        findings = [w for f in self.files for w in f.warnings] + list(lint_references(self.references, year))
+        return sorted(findings, key=lambda f: (f.where.path, f.where.line) if f.where else ("", 0))
+
+    def duplicates(self, claims: Sequence[Claim] = ()) -> list[DuplicateGroup]:
+        """Groups of duplicate references; each keeps the first key that ``claims`` use."""
+        return find_duplicates(self.references, claims_using(claims))
+
+    def merge(self, groups: Sequence[DuplicateGroup], claims_path: str | Path) -> dict[str, str]:
+        """Merge each group into its kept key, in the ``.bib`` files and the claims' links; ``{removed: kept}``."""
+        from .merge import apply_merges
+
+        return apply_merges(groups, {r.key: r for r in self.references}, str(claims_path), self.encoding)
+
+    def format(self, check: bool = False) -> list[str]:
+        """Lay out every file in kbase's style, losing nothing; returns the files that were (or, with
+        ``check``, would be) changed. A file whose formatting would change what it says is refused."""
+        from ..errors import KbaseError
+        from ..files import write_atomic
+        from ..loaders.text import read_text
+        from .fmt import format_bib, parsed_content
+
+        changed = []
+        for path in self.paths:
+            text = read_text(path, self.encoding)
+            formatted = format_bib(text, path)
+            if formatted == text:
+                continue
+            if parsed_content(formatted, path) != parsed_content(text, path):  # never write a lossy result
+                raise KbaseError(f"{path}: formatting would change the content; file left as it is")
+            changed.append(path)
+            if not check:
+                write_atomic(path, formatted, self.encoding)
+        return changed
+
+    def plan_import(self, file: str | Path, kind: str = "auto") -> ImportPlan:
+        """What importing a CSL-JSON or RIS ``file`` into the first ``.bib`` would add and skip.
+
+        ``kind`` is ``csl-json``, ``ris``, or ``auto`` (by extension: ``.ris``/``.txt`` is RIS).
+        """
+        from .imports import bibtex_entry, plan_import, read_csl_json, read_ris
+
+        name = str(file)
+        if kind == "auto":
+            kind = "ris" if name.lower().endswith((".ris", ".txt")) else "csl-json"
+        items = read_ris(name) if kind == "ris" else read_csl_json(name)
+        added, skipped = plan_import(items, self.references)
+        text = "".join("\n" + bibtex_entry(item, key) for key, item in added)
+        return ImportPlan(tuple(added), tuple(skipped), text, self.paths[0])
+
+    def import_file(self, file: str | Path, kind: str = "auto", dry_run: bool = False) -> ImportPlan:
+        """Append the new items of ``file`` to the first ``.bib`` (created if missing); see :meth:`plan_import`."""
+        from ..files import write_atomic
+        from ..loaders.text import read_text
+
+        plan = self.plan_import(file, kind)
+        if plan.added and not dry_run:
+            current = read_text(plan.target, self.encoding) if Path(plan.target).exists() else ""
+            new = current.rstrip("\n") + "\n" + plan.text if current else plan.text.lstrip("\n")
+            write_atomic(plan.target, new, self.encoding)
+        return plan

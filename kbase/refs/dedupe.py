@@ -25,7 +25,8 @@ __all__ = ["DuplicateGroup", "find_duplicates", "normal_title"]
 TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE = 90.0, 80.0, 20, 2000, 60.0
 
 
-def _ascii(text: str) -> str:
+def ascii_lower(text: str) -> str:
+    """``text`` folded to lower-case ASCII (accents dropped)."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
@@ -37,15 +38,15 @@ def normal_title(title: str) -> str:
     >>> normal_title("Ketamine: Risks & Benefits — a {Review}.")
     'ketamine risks benefits a review'
     """
-    return " ".join(re.findall(r"[a-z0-9]+", _ascii(title)))
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_lower(title)))
 
 
 def _surname(ref: Reference) -> str:
     if not ref.authors:
         return ""
-    first = ref.authors[0]
-    surname = first.split(",")[0] if "," in first else (first.split()[-1] if first.split() else "")
-    return " ".join(re.findall(r"[a-z]+", _ascii(surname)))
+    from ..bibtex import surname
+
+    return " ".join(re.findall(r"[a-z]+", ascii_lower(surname(ref.authors[0]))))
 
 
 def _same_words(a: str, b: str) -> bool:

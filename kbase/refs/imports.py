@@ -133,12 +133,13 @@ def _ris_item(record: dict[str, list[str]], where: Location) -> ImportedItem:
 
 def make_key(item: ImportedItem, taken: set[str]) -> str:
     """``surnameYEARword``, made unique with a, b, c…"""
-    from ..refs.dedupe import _ascii
+    from ..bibtex import split_names, surname
+    from .dedupe import ascii_lower
 
-    author = item.get("author").split(" and ")[0]
-    surname = (author.split(",")[0] if "," in author else (author.split()[-1] if author.split() else "anon")).strip("{}")
-    words = [w for w in re.findall(r"[a-z]+", _ascii(item.get("title"))) if len(w) > 3]
-    base = re.sub(r"[^a-z]", "", _ascii(surname)) + item.get("year") + (words[0] if words else "")
+    authors = split_names(item.get("author"))
+    family = surname(authors[0]) if authors else "anon"
+    words = [w for w in re.findall(r"[a-z]+", ascii_lower(item.get("title"))) if len(w) > 3]
+    base = re.sub(r"[^a-z]", "", ascii_lower(family)) + item.get("year") + (words[0] if words else "")
     key, n = base or "ref", 0
     while key in taken:
         n += 1
@@ -149,20 +150,17 @@ def make_key(item: ImportedItem, taken: set[str]) -> str:
 
 def bibtex_entry(item: ImportedItem, key: str) -> str:
     """The BibTeX text of one item."""
-    lines = [f"@{item.entry_type}{{{key},"]
-    for name, value in item.fields:
-        value = value.replace("{", "(").replace("}", ")") if value.count("{") != value.count("}") else value
-        lines.append(f"  {name} = {{{value}}},")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    from ..bibtex import entry_text
+
+    return entry_text(item.entry_type, key, item.fields) + "\n"
 
 
 def as_reference(item: ImportedItem, key: str) -> Reference:
     """The item as a Reference, for duplicate detection against the library."""
-    from ..loaders.bib import _year, split_names
+    from ..bibtex import parse_year, split_names
 
     return Reference(key=key, entry_type=item.entry_type, title=item.get("title"), authors=tuple(split_names(item.get("author"))),
-                     year=_year(item.get("year")), doi=item.get("doi"), pmid=item.get("pmid"),
+                     year=parse_year(item.get("year")), doi=item.get("doi"), pmid=item.get("pmid"),
                      fields=item.fields, where=item.where)
 
 

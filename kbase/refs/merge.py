@@ -9,8 +9,10 @@ byte, and each file is replaced atomically.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Sequence
 
+from ..bibtex import bib_value
 from ..errors import KbaseError
 from ..files import write_atomic
 from ..model import Claim, Reference
@@ -50,9 +52,14 @@ def _with_fields(raw: str, additions: Sequence[tuple[str, str]]) -> str:
     return body + lines + "\n" + raw[close:]
 
 
-def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims: Sequence[Claim],
-                 claims_path: str) -> dict[str, str]:
+def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str,
+                 encoding: str = "utf-8") -> dict[str, str]:
     """Merge every group into its kept key; returns ``{removed key: kept key}``."""
+    claims: Sequence[Claim] = ()
+    if Path(claims_path).exists():
+        from ..loaders.claims import load_claims
+
+        claims = load_claims(claims_path).claims
     renamed = {key: group.keep for group in groups for key in group.keys if key != group.keep}
     if not renamed:
         return {}
@@ -68,7 +75,7 @@ def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Referen
             for name, value in references[key].fields:
                 if name not in have:
                     have.add(name)
-                    additions.append((name, value if value.startswith(("{", '"')) else "{" + value + "}" if not value.isdigit() else value))
+                    additions.append((name, bib_value(value, raw=True)))
         for key in group.keys:
             path = references[key].where.path if references[key].where else None
             if path is None:

@@ -1,1 +1,229 @@
-"""Renderers: one module per output format, all fed by the same records."""
+"""Renderers: one module per output format, all fed by the same records.
+
+The command line calls one function here per command. Each returns :class:`Output`: what goes
+to standard output and what goes to standard error (summaries, notes). Text meant for a
+terminal passes through :func:`kbase.render.text.visible`, so no value from a library or a
+draft can send control or escape sequences to the terminal.
+
+Modules: :mod:`~kbase.render.text`, :mod:`~kbase.render.json`, :mod:`~kbase.render.sarif`,
+:mod:`~kbase.render.table` (Markdown, CSV, JSON tables), :mod:`~kbase.render.html` (the report),
+:mod:`~kbase.render.graph` (GraphML, DOT, node-link JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..impact import Impact
+    from ..kb import DraftsAudit, KnowledgeBase
+    from ..model import Finding, Reference
+    from ..refs import DuplicateGroup, ImportPlan
+    from ..tables import EvidenceRow
+
+__all__ = [
+    "Output",
+    "bibliography",
+    "csl_json",
+    "draft_audit",
+    "duplicates",
+    "evidence",
+    "evidence_table",
+    "findings",
+    "grades",
+    "graph_export",
+    "impacts",
+    "imported",
+    "stats",
+    "suggestions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What a command prints: ``out`` on standard output, ``err`` on standard error (either may be empty)."""
+
+    out: str = ""
+    err: str = ""
+
+
+def _json(data: Any) -> str:
+    from .json import dumps
+
+    return dumps(data) + "\n"
+
+
+def _lines(lines: Iterable[str]) -> str:
+    from .text import visible
+
+    text = "\n".join(visible(line) for line in lines)
+    return text + "\n" if text else ""
+
+
+def findings(items: Iterable[Finding], fmt: str, counts: tuple[int, int], summary: str | None = None) -> Output:
+    """Findings as ``text`` (one line each, the summary on stderr), ``json`` or ``sarif``.
+
+    ``counts`` is (claims, references), for the summary.
+    """
+    items = list(items)
+    if fmt == "json":
+        from .json import findings_document
+
+        return Output(_json(findings_document(items, *counts)))
+    if fmt == "sarif":
+        from .. import __version__
+        from .sarif import sarif_document
+
+        return Output(_json(sarif_document(items, __version__)))
+    from .text import finding_line, summary_line
+
+    return Output(_lines(finding_line(f) for f in items), _lines([summary_line(items, *counts, summary)]))
+
+
+def draft_audit(result: DraftsAudit, fmt: str, counts: tuple[int, int]) -> Output:
+    """The findings of several drafts, the summary, and a line for each draft that could not be read."""
+    out = findings(result.findings, fmt, counts, result.summary) if result.drafts else findings(result.findings, fmt, counts, "")
+    err = out.err if result.drafts else ""
+    return Output(out.out, err + _lines(f"kbase: {exc}" for exc in result.unreadable))
+
+
+def grades(kb: KnowledgeBase, fmt: str) -> Output:
+    """Every claim's grade, then the unsupported claims."""
+    if fmt == "json":
+        from .json import grades_document
+
+        return Output(_json(grades_document(kb.claims, kb.grades)))
+    from .text import grades_text
+
+    return Output(_lines([grades_text(kb.claims, kb.grades)]))
+
+
+def evidence(kb: KnowledgeBase, claim_id: str, fmt: str, tree: bool = False) -> Output:
+    """One claim's grade and links (``json``/``text``), or its premise tree."""
+    claim, grade = kb.claim(claim_id), kb.grade(claim_id)
+    if fmt == "json":
+        from .json import grade_data
+
+        return Output(_json(grade_data(grade, claim)))
+    if tree:
+        from .text import premise_tree_text
+
+        return Output(_lines([premise_tree_text(claim_id, kb.claims, kb.grades)]))
+    from .text import evidence_text
+
+    return Output(_lines([evidence_text(claim, grade, kb.references, kb.source_chains(claim_id))]))
+
+
+def impacts(kb: KnowledgeBase, reports: Sequence[Impact], fmt: str, source: str | None = None) -> Output:
+    """What withdrawing each reference changes; ``source`` names the retraction list they came from."""
+    if fmt == "json":
+        from .json import impact_data
+
+        return Output(_json({"version": 1, "impacts": [impact_data(r) for r in reports]}))
+    from .text import impact_text
+
+    head = [f"{len(reports)} reference{'s' if len(reports) != 1 else ''} of the library found in {source}"] if source else []
+    return Output(_lines(head + [impact_text(r, kb.claims) for r in reports]))
+
+
+def stats(data: dict[str, object], fmt: str) -> Output:
+    """Library counts."""
+    if fmt == "json":
+        return Output(_json(data))
+    from .text import stats_text
+
+    return Output(_lines([stats_text(data)]))
+
+
+def suggestions(kb: KnowledgeBase, query: str, k: int, fmt: str, style: str | None) -> Output:
+    """The references ``kb.suggest`` ranks for ``query``, with their formatted citations."""
+    results = kb.suggest(query, k)
+    formatter = kb.formatter(style)
+    if fmt == "json":
+        return Output(_json({"version": 1, "query": query, "suggestions": [
+            {"ref": s.key, "score": s.score, "citation": formatter.entry(s.key), "design": kb.references[s.key].design,
+             "sentence": s.sentence or None} for s in results]}))
+    if not results:
+        return Output(err="no reference shares a word with this claim\n")
+    lines = []
+    for rank, s in enumerate(results, 1):
+        ref = kb.references[s.key]
+        lines.append(f"{rank:>2}. {s.key}  score {s.score:.2f}  [{ref.design}{'*' if ref.design_inferred else ''}]")
+        lines.append(f"    {formatter.entry(s.key)}")
+        if s.sentence and s.sentence != ref.title:
+            lines.append(f"    “{s.sentence}”")
+    return Output(_lines(lines))
+
+
+def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None = None, style: str | None = None) -> str:
+    """An evidence table as ``md``, ``csv``, ``json`` or a self-contained ``html`` report."""
+    from ..citations import DEFAULT_STYLE
+
+    if fmt == "md":
+        from .table import markdown_table
+
+        return markdown_table(rows)
+    if fmt == "csv":
+        from .table import csv_table
+
+        return csv_table(rows)
+    if fmt == "json":
+        from .table import json_table
+
+        return _json(json_table(rows, style or DEFAULT_STYLE))
+    from .html import html_report, svg_graph
+
+    keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting)]
+    title = (kb.articles[article].title or article) if article else "All claims"
+    drawing = svg_graph(kb.graph, [row.claim_id for row in rows], {row.claim_id: row.grade.level for row in rows})
+    return html_report(rows, title=title, graph_svg=drawing, bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False),
+                       style=style or DEFAULT_STYLE)
+
+
+def bibliography(entries: Sequence[str], fmt: str, numbered: bool = True) -> str:
+    """A bibliography as ``text`` (numbered lines when the style numbers) or an ``html`` list."""
+    if fmt == "html":
+        tag = "ol" if numbered else "ul"
+        return f"<{tag}>\n" + "".join(f"<li>{e}</li>\n" for e in entries) + f"</{tag}>\n"
+    return _lines(f"{n}. {e}" if numbered else e for n, e in enumerate(entries, 1))
+
+
+def csl_json(items: Sequence[dict[str, object]]) -> str:
+    """CSL-JSON (a list of items)."""
+    return _json(list(items))
+
+
+def graph_export(kb: KnowledgeBase, fmt: str) -> str:
+    """The library graph as ``graphml``, ``dot`` or node-link ``json``."""
+    from .graph import export_graph
+
+    return export_graph(kb.graph, kb.grades, fmt)
+
+
+def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference], fmt: str) -> Output:
+    """Duplicate groups, each with its members, the key kept and the claims that use each."""
+    if fmt == "json":
+        return Output(_json({"version": 1, "groups": [
+            {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score,
+             "used_by": {k: list(c) for k, c in g.used_by}} for g in groups]}))
+    by_key = {r.key: r for r in references}
+    lines = []
+    for group in groups:
+        lines.append(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
+        for key in group.keys:
+            ref = by_key[key]
+            used = dict(group.used_by).get(key, ())
+            lines.append(f"  {ref.where}: {key}{'  (used by ' + ', '.join(used) + ')' if used else ''}  {ref.title[:70]}")
+    summary = f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''} among {len(references)} references"
+    return Output(_lines(lines), _lines([summary]))
+
+
+def imported(plan: ImportPlan, dry_run: bool) -> Output:
+    """What an import added (the entries, on a dry run) and what it skipped as duplicates."""
+    from .text import visible
+
+    err = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
+    err.append(f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped")
+    return Output(visible(plan.text, keep_newlines=True) if dry_run else "", _lines(err))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..levels import Level
+from ..vocabulary import Level
 from ..tables import EvidenceCell, EvidenceRow
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model import Claim, Finding, Grade, Severity
+from ..model import Claim, Finding, Grade
+from ..vocabulary import LINK_STANCES, Severity
 
 __all__ = ["dumps", "finding_data", "grade_data", "findings_document"]
 
@@ -81,7 +82,7 @@ def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
     if grade.has_flag("contested"):
         data["sides"] = {
             stance: [{"ref": l.ref, "design": l.design, "level": str(l.level)} for l in grade.links if l.stance == stance and not l.set_aside]
-            for stance in ("supports", "contradicts")
+            for stance in LINK_STANCES
         }
     if claim is not None:
         data["statement"] = claim.statement

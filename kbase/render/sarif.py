@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Finding, Severity
-from ..rules import RULES
+from ..audit.rules import RULES
 
 __all__ = ["sarif_document"]
 

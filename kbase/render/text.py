@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import zip_longest
 from typing import TYPE_CHECKING
 
-from ..levels import WORDING, Level
+from ..vocabulary import LINK_STANCES, STANCES, Level, wording
 from ..model import Claim, Finding, Grade, Reference, Severity
 
 if TYPE_CHECKING:
     from ..impact import Impact
 
-__all__ = ["impact_text", "premise_tree_text", "evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
+__all__ = ["visible", "impact_text", "premise_tree_text", "evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str, keep_newlines: bool = True) -> str:
+    """``text`` safe for a terminal: control, escape and bidi characters shown as ``\\x1b``-style escapes.
+
+    A statement or title holding ``ESC [ 2 J`` would otherwise clear the reader's screen, and a
+    right-to-left override would show a finding's text reversed.
+
+    Examples
+    --------
+    >>> print(visible("Ketamine\x1b[2J works\u202e"))
+    Ketamine\\x1b[2J works\\u202e
+    """
+    def show(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    out = _CONTROL.sub(show, text)
+    return out if keep_newlines else out.replace("\n", "\\n")
 
 
 def finding_line(finding: Finding) -> str:
@@ -39,7 +63,7 @@ def summary_line(findings: Iterable[Finding], claims: int, references: int, what
 
 def suggested_wording(level: Level) -> str:
     """How firmly a writer may word a claim at ``level`` (the wording scale)."""
-    return WORDING[level]
+    return wording(level).example
 
 
 def grades_text(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str:
@@ -80,7 +104,7 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
         out.append(f"    {number}. {reason.rule}: {reason.message}{after}")
     if grade.has_flag("contested"):
         out.extend(_sides(grade))
-    for stance in ("supports", "contradicts", "mentions"):
+    for stance in STANCES:
         links = [l for l in grade.links if l.stance == stance]
         if not links:
             continue
@@ -126,7 +150,7 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
 
 def _sides(grade: Grade) -> list[str]:
     """The supporting and the contradicting evidence side by side."""
-    sides = {s: [l for l in grade.links if l.stance == s and not l.set_aside] for s in ("supports", "contradicts")}
+    sides = {s: [l for l in grade.links if l.stance == s and not l.set_aside] for s in LINK_STANCES}
     width = max([len(f"{l.ref} [{l.design}, {l.level}]") for l in sides["supports"]] + [30]) + 2
     best = {s: (str(max(ls, key=lambda l: l.level).level) if ls else "none") for s, ls in sides.items()}
     out = ["", "  contested, side by side:",

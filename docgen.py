@@ -23,14 +23,14 @@ def _walk(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[tuple
 
 def command_paths() -> list[str]:
     """Every command as typed, e.g. ``["kbase", "kbase audit", ...]``."""
-    from .cli import cli
+    from kbase.cli import cli
 
     return [" ".join(path) for path, _ in _walk(cli, ("kbase",))]
 
 
 def commands_markdown() -> str:
     """The command reference: each command's usage, help text and options."""
-    from .cli import cli
+    from kbase.cli import cli
 
     out: list[str] = []
     for path, command in _walk(cli, ("kbase",)):
@@ -45,7 +45,7 @@ def commands_markdown() -> str:
 
 def rules_markdown() -> str:
     """A table of every audit rule: id, severity, kind and meaning."""
-    from .rules import RULES
+    from kbase.audit import RULES
 
     rows = ["| rule | severity | kind | what it means |", "|---|---|---|---|"]
     for rule in RULES.values():
@@ -63,7 +63,7 @@ def refresh_examples(text: str) -> str:
 
     from click.testing import CliRunner
 
-    from .cli import cli
+    from kbase.cli import cli
 
     def run(match: re.Match[str]) -> str:
         command = match["cmd"]
@@ -73,7 +73,7 @@ def refresh_examples(text: str) -> str:
     return EXAMPLE.sub(run, text)
 
 
-if __name__ == "__main__":  # python -m kbase.docgen docs/*.md  (run from the repository root)
+if __name__ == "__main__":  # python docgen.py docs/*.md  (run from the repository root)
     import sys
     from pathlib import Path
 

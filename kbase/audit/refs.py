@@ -6,11 +6,10 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 
-from ..errors import Location
 from ..identifiers import identifier_problems, is_valid_issn
-from ..levels import DESIGNS
+from ..vocabulary import DESIGNS
 from ..model import Finding, Reference
-from ..rules import RULES
+from .rules import RULES
 
 __all__ = ["REQUIRED_FIELDS", "lint_references"]
 

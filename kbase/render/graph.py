@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .model import Article, Claim, Grade, Reference
+from ..model import Article, Claim, Grade, Reference
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..rules import RULES
+from kbase.audit import RULES
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from kbase import KnowledgeBase
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -62,8 +62,8 @@ def evaluate(kb: KnowledgeBase, folder: Path, threshold: float) -> Evaluation:
     """Audit every labelled draft in ``folder`` at ``threshold`` and score the results."""
     from ruamel.yaml import YAML
 
-    from .audit import audit_draft
-    from .matcher import ClaimMatcher
+    from kbase.audit.drafts import audit_draft
+    from kbase.drafts.matcher import ClaimMatcher
 
     result = Evaluation(threshold)
     matcher = ClaimMatcher(kb.claims.values(), threshold)
@@ -74,7 +74,7 @@ def evaluate(kb: KnowledgeBase, folder: Path, threshold: float) -> Evaluation:
         labels = YAML(typ="safe").load(sidecar.read_text(encoding="utf-8"))
         lines = draft.read_text(encoding="utf-8").splitlines()
         expected = {_line_of(lines, item["text"]): item for item in labels}
-        report = audit_draft(kb, str(draft), matcher=matcher)
+        report = audit_draft(kb.graph, kb.grades, str(draft), matcher)
         predicted_claim = {s.where.line: (m.claim_id if m else None) for s, m in zip(report.sentences, report.matches)}
         for line in sorted(set(predicted_claim) | {l for l, i in expected.items() if i["claim"]}):
             want = expected.get(line, {}).get("claim")

@@ -1,0 +1,250 @@
+"""The draft audit: sentence by sentence, where the evidence is missing or wrong.
+
+Rules (registered in :mod:`kbase.audit.rules`, documented in ``docs/drafts.md``):
+``uncited-claim``, ``miscited-claim``, ``contradicting-citation``, ``unknown-citation``,
+``unregistered-claim``, ``weak-claim-in-draft``, ``reference-list-only``,
+``overstated-claim``, ``one-sided-citation``.
+
+The audit is a pipeline of named steps, each a function with its own tests:
+
+1. :func:`~kbase.drafts.reader.read_draft` — the draft as located sentences and its reference list;
+2. :func:`resolve_citations` — what each sentence cites, as library keys;
+3. :func:`match_sentences` — the known claim each sentence states, if any;
+4. :func:`coverage` — a paragraph's closing citation covers its earlier sentences that state the
+   *same* claim and cite nothing themselves;
+5. :func:`sentence_findings` — the findings.
+
+Every step takes the library graph and grades, never the front object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..drafts.matcher import ClaimMatcher, Match, content_words
+from ..drafts.reader import Draft, ListEntry, Sentence, read_draft
+from ..graph import ref_node, references
+from ..model import Finding, Grade, Reference
+from ..vocabulary import Level, wording
+from .rules import finding
+from .wording import firmness, is_attributed, is_factual
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["DraftReport", "audit_draft", "coverage", "match_sentences", "resolve_citations", "resolve_reference_list",
+           "sentence_findings"]
+
+#: Ranks library references for a sentence: ``suggest(text, k) -> [keys]`` (``kbase suggest``).
+Suggester = Callable[[str, int], Sequence[str]]
+
+
+@dataclass
+class DraftReport:
+    """What auditing one draft found."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    matches: list[Match | None] = field(default_factory=list)
+    resolved: dict[int, str] = field(default_factory=dict)  # reference-list number -> library key
+
+    @property
+    def matched(self) -> int:
+        """How many sentences matched a known claim."""
+        return sum(1 for m in self.matches if m is not None)
+
+
+def _finding(rule: str, message: str, sentence_or_entry: Sentence | ListEntry, subject: str = "") -> Finding:
+    return finding(rule, message, sentence_or_entry.where, subject)
+
+
+def _reference(G: nx.MultiDiGraph, key: str) -> Reference | None:
+    node = G.nodes.get(ref_node(key))
+    return node["record"] if node is not None else None
+
+
+def resolve_reference_list(G: nx.MultiDiGraph, entries: Sequence[ListEntry]) -> dict[int, str]:
+    """Match each entry of a draft's own reference list to a library key by fuzzy author, title and year.
+
+    An entry matches the reference whose first authors and title share the most with it
+    (rapidfuzz ``token_set_ratio`` of the content words, numbers left out, at least 80, and at least three shared
+    words); when both give a year, the years must agree.
+    """
+    from rapidfuzz import fuzz
+
+    resolved: dict[int, str] = {}
+    if not entries:
+        return resolved
+    targets = []
+    for ref in references(G):
+        surnames = " ".join(ref.surnames()[:3])
+        words = [w for w in content_words(f"{surnames} {ref.title}") if not w[0].isdigit()]
+        targets.append((ref, " ".join(words), set(words)))
+    for entry in entries:
+        words = [w for w in content_words(entry.text) if not w[0].isdigit()]  # volume, pages, year: compared apart
+        text, vocabulary = " ".join(words), set(words)
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", entry.text))
+        best, best_score = None, 0.0
+        for ref, target, target_words in targets:
+            if len(vocabulary & target_words) < 3:
+                continue
+            if years and ref.year is not None and str(ref.year) not in years:
+                continue
+            score = fuzz.token_set_ratio(text, target)
+            if score > best_score:
+                best, best_score = ref, score
+        if best is not None and best_score >= 80:
+            resolved[entry.number] = best.key
+    return resolved
+
+
+def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> list[list[str]]:
+    """Step 2: the library keys each sentence cites; unknown keys and numbers become findings in ``report``."""
+    from ..spelling import did_you_mean
+
+    report.resolved = resolve_reference_list(G, draft.references)
+    for entry in draft.references:
+        if entry.number not in report.resolved:
+            report.findings.append(_finding("unknown-citation", f"reference list entry {entry.number} matches no reference in the library: "
+                                            f"“{_short(entry.text)}”", entry))
+    if draft.references and not any(s.citations for s in draft.sentences):
+        first = draft.references[0]
+        report.findings.append(_finding("reference-list-only", f"the draft lists {len(draft.references)} references but cites none of them "
+                                        "in the text, so no sentence can be checked against its source", first))
+    listed = {e.number for e in draft.references}
+    cited: list[list[str]] = []
+    for sentence in draft.sentences:
+        keys: list[str] = []
+        for citation in sentence.citations:
+            for key in citation.keys:
+                if _reference(G, key) is not None:
+                    keys.append(key)
+                else:
+                    known = [r.key for r in references(G)]
+                    report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library{did_you_mean(key, known)}",
+                                                    sentence, key))
+            for number in citation.numbers:
+                if number in report.resolved:
+                    keys.append(report.resolved[number])
+                elif number not in listed:
+                    report.findings.append(_finding("unknown-citation", f"cites [{number}], which the draft's reference list does not have", sentence))
+        cited.append(list(dict.fromkeys(keys)))
+    return cited
+
+
+def match_sentences(sentences: Sequence[Sentence], matcher: ClaimMatcher) -> list[Match | None]:
+    """Step 3: the known claim each sentence states (a question asserts nothing, so it states none)."""
+    return [None if s.clean.endswith("?") else matcher.match(s.clean) for s in sentences]
+
+
+def coverage(sentences: Sequence[Sentence], cited: Sequence[list[str]], matches: Sequence[Match | None]) -> list[list[str]]:
+    """Step 4: what each sentence counts as citing, once a paragraph's closing citation covers the earlier
+    sentences of the paragraph that state the same claim and cite nothing themselves."""
+    last_of: dict[int, int] = {}
+    for i, sentence in enumerate(sentences):
+        last_of[sentence.paragraph] = i
+    covered = list(cited)
+    for i, sentence in enumerate(sentences):
+        last = last_of[sentence.paragraph]
+        here, there = matches[i], matches[last]
+        if i != last and not sentence.citations and here and there and here.claim_id == there.claim_id and sentences[last].citations:
+            covered[i] = cited[last]
+    return covered
+
+
+def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence], cited: Sequence[list[str]],
+                      covered: Sequence[list[str]], matches: Sequence[Match | None]) -> list[Finding]:
+    """Step 5: the findings of every sentence, from what it cites and the claim it states."""
+    found: list[Finding] = []
+    for i, sentence in enumerate(sentences):
+        match = matches[i]
+        if match is None:
+            if not sentence.citations and is_factual(sentence.clean):
+                found.append(_finding("unregistered-claim", f"factual-looking sentence cites nothing and matches no known claim: "
+                                      f"“{_short(sentence.clean)}”", sentence))
+            continue
+        found.extend(_claim_findings(grades[match.claim_id], sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i]))
+    return found
+
+
+def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matcher: ClaimMatcher,
+                suggest: Suggester | None = None) -> DraftReport:
+    """Audit the draft at ``path`` against a library's graph and grades.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The library graph.
+    grades : mapping
+        The grade of every claim.
+    path : str
+        A Markdown (``.md``) or plain-text draft.
+    matcher : ClaimMatcher
+        The sentence-to-claim matcher over the library's claims (reused across drafts).
+    suggest : callable, optional
+        Attach the three best candidate references to ``uncited-claim`` and ``unregistered-claim``
+        findings (``kbase audit --suggest``).
+
+    Raises
+    ------
+    LoadError
+        When the draft cannot be read (missing, binary, too large, not UTF-8).
+    """
+    draft = read_draft(path)
+    report = DraftReport(path, sentences=draft.sentences)
+    cited = resolve_citations(G, draft, report)
+    report.matches = match_sentences(draft.sentences, matcher)
+    covered = coverage(draft.sentences, cited, report.matches)
+    report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches))
+    if suggest is not None:
+        by_place = {(s.where.line, s.where.col): s.clean for s in draft.sentences}
+        report.findings = [
+            dataclasses.replace(f, suggestions=tuple(suggest(by_place[(f.where.line, f.where.col)], 3)))
+            if f.rule in ("uncited-claim", "unregistered-claim") and f.where and (f.where.line, f.where.col) in by_place else f
+            for f in report.findings
+        ]
+    report.findings.sort(key=lambda f: (f.where.line if f.where else 0, f.where.col if f.where else 0))
+    return report
+
+
+def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[str], has_citation: bool) -> list[Finding]:
+    claim_id = match.claim_id
+    stance = {l.ref: l.stance for l in grade.links if not l.set_aside}
+    supporting = [k for k, s in stance.items() if s == "supports"]
+    contradicting = [k for k, s in stance.items() if s == "contradicts"]
+    found: list[Finding] = []
+    about = f"states claim {claim_id!r} (match {match.score:.0f})"
+    if not has_citation:
+        if supporting:
+            found.append(_finding("uncited-claim", f"{about} but cites nothing; the library supports it with {', '.join(supporting)}", sentence, claim_id))
+        else:
+            found.append(_finding("uncited-claim", f"{about} but cites nothing, and nothing in the library supports it", sentence, claim_id))
+    elif keys:
+        against = [k for k in keys if stance.get(k) == "contradicts"]
+        backing = [k for k in keys if stance.get(k) == "supports"]
+        if against and firmness(sentence.clean) > 0:
+            # citing the other side is right when the sentence says the question is open
+            found.append(_finding("contradicting-citation", f"{about} and cites {', '.join(against)}, which contradicts it", sentence, claim_id))
+        elif not backing and not against:
+            linked = ", ".join(supporting) or "nothing"
+            found.append(_finding("miscited-claim", f"{about} but cites {', '.join(keys)}, which the library does not link as support "
+                                  f"(supporting: {linked})", sentence, claim_id))
+        elif backing and grade.has_flag("contested") and not against:
+            found.append(_finding("one-sided-citation", f"{about}, which is contested, but cites only the supporting side; "
+                                  f"also cite {', '.join(contradicting)}", sentence, claim_id))
+    if grade.level == Level.VERY_LOW:
+        found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
+    if grade.level > Level.UNSUPPORTED and firmness(sentence.clean) > wording(grade.level).firmness \
+            and not is_attributed(sentence.clean):
+        found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as {wording(grade.level).hedge}",
+                              sentence, claim_id))
+    return found
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,139 @@
+"""The library audit: what is wrong with the claims and references themselves.
+
+Rules (registered in :mod:`kbase.audit.rules`): dangling references, premise cycles, unsupported,
+weak, contested, amplified, single-source, secondary-only and stale claims, retracted and unused
+references, reports lineage, invalid identifiers, duplicate identifiers and inferred designs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from ..graph import claim_node, node_id, ref_node
+from ..identifiers import identifier_problems, normalize_doi
+from ..model import Claim, Finding, Grade, Reference
+from ..queries import linked_claims
+from ..vocabulary import Level
+from .rules import finding
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["library_findings"]
+
+
+def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int) -> Iterator[Finding]:
+    """Every library-rule finding, claims first (file order), then references.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The library graph.
+    grades : dict
+        The grade of every claim (:func:`kbase.grading.grade_claims`).
+    cycles : list
+        Premise cycles (:func:`kbase.grading.premise_cycles`).
+    stale_years : int
+        The staleness threshold, for the message.
+    """
+    for node, data in G.nodes(data=True):
+        if data["kind"] == "claim" and data["record"] is not None:
+            yield from _claim_findings(G, data["record"], grades[data["record"].id], stale_years)
+    for cycle in cycles:
+        first: Claim = G.nodes[claim_node(cycle[0])]["record"]
+        path = " → ".join(cycle + [cycle[0]])
+        yield finding("premise-cycle", f"premises form a cycle: {path}", first.where, cycle[0])
+    yield from _reference_findings(G)
+    yield from _lineage_findings(G)
+
+
+def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
+    from ..lineage import lineage_graph, missing_primary_sources, reports_cycles
+
+    lineage = lineage_graph(G)
+    for key, missing in missing_primary_sources(G, lineage):
+        ref: Reference = G.nodes[ref_node(key)]["record"]
+        yield finding("missing-primary-source", f"reference {key!r} reports {missing!r}, which is not in the library: add and cite the original study", ref.where, key)
+    for cycle in reports_cycles(G, lineage):
+        ref = G.nodes[ref_node(cycle[0])]["record"]
+        yield finding("reports-cycle", f"references report each other in a cycle: {' → '.join(cycle + [cycle[0]])}", ref.where if ref else None, cycle[0])
+
+
+def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years: int) -> Iterator[Finding]:
+    where, cid = claim.where, claim.id
+    for link in claim.evidence:
+        if G.nodes[ref_node(link.ref)]["missing"]:
+            hint = _did_you_mean(G, link.ref, "ref")
+            yield finding("dangling-reference", f"claim {cid!r} links to {link.ref!r}, which is not in the bibliography{hint}", link.where, cid)
+    for premise in claim.depends_on:
+        if G.nodes[claim_node(premise)]["missing"]:
+            hint = _did_you_mean(G, premise, "claim")
+            yield finding("dangling-reference", f"claim {cid!r} depends on {premise!r}, which is not a claim{hint}", where, cid)
+    for appearance in claim.appears_in:
+        if G.nodes[f"article:{appearance.article}"]["missing"]:
+            hint = _did_you_mean(G, appearance.article, "article")
+            yield finding("dangling-reference", f"claim {cid!r} appears in {appearance.article!r}, which is not listed under articles{hint}", appearance.where, cid)
+    retracted = [l.ref for l in grade.links if l.set_aside == "retracted" and l.stance == "supports"]
+    if grade.level == Level.UNSUPPORTED:
+        why = f"its only support ({', '.join(retracted)}) is retracted" if retracted else "no reference supports it"
+        yield finding("unsupported-claim", f"claim {cid!r} is unsupported: {why}", where, cid)
+        if grade.has_flag("contested"):
+            yield finding("contested-claim", f"claim {cid!r} is contradicted by {_refs(grade, 'contradicts')} and supported by nothing", where, cid)
+        return
+    if grade.level == Level.VERY_LOW:
+        yield finding("weak-claim", f"claim {cid!r} rests on very-low certainty evidence ({_refs(grade, 'supports')}); find a stronger source or soften it", where, cid)
+    if grade.has_flag("contested"):
+        yield finding("contested-claim", f"claim {cid!r} is contested: {_refs(grade, 'contradicts')} contradicts it", where, cid)
+    if grade.has_flag("amplified"):
+        n = sum(1 for l in grade.links if l.stance == "supports" and not l.set_aside)
+        yield finding("amplified-claim", f"claim {cid!r} cites {n} references but they restate one source ({', '.join(grade.sources[0])})", where, cid)
+    elif grade.has_flag("single-source"):
+        yield finding("single-source", f"claim {cid!r} rests on one independent source ({', '.join(grade.sources[0])})", where, cid)
+    if grade.has_flag("secondary-only"):
+        yield finding("secondary-only", f"claim {cid!r} is supported only by secondary sources ({_refs(grade, 'supports')}); cite the primary study", where, cid)
+    if grade.has_flag("stale"):
+        yield finding("stale-evidence", f"claim {cid!r}: its newest supporting reference is more than {stale_years} years old", where, cid)
+
+
+def _refs(grade: Grade, stance: str) -> str:
+    return ", ".join(l.ref for l in grade.links if l.stance == stance and not l.set_aside)
+
+
+def _did_you_mean(G: nx.MultiDiGraph, name: str, kind: str) -> str:
+    from ..spelling import did_you_mean
+
+    choices = [node_id(n) for n, d in G.nodes(data=True) if d["kind"] == kind and not d["missing"]]
+    return did_you_mean(name, choices)
+
+
+def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], Reference] = {}
+    for node, data in G.nodes(data=True):
+        ref: Reference | None = data["record"]
+        if data["kind"] != "ref" or ref is None:
+            continue
+        used = linked_claims(G, ref.key)
+        uses = f"; claims linked: {', '.join(used)}" if used else ""
+        when = f" ({ref.notice_date})" if ref.notice_date else ""
+        if ref.retracted:
+            yield finding("retracted-reference", f"reference {ref.key!r} is retracted{when}{uses}", ref.where, ref.key)
+        elif ref.retraction in ("expression of concern", "correction"):
+            yield finding("retraction-notice", f"reference {ref.key!r} has a notice: {ref.retraction}{when}{uses}", ref.where, ref.key)
+        if not used:
+            yield finding("unused-reference", f"reference {ref.key!r} is not linked to any claim", ref.where, ref.key)
+        for problem in identifier_problems(ref.doi, ref.pmid, ref.isbn, ref.url):
+            yield finding("invalid-identifier", f"reference {ref.key!r}: {problem}", ref.where, ref.key)
+        for kind, value in (("doi", normalize_doi(ref.doi) if ref.doi else ""), ("pmid", ref.pmid.strip())):
+            if not value:
+                continue
+            other = seen.get((kind, value))
+            if other is None:
+                seen[(kind, value)] = ref
+            elif other.key != ref.key:
+                line = other.where.line if other.where else "?"
+                yield finding("duplicate-reference", f"references {other.key!r} (line {line}) and {ref.key!r} share the {kind} {value}", ref.where, ref.key)
+        if ref.design_inferred:
+            inferred = (f"inferred {ref.design!r} from its title or entry type" if ref.design != "unknown"
+                        else "none could be inferred from its title, so it counts as 'unknown'")
+            yield finding("design-inferred", f"reference {ref.key!r} has no design field; {inferred}", ref.where, ref.key)

@@ -1,0 +1,77 @@
+"""The rule registry: every finding kbase can report, with its id, severity and meaning.
+
+The rules reference in the docs (``docs/rules.md``) is generated from :data:`RULES`, and a test
+checks that every rule is documented and that no code reports a rule that is not registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Location
+from ..model import Finding
+from ..vocabulary import Severity
+
+__all__ = ["RULES", "Rule", "finding"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An audit rule: its id, how serious it is, and what it means."""
+
+    id: str
+    severity: Severity
+    summary: str
+    kind: str = "library"  # "load" (a file cannot be read), "library", "draft" or "refs" (kbase refs lint)
+
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule("syntax-error", Severity.ERROR, "A file cannot be read: bad YAML or BibTeX syntax, an encoding that is not UTF-8, an empty claims file.", "load"),
+        Rule("invalid-field", Severity.ERROR, "A field is unknown, of the wrong type, or holds a value outside its vocabulary (stance, design, concern).", "load"),
+        Rule("duplicate-key", Severity.ERROR, "A key, claim id, article id or BibTeX key is defined twice.", "load"),
+        Rule("dangling-reference", Severity.ERROR, "An evidence link, premise or appears_in names a reference, claim or article the library does not hold."),
+        Rule("premise-cycle", Severity.ERROR, "Claims depend on each other in a cycle; the whole cycle is named."),
+        Rule("unsupported-claim", Severity.WARNING, "No reference supports the claim (after retracted references are set aside)."),
+        Rule("weak-claim", Severity.WARNING, "The claim's evidence is of very-low certainty."),
+        Rule("contested-claim", Severity.WARNING, "At least one reference contradicts the claim."),
+        Rule("amplified-claim", Severity.WARNING, "Three or more references support the claim, but they restate one independent source."),
+        Rule("secondary-only", Severity.WARNING, "All support comes from narrative reviews, press releases, websites or news."),
+        Rule("retracted-reference", Severity.WARNING, "A reference is retracted (pubstate or a retraction list); links to it do not count."),
+        Rule("retraction-notice", Severity.WARNING, "A retraction list carries an expression of concern or a correction for a reference; its links still count."),
+        Rule("missing-primary-source", Severity.WARNING, "A reference reports (restates) a source that is not in the library: cite the study, not the press release."),
+        Rule("reports-cycle", Severity.WARNING, "References report each other in a cycle; they count as one source."),
+        Rule("duplicate-reference", Severity.WARNING, "Two entries share a DOI or PMID."),
+        Rule("invalid-identifier", Severity.WARNING, "A DOI, PMID, ISBN or URL is malformed or fails its checksum."),
+        Rule("single-source", Severity.INFO, "All support comes from one independent source."),
+        Rule("stale-evidence", Severity.INFO, "The newest supporting reference is older than the staleness threshold (default 10 years)."),
+        Rule("unused-reference", Severity.INFO, "No claim links to the reference."),
+        Rule("design-inferred", Severity.INFO, "A reference has no design field; kbase inferred its design from the entry type and title."),
+        Rule("duplicate-field", Severity.WARNING, "A BibTeX entry gives the same field more than once (common in ScienceDirect and Google Scholar exports); the first value is read.", "refs"),
+        Rule("missing-field", Severity.WARNING, "An entry lacks a field its type requires (article: author, title, journal, year; and so on).", "refs"),
+        Rule("empty-title", Severity.WARNING, "An entry's title is empty.", "refs"),
+        Rule("impossible-year", Severity.WARNING, "An entry's year is not a four-digit year between 1400 and next year.", "refs"),
+        Rule("missing-design", Severity.INFO, "An entry has no design field, or one outside the vocabulary.", "refs"),
+        Rule("uncited-claim", Severity.WARNING, "A draft sentence states a known claim and cites nothing.", "draft"),
+        Rule("miscited-claim", Severity.WARNING, "A draft sentence states a known claim but cites references the library does not link as its support.", "draft"),
+        Rule("contradicting-citation", Severity.ERROR, "A draft sentence cites a reference that contradicts the claim it states.", "draft"),
+        Rule("unknown-citation", Severity.ERROR, "A draft cites a key that is not in the library, a number its reference list lacks, or lists an entry that matches no reference.", "draft"),
+        Rule("unregistered-claim", Severity.WARNING, "A factual-looking draft sentence (numbers, study language, causal or comparative verbs) cites nothing and matches no known claim.", "draft"),
+        Rule("weak-claim-in-draft", Severity.INFO, "A draft sentence states a claim whose evidence is very-low certainty.", "draft"),
+        Rule("reference-list-only", Severity.WARNING, "A draft has a reference list but no in-text citations.", "draft"),
+        Rule("overstated-claim", Severity.WARNING, "A draft sentence words a claim more firmly than its level allows (the wording scale).", "draft"),
+        Rule("one-sided-citation", Severity.WARNING, "A draft sentence states a contested claim and cites only its supporting side.", "draft"),
+    )
+}
+
+
+def finding(rule: str, message: str, where: Location | None = None, subject: str = "") -> Finding:
+    """A finding of the registered ``rule``, at its registered severity.
+
+    Examples
+    --------
+    >>> finding("weak-claim", "claim 'x' is weak").severity
+    <Severity.WARNING: 1>
+    """
+    return Finding(rule, RULES[rule].severity, message, where, subject)
