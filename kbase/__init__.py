@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import KbaseError, LoadError, Location, UnknownClaimError
+from .errors import KbaseError, LoadError, Location, ProblemsFound, UnknownClaimError
 
 __version__ = "0.1.0"
 
@@ -23,6 +23,7 @@ __all__ = [
     "CONCERNS",
     "DESIGNS",
     "FAIL_ON",
+    "LEVELS",
     "SEVERITIES",
     "STANCES",
     "Claim",
@@ -36,6 +37,8 @@ __all__ = [
     "Level",
     "LoadError",
     "Location",
+    "ProblemsFound",
+    "Project",
     "RefLibrary",
     "Reference",
     "Severity",
@@ -51,14 +54,15 @@ if TYPE_CHECKING:
     from .files import write_output
     from .kb import DraftsAudit, KnowledgeBase, load
     from .model import Claim, Evidence, Finding, Grade, Reference
+    from .project import Project
     from .refs import RefLibrary
-    from .vocabulary import CONCERNS, DESIGNS, FAIL_ON, SEVERITIES, STANCES, Level, Severity
+    from .vocabulary import CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
     "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs",
-    "read_config": "config", "write_output": "files",
+    "read_config": "config", "write_output": "files", "Project": "project",
     "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
-    **{name: "vocabulary" for name in ("CONCERNS", "DESIGNS", "FAIL_ON", "SEVERITIES", "STANCES", "Level", "Severity")},
+    **{name: "vocabulary" for name in ("CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},
 }
 
 

@@ -1,13 +1,10 @@
-"""The ``kbase`` command line: a mirror of the library.
-
-Each command parses its options, calls one library function, hands the result to one renderer
-of :mod:`kbase.render` and picks the exit code: 0 nothing at or above ``--fail-on``; 1 findings
-at or above it; 2 usage errors or input that cannot be read. Only public names of ``kbase`` are
-used here, and heavy modules load inside the commands so ``--help`` is fast.
-"""
+"""The ``kbase`` command line, a mirror of the library: each command parses its options, calls one
+library function, hands the result to one renderer of :mod:`kbase.render`, and exits 0 (nothing at or
+above ``--fail-on``), 1 (findings at or above it) or 2 (usage errors, unreadable input)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterable
@@ -17,15 +14,9 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 import kbase
-from kbase import CONCERNS, FAIL_ON, SEVERITIES, STANCES, KbaseError, Level, Severity, render
+from kbase import CONCERNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, KbaseError, Level, ProblemsFound, Project, Severity, render
 
 F = TypeVar("F", bound=Callable[..., Any])
-LEVELS = tuple(str(level) for level in sorted(Level, reverse=True))
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"kbase: {message}", err=True)
-    sys.exit(2)
 
 
 def _emit(output: render.Output | str, path: str | None = None, protected: Iterable[str] = ()) -> None:
@@ -44,24 +35,33 @@ def _exit(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:
     sys.exit(1 if threshold is not None and any(f.severity >= threshold for f in findings) else 0)
 
 
-def command(group: click.Group, name: str | None = None) -> Callable[[F], F]:
-    """A command of ``group`` that gets the context and turns any :class:`KbaseError` into exit code 2."""
+def _edit(change: Callable[..., object], message: str, *args: Any, **kwargs: Any) -> None:
+    """Make one change to claims.yaml (a :class:`kbase.ClaimsEditor` method), then say what was done."""
+    change(*args, **kwargs)
+    click.echo(message, err=True)
+
+
+def command(group: click.Group, name: str | None = None, formats: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """A command of ``group`` given the project, with ``--format`` from ``formats``; KbaseError exits 2."""
 
     def decorate(func: F) -> F:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                return func(click.get_current_context().find_root().obj, *args, **kwargs)
+                return func(Project.from_settings(**click.get_current_context().find_root().obj), *args, **kwargs)
+            except ProblemsFound as exc:  # printed in the format asked for, on stderr: stdout stays parseable
+                output = render.findings(exc.problems, kwargs.get("fmt", "text"), exc.counts, "" if not any(exc.counts) else None)
+                _emit(render.Output(err=output.out + output.err))
             except KbaseError as exc:
-                _fail(str(exc))
+                _emit(render.Output(err=f"kbase: {exc}\n"))
+            sys.exit(2)
 
-        return group.command(name)(functools.update_wrapper(wrapper, func))  # type: ignore[return-value]
+        wrapped = functools.update_wrapper(wrapper, func)
+        if formats:
+            wrapped = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                                   help="Output format.")(wrapped)
+        return group.command(name)(wrapped)  # type: ignore[return-value]
 
     return decorate
-
-
-def format_option(*formats: str) -> Callable[[F], F]:
-    """The ``--format`` option, with the formats a command supports."""
-    return click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True, help="Output format.")
 
 
 fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
@@ -72,53 +72,14 @@ style_option = click.option("--style", metavar="CSL", default=None, help="Citati
                             "(e.g. apa, nature) or a .csl file.  [default: american-medical-association]")
 
 
-class Settings:
-    """The global options, with ``kbase.toml`` / ``[tool.kbase]`` filling what was not given."""
-
-    def __init__(self, claims: str | None, bib: tuple[str, ...], year: int | None, stale_years: int,
-                 retractions: str | None, encoding: str | None) -> None:
-        config = kbase.read_config(Path.cwd())
-        self.claims: str = claims or config.get("claims", "claims.yaml")
-        self.bib: list[str] = list(bib) or config.get("bib", ["references.bib"])
-        self.encoding: str = encoding or config.get("encoding", "utf-8")
-        self.year, self.stale_years, self.retractions = year, stale_years, retractions
-
-    @property
-    def library_files(self) -> list[str]:
-        return [self.claims, *self.bib]
-
-    def open(self, fmt: str = "text") -> kbase.KnowledgeBase:
-        """Load the library; one that cannot be read prints its problems and exits 2."""
-        kb = kbase.load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
-                        encoding=self.encoding)
-        if kb.problems:
-            output = render.findings(kb.problems, fmt, (len(kb.claims), len(kb.references)))
-            click.echo(output.out + output.err, nl=False, err=True)
-            sys.exit(2)
-        return kb
-
-    def refs(self) -> kbase.RefLibrary:
-        """The .bib files alone; one that cannot be read prints its problems and exits 2."""
-        library = kbase.RefLibrary(self.bib, self.encoding)
-        if library.problems:
-            click.echo(render.findings(library.problems, "text", (0, 0), "").out, nl=False, err=True)
-            sys.exit(2)
-        return library
-
-    def editor(self) -> kbase.ClaimsEditor:
-        return kbase.ClaimsEditor(self.claims, self.bib, self.encoding)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--claims", default=None, metavar="PATH", help="The claims file.  [default: claims.yaml, or [tool.kbase] claims]")
-@click.option("--bib", multiple=True, metavar="PATH",
-              help="A BibTeX file of references; give it more than once for several.  [default: references.bib, or [tool.kbase] bib]")
+@click.option("--claims", metavar="PATH", help="The claims file.  [default: claims.yaml, or [tool.kbase] claims]")
+@click.option("--bib", multiple=True, metavar="PATH", help="A BibTeX file of references; give it more than once for several.  "
+              "[default: references.bib, or [tool.kbase] bib]")
 @click.option("--year", type=int, default=None, metavar="YEAR", help="Grade as of this year (for stale evidence). [default: this year]")
 @click.option("--stale-years", type=click.IntRange(min=0), default=10, show_default=True, help="Evidence older than this many years is stale.")
-@click.option("--retractions", metavar="CSV", default=None,
-              help="A retraction list (Retraction Watch CSV); matching references count as retracted.")
-@click.option("--encoding", default=None, metavar="NAME",
-              help="Encoding of the .bib files, for legacy files (latin-1, gbk, cp1252…).  [default: utf-8]")
+@click.option("--retractions", metavar="CSV", help="A retraction list (Retraction Watch CSV); matching references count as retracted.")
+@click.option("--encoding", metavar="NAME", help="Encoding of the .bib files, for legacy files (latin-1, gbk, cp1252…).  [default: utf-8]")
 @click.version_option(package_name="kbase")
 @click.pass_context
 def cli(ctx: click.Context, **options: Any) -> None:
@@ -128,37 +89,31 @@ def cli(ctx: click.Context, **options: Any) -> None:
     grades the evidence, and audits the library for unsupported, weak,
     contested and mis-cited claims.
     """
-    try:
-        ctx.obj = Settings(**options)
-    except KbaseError as exc:
-        _fail(str(exc))
+    ctx.obj = options  # read by each command, with kbase.toml, as a kbase.Project
 
 
-@command(cli)
-@format_option("text", "json")
-def check(s: Settings, fmt: str) -> None:
+@command(cli, formats=("text", "json"))
+def check(s: Project, fmt: str) -> None:
     """Load and validate the library; print every problem with file:line:col.
 
-    Exit 2 when a file cannot be read as a library (syntax, unknown fields,
-    duplicate keys), 1 when it reads but holds errors (dangling references,
-    premise cycles), 0 otherwise.
+    Exit 2 when a file cannot be read (syntax, unknown fields, duplicate keys), 1 when it reads but
+    holds errors (dangling references, premise cycles), 0 otherwise.
     """
-    kb = s.open(fmt)
+    kb = s.open()
     errors = kb.check()
     _emit(render.findings(errors, fmt, (len(kb.claims), len(kb.references))))
     sys.exit(1 if errors else 0)
 
 
-@command(cli)
+@command(cli, formats=("text", "json", "sarif"))
 @click.argument("drafts", nargs=-1, metavar="[DRAFT]...")
-@format_option("text", "json", "sarif")
 @fail_on_option
 @click.option("--min-severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
               help="Print only findings of this severity or worse.")
 @click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
               help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 62]")
 @click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
-def audit(s: Settings, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool) -> None:
+def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
     Without DRAFT, audits the library itself: unsupported, weak, contested, single-source claims
@@ -166,95 +121,82 @@ def audit(s: Settings, drafts: tuple[str, ...], fmt: str, fail_on: str, min_seve
     would and reports where the evidence is missing or wrong. Prints one finding per line as
     path:line:col: severity rule-id message, then a summary line on stderr.
     """
-    kb = s.open(fmt)
+    kb = s.open()
     floor, counts = Severity.parse(min_severity), (len(kb.claims), len(kb.references))
     if not drafts:
         findings = kb.audit(floor)
         _emit(render.findings(findings, fmt, counts))
         _exit(findings, fail_on)
-    bar = (lambda items: click.progressbar(items, label="auditing drafts", file=sys.stderr)) if sys.stderr.isatty() and len(drafts) > 1 else None
-    if bar is None:
-        result = kb.audit_drafts(drafts, threshold, suggest, floor)
-    else:
-        with bar(list(drafts)) as items:
-            result = kb.audit_drafts(items, threshold, suggest, floor)
+    show_bar = sys.stderr.isatty() and len(drafts) > 1
+    with click.progressbar(drafts, label="auditing drafts", file=sys.stderr) if show_bar else contextlib.nullcontext(drafts) as items:
+        result = kb.audit_drafts(items, threshold, suggest, floor)
     _emit(render.draft_audit(result, fmt, counts))
     if result.unreadable:
         sys.exit(2)
     _exit(result.findings, fail_on)
 
 
-@command(cli)
+@command(cli, formats=("text", "json"))
 @click.argument("claim_id")
-@format_option("text", "json")
 @click.option("--tree", is_flag=True, help="Print the premise tree (depends_on) with each claim's level instead.")
-def evidence(s: Settings, claim_id: str, fmt: str, tree: bool) -> None:
+def evidence(s: Project, claim_id: str, fmt: str, tree: bool) -> None:
     """Show one claim's grade: level, flags, independent sources, the reasons step by step, and its links.
 
     For a contested claim the supporting and contradicting evidence are shown side by side.
     """
-    _emit(render.evidence(s.open(fmt), claim_id, fmt, tree))
+    _emit(render.evidence(s.open(), claim_id, fmt, tree))
 
 
-@command(cli)
+@command(cli, formats=("text", "json"))
 @click.argument("refkey", required=False)
 @click.option("--retracted-list", metavar="CSV", default=None,
               help="Run the impact for every reference of the library found in this retraction list (Retraction Watch CSV).")
-@format_option("text", "json")
-def impact(s: Settings, refkey: str | None, retracted_list: str | None, fmt: str) -> None:
+def impact(s: Project, refkey: str | None, retracted_list: str | None, fmt: str) -> None:
     """What loses support if a reference goes: every claim whose level changes, before → after, and its articles."""
     if (refkey is None) == (retracted_list is None):
         raise click.UsageError("give either a REFKEY or --retracted-list CSV")
-    kb = s.open(fmt)
+    kb = s.open()
     reports = kb.retraction_impact(retracted_list) if retracted_list else [kb.impact(refkey)]  # type: ignore[arg-type]
     _emit(render.impacts(kb, reports, fmt, retracted_list))
 
 
-@command(cli)
-@format_option("text", "json")
-def grades(s: Settings, fmt: str) -> None:
+@command(cli, formats=("text", "json"))
+def grades(s: Project, fmt: str) -> None:
     """List the grade of every claim, then the claims nothing supports."""
-    _emit(render.grades(s.open(fmt), fmt))
+    _emit(render.grades(s.open(), fmt))
 
 
-@command(cli)
-@format_option("text", "json")
-def stats(s: Settings, fmt: str) -> None:
+@command(cli, formats=("text", "json"))
+def stats(s: Project, fmt: str) -> None:
     """Counts: claims, references, links, claims per level and flag, references per design."""
-    _emit(render.stats(s.open(fmt).stats(), fmt))
+    _emit(render.stats(s.open().stats(), fmt))
 
 
-@command(cli)
+@command(cli, formats=("text", "json"))
 @click.argument("query")
 @click.option("-k", "count", type=click.IntRange(min=1), default=10, show_default=True, help="How many references to list.")
-@format_option("text", "json")
 @style_option
-def suggest(s: Settings, query: str, count: int, fmt: str, style: str | None) -> None:
+def suggest(s: Project, query: str, count: int, fmt: str, style: str | None) -> None:
     """Rank the library's references for a claim: CLAIM_ID or a sentence in quotes.
 
-    Ranks by BM25 over titles, abstracts and keywords (the index is cached in .kbase-cache/ beside
-    the .bib and rebuilt when it changes). Shows the key, score, formatted citation, design and the
-    sentence of the abstract that matches best.
+    BM25 over titles, abstracts and keywords (cached in .kbase-cache/ beside the .bib); shows key,
+    score, citation, design and the abstract's best-matching sentence.
     """
-    _emit(render.suggestions(s.open(fmt), query, count, fmt, style))
+    _emit(render.suggestions(s.open(), query, count, fmt, style))
 
 
-@command(cli)
+@command(cli, formats=("md", "csv", "html", "json"))
 @click.option("--article", metavar="ID", default=None, help="Only the claims that appear in this article.")
 @click.option("--topic", metavar="TOPIC", default=None, help="Only the claims with this topic.")
 @click.option("--level", type=click.Choice(LEVELS), default=None, help="Only the claims at this level.")
-@click.option("--sort", type=click.Choice(["article", "level"]), default="article", show_default=True,
-              help="Article (file) order, or weakest first.")
-@format_option("md", "csv", "html", "json")
+@click.option("--sort", type=click.Choice(["article", "level"]), default="article", show_default=True, help="Article (file) order, or weakest first.")
 @style_option
 @output_option
-def table(s: Settings, article: str | None, topic: str | None, level: str | None, sort: str, fmt: str, style: str | None,
-          output: str | None) -> None:
+def table(s: Project, article: str | None, topic: str | None, level: str | None, sort: str, fmt: str, style: str | None, output: str | None) -> None:
     """The evidence table for writers and reviewers: one row per claim.
 
-    Each row has the claim, its level and flags, the supporting and contradicting evidence
-    (formatted citation, design, locator) and what a writer should do. HTML is a
-    self-contained report with summary counts, badges, reasons, links and a graph picture.
+    Each row: the claim, its level and flags, the evidence for and against, and what a writer should
+    do. HTML is a self-contained report with counts, badges, reasons, links and a graph picture.
     """
     kb = s.open()
     rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style,
@@ -262,30 +204,27 @@ def table(s: Settings, article: str | None, topic: str | None, level: str | None
     _emit(render.evidence_table(kb, rows, fmt, article=article, style=style), output, s.library_files)
 
 
-@command(cli)
+@command(cli, formats=("text", "html"))
 @click.option("--article", metavar="ID", default=None, help="Only the references behind this article's claims (default: all).")
-@format_option("text", "html")
 @style_option
 @output_option
-def cite(s: Settings, article: str | None, fmt: str, style: str | None, output: str | None) -> None:
+def cite(s: Project, article: str | None, fmt: str, style: str | None, output: str | None) -> None:
     """Print a bibliography in a CSL style: the references an article's claims rest on, or all."""
     kb = s.open()
     entries = kb.bibliography(article, style, html=fmt == "html")
     _emit(render.bibliography(entries, fmt, numbered=kb.formatter(style).numeric), output, s.library_files)
 
 
-@command(cli)
-@click.option("--format", "fmt", type=click.Choice(["csl-json"]), default="csl-json", show_default=True, help="Export format.")
+@command(cli, formats=("csl-json",))
 @output_option
-def export(s: Settings, fmt: str, output: str | None) -> None:
+def export(s: Project, fmt: str, output: str | None) -> None:
     """Export the references as CSL-JSON, for Zotero, pandoc and other citation tools."""
     _emit(render.csl_json(s.open().csl_json()), output, s.library_files)
 
 
-@command(cli)
-@format_option("graphml", "dot", "json")
+@command(cli, formats=("graphml", "dot", "json"))
 @output_option
-def graph(s: Settings, fmt: str, output: str | None) -> None:
+def graph(s: Project, fmt: str, output: str | None) -> None:
     """Export the claim–reference graph as GraphML (Gephi, yEd), DOT (Graphviz) or node-link JSON."""
     _emit(render.graph_export(s.open(), fmt), output, s.library_files)
 
@@ -295,10 +234,9 @@ def refs() -> None:
     """Reference hygiene: lint, duplicates, formatting and import of the BibTeX files."""
 
 
-@command(refs, "lint")
-@format_option("text", "json", "sarif")
+@command(refs, "lint", formats=("text", "json", "sarif"))
 @fail_on_option
-def refs_lint(s: Settings, fmt: str, fail_on: str) -> None:
+def refs_lint(s: Project, fmt: str, fail_on: str) -> None:
     """Check every entry: required fields for its type, DOI/PMID/ISBN/ISSN/URL syntax and checksums,
     impossible years, empty titles, fields given twice, and a missing or unknown design."""
     library = s.refs()
@@ -307,10 +245,9 @@ def refs_lint(s: Settings, fmt: str, fail_on: str) -> None:
     _exit(findings, fail_on)
 
 
-@command(refs, "dedupe")
+@command(refs, "dedupe", formats=("text", "json"))
 @click.option("--apply", is_flag=True, help="Merge each group into the key claims use, and rewrite the ref: links in claims.yaml.")
-@format_option("text", "json")
-def refs_dedupe(s: Settings, apply: bool, fmt: str) -> None:
+def refs_dedupe(s: Project, apply: bool, fmt: str) -> None:
     """Find duplicate references: the same DOI or PMID, or a fuzzy title match with the same year and first author."""
     library = s.refs()
     groups = library.duplicates(s.open().claims.values() if Path(s.claims).exists() else ())
@@ -322,9 +259,9 @@ def refs_dedupe(s: Settings, apply: bool, fmt: str) -> None:
 
 @command(refs, "fmt")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
-def refs_fmt(s: Settings, check: bool) -> None:
+def refs_fmt(s: Project, check: bool) -> None:
     """Normalise layout and field order of the .bib files, losing nothing (idempotent)."""
-    changed = kbase.RefLibrary(s.bib, s.encoding).format(check)
+    changed = s.refs(check=False).format(check)
     for path in changed:
         click.echo(f"{path}: not formatted (run kbase refs fmt)" if check else f"formatted {path}", err=True)
     sys.exit(1 if check and changed else 0)
@@ -335,9 +272,9 @@ def refs_fmt(s: Settings, check: bool) -> None:
 @click.option("--from", "kind", type=click.Choice(["auto", "csl-json", "ris"]), default="auto", show_default=True,
               help="The file's format (auto: by extension, .json or .ris).")
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
-def refs_import(s: Settings, file: str, kind: str, dry_run: bool) -> None:
+def refs_import(s: Project, file: str, kind: str, dry_run: bool) -> None:
     """Add the items of a CSL-JSON or RIS file to the first .bib, skipping (and naming) duplicates."""
-    library = s.refs() if all(Path(p).exists() for p in s.bib) else kbase.RefLibrary(s.bib[:1], s.encoding)
+    library = s.refs(check=all(Path(p).exists() for p in s.bib))  # a missing .bib is created
     _emit(render.imported(library.import_file(file, kind, dry_run), dry_run))
 
 
@@ -353,29 +290,25 @@ def claim() -> None:
 @click.option("--article", default=None, metavar="ID", help="An article (listed under articles:) that makes the claim.")
 @click.option("--section", default=None, help="The article's section.")
 @click.option("--quote", default=None, help="The article's own words.")
-def claim_add(s: Settings, claim_id: str, statement: str, topic: str | None, article: str | None, section: str | None,
-              quote: str | None) -> None:
+def claim_add(s: Project, claim_id: str, statement: str, topic: str | None, article: str | None, section: str | None, quote: str | None) -> None:
     """Append a claim; refused (file untouched) if the id exists or the result would not load."""
-    s.editor().add_claim(claim_id, statement, topic=topic, article=article, section=section, quote=quote)
-    click.echo(f"added claim {claim_id}", err=True)
+    _edit(s.editor().add_claim, f"added claim {claim_id}", claim_id, statement, topic=topic, article=article, section=section, quote=quote)
 
 
 @command(claim, "rename")
 @click.argument("old")
 @click.argument("new")
-def claim_rename(s: Settings, old: str, new: str) -> None:
+def claim_rename(s: Project, old: str, new: str) -> None:
     """Rename a claim and every depends_on that names it."""
-    s.editor().rename(old, new)
-    click.echo(f"renamed claim {old} to {new}", err=True)
+    _edit(s.editor().rename, f"renamed claim {old} to {new}", old, new)
 
 
 @command(claim, "depend")
 @click.argument("claim_id")
 @click.argument("premise")
-def claim_depend(s: Settings, claim_id: str, premise: str) -> None:
+def claim_depend(s: Project, claim_id: str, premise: str) -> None:
     """Make PREMISE a premise of CLAIM_ID (depends_on); refused if it would close a cycle."""
-    s.editor().depend(claim_id, premise)
-    click.echo(f"{claim_id} now depends on {premise}", err=True)
+    _edit(s.editor().depend, f"{claim_id} now depends on {premise}", claim_id, premise)
 
 
 @command(cli)
@@ -386,25 +319,23 @@ def claim_depend(s: Settings, claim_id: str, premise: str) -> None:
 @click.option("--note", default=None, help="What the reference says about the claim, in your own words.")
 @click.option("--indirect", is_flag=True, help="The study's population, intervention or outcome differ from the claim's.")
 @click.option("--concern", "concerns", multiple=True, type=click.Choice(CONCERNS), help="A GRADE concern (repeatable).")
-def link(s: Settings, claim_id: str, ref: str, stance: str, locator: str | None, note: str | None, indirect: bool,
+def link(s: Project, claim_id: str, ref: str, stance: str, locator: str | None, note: str | None, indirect: bool,
          concerns: tuple[str, ...]) -> None:
     """Link a claim to a reference; refused (file untouched) if the key is not in the bibliography."""
-    s.editor().link(claim_id, ref, stance, locator=locator, note=note, indirect=indirect, concerns=concerns)
-    click.echo(f"linked {claim_id} ← {ref} ({stance})", err=True)
+    _edit(s.editor().link, f"linked {claim_id} ← {ref} ({stance})", claim_id, ref, stance, locator=locator, note=note, indirect=indirect, concerns=concerns)
 
 
 @command(cli)
 @click.argument("claim_id")
 @click.argument("ref")
 @click.option("--stance", type=click.Choice(STANCES), default=None, help="Only the link of this stance (default: every link to REF).")
-def unlink(s: Settings, claim_id: str, ref: str, stance: str | None) -> None:
+def unlink(s: Project, claim_id: str, ref: str, stance: str | None) -> None:
     """Remove a claim's links to a reference."""
-    s.editor().unlink(claim_id, ref, stance)
-    click.echo(f"unlinked {claim_id} ← {ref}", err=True)
+    _edit(s.editor().unlink, f"unlinked {claim_id} ← {ref}", claim_id, ref, stance)
 
 
 @command(cli, "fmt")
-def fmt_claims(s: Settings) -> None:
+def fmt_claims(s: Project) -> None:
     """Lay out claims.yaml in kbase's style (2-space indentation), keeping comments and order."""
     s.editor().fmt()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KbaseError", "LoadError", "Location", "UnknownClaimError"]
+__all__ = ["KbaseError", "LoadError", "Location", "ProblemsFound", "UnknownClaimError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +58,16 @@ class LoadError(KbaseError):
 
 class UnknownClaimError(KbaseError):
     """A claim id (or reference key) was asked for that the library does not hold."""
+
+
+class ProblemsFound(KbaseError):
+    """A library (or its ``.bib`` files) has problems that keep it from being read as it is.
+
+    ``problems`` are the located findings (:class:`~kbase.model.Finding`); the command line
+    prints them all and exits 2.
+    """
+
+    def __init__(self, problems: list, counts: tuple[int, int] = (0, 0)) -> None:  # type: ignore[type-arg]
+        super().__init__(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the library")
+        self.problems = problems
+        self.counts = counts

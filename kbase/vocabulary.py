@@ -14,6 +14,7 @@ __all__ = [
     "DESIGN_START",
     "DESIGNS",
     "FAIL_ON",
+    "LEVELS",
     "LINK_STANCES",
     "PRIMARY_DESIGNS",
     "SECONDARY_DESIGNS",
@@ -60,6 +61,9 @@ class Level(IntEnum):
         """This level moved up once, never above high."""
         return Level(min(Level.HIGH, self + 1))
 
+
+#: Level names, most certain first (the choices of ``--level``).
+LEVELS: tuple[str, ...] = tuple(str(level) for level in sorted(Level, reverse=True))
 
 #: The level a supporting link starts at, by the design of its reference.
 DESIGN_START: dict[str, Level] = {
