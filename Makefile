@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 KBASE   = $(BIN)/kbase
 
-.PHONY: demo test docs docs-examples bench clean
+.PHONY: demo test check docs docs-examples bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,11 @@ demo: $(VENV)/.installed
 	$(KBASE) table --article ketamine-chronic-pain --format html -o build/ketamine-report.html
 	@echo "open build/ketamine-report.html in a browser"
 
-test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q
+test: $(VENV)/.installed   # the whole suite, as CI runs it
+	$(BIN)/python -m pytest -q -n auto
+
+check: $(VENV)/.installed  # the fast local loop: everything but the tests marked slow
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 docs: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict

@@ -7,7 +7,9 @@ mutations (deleted, repeated and flipped slices) of real seed files.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -52,20 +54,32 @@ def inputs(kind: str) -> st.SearchStrategy[bytes]:
     )
 
 
-def _file(data: bytes, name: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="kbase-fuzz-"))
-    path = folder / name
-    path.write_bytes(data)
-    return path
+@contextlib.contextmanager
+def _file(data: bytes, name: str) -> Iterator[str]:
+    """``data`` as a file named ``name`` in a temporary folder that is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="kbase-fuzz-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield str(path)
+
+
+def _located(findings: Iterable[object]) -> None:
+    """What a user sees of every finding: a registered rule, a message, and a place."""
+    from kbase.audit import RULES
+
+    for finding in findings:
+        assert finding.rule in RULES, finding  # type: ignore[attr-defined]
+        assert finding.message and "\n" not in finding.message, finding  # type: ignore[attr-defined]
+        assert finding.where is not None and finding.where.path, finding  # type: ignore[attr-defined]
 
 
 def target_claims(data: bytes) -> None:
     """claims.yaml loader."""
     from kbase.loaders.claims import load_claims
 
-    result = load_claims(str(_file(data, "claims.yaml")))
-    for problem in result.problems:
-        assert problem.where is not None and problem.message
+    with _file(data, "claims.yaml") as path:
+        result = load_claims(path)
+    _located(result.problems)
 
 
 def target_bib(data: bytes) -> None:
@@ -74,16 +88,17 @@ def target_bib(data: bytes) -> None:
     from kbase.refs.dedupe import find_duplicates
     from kbase.audit.refs import lint_references
 
-    result = load_bib(str(_file(data, "references.bib")))
-    for problem in result.problems:
-        assert problem.where is not None and problem.message
-    list(lint_references(result.references, 2026))
+    with _file(data, "references.bib") as path:
+        result = load_bib(path)
+    _located(result.problems)
+    _located(lint_references(result.references, 2026))
     find_duplicates(result.references)
 
 
 def target_draft(data: bytes) -> None:
     """The draft reader and audit, against the bundled library."""
-    _bundled().audit_draft(_file(data, "draft.md"))
+    with _file(data, "draft.md") as path:
+        _located(_bundled().audit_draft(path))
 
 
 _KB = None

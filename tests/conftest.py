@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import kbase
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Nothing the suite writes outlives it: pytest's tmp_path folders and everything code under test
+# puts in the system temp folder (pre-commit's, the fuzz targets', git's) go into one folder per
+# test process, removed when the process ends; Hypothesis keeps no example database.
+settings.register_profile("kbase", database=None)
+settings.load_profile("kbase")
+_SESSION_TEMP: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _SESSION_TEMP
+    _SESSION_TEMP = Path(tempfile.mkdtemp(prefix="kbase-tests-"))
+    if config.option.basetemp is None:
+        config.option.basetemp = str(_SESSION_TEMP / "pytest")
+    os.environ["TMPDIR"] = str(_SESSION_TEMP)
+    set_hypothesis_home_dir(str(_SESSION_TEMP / "hypothesis"))  # its caches, not the repository's .hypothesis/
+    tempfile.tempdir = None  # recomputed from TMPDIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_TEMP is not None:
+        shutil.rmtree(_SESSION_TEMP, ignore_errors=True)
 # The project's shared data (seed article, verified facts, corpus) sits beside the repository.
 SHARED = Path(os.environ.get("KBASE_SHARED", ROOT.parent / "shared"))
 needs_shared = pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"shared data not found at {SHARED} (set KBASE_SHARED)")

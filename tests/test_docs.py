@@ -46,8 +46,12 @@ from docgen import EXAMPLE  # noqa: E402
 
 
 @pytest.mark.parametrize("page", sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")))
-def test_examples_in_the_docs_are_real_output(page, monkeypatch):
-    monkeypatch.chdir(ROOT)
+def test_examples_in_the_docs_are_real_output(page, monkeypatch, tmp_path):
+    # a copy of the bundled library, so that caches the commands write stay out of the repository
+    for name in ("claims.yaml", "references.bib"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "tests" / "drafts", tmp_path / "tests" / "drafts")
+    monkeypatch.chdir(tmp_path)
     for match in EXAMPLE.finditer((DOCS / page).read_text(encoding="utf-8")):
         args = shlex.split(match["cmd"])[1:]
         result = CliRunner().invoke(cli, args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -83,7 +84,9 @@ def test_suggest_cli_text_and_json(library):
 def test_audit_suggest_adds_candidates(tmp_path):
     draft = tmp_path / "d.md"
     draft.write_text("Ketamine infusions relieve pain in complex regional pain syndrome.\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
+    for name in ("claims.yaml", "references.bib"):  # a copy: the suggest index is cached beside the .bib
+        shutil.copy(ROOT / name, tmp_path / name)
+    result = CliRunner().invoke(cli, ["--claims", str(tmp_path / "claims.yaml"), "--bib", str(tmp_path / "references.bib"),
                                       "audit", str(draft), "--suggest", "--format", "json"])
     uncited = next(f for f in json.loads(result.stdout)["findings"] if f["rule"] == "uncited-claim")
     assert len(uncited["suggestions"]) == 3 and "zhao2018effect" in uncited["suggestions"]

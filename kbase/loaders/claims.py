@@ -18,7 +18,7 @@ from ..errors import LoadError, Location
 from ..vocabulary import CONCERNS, STANCES
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..spelling import did_you_mean
-from .text import read_text
+from .text import offset_location, read_text
 
 __all__ = ["ClaimsFile", "load_claims", "parse_claims", "SLUG"]
 
@@ -96,6 +96,7 @@ def _compose(text: str, path: str, result: ClaimsFile) -> Any:
     except ImportError:  # pragma: no cover - ruamel.yaml.clib missing on this platform
         from ruamel.yaml.loader import BaseLoader as Loader  # type: ignore[assignment]
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     loader = Loader(text)
     try:
@@ -108,8 +109,14 @@ def _compose(text: str, path: str, result: ClaimsFile) -> Any:
             problem = f"{problem} ({exc.context.strip()})"
         result.problems.append(_problem("syntax-error", where, f"YAML syntax error: {problem}"))
         return None
-    except YAMLError as exc:  # pragma: no cover - errors without a mark are rare
-        result.problems.append(_problem("syntax-error", Location(path), f"YAML error: {exc}"))
+    except ReaderError as exc:  # a character YAML does not allow (found by fuzzing)
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        result.problems.append(_problem("syntax-error", offset_location(path, text, exc.position),
+                                        f"the file holds the control character U+{ord(character):04X}, which YAML does not allow"))
+        return None
+    except YAMLError as exc:
+        message = " ".join(str(exc).split("\n")[0].split())
+        result.problems.append(_problem("syntax-error", Location(path), f"YAML error: {message}"))
         return None
     finally:
         loader.dispose()

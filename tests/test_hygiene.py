@@ -1,0 +1,34 @@
+"""The suite leaves nothing behind: not in the repository, not in the system temp folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def _repository_state() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.mark.slow
+def test_a_run_of_the_tests_that_write_leaves_nothing_behind(tmp_path):
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    temp = tmp_path / "system-temp"
+    temp.mkdir()
+    before = _repository_state()
+    # the tests that write most: caches beside a library, fuzz inputs, the docs examples (suggest caches)
+    selection = ["tests/test_suggest.py", "tests/test_fuzz.py", "tests/test_docs.py::test_examples_in_the_docs_are_real_output",
+                 "tests/test_edit.py"]
+    env = {**os.environ, "TMPDIR": str(temp)}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *selection], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert sorted(p.name for p in temp.iterdir()) == []
+    assert _repository_state() == before
