@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import KbaseError, LoadError, Location, ProblemsFound, UnknownClaimError
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "CONCERNS",

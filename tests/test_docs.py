@@ -28,6 +28,14 @@ def test_every_command_has_help_and_is_in_the_reference():
         assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
 
 
+def test_every_command_has_a_library_counterpart_in_the_api_page():
+    api = (DOCS / "api.md").read_text(encoding="utf-8")
+    for path in command_paths():
+        if path in ("kbase", "kbase refs", "kbase claim"):
+            continue  # groups
+        assert f"| `{path}` |" in api or f"| `{path} " in api, f"{path} has no library counterpart in docs/api.md"
+
+
 def test_command_and_rule_references_are_placed_in_the_docs():
     assert "<!-- kbase:commands -->" in (DOCS / "commands.md").read_text(encoding="utf-8")
     assert "<!-- kbase:rules -->" in (DOCS / "rules.md").read_text(encoding="utf-8")

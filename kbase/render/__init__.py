@@ -73,7 +73,7 @@ def findings(items: Iterable[Finding], fmt: str, counts: tuple[int, int], summar
 
         return Output(_json(findings_document(items, *counts)))
     if fmt == "sarif":
-        from .. import __version__
+        from ..version import __version__
         from .sarif import sarif_document
 
         return Output(_json(sarif_document(items, __version__)))

@@ -1,0 +1,128 @@
+"""The layering of docs/architecture.md holds for every import in the package, and the CLI mirrors the library."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import kbase
+from conftest import ROOT
+
+PACKAGE = ROOT / "kbase"
+
+
+def _layers() -> dict[str, int]:
+    """Module (relative to kbase, ``kbase`` for the package itself) → layer, from the table in docs/architecture.md."""
+    layers: dict[str, int] = {}
+    for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\|\s*(\d+)\s*\|[^|]*\|(.*)\|\s*$", line)
+        if match:
+            for name in re.findall(r"`([\w.]+)`", match.group(2)):
+                assert name not in layers, f"{name} is listed twice"
+                layers[name] = int(match.group(1))
+    return layers
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) or "kbase"
+
+
+def _imports(path: Path, text: str | None = None) -> set[str]:
+    """The kbase modules ``path`` imports, anywhere in it (function-level and TYPE_CHECKING imports too)."""
+    name = _module_name(path)
+    text = path.read_text(encoding="utf-8") if text is None else text
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    if name == "kbase":
+        package = ""
+    found: set[str] = set()
+    modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[: len(base) - node.level + 1] if node.level > 1 else base
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif node.module and (node.module == "kbase" or node.module.startswith("kbase.")):
+                target = node.module.removeprefix("kbase").lstrip(".")
+            else:
+                continue
+            for alias in node.names:  # "from . import render" imports a module
+                sub = f"{target}.{alias.name}" if target else alias.name
+                found.add(sub if sub in modules else (target or "kbase"))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "kbase" or alias.name.startswith("kbase."):
+                    found.add(alias.name.removeprefix("kbase").lstrip(".") or "kbase")
+    found.discard(name)
+    return found
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_has_a_layer():
+    layers = _layers()
+    missing = [_module_name(p) for p in SOURCES if _module_name(p) not in layers]
+    assert missing == [], "add these modules to the layer table of docs/architecture.md"
+    stale = sorted(set(layers) - {_module_name(p) for p in SOURCES})
+    assert stale == [], "the layer table names modules that do not exist"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: _module_name(p))
+def test_no_module_imports_upward(path):
+    layers = _layers()
+    mine = layers[_module_name(path)]
+    upward = sorted(m for m in _imports(path) if layers.get(m, 99) > mine)
+    assert upward == [], f"{_module_name(path)} (layer {mine}) imports a higher layer"
+
+
+def test_no_import_cycles():
+    graph = nx.DiGraph((_module_name(p), m) for p in SOURCES for m in _imports(p))
+    assert list(nx.simple_cycles(graph)) == []
+
+
+@pytest.mark.parametrize("line", ["from ..cli import cli", "from .. import kb", "import kbase.render.text",
+                                  "    from ..audit.rules import RULES"])
+def test_the_layer_check_would_catch_an_upward_import(line):
+    # the check itself can fail: the loader of claims.yaml, given an upward import, is caught
+    path = PACKAGE / "loaders" / "claims.py"
+    text = path.read_text(encoding="utf-8") + "\n\ndef _probe():\n" + ("    " + line.strip()) + "\n"
+    layers = _layers()
+    assert any(layers[m] > layers["loaders.claims"] for m in _imports(path, text))
+
+
+def test_the_cli_uses_only_public_names():
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    public = set(kbase.__all__) | {"render"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.module == "kbase":
+                assert {a.name for a in node.names} <= public
+            else:
+                assert node.level == 0 and node.module.split(".")[0] in ("click", "__future__", "collections", "typing", "pathlib"), node.module
+        elif isinstance(node, ast.Import):
+            assert all(a.name in ("click", "kbase", "sys", "contextlib", "functools") for a in node.names)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "kbase":
+            assert node.attr in public, f"kbase.{node.attr} is not public"
+
+
+def test_the_cli_is_short():
+    assert len((PACKAGE / "cli.py").read_text(encoding="utf-8").splitlines()) < 350
+
+
+def test_each_vocabulary_list_is_written_once():
+    # the stance, design, concern and level names appear as a literal list only in vocabulary.py
+    for path in SOURCES:
+        if path.name == "vocabulary.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for literal in ('"supports", "contradicts"', '"risk-of-bias", "inconsistency"', '"very-low", "unsupported"',
+                        '"press-release", "news"', '"meta-analysis", "systematic-review", "rct"'):
+            assert literal not in text, f"{_module_name(path)} repeats a vocabulary list: {literal}"
