@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import KbaseError, LoadError, Location, ProblemsFound, UnknownClaimError
+from .errors import (KbaseError, LoadError, Location, NotInLibraryError, ProblemsFound, UnknownArticleError, UnknownClaimError,
+                     UnknownReferenceError)
 
 from .version import __version__
 
@@ -42,7 +43,10 @@ __all__ = [
     "RefLibrary",
     "Reference",
     "Severity",
+    "NotInLibraryError",
+    "UnknownArticleError",
     "UnknownClaimError",
+    "UnknownReferenceError",
     "load",
     "read_config",
     "write_output",

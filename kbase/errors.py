@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KbaseError", "LoadError", "Location", "ProblemsFound", "UnknownClaimError"]
+__all__ = ["KbaseError", "LoadError", "Location", "NotInLibraryError", "ProblemsFound", "UnknownArticleError", "UnknownClaimError",
+           "UnknownReferenceError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,20 @@ class LoadError(KbaseError):
         self.message = message
 
 
-class UnknownClaimError(KbaseError):
-    """A claim id (or reference key) was asked for that the library does not hold."""
+class NotInLibraryError(KbaseError):
+    """A claim id, reference key or article id was asked for that the library does not hold."""
+
+
+class UnknownClaimError(NotInLibraryError):
+    """A claim id was asked for that the library does not hold."""
+
+
+class UnknownReferenceError(NotInLibraryError):
+    """A reference key was asked for that the library does not hold."""
+
+
+class UnknownArticleError(NotInLibraryError):
+    """An article id was asked for that the library does not hold."""
 
 
 class ProblemsFound(KbaseError):

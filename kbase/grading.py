@@ -18,6 +18,7 @@ so that ``kbase evidence`` can say why.
 8. A claim is no more certain than the least certain of its premises
    (``depends_on``); premises in a cycle with the claim are skipped (the cycle
    is reported by the audit as ``premise-cycle``).
+9. Every step that sets or changes the level is kept as a :class:`~kbase.model.Reason`, in order.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def build_graph(
         cnode = claim_node(claim.id)
         for link in claim.evidence:
             rnode = ref_node(link.ref)
-            # one edge per (ref, claim, stance): a second identical link adds nothing
+            # one edge per (ref, claim, stance): a repeated link is the same edge, and its attributes replace the first's
             edges.append((rnode, cnode, link.stance, {"type": link.stance, "evidence": link}))
         for premise in claim.depends_on:
             edges.append((cnode, claim_node(premise), "depends_on", {"type": "depends_on"}))

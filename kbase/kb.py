@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LoadError, Location, UnknownClaimError
+from .errors import LoadError, Location, UnknownArticleError, UnknownClaimError, UnknownReferenceError
 from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
 from .graph import build_graph, claim_node
 from .vocabulary import LINK_STANCES, Level, Severity
@@ -251,7 +251,7 @@ class KnowledgeBase:
         if key not in self.references:
             from .spelling import did_you_mean
 
-            raise UnknownClaimError(f"no reference {key!r} in {', '.join(self.bib_paths)}{did_you_mean(key, self.references)}")
+            raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.bib_paths)}{did_you_mean(key, self.references)}")
         return impact(self.graph, key, self.options, self.grades)
 
     # -- audit ---------------------------------------------------------------
@@ -282,11 +282,11 @@ class KnowledgeBase:
     # -- tables and citations ---------------------------------------------------
 
     def article(self, article_id: str) -> Article:
-        """The article ``article_id``; raises :class:`UnknownClaimError` with a did-you-mean."""
+        """The article ``article_id``; raises :class:`UnknownArticleError` with a did-you-mean."""
         if article_id not in self.articles:
             from .spelling import did_you_mean
 
-            raise UnknownClaimError(f"no article {article_id!r} in {self.claims_path}{did_you_mean(article_id, self.articles)}")
+            raise UnknownArticleError(f"no article {article_id!r} in {self.claims_path}{did_you_mean(article_id, self.articles)}")
         return self.articles[article_id]
 
     def formatter(self, style: str | None = None) -> Formatter:

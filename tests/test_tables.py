@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from conftest import ROOT, bib_entry, claims_yaml
 from kbase.cli import cli
-from kbase.render.table import safe_cell
+from kbase.render.tables import safe_cell
 
 
 def run(*args: str, cwd=None):

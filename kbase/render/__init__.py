@@ -6,7 +6,7 @@ terminal passes through :func:`kbase.render.text.visible`, so no value from a li
 draft can send control or escape sequences to the terminal.
 
 Modules: :mod:`~kbase.render.text`, :mod:`~kbase.render.json`, :mod:`~kbase.render.sarif`,
-:mod:`~kbase.render.table` (Markdown, CSV, JSON tables), :mod:`~kbase.render.html` (the report),
+:mod:`~kbase.render.tables` (Markdown, CSV, JSON tables), :mod:`~kbase.render.html` (the report),
 :mod:`~kbase.render.graph` (GraphML, DOT, node-link JSON).
 """
 
@@ -162,15 +162,15 @@ def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, 
     from ..citations import DEFAULT_STYLE
 
     if fmt == "md":
-        from .table import markdown_table
+        from .tables import markdown_table
 
         return markdown_table(rows)
     if fmt == "csv":
-        from .table import csv_table
+        from .tables import csv_table
 
         return csv_table(rows)
     if fmt == "json":
-        from .table import json_table
+        from .tables import json_table
 
         return _json(json_table(rows, style or DEFAULT_STYLE))
     from .html import html_report, svg_graph
