@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (KbaseError, LoadError, Location, NotInLibraryError, ProblemsFound, UnknownArticleError, UnknownClaimError,
                      UnknownReferenceError)
 
-from .version import __version__
+from .version import __version__  # noqa: F401  (kbase.__version__)
 
 __all__ = [
     "CONCERNS",

@@ -18,14 +18,17 @@ Only the lines an edit touches change.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import KbaseError
-from .files import LockHeld, library_lock, write_atomic
+from .errors import KbaseError, LoadError, ProblemsFound
+from .files import LockHeld, library_lock, write_atomic_bytes
+from .model import Finding
+from .vocabulary import Severity
 
 __all__ = ["ClaimsEditor", "EditRefused", "LockHeld"]
 
@@ -202,11 +205,35 @@ class ClaimsEditor:
             errors.append("premises would form a cycle: " + " → ".join(cycle + [cycle[0]]))
         return errors
 
+    def _read(self) -> tuple[str, bool]:
+        """The file's text and whether it starts with a byte-order mark (kept on writing).
+
+        A file that cannot be read as a library (bad YAML, wrong shape, unknown fields, encoding)
+        raises :class:`~kbase.errors.ProblemsFound` with the same located problems as ``kbase check``:
+        an editor never guesses at a structure it could not read.
+        """
+        from .loaders.claims import parse_claims
+        from .loaders.text import read_text
+
+        try:
+            text = read_text(self.path)
+        except LoadError as exc:
+            raise ProblemsFound([Finding("syntax-error", Severity.ERROR, exc.message, exc.location)]) from None
+        parsed = parse_claims(text, self.path)
+        if parsed.problems:
+            raise ProblemsFound(list(parsed.problems), (len(parsed.claims), 0))
+        with open(self.path, "rb") as handle:
+            bom = handle.read(3) == codecs.BOM_UTF8
+        return text, bom
+
+    def _write(self, new: str, old: str, bom: bool) -> None:
+        if new != old:
+            write_atomic_bytes(self.path, (codecs.BOM_UTF8 if bom else b"") + new.encode("utf-8"))
+
     def edit(self, change: Callable[[Any], None]) -> str:
         """Apply ``change`` to the parsed document under the lock; check; write. Returns the new text."""
         with library_lock(self.path):
-            with open(self.path, encoding="utf-8", newline="") as handle:
-                text = handle.read()
+            text, bom = self._read()
             yaml = self._yaml(text)
             data = yaml.load(text)
             before = self._errors(text)
@@ -219,8 +246,7 @@ class ClaimsEditor:
             errors = [e for e in self._errors(new) if e not in before]
             if errors:
                 raise EditRefused("; ".join(errors) + f" — {self.path} left unchanged")
-            if new != text:
-                write_atomic(self.path, new)
+            self._write(new, text, bom)
             return new
 
     @staticmethod
@@ -332,8 +358,7 @@ class ClaimsEditor:
     def fmt(self) -> str:
         """Rewrite the file in kbase's layout (2-space mappings, lists indented under their key)."""
         with library_lock(self.path):
-            with open(self.path, encoding="utf-8", newline="") as handle:
-                text = handle.read()
+            text, bom = self._read()
             from ruamel.yaml import YAML
 
             yaml = YAML(typ="rt")
@@ -346,6 +371,5 @@ class ClaimsEditor:
             new = out.getvalue()
             if self._errors(new) != self._errors(text):
                 raise EditRefused(f"formatting would change what {self.path} says; left unchanged")
-            if new != text:
-                write_atomic(self.path, new)
+            self._write(new, text, bom)
             return new

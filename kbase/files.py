@@ -65,7 +65,8 @@ def _prepare(path: str | Path, data: bytes) -> tuple[Path, str]:
         info = target.stat() if target.exists() else None
         if info is not None and not stat.S_ISREG(info.st_mode):
             raise KbaseError(f"{path}: not a regular file; kbase writes only regular files")
-        if info is not None and not os.access(target, os.W_OK):
+        # the mode bits say what the owner meant, even to root, for whom os.access always says yes
+        if info is not None and (not info.st_mode & 0o222 or not os.access(target, os.W_OK)):
             raise KbaseError(f"{path}: the file is read-only; make it writable to let kbase change it")
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
