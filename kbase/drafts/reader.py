@@ -144,7 +144,8 @@ def _markdown_blocks(lines: list[str]) -> list[_Block]:
 
     skip = _front_matter_end(lines)
     source = "\n".join([""] * skip + lines[skip:])
-    tokens = MarkdownIt("commonmark").parse(source)
+    # block structure only: the inline parse of children is not needed here, and is slow on hostile text
+    tokens = MarkdownIt("commonmark").disable("inline").parse(source)
     blocks: list[_Block] = []
     section = ""
     under_references = False

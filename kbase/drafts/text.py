@@ -38,7 +38,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end(2)
-        before = text[start:match.start(1)]
+        before = text[max(start, match.start(1) - 60):match.start(1)]  # the last word is all that matters
         word = re.search(r"([A-Za-z][A-Za-z.]*)$", before)
         if match.group(1) == "." and word:
             token = word.group(1).lower()
@@ -76,10 +76,14 @@ class Citation:
 _PANDOC_GROUP = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
 _PANDOC_KEY = re.compile(r"(?<![\w@])-?@(\w(?:[\w:.#$%&+?<>~/'\"{}\\-]*[\w}])?)")
 _INTEXT = re.compile(r"(?<![\w@\[])@([A-Za-z_](?:[\w:.#$%&+?<>~/-]*\w)?)")
+# Every pattern over draft text runs in linear time: no unbounded repetition can be retried from
+# every position of a long run (the optional notes of \cite and the key list are bounded, an
+# e-mail address starts only where a run of its characters starts). tests/test_hostile.py and
+# benchmarks/bench_hostile.py feed them 64 kB of each pathological shape.
 _LATEX = re.compile(r"\\(?:cite|citep|citet|citealp|citealt|citeauthor|citeyear|parencite|textcite|autocite|footcite|supercite)\*?"
-                    r"(?:\[[^\]]*\]){0,2}\{([^}]*)\}")
+                    r"(?:\[[^\]\n]{0,200}\]){0,2}\{([^}\n]{0,2000})\}")
 _NUMBERED = re.compile(r"\[(\d+(?:\s*[-–—]\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–—]\s*\d+)?)*)\]|\^(\d+(?:\s*[-–,]\s*\d+)*)\^")
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -104,38 +108,41 @@ def find_citations(sentence: str) -> list[Citation]:
     [('pandoc', ('a', 'b'), ()), ('latex', ('c', 'd'), ()), ('numbered', (), (4, 5, 6))]
     """
     found: list[Citation] = []
-    taken: list[tuple[int, int]] = []
+    occupied = bytearray(len(sentence))  # 1 where an earlier citation already is
 
     def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+        return not any(occupied[a:b])
+
+    def take(a: int, b: int) -> None:
+        occupied[a:b] = b"\x01" * (b - a)
 
     masked = _EMAIL.sub(lambda m: " " * len(m.group()), sentence)
     for match in _PANDOC_GROUP.finditer(masked):
         keys = tuple(k.rstrip(".,;") for k in _PANDOC_KEY.findall(match.group(1)))
         if keys:
             found.append(Citation("pandoc", keys, (), match.start(), match.end()))
-            taken.append(match.span())
+            take(*match.span())
     for match in _LATEX.finditer(masked):
         keys = tuple(k.strip() for k in match.group(1).split(",") if k.strip())
         found.append(Citation("latex", keys, (), match.start(), match.end()))
-        taken.append(match.span())
+        take(*match.span())
     for match in _NUMBERED.finditer(masked):
         if free(*match.span()):
             numbers = _numbers(match.group(1) or match.group(2))
             if numbers:
                 found.append(Citation("numbered", (), numbers, match.start(), match.end()))
-                taken.append(match.span())
+                take(*match.span())
     for match in _INTEXT.finditer(masked):
         if free(*match.span()):
             found.append(Citation("pandoc", (match.group(1).rstrip(".,;:"),), (), match.start(), match.end()))
-            taken.append(match.span())
+            take(*match.span())
     found.sort(key=lambda c: c.start)
     return found
 
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_HTML = re.compile(r"<[^>]+>")
+_HTML = re.compile(r"<[^<>\n]{1,500}>")
 _MARKUP = re.compile(r"[*_`~]+")
 
 
