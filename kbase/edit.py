@@ -230,24 +230,61 @@ class ClaimsEditor:
         if new != old:
             write_atomic_bytes(self.path, (codecs.BOM_UTF8 if bom else b"") + new.encode("utf-8"))
 
+    def prepare(self, change: Callable[[Any], None]) -> tuple[str, bytes | None]:
+        """Apply ``change`` to the parsed document and check the result, writing nothing.
+
+        Returns the new text and the bytes to write (None when nothing changed). The caller holds
+        :func:`~kbase.files.library_lock`; :meth:`edit` does, and so does a change that writes this
+        file together with others (``kbase refs dedupe --apply``).
+        """
+        text, bom = self._read()
+        yaml = self._yaml(text)
+        data = yaml.load(text)
+        before = self._errors(text)
+        change(data)
+        out = io.StringIO()
+        yaml.dump(data, out)
+        new = out.getvalue()
+        if "\r\n" in text:
+            new = new.replace("\r\n", "\n").replace("\n", "\r\n")
+        errors = [e for e in self._errors(new) if e not in before]
+        if errors:
+            raise EditRefused("; ".join(errors) + f" — {self.path} left unchanged")
+        return new, ((codecs.BOM_UTF8 if bom else b"") + new.encode("utf-8") if new != text else None)
+
     def edit(self, change: Callable[[Any], None]) -> str:
         """Apply ``change`` to the parsed document under the lock; check; write. Returns the new text."""
         with library_lock(self.path):
-            text, bom = self._read()
-            yaml = self._yaml(text)
-            data = yaml.load(text)
-            before = self._errors(text)
-            change(data)
-            out = io.StringIO()
-            yaml.dump(data, out)
-            new = out.getvalue()
-            if "\r\n" in text:
-                new = new.replace("\r\n", "\n").replace("\n", "\r\n")
-            errors = [e for e in self._errors(new) if e not in before]
-            if errors:
-                raise EditRefused("; ".join(errors) + f" — {self.path} left unchanged")
-            self._write(new, text, bom)
+            new, data = self.prepare(change)
+            if data is not None:
+                write_atomic_bytes(self.path, data)
             return new
+
+    @staticmethod
+    def rename_references(renamed: dict[str, str]) -> Callable[[Any], None]:
+        """A change that points every evidence link at ``renamed[key]`` instead of ``key``.
+
+        Only the ``ref:`` values of evidence links change (never a note that mentions the key); a
+        link that becomes a repeat of one the claim already has (same reference and stance) is
+        dropped, since the kept reference already carries it.
+        """
+
+        def change(data: Any) -> None:
+            for claim in data.get("claims") or []:
+                evidence = claim.get("evidence") or []
+                seen: set[tuple[str, str]] = set()
+                repeats = []
+                for index, link in enumerate(evidence):
+                    if link.get("ref") in renamed:
+                        link["ref"] = renamed[link["ref"]]
+                    pair = (str(link.get("ref")), str(link.get("stance")))
+                    if pair in seen:
+                        repeats.append(index)
+                    seen.add(pair)
+                for index in reversed(repeats):
+                    del evidence[index]
+
+        return change
 
     @staticmethod
     def _claim(data: Any, claim_id: str) -> Any:

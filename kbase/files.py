@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .errors import KbaseError
 
-__all__ = ["LockHeld", "library_lock", "recover", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
+__all__ = ["LockHeld", "library_lock", "recover", "recover_before_reading", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
 
 LOCK_WAIT_SECONDS = float(os.environ.get("KBASE_LOCK_WAIT", "10"))
 JOURNAL = ".kbase-journal"
@@ -130,21 +130,19 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
     _sync_folder(target.parent)
 
 
-def write_together(changes: Mapping[str | Path, bytes]) -> None:
+def write_together(changes: Mapping[str | Path, bytes], lock_path: str | Path) -> None:
     """Replace several files as one transaction: afterwards all are new, or (on error) all are old.
 
     A crash part-way is completed by :func:`recover` on the next run (see the module docs).
-    Every file must live in one folder, where the journal is kept.
+    The journal is kept beside ``lock_path``, the file whose :func:`library_lock` the caller holds
+    (the next holder of that lock finishes an interrupted transaction).
     """
     prepared: list[tuple[Path, str]] = []
     try:
         for path, data in changes.items():
             prepared.append(_prepare(path, data))
-        folders = {target.parent.resolve() for target, _ in prepared}
-        if len(folders) != 1:
-            raise KbaseError("kbase changes several files together only within one folder: " + ", ".join(map(str, changes)))
-        journal = next(iter(folders)) / JOURNAL
-        write_atomic(journal, json.dumps([[tmp, str(target)] for target, tmp in prepared]))
+        journal = _target(lock_path).parent / JOURNAL
+        write_atomic(journal, json.dumps([[os.path.abspath(tmp), str(target.resolve())] for target, tmp in prepared]))
     except BaseException:
         for _, tmp in prepared:
             with contextlib.suppress(OSError):
@@ -156,6 +154,14 @@ def write_together(changes: Mapping[str | Path, bytes]) -> None:
         _fault(f"renamed-{number + 1}")
     _sync_folder(journal.parent)
     journal.unlink()
+
+
+def recover_before_reading(path: str | Path) -> None:
+    """Finish a transaction a crash interrupted beside ``path`` before it is read (waits for the lock
+    when one is pending, so a reader never sees half of a multi-file change)."""
+    if (_target(path).parent / JOURNAL).exists():
+        with library_lock(path):
+            pass  # taking the lock recovers
 
 
 def recover(folder: str | Path) -> bool:

@@ -46,14 +46,20 @@ class Impact:
 
 def affected_claims(G: nx.MultiDiGraph, key: str) -> list[str]:
     """Claims linked to ``key``, and every claim that rests on them through ``depends_on``."""
-    import networkx as nx
 
     linked = [claim_node(c) for c in linked_claims(G, key)]
     dependents = premise_graph(G).reverse(copy=False)
+    # one breadth-first walk from all linked claims at once: linear in the premise graph
     seen = dict.fromkeys(linked)
-    for node in linked:
-        if node in dependents:
-            seen.update(dict.fromkeys(nx.descendants(dependents, node)))
+    frontier = [n for n in linked if n in dependents]
+    while frontier:
+        following = []
+        for node in frontier:
+            for dependent in dependents.successors(node):
+                if dependent not in seen:
+                    seen[dependent] = None
+                    following.append(dependent)
+        frontier = following
     return [node_id(n) for n in seen]
 
 

@@ -89,7 +89,10 @@ def load(
     """
     from .loaders.bib import load_bibs
 
+    from .files import recover_before_reading
+
     bibs = [bib] if isinstance(bib, (str, Path)) else list(bib)
+    recover_before_reading(claims)
     with paused_gc(), _claims_loader(str(claims)) as pending:
         bib_files = load_bibs([str(path) for path in bibs], encoding)
         claims_file = pending()

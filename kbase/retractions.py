@@ -53,7 +53,15 @@ def read_retraction_watch(path: str) -> list[Notice]:
     if missing:
         raise LoadError(Location(path, 1, 1), f"not a Retraction Watch CSV: missing column(s) {', '.join(missing)}")
     notices = []
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv's limit (128 KiB), a NUL, a broken quote
+            # line_num counts the lines of the rows read in full; the bad row starts on the next one
+            raise LoadError(Location(path, reader.line_num + 1, 1), f"not a readable CSV row: {exc}") from None
         line = reader.line_num
         raw_nature = (row.get("RetractionNature") or "").strip()
         nature = NATURES.get(raw_nature.lower())

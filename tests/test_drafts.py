@@ -172,7 +172,7 @@ def test_huge_draft_is_refused_quickly(tmp_path):
     path.write_bytes(b"Ketamine relieves pain. " * 900_000)  # about 21 MB
     result = audit(str(path))
     assert result.exit_code == 2
-    assert result.stderr.strip().endswith("huge.md: the draft is 21.6 MB; kbase reads drafts up to 5 MB")
+    assert result.stderr.strip().endswith("huge.md: the file is over 5 MB; kbase reads drafts up to 5 MB")
 
 
 def test_missing_draft(tmp_path):

@@ -57,7 +57,7 @@ CATALOGUE = [
     ("b13-html-title.bib", 0, "1 claims, 1 references: 0 errors"),
     ("b14-garbage.bib", 1, "ok.yaml:6:9: error dangling-reference claim 'a' links to 'r'"),
     ("b15-field-twice.bib", 0, "b15-field-twice.bib:1:1: warning duplicate-field field keywords given more than once in entry 'r'"),
-    ("d01-binary.md", 2, "d01-binary.md:2:118: not valid UTF-8: byte 0x80 cannot be decoded"),
+    ("d01-binary.md", 2, "d01-binary.md:1:1: a NUL byte: this looks like a binary file, not text"),
     ("d02-latin1.md", 2, "d02-latin1.md:1:4: not valid UTF-8: byte 0xe9 cannot be decoded"),
     ("d03-unclosed-fence.md", 0, "1 draft: 1 sentences read"),
     ("d04-empty.md", 0, "1 draft: 0 sentences read, 0 stated known claims: 0 errors, 0 warnings, 0 infos"),

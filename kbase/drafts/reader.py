@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import LoadError, Location
+from ..errors import Location
 from ..loaders.text import read_text
 from .text import Citation, clean_for_matching, find_citations, split_sentences
 
@@ -63,13 +63,7 @@ def read_draft(path: str | Path) -> Draft:
         When the file is missing, too large, binary, or not UTF-8 (with the first bad byte's place).
     """
     name = str(path)
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        size = 0
-    if size > MAX_DRAFT_BYTES:
-        raise LoadError(Location(name, 0, 0), f"the draft is {size / 1e6:.1f} MB; kbase reads drafts up to {MAX_DRAFT_BYTES / 1e6:.0f} MB")
-    text = read_text(name)
+    text = read_text(name, max_bytes=MAX_DRAFT_BYTES, what="drafts")
     markdown = name.lower().endswith((".md", ".markdown", ".mdown", ".qmd", ".rmd"))
     return parse_draft(text, name, markdown=markdown)
 

@@ -23,7 +23,7 @@ from .text import offset_location, read_text
 if TYPE_CHECKING:
     from bibtexparser import model as bm
 
-__all__ = ["BibFile", "infer_design", "load_bib", "load_bibs", "parse_bib"]
+__all__ = ["BibFile", "early_closes", "infer_design", "load_bib", "load_bibs", "parse_bib"]
 
 
 @dataclass
@@ -119,10 +119,38 @@ def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object]
             recovered.append(entry)
         else:
             result.problems.append(_failed_problem(path, text, block))
+    result.problems.extend(early_closes(path, library.blocks))
     for entry in sorted([*library.entries, *recovered], key=lambda e: e.start_line):
         reference = _reference(entry, path, result.problems)
         result.references.append(reference)
     return result
+
+
+_FIELD_START = re.compile(r"^[\s,]*([A-Za-z][\w-]*)\s*=")
+_FIELD_NAME = re.compile(r"(?:^|,)\s*([A-Za-z][\w-]*)\s*=")
+
+
+def early_closes(path: str, blocks: Sequence[object]) -> list[Finding]:
+    """A ``}`` that closes an entry early: the fields after it become a stray comment, silently lost.
+
+    bibtexparser ends the entry at the stray brace and keeps the rest as an implicit comment; a
+    comment right after an entry that starts like a field (``, design = {rct}``) is that case.
+    """
+    from bibtexparser import model as bm
+
+    problems = []
+    for before, block in zip(blocks, blocks[1:]):
+        if not isinstance(block, bm.ImplicitComment) or not isinstance(before, bm.Entry):
+            continue
+        text = str(block.comment)
+        if not _FIELD_START.match(text):
+            continue
+        lines = before.raw.split("\n")
+        brace = Location(path, before.start_line + len(lines), len(lines[-1]))
+        lost = ", ".join(dict.fromkeys(_FIELD_NAME.findall(text)))
+        problems.append(_problem(brace, f"a '}}' closes entry {before.key!r} early; the fields after it ({lost}) are not read: "
+                                        "remove the extra brace"))
+    return problems
 
 
 def _problem(where: Location, message: str, rule: str = "syntax-error") -> Finding:

@@ -60,17 +60,8 @@ def load_claims(path: str) -> ClaimsFile:
     Problems in the file are collected in ``ClaimsFile.problems``; a file that
     cannot be opened or decoded yields a single problem.
     """
-    import os
-
     try:
-        size = os.path.getsize(path)
-    except OSError:
-        size = 0
-    if size > MAX_CLAIMS_BYTES:
-        return ClaimsFile(path, problems=[_problem("syntax-error", Location(path, 0, 0),
-                                                    f"the file is {size / 1e6:.0f} MB; kbase reads claims files up to {MAX_CLAIMS_BYTES / 1e6:.0f} MB")])
-    try:
-        text = read_text(path)
+        text = read_text(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
     except LoadError as exc:
         return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
     return parse_claims(text, path)

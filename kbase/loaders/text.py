@@ -18,18 +18,47 @@ def offset_location(path: str, data: bytes | str, offset: int) -> Location:
     return Location(path, line, col)
 
 
-def read_text(path: str | Path, encoding: str = "utf-8") -> str:
+#: No input kbase reads may be larger; a stream (a FIFO, /dev/zero) is cut off here too.
+MAX_INPUT_BYTES = 256_000_000
+_CHUNK = 1 << 20
+
+
+def _read_bytes(path: str | Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, read in chunks: at most ``limit`` (more raises).
+
+    Reading stops just after the first NUL byte: the file is binary (or an endless stream of
+    zeros), and what comes before it is enough to say so, or to name an earlier bad byte.
+    """
+    chunks, total = [], 0
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(min(_CHUNK, limit + 1 - total))
+            if not chunk:
+                return b"".join(chunks)
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                return b"".join(chunks) + chunk[: nul + 1]
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise LoadError(Location(str(path), 0, 0), f"the file is over {limit / 1e6:.0f} MB; kbase reads {what} up to "
+                                                          f"{limit / 1e6:.0f} MB")
+
+
+def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES, what: str = "files") -> str:
     """Read ``path`` as text; a UTF-8 byte-order mark is dropped.
+
+    Files (and streams) longer than ``max_bytes`` are refused without being read to the end.
 
     Raises
     ------
     LoadError
-        When the file cannot be opened, or holds bytes that are not valid in
+        When the file cannot be opened, is too large, or holds bytes that are not valid in
         ``encoding`` (the location is the first such byte).
     """
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = _read_bytes(path, max_bytes, what)
     except FileNotFoundError:
         raise LoadError(Location(name, 0, 0), "no such file") from None
     except IsADirectoryError:

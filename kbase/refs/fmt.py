@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import LoadError, Location
+from ..loaders.bib import early_closes
 
 __all__ = ["FIELD_ORDER", "format_bib", "parsed_content"]
 
@@ -29,6 +30,8 @@ def _parse(text: str, path: str) -> Any:
         if not isinstance(block, (bm.DuplicateBlockKeyBlock, bm.DuplicateFieldKeyBlock)):
             raise LoadError(Location(path, block.start_line + 1, 1),
                             "cannot format a file with a block that does not parse; `kbase check` shows it")
+    for problem in early_closes(path, library.blocks):  # formatting would make the lost fields' loss permanent
+        raise LoadError(problem.where, f"cannot format: {problem.message}")  # type: ignore[arg-type]
     return library
 
 

@@ -1,9 +1,10 @@
 """``kbase refs dedupe --apply``: merge duplicate entries, editing the files as little as possible.
 
 For each group the kept entry gains, at its end, the fields it lacked that a duplicate had; the
-duplicates' blocks are cut out of their ``.bib`` files; every ``ref:`` in ``claims.yaml`` that
-named a duplicate is changed to the kept key on its own line. Everything else stays byte for
-byte, and each file is replaced atomically.
+duplicates' blocks are cut out of their ``.bib`` files; every evidence link in ``claims.yaml``
+that named a duplicate now names the kept key (through the YAML structure: a note that mentions
+a key is left alone). Everything else stays byte for byte, and all files change in one
+transaction under the library lock.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Sequence
 
 from ..bibtex import bib_value
 from ..errors import KbaseError
-from ..files import write_atomic
-from ..model import Claim, Reference
+from ..files import library_lock, write_together
+from ..model import Reference
 from .dedupe import DuplicateGroup
 
 __all__ = ["apply_merges"]
@@ -54,15 +55,31 @@ def _with_fields(raw: str, additions: Sequence[tuple[str, str]]) -> str:
 
 def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str,
                  encoding: str = "utf-8") -> dict[str, str]:
-    """Merge every group into its kept key; returns ``{removed key: kept key}``."""
-    claims: Sequence[Claim] = ()
-    if Path(claims_path).exists():
-        from ..loaders.claims import load_claims
+    """Merge every group into its kept key; returns ``{removed key: kept key}``.
 
-        claims = load_claims(claims_path).claims
+    Under the library lock, the new ``.bib`` files and the new ``claims.yaml`` (links renamed
+    through the YAML structure, :meth:`~kbase.edit.ClaimsEditor.rename_references`) are prepared,
+    then written as one transaction (:func:`~kbase.files.write_together`): a crash at any step
+    leaves the old files or the new ones, never a link to a removed key.
+    """
+    from ..edit import ClaimsEditor
+
     renamed = {key: group.keep for group in groups for key in group.keys if key != group.keep}
     if not renamed:
         return {}
+    bib_paths = list(dict.fromkeys(r.where.path for r in references.values() if r.where))
+    with library_lock(claims_path):
+        changes: dict[str, bytes] = {path: text.encode(encoding) for path, text in _merged_bibs(groups, references).items()}
+        if Path(claims_path).exists():
+            _, claims_bytes = ClaimsEditor(claims_path, bib_paths, encoding).prepare(ClaimsEditor.rename_references(renamed))
+            if claims_bytes is not None:
+                changes[claims_path] = claims_bytes
+        write_together(changes, claims_path)
+    return renamed
+
+
+def _merged_bibs(groups: Sequence[DuplicateGroup], references: dict[str, Reference]) -> dict[str, str]:
+    """The new text of each ``.bib`` file: kept entries gain the fields they lacked, duplicates are cut out."""
     edits: dict[str, list[tuple[int, int, str]]] = {}
     texts: dict[str, str] = {}
     for group in groups:
@@ -98,19 +115,4 @@ def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Referen
         for start, end, replacement in sorted(changes, reverse=True):
             text = text[:start] + replacement + text[end:]
         new_texts[path] = text
-    claims_text = _read(claims_path)
-    lines = claims_text.splitlines(keepends=True)
-    for claim in claims:
-        for link in claim.evidence:
-            if link.ref in renamed and link.where is not None:
-                pattern = re.compile(r"(\bref\s*:\s*)([\"']?)" + re.escape(link.ref) + r"\2(?=[\s,}]|$)")
-                for index in range(link.where.line - 1, min(link.where.line + 8, len(lines))):
-                    if pattern.search(lines[index]):
-                        lines[index] = pattern.sub(lambda m: m.group(1) + m.group(2) + renamed[link.ref] + m.group(2), lines[index], count=1)
-                        break
-                else:
-                    raise KbaseError(f"{claims_path}:{link.where.line}: cannot find `ref: {link.ref}` to rewrite")
-    for path, text in new_texts.items():
-        write_atomic(path, text)
-    write_atomic(claims_path, "".join(lines))
-    return renamed
+    return new_texts

@@ -161,14 +161,11 @@ def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, 
     """An evidence table as ``md``, ``csv``, ``json`` or a self-contained ``html`` report."""
     from ..citations import DEFAULT_STYLE
 
-    if fmt == "md":
-        from .tables import markdown_table
+    if fmt in ("md", "csv"):  # text a terminal may show: no control or escape characters
+        from .tables import csv_table, markdown_table
+        from .text import visible
 
-        return markdown_table(rows)
-    if fmt == "csv":
-        from .tables import csv_table
-
-        return csv_table(rows)
+        return visible((markdown_table if fmt == "md" else csv_table)(rows))
     if fmt == "json":
         from .tables import json_table
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from urllib.parse import quote
 from typing import Any
 
 from ..model import Finding, Severity
@@ -12,6 +14,17 @@ __all__ = ["sarif_document"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _uri(path: str) -> str:
+    """A path as a SARIF URI reference (RFC 3986): separators as ``/``, everything else unsafe percent-encoded.
+
+    Examples
+    --------
+    >>> _uri("drafts/my draft #2.md")
+    'drafts/my%20draft%20%232.md'
+    """
+    return quote(path.replace(os.sep, "/"), safe="/:")
 
 
 def sarif_document(findings: Iterable[Finding], version: str) -> dict[str, Any]:
@@ -37,7 +50,7 @@ def sarif_document(findings: Iterable[Finding], version: str) -> dict[str, Any]:
         }
         if finding.where is not None:
             region = {"startLine": finding.where.line, "startColumn": finding.where.col} if finding.where.line else {}
-            location: dict[str, Any] = {"artifactLocation": {"uri": finding.where.path}}
+            location: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.where.path)}}
             if region:
                 location["region"] = region
             result["locations"] = [{"physicalLocation": location}]

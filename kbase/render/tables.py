@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -35,7 +36,13 @@ def _md(text: str) -> str:
     """A Markdown table cell: pipes escaped, newlines as <br>, HTML-sensitive characters escaped."""
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # no live link or image: brackets escaped, and the schemes that run or embed code spelled inertly
+    text = text.replace("[", "\\[").replace("]", "\\]")
+    text = _SCHEMES.sub(lambda m: m.group(1) + "&#58;", text)
     return "<br>".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+_SCHEMES = re.compile(r"\b(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 
 
 def markdown_table(rows: Sequence[EvidenceRow]) -> str:

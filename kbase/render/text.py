@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["visible", "impact_text", "premise_tree_text", "evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
 
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab, newline and CR-LF line ends, DEL, C1 controls, and the bidirectional overrides and isolates
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
 def visible(text: str, keep_newlines: bool = True) -> str:
@@ -161,25 +161,52 @@ def _sides(grade: Grade) -> list[str]:
     return out
 
 
+#: How many levels of a premise tree are indented; deeper lines carry their depth instead.
+TREE_DEPTH = 30
+
+
 def premise_tree_text(claim_id: str, claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str:
-    """The premises of a claim as a tree, each with its level; cycles are marked, not followed."""
+    """The premises of a claim as a tree, each with its level.
+
+    A premise reached a second time (two claims resting on it) is printed once, then referred
+    back to, so the output grows with the number of claims, never exponentially; a cycle is
+    marked, not followed. The walk keeps its own stack, and beyond :data:`TREE_DEPTH` levels a line
+    shows its depth instead of deeper indentation: a chain of thousands of premises prints in
+    lines of bounded width.
+
+    Examples
+    --------
+    >>> from kbase.model import Claim, Grade
+    >>> from kbase.vocabulary import Level
+    >>> cs = {c.id: c for c in [Claim("a", "A.", depends_on=("b", "c")), Claim("b", "B.", depends_on=("c",)), Claim("c", "C.")]}
+    >>> print(premise_tree_text("a", cs, {k: Grade(k, Level.LOW) for k in cs}))
+    a  [low]
+    ├── b  [low]
+    │   └── c  [low]
+    └── c  (shown above)
+    """
     lines: list[str] = []
-
-    def walk(cid: str, prefix: str, last: bool, path: tuple[str, ...], root: bool = False) -> None:
+    shown: set[str] = set()
+    # (claim id, prefix of its line, prefix of its children, ids on the path to it)
+    stack: list[tuple[str, str, str, frozenset[str]]] = [(claim_id, "", "", frozenset())]
+    while stack:
+        cid, branch, child_prefix, path = stack.pop()
+        if len(path) > TREE_DEPTH:
+            branch, child_prefix = f"{'':>{4 * TREE_DEPTH - 12}}(depth {len(path)}) └── ", f"{'':>{4 * TREE_DEPTH}}"
         grade = grades.get(cid)
-        label = f"{cid}  [{grade.level}]" if grade else f"{cid}  [not in the library]"
         if cid in path:
-            label = f"{cid}  (cycle)"
-        branch = "" if root else ("└── " if last else "├── ")
-        lines.append(f"{prefix}{branch}{label}")
-        if cid in path or cid not in claims:
-            return
-        premises = claims[cid].depends_on
-        child_prefix = prefix if root else prefix + ("    " if last else "│   ")
-        for i, premise in enumerate(premises):
-            walk(premise, child_prefix, i == len(premises) - 1, (*path, cid))
-
-    walk(claim_id, "", True, (), root=True)
+            lines.append(f"{branch}{cid}  (cycle)")
+            continue
+        if cid in shown:
+            lines.append(f"{branch}{cid}  (shown above)")
+            continue
+        shown.add(cid)
+        lines.append(f"{branch}{cid}  [{grade.level}]" if grade else f"{branch}{cid}  [not in the library]")
+        premises = claims[cid].depends_on if cid in claims else ()
+        for i, premise in reversed(list(enumerate(premises))):
+            last = i == len(premises) - 1
+            stack.append((premise, child_prefix + ("└── " if last else "├── "), child_prefix + ("    " if last else "│   "),
+                          path | {cid}))
     return "\n".join(lines)
 
 
