@@ -85,19 +85,25 @@ style_option = click.option("--style", metavar="CSL", default=None, help="Citati
 def cli(ctx: click.Context, **options: Any) -> None:
     """kbase: keep the evidence behind health writing honest.
 
-    Links each claim in claims.yaml to its references in references.bib,
-    grades the evidence, and audits the library for unsupported, weak,
-    contested and mis-cited claims.
+    Links each claim in claims.yaml to its references in references.bib, grades the evidence, and
+    audits the library and drafts for unsupported, weak, contested and mis-cited claims.
     """
     ctx.obj = options  # read by each command, with kbase.toml, as a kbase.Project
+
+
+@command(cli)
+def init(s: Project) -> None:
+    """Start a library here: claims.yaml (with a commented example) and references.bib."""
+    for name in s.init():
+        click.echo(f"wrote {name}", err=True)
+    click.echo("next: add references (kbase refs import FILE), then claims (kbase claim add), then kbase check", err=True)
 
 
 @command(cli, formats=("text", "json"))
 def check(s: Project, fmt: str) -> None:
     """Load and validate the library; print every problem with file:line:col.
 
-    Exit 2 when a file cannot be read (syntax, unknown fields, duplicate keys), 1 when it reads but
-    holds errors (dangling references, premise cycles), 0 otherwise.
+    Exit 2: a file cannot be read (syntax, unknown fields). 1: it holds errors (dangling references).
     """
     kb = s.open()
     errors = kb.check()
@@ -116,10 +122,8 @@ def check(s: Project, fmt: str) -> None:
 def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
-    Without DRAFT, audits the library itself: unsupported, weak, contested, single-source claims
-    and more. With DRAFT (Markdown or plain text), reads each sentence the way a medical reviewer
-    would and reports where the evidence is missing or wrong. Prints one finding per line as
-    path:line:col: severity rule-id message, then a summary line on stderr.
+    Without DRAFT: unsupported, weak, contested, single-source claims and more. With DRAFT (Markdown
+    or text): each sentence, as a medical reviewer reads it. One finding per line, summary on stderr.
     """
     kb = s.open()
     floor, counts = Severity.parse(min_severity), (len(kb.claims), len(kb.references))
@@ -177,11 +181,8 @@ def stats(s: Project, fmt: str) -> None:
 @click.option("-k", "count", type=click.IntRange(min=1), default=10, show_default=True, help="How many references to list.")
 @style_option
 def suggest(s: Project, query: str, count: int, fmt: str, style: str | None) -> None:
-    """Rank the library's references for a claim: CLAIM_ID or a sentence in quotes.
-
-    BM25 over titles, abstracts and keywords (cached in .kbase-cache/ beside the .bib); shows key,
-    score, citation, design and the abstract's best-matching sentence.
-    """
+    """Rank the library's references for a claim: CLAIM_ID or a sentence in quotes (BM25 over titles,
+    abstracts and keywords, cached in .kbase-cache/); shows each one's best-matching sentence."""
     _emit(render.suggestions(s.open(), query, count, fmt, style))
 
 
@@ -193,11 +194,8 @@ def suggest(s: Project, query: str, count: int, fmt: str, style: str | None) -> 
 @style_option
 @output_option
 def table(s: Project, article: str | None, topic: str | None, level: str | None, sort: str, fmt: str, style: str | None, output: str | None) -> None:
-    """The evidence table for writers and reviewers: one row per claim.
-
-    Each row: the claim, its level and flags, the evidence for and against, and what a writer should
-    do. HTML is a self-contained report with counts, badges, reasons, links and a graph picture.
-    """
+    """The evidence table for writers and reviewers: one row per claim, with its level and flags, the
+    evidence for and against, and what a writer should do; HTML is a self-contained report."""
     kb = s.open()
     rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style,
                             html=fmt == "html")

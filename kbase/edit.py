@@ -200,6 +200,13 @@ class ClaimsEditor:
             for premise in claim.depends_on:
                 if premise not in ids:
                     errors.append(f"claim {claim.id!r} would depend on {premise!r}, which is not a claim")
+        for claim in parsed.claims:
+            for appearance in claim.appears_in:
+                if appearance.article not in parsed.articles:
+                    from .spelling import did_you_mean
+
+                    errors.append(f"claim {claim.id!r} would appear in {appearance.article!r}, which is not listed under articles"
+                                  f"{did_you_mean(appearance.article, parsed.articles)}")
         graph = build_graph(parsed.claims, [], parsed.articles.values())
         for cycle in premise_cycles(graph):
             errors.append("premises would form a cycle: " + " → ".join(cycle + [cycle[0]]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import re
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from .suggest import SuggestIndex, Suggestion
 
 __all__ = ["DraftsAudit", "KnowledgeBase", "load"]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 @dataclass
@@ -308,6 +311,12 @@ class KnowledgeBase:
 
         if article is not None:
             self.article(article)
+        topics = {c.topic for c in self.claims.values() if c.topic}
+        if topic is not None and topic not in topics:
+            from .errors import NotInLibraryError
+            from .spelling import did_you_mean
+
+            raise NotInLibraryError(f"no claim has the topic {topic!r}{did_you_mean(topic, topics)}; topics: {', '.join(sorted(topics))}")
         return evidence_rows(self.graph, self.grades, self.formatter(style), article=article, topic=topic, level=level,
                              sort=sort, html=html)
 
@@ -392,6 +401,8 @@ class KnowledgeBase:
         if text in self.claims:
             claim = self.claims[text]
             text = " ".join((claim.statement, *claim.aliases))
+        elif _SLUG.fullmatch(text.strip()):  # reads as a claim id, not a sentence: a typo, most likely
+            self.claim(text.strip())
         return self.suggest_index.search(text, k)
 
     def stats(self) -> dict[str, object]:

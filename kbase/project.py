@@ -22,6 +22,33 @@ if TYPE_CHECKING:
 
 __all__ = ["Project"]
 
+STARTER_CLAIMS = """\
+# The claims your articles make, and the references behind each (docs/formats.md).
+# Add claims with `kbase claim add ID --statement "..."`, evidence with `kbase link ID KEY --stance supports`;
+# `kbase check` validates the file and `kbase audit` reviews the evidence. For example:
+#
+# articles:
+#   ketamine-chronic-pain:
+#     title: "Ketamine Infusion for Chronic Pain"
+# claims:
+#   - id: nmda-blockade
+#     statement: Ketamine eases chronic pain by blocking NMDA receptors.
+#     appears_in:
+#       - article: ketamine-chronic-pain
+#     evidence:
+#       - ref: niesters2014ketamine        # a key of references.bib
+#         stance: supports                 # supports | contradicts | mentions
+kbase: 1
+articles:
+claims:
+"""
+
+STARTER_BIB = """\
+% The references of this library, in BibTeX: export them from Zotero (Better BibTeX), or add
+% CSL-JSON and RIS files with `kbase refs import FILE`. A `design` field (rct, cohort, meta-analysis...)
+% sets where a reference's evidence starts; without one, kbase infers it from the title.
+"""
+
 
 @dataclass
 class Project:
@@ -53,11 +80,22 @@ class Project:
         """Load the library; raises :class:`~kbase.errors.ProblemsFound` when it cannot be read as it is."""
         from .kb import load
 
+        self.require()
         kb = load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
                   encoding=self.encoding)
         if kb.problems:
             raise ProblemsFound(list(kb.problems), (len(kb.claims), len(kb.references)))
         return kb
+
+    def require(self) -> None:
+        """Raise a message with the next step when the library's files are not there."""
+        from .errors import KbaseError
+
+        missing = [name for name in self.library_files if not Path(name).exists()]
+        if missing:
+            start = "run `kbase init` to start a library here" if not Path(self.claims).exists() else \
+                "create it, export it from Zotero, or point --bib at yours"
+            raise KbaseError(f"{', '.join(missing)}: no such file; {start}")
 
     def refs(self, check: bool = True) -> RefLibrary:
         """The ``.bib`` files alone; with ``check``, raises :class:`~kbase.errors.ProblemsFound` when one cannot be read."""
@@ -68,8 +106,26 @@ class Project:
             raise ProblemsFound(library.problems)
         return library
 
+    def init(self) -> list[str]:
+        """Start a library: write ``claims.yaml`` (with a commented example) and ``references.bib``.
+
+        Files that exist already are left alone and named in the error; returns the files written.
+        """
+        from .errors import KbaseError
+        from .files import write_atomic
+
+        files = {self.claims: STARTER_CLAIMS, self.bib[0]: STARTER_BIB}
+        present = [name for name in files if Path(name).exists()]
+        if present:
+            raise KbaseError(f"{', '.join(present)} already exist{'s' if len(present) == 1 else ''}; kbase init starts a new "
+                             "library and changes nothing here")
+        for name, text in files.items():
+            write_atomic(name, text)
+        return list(files)
+
     def editor(self) -> ClaimsEditor:
         """An editor of the claims file, checked against the ``.bib`` files."""
         from .edit import ClaimsEditor
 
+        self.require()
         return ClaimsEditor(self.claims, self.bib, self.encoding)

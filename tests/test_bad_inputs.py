@@ -134,7 +134,7 @@ def test_missing_file_is_a_one_line_error(tmp_path, monkeypatch):
     write(tmp_path / "references.bib", GOOD_BIB)
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == "claims.yaml: error syntax-error no such file"
+    assert result.stderr.splitlines()[0] == "kbase: claims.yaml: no such file; run `kbase init` to start a library here"
 
 
 def test_empty_bib_is_an_empty_library(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+import kbase
 from conftest import ROOT
 from kbase.cli import cli
 from docgen import command_paths, commands_markdown, rules_markdown
@@ -73,3 +75,28 @@ def test_docs_build_strict(tmp_path):
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "commands" / "index.html").read_text(encoding="utf-8")
     assert "kbase evidence" in html and "<!-- kbase:commands -->" not in html
+
+
+def test_the_first_library_page_runs_end_to_end(tmp_path, monkeypatch):
+    """Every command of docs/first-library.md, in order, in an empty folder (with its files)."""
+    import re
+
+    page = (DOCS / "first-library.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    # the Zotero export: the bundled library's references as CSL-JSON, with their keys as ids
+    export = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "export"])
+    (tmp_path / "zotero.json").write_text(export.stdout, encoding="utf-8")
+    for name, body in re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```", page, re.S):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    commands = [line[2:] for block in re.findall(r"<!-- tutorial -->\n```console\n(.*?)```", page, re.S)
+                for line in block.splitlines() if line.startswith("$ ")]
+    assert len(commands) >= 10
+    for command in commands:
+        result = CliRunner().invoke(cli, shlex.split(command)[1:])
+        assert result.exit_code == 0, (command, result.output)
+    kb = kbase.load("claims.yaml", "references.bib")
+    assert kb.problems == () and str(kb.grade("crps-relief").level) == "moderate"
+    assert "one-in-five" in open("evidence.md", encoding="utf-8").read()
+    audit = CliRunner().invoke(cli, ["audit", "draft.md", "--format", "json"])
+    rules = {(f["line"], f["rule"]) for f in json.loads(audit.stdout)["findings"]}
+    assert (4, "uncited-claim") in rules

@@ -137,7 +137,7 @@ def test_fmt_refuses_a_file_with_a_broken_block(library):
 CSL = [
     {"id": "x", "type": "article-journal", "title": "Ketamine infusions for complex regional pain syndrome",
      "author": [{"family": "Smith", "given": "John A."}], "issued": {"date-parts": [[2020]]}, "container-title": "Pain"},
-    {"id": "y", "type": "chapter", "title": "A new chapter on opioids", "author": [{"literal": "WHO"}],
+    {"id": "who2021chapter", "type": "chapter", "title": "A new chapter on opioids", "author": [{"literal": "WHO"}],
      "issued": {"date-parts": [[2021]]}, "container-title": "A Book", "DOI": "10.1000/abc", "page": "1-10"},
 ]
 RIS = "TY  - JOUR\nAU  - Park, Min\nTI  - Sleep after ketamine\nJO  - Sleep\nPY  - 2022\nSP  - 5\nEP  - 9\nDO  - 10.1000/sleep\nER  - \n"
@@ -155,7 +155,16 @@ def test_import_csl_json_skips_duplicates_and_appends(library):
     bib = library.bib_path.read_text(encoding="utf-8")
     assert bib.startswith(DEDUPE_BIB)
     assert "@incollection{who2021chapter,\n  author = {{WHO}},\n  title = {A new chapter on opioids}," in bib
-    assert library.load().references["who2021chapter"].doi == "10.1000/abc"
+    assert library.load().references["who2021chapter"].doi == "10.1000/abc"  # the CSL-JSON id is the key
+    assert CliRunner().invoke(cli, ["refs", "fmt", "--check"]).exit_code == 0  # the import kept the file formatted
+
+
+def test_import_places_each_skipped_item_on_its_line(library):
+    library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
+    (library.folder / "zotero.json").write_text(json.dumps([CSL[1], CSL[0]], indent=2), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refs", "import", "zotero.json", "--dry-run"])
+    line = next(n for n, text in enumerate(json.dumps([CSL[1], CSL[0]], indent=2).splitlines(), 1) if '"id": "x"' in text) - 1
+    assert result.stderr.splitlines()[0].startswith(f"zotero.json:{line}:1: skipped “Ketamine infusions")
 
 
 def test_import_ris(library):

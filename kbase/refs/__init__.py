@@ -113,6 +113,7 @@ class RefLibrary:
 
         ``kind`` is ``csl-json``, ``ris``, or ``auto`` (by extension: ``.ris``/``.txt`` is RIS).
         """
+        from .fmt import format_bib
         from .imports import bibtex_entry, plan_import, read_csl_json, read_ris
 
         name = str(file)
@@ -120,7 +121,8 @@ class RefLibrary:
             kind = "ris" if name.lower().endswith((".ris", ".txt")) else "csl-json"
         items = read_ris(name) if kind == "ris" else read_csl_json(name)
         added, skipped = plan_import(items, self.references)
-        text = "".join("\n" + bibtex_entry(item, key) for key, item in added)
+        # in the layout of `kbase refs fmt`, so that a formatted file stays formatted
+        text = "\n" + format_bib("\n".join(bibtex_entry(item, key) for key, item in added), name) if added else ""
         return ImportPlan(tuple(added), tuple(skipped), text, self.paths[0])
 
     def import_file(self, file: str | Path, kind: str = "auto", dry_run: bool = False) -> ImportPlan:

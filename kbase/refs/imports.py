@@ -28,11 +28,16 @@ RIS_TO_BIB = {"JOUR": "article", "JFULL": "article", "MGZN": "article", "NEWS": 
 
 @dataclass(frozen=True, slots=True)
 class ImportedItem:
-    """One item of an imported file: its BibTeX type, fields and where it was."""
+    """One item of an imported file: its BibTeX type, fields, where it was, and the key it asks for.
+
+    ``key`` is the CSL-JSON ``id`` (a Zotero or Better BibTeX citation key), kept when it is a
+    valid BibTeX key that the library does not use yet.
+    """
 
     entry_type: str
     fields: tuple[tuple[str, str], ...]
     where: Location
+    key: str = ""
 
     def get(self, name: str) -> str:
         return next((v for k, v in self.fields if k == name), "")
@@ -59,9 +64,11 @@ def read_csl_json(path: str) -> list[ImportedItem]:
     if not isinstance(items, list):
         raise LoadError(Location(path, 1, 1), "CSL-JSON must be a list of items")
     out = []
+    starts = _item_lines(text, 3 if text.lstrip().startswith("{") else 2)
     for number, item in enumerate(items, 1):
+        where = Location(path, starts[number - 1] if number <= len(starts) else 1, 1)
         if not isinstance(item, dict):
-            raise LoadError(Location(path, 1, 1), f"item {number} is not an object")
+            raise LoadError(where, f"item {number} is not an object")
         fields = []
         for csl, bib in (("title", "title"), ("container-title", "journal"), ("volume", "volume"), ("issue", "number"),
                          ("page", "pages"), ("publisher", "publisher"), ("DOI", "doi"), ("PMID", "pmid"), ("URL", "url"),
@@ -79,8 +86,31 @@ def read_csl_json(path: str) -> list[ImportedItem]:
         entry_type = CSL_TO_BIB.get(str(item.get("type", "")), "misc")
         if entry_type == "incollection" and item.get("container-title"):
             fields = [("booktitle", v) if k == "journal" else (k, v) for k, v in fields]
-        out.append(ImportedItem(entry_type, tuple(fields), Location(path, 1, 1)))
+        wanted = str(item.get("id") or "")
+        out.append(ImportedItem(entry_type, tuple(fields), where, wanted if _KEY.fullmatch(wanted) else ""))
     return out
+
+
+_KEY = re.compile(r"[A-Za-z][\w:.+-]{0,99}")
+
+
+def _item_lines(text: str, item_depth: int) -> list[int]:
+    """The line on which each item of a CSL-JSON list starts (each ``{`` opened at ``item_depth``)."""
+    lines, depth, line, in_string, escaped = [], 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if ch == "{" and depth == item_depth:
+                lines.append(line)
+        elif ch in "]}":
+            depth -= 1
+    return lines
 
 
 def read_ris(path: str) -> list[ImportedItem]:
@@ -132,7 +162,10 @@ def _ris_item(record: dict[str, list[str]], where: Location) -> ImportedItem:
 
 
 def make_key(item: ImportedItem, taken: set[str]) -> str:
-    """``surnameYEARword``, made unique with a, b, c…"""
+    """The item's own key (its CSL-JSON ``id``) when free, else ``surnameYEARword``, made unique with a, b, c…"""
+    if item.key and item.key not in taken:
+        taken.add(item.key)
+        return item.key
     from ..bibtex import split_names, surname
     from .dedupe import ascii_lower
 
