@@ -3,7 +3,7 @@
 Documents are a reference's title (counted three times), abstract and keywords. Tokens are
 lower-cased words with numbers kept; a hyphenated or apostrophised word ("beta-blocker",
 "Alzheimer's") gives its parts and the joined word; English stop words are dropped; words are
-Snowball-stemmed (PyStemmer). BM25 parameters k1 = 1.5, b = 0.75 and the title weight were
+Snowball-stemmed (:func:`kbase.words.stem`). BM25 parameters k1 = 1.5, b = 0.75 and the title weight were
 chosen on the SciFact train queries (docs/suggest.md).
 
 The index is built once and cached in ``.kbase-cache/`` beside the first BibTeX file, keyed by
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .words import stem
+
 __all__ = ["K1", "B", "TITLE_WEIGHT", "SuggestIndex", "Suggestion", "tokenize"]
 
 K1, B, TITLE_WEIGHT = 1.5, 0.75, 3
@@ -27,13 +29,6 @@ INDEX_VERSION = 1
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
 _SPLIT = re.compile(r"[-'’]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +55,7 @@ def tokenize(text: str) -> list[str]:
             tokens.append("".join(parts))
         elif word not in stop:
             tokens.append(word)
-    return _stemmer().stemWords(tokens)
+    return stem(tokens)
 
 
 @dataclass(frozen=True, slots=True)

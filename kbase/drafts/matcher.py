@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Claim
+from ..words import stem
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimMatcher", "Match", "content_words"]
 
@@ -47,13 +48,6 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?%?")
 
 
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
 @lru_cache(maxsize=200_000)
 def content_words(text: str) -> tuple[str, ...]:
     """The content words of ``text``: lower case, no stop words, stemmed, in order.
@@ -64,7 +58,7 @@ def content_words(text: str) -> tuple[str, ...]:
     ('ketamin', 'reduc', 'need', 'opioid')
     """
     words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
-    return tuple(_stemmer().stemWords(words))
+    return tuple(stem(words))
 
 
 @dataclass(frozen=True, slots=True)
