@@ -45,12 +45,19 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
     return bytes(data)
 
 
-def inputs(kind: str) -> st.SearchStrategy[bytes]:
-    """Random bytes, random text in a syntax-heavy alphabet, and mutated seed files."""
+def repeated() -> st.SearchStrategy[bytes]:
+    """Up to 64 kB of one short unit repeated: the shape that makes a backtracking pattern quadratic."""
+    return st.builds(lambda unit, n: (unit * n)[:64_000].encode(), st.text(alphabet=ALPHABET, min_size=1, max_size=4),
+                     st.integers(min_value=1_000, max_value=64_000))
+
+
+def inputs(kind: str, long: bool = False) -> st.SearchStrategy[bytes]:
+    """Random bytes, random text in a syntax-heavy alphabet, mutated seed files, and (``long``) 64 kB repeats."""
     return st.one_of(
         st.binary(max_size=2000),
         st.text(alphabet=ALPHABET, max_size=2000).map(lambda t: t.encode()),
         mutated(SEEDS[kind]),
+        *([repeated()] if long else []),
     )
 
 

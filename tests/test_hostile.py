@@ -251,8 +251,8 @@ def test_sarif_uris_are_percent_encoded(project):
 
 # -- bounded work on any input ------------------------------------------------------------------
 
-SHAPES = {"email": "a@", "cite-notes": "\\cite[", "cite-keys": "\\cite{", "pandoc": "[@a ", "numbers": "[1]", "brackets": "[",
-          "images": "![", "links": "[a](", "tags": "<a ", "carets": "^1", "urls": "http://", "full-stops": "a. "}
+# the shapes of benchmarks/bench_pathological.py, which times them
+from benchmarks.bench_pathological import SHAPES  # noqa: E402
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))

@@ -187,14 +187,19 @@ def premise_tree_text(claim_id: str, claims: Mapping[str, Claim], grades: Mappin
     """
     lines: list[str] = []
     shown: set[str] = set()
-    # (claim id, prefix of its line, prefix of its children, ids on the path to it)
-    stack: list[tuple[str, str, str, frozenset[str]]] = [(claim_id, "", "", frozenset())]
+    on_path: set[str] = set()  # the claims from the root to the one being printed
+    # (claim id, prefix of its line, prefix of its children, depth); a bare id marks leaving that claim
+    stack: list[tuple[str, str, str, int] | str] = [(claim_id, "", "", 0)]
     while stack:
-        cid, branch, child_prefix, path = stack.pop()
-        if len(path) > TREE_DEPTH:
-            branch, child_prefix = f"{'':>{4 * TREE_DEPTH - 12}}(depth {len(path)}) └── ", f"{'':>{4 * TREE_DEPTH}}"
+        item = stack.pop()
+        if isinstance(item, str):
+            on_path.discard(item)
+            continue
+        cid, branch, child_prefix, depth = item
+        if depth > TREE_DEPTH:
+            branch, child_prefix = f"{'':>{4 * TREE_DEPTH - 12}}(depth {depth}) └── ", f"{'':>{4 * TREE_DEPTH}}"
         grade = grades.get(cid)
-        if cid in path:
+        if cid in on_path:
             lines.append(f"{branch}{cid}  (cycle)")
             continue
         if cid in shown:
@@ -203,10 +208,11 @@ def premise_tree_text(claim_id: str, claims: Mapping[str, Claim], grades: Mappin
         shown.add(cid)
         lines.append(f"{branch}{cid}  [{grade.level}]" if grade else f"{branch}{cid}  [not in the library]")
         premises = claims[cid].depends_on if cid in claims else ()
+        on_path.add(cid)
+        stack.append(cid)
         for i, premise in reversed(list(enumerate(premises))):
             last = i == len(premises) - 1
-            stack.append((premise, child_prefix + ("└── " if last else "├── "), child_prefix + ("    " if last else "│   "),
-                          path | {cid}))
+            stack.append((premise, child_prefix + ("└── " if last else "├── "), child_prefix + ("    " if last else "│   "), depth + 1))
     return "\n".join(lines)
 
 
