@@ -13,6 +13,7 @@ tests/test_fuzz.py (a crash) or to benchmarks/bench_pathological.py's shapes (a 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -23,12 +24,23 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from fuzz.targets import TARGETS, inputs, run_one  # noqa: E402
 
-BATCH = 500
+BATCH = 100  # a batch of long inputs takes a while; the time limit is checked between batches
 
 
-def timed(target: str, data: bytes) -> float:
+def timed(target: str, data: bytes, hang: int = 20) -> float:
+    """Seconds ``data`` takes; an input still running after ``hang`` seconds fails at once (with its bytes)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise AssertionError(f"{len(data):,} bytes still running after {hang} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(hang)
     began = time.perf_counter()
-    run_one(target, data)
+    try:
+        run_one(target, data)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     return time.perf_counter() - began
 
 
