@@ -86,3 +86,19 @@ def claims_yaml(*claims: str, articles: str = "") -> str:
     """A claims file from claim blocks written at column 0 (each starting with ``- id:``)."""
     body = "".join(textwrap.indent(textwrap.dedent(c).strip("\n") + "\n", "  ") for c in claims)
     return f"kbase: 1\n{articles}claims:\n{body}"
+
+
+#: Two claims: one supported by an RCT keyed ``trial``, one that nothing supports (the CLI tests' library).
+STRONG_AND_BARE = claims_yaml(
+    """
+    - id: strong
+      statement: A drug reduces pain.
+      evidence:
+        - ref: trial
+          stance: supports
+    """,
+    """
+    - id: bare
+      statement: Nothing backs this.
+    """,
+)

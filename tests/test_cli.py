@@ -9,22 +9,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, bib_entry, claims_yaml
+from conftest import STRONG_AND_BARE, ROOT, bib_entry, claims_yaml
 from kbase.cli import cli
 
-CLAIMS = claims_yaml(
-    """
-    - id: strong
-      statement: A drug reduces pain.
-      evidence:
-        - ref: trial
-          stance: supports
-    """,
-    """
-    - id: bare
-      statement: Nothing backs this.
-    """,
-)
+CLAIMS = STRONG_AND_BARE
 BIB = bib_entry("trial", "rct", year=2024)
 
 

@@ -13,23 +13,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from conftest import bib_entry, claims_yaml
+from conftest import STRONG_AND_BARE, bib_entry
 from docgen import command_paths
 from kbase.cli import cli
 
-CLAIMS = claims_yaml(
-    """
-    - id: strong
-      statement: A drug reduces pain.
-      evidence:
-        - ref: trial
-          stance: supports
-    """,
-    """
-    - id: bare
-      statement: Nothing backs this.
-    """,
-)
+CLAIMS = STRONG_AND_BARE
 BIB = (bib_entry("trial", "rct", year=2024, doi="10.1000/trial1", journal="J Pain")
        + bib_entry("spare", "cohort", year=2019, title="A spare cohort", journal="J Pain"))
 CSL = [{"id": "new1", "type": "article-journal", "title": "An imported trial of ketamine", "author": [{"family": "Roe", "given": "R."}],
