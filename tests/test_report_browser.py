@@ -39,6 +39,8 @@ def open_report(path: Path, screenshot: Path):
             "graph_box": page.locator("#graph svg").bounding_box(),
             "graph_nodes": page.locator("#graph svg .node").count(),
             "statement_text": page.locator("#claims-table tbody tr").first.inner_text(),
+            "reference_items": page.locator("#references li").all_inner_texts(),
+            "reference_numbers": page.locator("#references ol").evaluate("(ol) => getComputedStyle(ol).listStyleType"),
         }
         page.screenshot(path=str(screenshot), full_page=True)
         browser.close()
@@ -58,6 +60,10 @@ def test_ketamine_report_shows_table_badges_and_graph_offline(tmp_path):
     assert facts["graph_nodes"] == 51 + 12  # every claim, and every reference linked to one (yang2020emerging is not)
     assert seen["requests"] == [report.resolve().as_uri()]  # nothing fetched but the file itself
     assert seen["console"] == [] and seen["errors"] == []
+    # the 10 references that support or contradict a claim (mentions are not cited); the list numbers
+    # itself, and no entry carries a second number of its own ("1. 1.Niesters")
+    assert len(facts["reference_items"]) == 10 and facts["reference_numbers"] == "decimal"
+    assert not any(item.lstrip()[:1].isdigit() for item in facts["reference_items"]), facts["reference_items"][:2]
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
