@@ -320,3 +320,26 @@ def test_impact_along_a_long_chain(project):
         result = run("impact", "trial", "--format", "json")
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)["impacts"][0]["changes"]) == 5000
+
+
+# -- smaller: keys and macros -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("bib", "expected"), [
+    ("@misc{smith2020, title={A}}\n@misc{Smith2020, title={B}}\n",
+     "r.bib:2:1: warning confusable-key keys 'smith2020' (line 1) and 'Smith2020' differ only by case or invisible characters"),
+    ("@misc{smith2020\u202e, title={A}}\n", "r.bib:1:1: warning confusable-key key 'smith2020\\u202e' holds characters"),
+    ("@misc{k, title={A}, publisher = jpain}\n", "r.bib:1:1: warning undefined-string 'k': field publisher is the bare word 'jpain'"),
+], ids=["case", "bidi", "undefined-string"])
+def test_keys_and_macros_that_mislead_are_linted(tmp_path, monkeypatch, bib, expected):
+    monkeypatch.chdir(tmp_path)
+    Path("r.bib").write_text(bib, encoding="utf-8")
+    result = run("--bib", "r.bib", "refs", "lint", "--fail-on", "none")
+    assert any(line.startswith(expected) for line in result.stdout.splitlines()), result.stdout
+
+
+def test_month_macros_and_defined_strings_are_not_flagged(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r.bib").write_text("@string{jp = {J Pain}}\n@article{k, author={A, B}, title={T}, journal=jp, month=jan, year=2020}\n",
+                             encoding="utf-8")
+    assert "undefined-string" not in run("--bib", "r.bib", "refs", "lint").stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from ..identifiers import identifier_problems, is_valid_issn
@@ -39,10 +40,38 @@ def _finding(rule: str, message: str, ref: Reference) -> Finding:
     return Finding(rule, RULES[rule].severity, message, ref.where, ref.key)
 
 
+# BibTeX's own month macros; any other bare word in a field is a @string that should be defined
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+_MACRO = re.compile(r"[A-Za-z][\w.:+-]*")
+
+
+def _key_shape(key: str) -> str:
+    """What a reader sees of a key: case, compatibility forms and invisible characters folded away."""
+    folded = unicodedata.normalize("NFKC", key).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc", "Zs"))
+
+
 def lint_references(references: Iterable[Reference], year: int | None = None) -> Iterator[Finding]:
     """Every lint finding for ``references``, entry by entry."""
     this_year = year or _dt.date.today().year
+    references = list(references)
+    shapes: dict[str, Reference] = {}
     for ref in references:
+        shape = _key_shape(ref.key)
+        hidden = [f"U+{ord(ch):04X}" for ch in ref.key if unicodedata.category(ch) in ("Cf", "Cc") or not ch.isascii()]
+        if hidden:
+            yield _finding("confusable-key", f"key {ref.key!r} holds characters a reader cannot tell apart or see "
+                                             f"({', '.join(hidden)}); use plain ASCII", ref)
+        twin = shapes.setdefault(shape, ref)
+        if twin is not ref:
+            where = f" (line {twin.where.line})" if twin.where else ""
+            yield _finding("confusable-key", f"keys {twin.key!r}{where} and {ref.key!r} differ only by case or invisible "
+                                             "characters; many tools treat them as one", ref)
+    for ref in references:
+        for name, value in ref.fields:
+            if _MACRO.fullmatch(value) and not value.isdigit() and value.lower() not in _MONTHS:
+                yield _finding("undefined-string", f"{ref.key!r}: field {name} is the bare word {value!r}, which no @string "
+                                                   "defines; brace it ({…}) if it is text, or define the macro", ref)
         present = {name for name, value in ref.fields if ref.field(name).strip()}
         if "title" in dict(ref.fields):
             present.add("title")  # an empty title is reported as such below

@@ -52,6 +52,8 @@ RULES: dict[str, Rule] = {
         Rule("missing-field", Severity.WARNING, "An entry lacks a field its type requires (article: author, title, journal, year; and so on).", "refs"),
         Rule("empty-title", Severity.WARNING, "An entry's title is empty.", "refs"),
         Rule("impossible-year", Severity.WARNING, "An entry's year is not a four-digit year between 1400 and next year.", "refs"),
+        Rule("confusable-key", Severity.WARNING, "Two keys differ only by case or invisible characters, or a key holds characters a reader cannot see or tell apart (bidi controls, look-alike letters).", "refs"),
+        Rule("undefined-string", Severity.WARNING, "A field holds a bare word that no @string defines; BibTeX tools read it as an error or as the literal word.", "refs"),
         Rule("missing-design", Severity.INFO, "An entry has no design field, or one outside the vocabulary.", "refs"),
         Rule("uncited-claim", Severity.WARNING, "A draft sentence states a known claim and cites nothing.", "draft"),
         Rule("miscited-claim", Severity.WARNING, "A draft sentence states a known claim but cites references the library does not link as its support.", "draft"),
