@@ -343,3 +343,12 @@ def test_month_macros_and_defined_strings_are_not_flagged(tmp_path, monkeypatch)
     Path("r.bib").write_text("@string{jp = {J Pain}}\n@article{k, author={A, B}, title={T}, journal=jp, month=jan, year=2020}\n",
                              encoding="utf-8")
     assert "undefined-string" not in run("--bib", "r.bib", "refs", "lint").stdout
+
+
+def test_findings_in_a_markdown_table_land_on_their_own_row_and_cell(tmp_path):
+    text = ("# Facts\n\n| fact | source |\n|---|---|\n| Ketamine relieves pain in 20% of patients. | none |\n"
+            "| Most adults have tried a sleep remedy in 2020. | none |\n")
+    draft = parse_draft(text, "d.md")
+    places = {s.clean: (s.where.line, s.where.col) for s in draft.sentences}
+    assert places["Ketamine relieves pain in 20% of patients."] == (5, 3)
+    assert places["Most adults have tried a sleep remedy in 2020."] == (6, 3)

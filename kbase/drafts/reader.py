@@ -138,8 +138,9 @@ def _markdown_blocks(lines: list[str]) -> list[_Block]:
 
     skip = _front_matter_end(lines)
     source = "\n".join([""] * skip + lines[skip:])
-    # block structure only: the inline parse of children is not needed here, and is slow on hostile text
-    tokens = MarkdownIt("commonmark").disable("inline").parse(source)
+    # block structure only (tables included: each cell is read on its own line); the inline parse of
+    # children is not needed here, and is slow on hostile text
+    tokens = MarkdownIt("commonmark").enable("table").disable("inline").parse(source)
     blocks: list[_Block] = []
     section = ""
     under_references = False
