@@ -117,6 +117,7 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
         report.findings.append(_finding("reference-list-only", f"the draft lists {len(draft.references)} references but cites none of them "
                                         "in the text, so no sentence can be checked against its source", first))
     listed = {e.number for e in draft.references}
+    known: list[str] = []  # every key of the library, read once and only when a key is unknown
     cited: list[list[str]] = []
     for sentence in draft.sentences:
         keys: list[str] = []
@@ -125,7 +126,7 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
                 if _reference(G, key) is not None:
                     keys.append(key)
                 else:
-                    known = [r.key for r in references(G)]
+                    known = known or [r.key for r in references(G)]
                     report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library{did_you_mean(key, known)}",
                                                     sentence, key))
             for number in citation.numbers:
