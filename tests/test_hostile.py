@@ -352,3 +352,13 @@ def test_findings_in_a_markdown_table_land_on_their_own_row_and_cell(tmp_path):
     places = {s.clean: (s.where.line, s.where.col) for s in draft.sentences}
     assert places["Ketamine relieves pain in 20% of patients."] == (5, 3)
     assert places["Most adults have tried a sleep remedy in 2020."] == (6, 3)
+
+
+@pytest.mark.parametrize("unit", ["[", "{", "- ", "[a, "])
+def test_yaml_nested_past_what_libyaml_survives_is_refused_not_a_crash(tmp_path, unit):
+    # 64 kB of "[" made libyaml's recursive parser overflow the C stack: a segmentation fault, no message
+    (tmp_path / "claims.yaml").write_text((unit * 64_000)[:64_000], encoding="utf-8")
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kbase.cli", "check"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-500:])
+    assert proc.stderr.startswith("claims.yaml:1:") and "nested more than 1000 levels deep" in proc.stderr

@@ -80,8 +80,30 @@ def _problem(rule: str, where: Location, message: str) -> Finding:
     return Finding(rule=rule, severity=Severity.ERROR, message=message, where=where)
 
 
+#: No claims file nests this deep; libyaml's parser recurses per level and crashes the process
+#: (a segmentation fault, found by fuzzing) somewhere past 20,000 levels, so deeper input is refused first.
+MAX_DEPTH = 1000
+_FLOW = re.compile(r"[\[\]{}]")
+_DASHES = re.compile(r"(?:-[ \t]+){%d}" % MAX_DEPTH)
+
+
+def _too_deep(text: str, path: str) -> Location | None:
+    """Where ``text`` first nests more than :data:`MAX_DEPTH` levels (flow brackets, or dashes on one line)."""
+    depth = 0
+    for match in _FLOW.finditer(text):  # brackets are rare in a claims file: this is fast
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            return offset_location(path, text, match.start())
+    dashes = _DASHES.search(text)
+    return offset_location(path, text, dashes.start()) if dashes else None
+
+
 def _compose(text: str, path: str, result: ClaimsFile) -> Any:
     """The YAML node tree of ``text``, or None (with a problem recorded)."""
+    deep = _too_deep(text, path)
+    if deep is not None:
+        result.problems.append(_problem("syntax-error", deep, f"nested more than {MAX_DEPTH} levels deep; this is not a claims file"))
+        return None
     try:
         from ruamel.yaml.cyaml import CBaseLoader as Loader
     except ImportError:  # pragma: no cover - ruamel.yaml.clib missing on this platform
