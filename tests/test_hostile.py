@@ -362,3 +362,38 @@ def test_yaml_nested_past_what_libyaml_survives_is_refused_not_a_crash(tmp_path,
     proc = subprocess.run([sys.executable, "-m", "kbase.cli", "check"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, (proc.returncode, proc.stderr[-500:])
     assert proc.stderr.startswith("claims.yaml:1:") and "nested more than 1000 levels deep" in proc.stderr
+
+
+def test_a_full_disk_is_a_message_and_the_file_is_kept(project, monkeypatch):
+    import errno
+
+    import kbase.files
+
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self):
+            pass
+
+        def fileno(self):
+            return self.handle.fileno()
+
+    monkeypatch.setattr(kbase.files.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    before = project.claims_path.read_bytes()
+    result = run("claim", "add", "x", "--statement", "X.")
+    assert result.exit_code == 2
+    assert result.stderr == "kbase: claims.yaml: cannot write: the disk is full; the file is unchanged\n"
+    assert project.claims_path.read_bytes() == before
+    assert [p.name for p in project.folder.iterdir() if p.name.endswith(".tmp")] == []
