@@ -117,7 +117,7 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
 
     The steps are: create a temporary file beside the target, write, flush, fsync, copy the mode,
     ``os.replace``, fsync the folder. A process killed between any two steps leaves the old file
-    or the new one, never a mix (``tests/test_files.py`` kills it at each step).
+    or the new one, never a mix (``tests/test_edit.py`` kills it at each step).
     """
     target, tmp = _prepare(path, data)
     try:

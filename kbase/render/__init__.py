@@ -84,8 +84,8 @@ def findings(items: Iterable[Finding], fmt: str, counts: tuple[int, int], summar
 
 def draft_audit(result: DraftsAudit, fmt: str, counts: tuple[int, int]) -> Output:
     """The findings of several drafts, the summary, and a line for each draft that could not be read."""
-    out = findings(result.findings, fmt, counts, result.summary) if result.drafts else findings(result.findings, fmt, counts, "")
-    err = out.err if result.drafts else ""
+    out = findings(result.findings, fmt, counts, result.summary)
+    err = out.err if result.drafts else ""  # no summary of 0 sentences beside "no such file"
     return Output(out.out, err + _lines(f"kbase: {exc}" for exc in result.unreadable))
 
 
@@ -223,4 +223,4 @@ def imported(plan: ImportPlan, dry_run: bool) -> Output:
 
     err = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
     err.append(f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped")
-    return Output(visible(plan.text, keep_newlines=True) if dry_run else "", _lines(err))
+    return Output(visible(plan.text) if dry_run else "", _lines(err))

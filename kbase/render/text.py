@@ -21,7 +21,7 @@ __all__ = ["visible", "impact_text", "premise_tree_text", "evidence_text", "find
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
-def visible(text: str, keep_newlines: bool = True) -> str:
+def visible(text: str) -> str:
     """``text`` safe for a terminal: control, escape and bidi characters shown as ``\\x1b``-style escapes.
 
     A statement or title holding ``ESC [ 2 J`` would otherwise clear the reader's screen, and a
@@ -36,8 +36,7 @@ def visible(text: str, keep_newlines: bool = True) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    out = _CONTROL.sub(show, text)
-    return out if keep_newlines else out.replace("\n", "\\n")
+    return _CONTROL.sub(show, text)
 
 
 def finding_line(finding: Finding) -> str:
