@@ -7,7 +7,9 @@ list whose items look like references) is kept apart for resolving numbered cita
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,8 @@ MAX_DRAFT_BYTES = 5_000_000
 REFERENCE_HEADING = re.compile(r"^\s*(references|reference list|sources|bibliography|works cited|citations|literature)\s*:?\s*$", re.I)
 _LOOKS_LIKE_REFERENCE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\bet al\b|\bdoi\b|https?://", re.I)
 _NUMBERED_LINE = re.compile(r"^(\s*)\[?(\d{1,3})[.)\]]\s+(\S.*)$")
+_EXAMPLE_LABEL = re.compile(r"^ {0,3}\(@([\w-]+)\)(?:[ \t]|$)", re.M)  # pandoc example lists: "(@good) text"
+_FOOTNOTE_LABEL = re.compile(r"^( {0,3})\[\^[^\]\s]{1,100}\]:[ \t]*")  # "[^1]: text": the text is read as a paragraph
 _BULLET_LINE = re.compile(r"^(\s*)(?:[•*\-–]|\d{1,3}[.)])\s+(\S.*)$")
 
 
@@ -52,6 +56,7 @@ class Draft:
     path: str
     sentences: list[Sentence] = field(default_factory=list)
     references: list[ListEntry] = field(default_factory=list)
+    unit: str = "line"              # what a place's line counts: "line", or "paragraph" (Word drafts)
 
 
 def read_draft(path: str | Path) -> Draft:
@@ -72,7 +77,14 @@ def parse_draft(text: str, path: str = "draft.md", *, markdown: bool = True) -> 
     """Split ``text`` into located sentences (see :func:`read_draft`)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks = _markdown_blocks(lines) if markdown else _text_blocks(lines)
-    draft = Draft(path)
+    examples = frozenset(_EXAMPLE_LABEL.findall(text)) if markdown else frozenset()
+    return draft_from_blocks(blocks, path, examples=examples)
+
+
+def draft_from_blocks(blocks: list[_Block], path: str, anchors: Mapping[str, Citation] | None = None,
+                      examples: frozenset[str] = frozenset(), unit: str = "line") -> Draft:
+    """The sentences and reference list of a draft read into blocks (by any of the readers)."""
+    draft = Draft(path, unit=unit)
     references = _reference_list(blocks)
     draft.references = [ListEntry(b.number, b.lines[0][1].strip(), Location(path, b.lines[0][0] + 1, b.lines[0][2] + 1))
                         for b in references]
@@ -85,14 +97,14 @@ def parse_draft(text: str, path: str = "draft.md", *, markdown: bool = True) -> 
         joined, starts = _join(block.lines)
         for a, b in split_sentences(joined):
             sentence = joined[a:b]
-            line_index, offset = _position(starts, a)
+            line_index = bisect.bisect_right(starts, a) - 1
             line_no, line_text, col0 = block.lines[line_index]
-            citations = tuple(find_citations(sentence))
+            citations = tuple(find_citations(sentence, anchors, examples))
             draft.sentences.append(Sentence(
                 text=sentence,
                 clean=clean_for_matching(sentence, list(citations)),
                 citations=citations,
-                where=Location(path, line_no + 1, col0 + offset + 1),
+                where=Location(path, line_no + 1, col0 + a - starts[line_index] + 1),
                 section=block.section,
                 paragraph=paragraph,
             ))
@@ -117,14 +129,6 @@ def _join(lines: list[tuple[int, str, int]]) -> tuple[str, list[int]]:
     return " ".join(parts), starts
 
 
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
-    index = 0
-    for i, start in enumerate(starts):
-        if start <= offset:
-            index = i
-    return index, offset - starts[index]
-
-
 def _front_matter_end(lines: list[str]) -> int:
     if lines and lines[0].strip() == "---":
         for i in range(1, len(lines)):
@@ -137,7 +141,7 @@ def _markdown_blocks(lines: list[str]) -> list[_Block]:
     from markdown_it import MarkdownIt
 
     skip = _front_matter_end(lines)
-    source = "\n".join([""] * skip + lines[skip:])
+    source = "\n".join([""] * skip + [_FOOTNOTE_LABEL.sub(r"\1", line) for line in lines[skip:]])
     # block structure only (tables included: each cell is read on its own line); the inline parse of
     # children is not needed here, and is slow on hostile text
     tokens = MarkdownIt("commonmark").enable("table").disable("inline").parse(source)

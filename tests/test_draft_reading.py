@@ -1,0 +1,86 @@
+"""Reading drafts as writers hand them in: citation markers after the full stop, across line
+breaks, superscripts, locators inside brackets — and pandoc's own citation tests as the yardstick."""
+
+from __future__ import annotations
+
+import collections
+import json
+
+import pytest
+
+from conftest import SHARED
+from kbase.drafts.reader import parse_draft, read_draft
+from kbase.drafts.text import find_citations, split_sentences
+
+PANDOC = SHARED / "corpus" / "pandoc-cites"
+
+
+def cited(draft):
+    return [k for s in draft.sentences for c in s.citations for k in c.keys]
+
+
+@pytest.mark.skipif(not PANDOC.is_dir(), reason="the shared corpus is not beside the repository")
+def test_agrees_with_pandoc_on_its_own_citation_tests():
+    """Agreement = keys found by both (as multisets, per input) / the larger of the two counts:
+    a missed key and an extra key both count against it."""
+    expected = json.loads((PANDOC / "expected.json").read_text(encoding="utf-8"))
+    agree = total = 0
+    differences = {}
+    for name, gold in sorted(expected.items()):
+        want = collections.Counter(gold["keys"])
+        got = collections.Counter(cited(read_draft(PANDOC / "inputs" / name)))
+        agree += sum((want & got).values())
+        total += max(sum(want.values()), sum(got.values()))
+        if want != got:
+            differences[name] = (sorted((want - got).elements()), sorted((got - want).elements()))
+    assert total >= 344
+    assert agree / total >= 0.99, differences
+
+
+MARKERS = {
+    "bracket": ("[1]", (1,)), "bracket-range": ("[1–3]", (1, 2, 3)), "bracket-list": ("[2, 4]", (2, 4)),
+    "pandoc-superscript": ("^1^", (1,)), "html-sup": ("<sup>1</sup>", (1,)), "html-sup-bracket": ("<sup>[1-2]</sup>", (1, 2)),
+    "unicode-superscript": ("¹", (1,)), "unicode-range": ("¹⁻³", (1, 2, 3)), "unicode-list": ("¹,²", (1, 2)),
+}
+
+
+@pytest.mark.parametrize("space", ["", " "], ids=["tight", "spaced"])
+@pytest.mark.parametrize("marker", MARKERS, ids=list(MARKERS))
+def test_a_marker_after_the_full_stop_closes_its_sentence_across_a_line_break(marker, space):
+    text, numbers = MARKERS[marker]
+    draft = parse_draft(f"Ketamine can be given as an infusion.{space}{text}\nHalf of all adults have tried it.\n", "d.md")
+    assert [s.text for s in draft.sentences] == [f"Ketamine can be given as an infusion.{space}{text}",
+                                                 "Half of all adults have tried it."]
+    first, second = draft.sentences
+    assert [c.numbers for c in first.citations] == [numbers] and not second.citations
+    assert (second.where.line, second.where.col) == (2, 1)
+
+
+@pytest.mark.parametrize("citation", ["[@a]", "[@a, chap. 3; @b]", "\\cite{a}", "[@a, p. 3]"])
+def test_key_citations_after_the_full_stop(citation):
+    text = f"It helps.{citation} It also hurts. More."
+    assert [text[a:b] for a, b in split_sentences(text)] == [f"It helps.{citation}", "It also hurts.", "More."]
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("[@a, chap. 3; @b]", ("a", "b")), ("[see @a ch. 2; also @b sec. 4]", ("a", "b")), ("[@a, n. 6; @b]", ("a", "b")),
+        ("[@a bk. VI; @b]", ("a", "b")), ("[@key, \\[89\\]]", ("key",)), ("@{https://example.org/x?id=1}", ("https://example.org/x?id=1",)),
+        ("[@a]{.class}", ("a",)), ("[see @пункт3 p. 34-35]", ("пункт3",)), ("[@doi:10.1000/182]", ("doi:10.1000/182",)),
+        ("[@pmid:12345678; @pmcid:PMC123456]", ("pmid:12345678", "pmcid:PMC123456")), ("[@isbn:9780262033848]", ("isbn:9780262033848",)),
+    ],
+)
+def test_locators_escapes_braces_and_identifiers_inside_brackets(text, keys):
+    assert [k for c in find_citations(f"It was shown {text}.") for k in c.keys] == list(keys)
+    assert len(split_sentences(f"It was shown {text}. Next one.")) == 2
+
+
+def test_footnote_that_holds_only_a_citation_and_example_labels():
+    draft = parse_draft("Some text.[^1]\n\n(@good) An example.\n\nSee @good.\n\n[^1]: @smith2020\n", "d.md")
+    assert cited(draft) == ["smith2020"]
+
+
+@pytest.mark.parametrize("text", ["A BMI over 30 kg/m² is obese.", "About 10⁶ cells were counted.", "Mail me at a@b.org today."])
+def test_things_that_are_not_citations(text):
+    assert find_citations(text) == []
