@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["identifier_problems", "is_valid_doi", "is_valid_isbn", "is_valid_issn", "is_valid_pmid", "is_valid_url", "normalize_doi"]
+__all__ = ["ID_SCHEMES", "cited_identifier", "identifier_problems", "identifiers_in", "is_valid_doi", "is_valid_isbn", "is_valid_issn",
+           "is_valid_pmid", "is_valid_url", "normalize_doi", "normalize_identifier"]
+
+#: The identifier schemes a draft can cite by (Manubot's ``[@doi:…]``, ``[@pmid:…]``, ``[@pmcid:…]``, ``[@isbn:…]``).
+ID_SCHEMES = ("doi", "pmid", "pmcid", "isbn")
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -106,3 +110,65 @@ def identifier_problems(doi: str = "", pmid: str = "", isbn: str = "", url: str 
     if url and not is_valid_url(url):
         problems.append(f"url {url!r} is not an absolute http(s) URL")
     return problems
+
+
+def normalize_identifier(scheme: str, value: str) -> str:
+    """An identifier in the form two spellings of it share: DOIs in lower case without resolver,
+    ISBNs as bare digits, PMC ids upper case with their ``PMC`` prefix.
+
+    Examples
+    --------
+    >>> normalize_identifier("doi", "https://doi.org/10.1/ABC"), normalize_identifier("isbn", "978-0-306-40615-7")
+    ('10.1/abc', '9780306406157')
+    >>> normalize_identifier("pmcid", "pmc123")
+    'PMC123'
+    """
+    value = value.strip().rstrip(".,;")
+    if scheme == "doi":
+        return normalize_doi(value)
+    if scheme == "isbn":
+        return re.sub(r"[\s-]", "", value).upper()
+    if scheme == "pmcid":
+        return "PMC" + re.sub(r"(?i)^pmc", "", value)
+    return value
+
+
+def cited_identifier(key: str) -> tuple[str, str] | None:
+    """``(scheme, normalised value)`` for a citation key that names an identifier (``doi:10.1/x``), else None.
+
+    Examples
+    --------
+    >>> cited_identifier("doi:10.1097/AAP.0000000000000808"), cited_identifier("smith2020")
+    (('doi', '10.1097/aap.0000000000000808'), None)
+    """
+    scheme, _, value = key.partition(":")
+    scheme = scheme.lower()
+    if scheme in ID_SCHEMES and value:
+        return scheme, normalize_identifier(scheme, value)
+    return None
+
+
+_FOUND = (
+    ("doi", re.compile(r"(?:doi\.org/|\bdoi:\s*|\bDOI\s+)?\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)),
+    ("pmcid", re.compile(r"\b(PMC\d{3,9})\b", re.I)),
+    ("pmid", re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/|\bPMID:?\s*)(\d{1,9})\b", re.I)),
+)
+
+
+def identifiers_in(text: str) -> list[tuple[str, str]]:
+    """The DOIs, PubMed and PMC ids written in ``text`` (a reference list entry, a link), normalised.
+
+    Examples
+    --------
+    >>> identifiers_in("Cohen SP. Reg Anesth. 2018. doi:10.1097/AAP.0000000000000808. PMID: 29870457")
+    [('doi', '10.1097/aap.0000000000000808'), ('pmid', '29870457')]
+    >>> identifiers_in("https://pubmed.ncbi.nlm.nih.gov/31082965/")
+    [('pmid', '31082965')]
+    """
+    found = []
+    for scheme, pattern in _FOUND:
+        for match in pattern.finditer(text):
+            value = normalize_identifier(scheme, match.group(1).rstrip(".,;)]"))
+            if (scheme, value) not in found:
+                found.append((scheme, value))
+    return found

@@ -84,3 +84,36 @@ def test_footnote_that_holds_only_a_citation_and_example_labels():
 @pytest.mark.parametrize("text", ["A BMI over 30 kg/m² is obese.", "About 10⁶ cells were counted.", "Mail me at a@b.org today."])
 def test_things_that_are_not_citations(text):
     assert find_citations(text) == []
+
+
+# -- citing by identifier ---------------------------------------------------------------------------
+
+def audit_text(tmp_path, text, name="draft.md"):
+    import kbase
+    from conftest import ROOT
+
+    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return kb.draft_report(path)
+
+
+def test_a_draft_cites_by_doi_pmid_and_the_library_resolves_them(tmp_path):
+    report = audit_text(tmp_path, "Ketamine infusions can relieve pain in complex regional pain syndrome (CRPS) "
+                                  "[@doi:10.1097/AAP.0000000000000808; @pmid:20693876].\n")
+    assert [f.rule for f in report.findings if f.rule == "unknown-citation"] == []
+    assert report.cited[0] == ["cohen2018consensus", "loftus2010intraoperative"]
+
+
+def test_an_identifier_the_library_lacks_is_an_unknown_citation_that_names_it(tmp_path):
+    report = audit_text(tmp_path, "Ketamine helps many people with pain [@doi:10.9999/not.here].\n")
+    messages = [f.message for f in report.findings if f.rule == "unknown-citation"]
+    assert messages == ["cites doi:10.9999/not.here, which no reference in the library has"]
+
+
+def test_a_reference_list_entry_resolves_by_its_doi_or_pubmed_link_before_its_words(tmp_path):
+    text = ("Ketamine infusions can relieve pain in complex regional pain syndrome (CRPS).[1] Pain relief lasts a while.[2]\n\n"
+            "## References\n\n1. Someone. A garbled title. https://doi.org/10.1097/aap.0000000000000808\n"
+            "2. Another. Wrong words entirely. https://pubmed.ncbi.nlm.nih.gov/20693876/\n")
+    report = audit_text(tmp_path, text)
+    assert report.resolved == {1: "cohen2018consensus", 2: "loftus2010intraoperative"}

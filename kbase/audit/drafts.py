@@ -23,7 +23,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..drafts.matcher import ClaimMatcher, Match, content_words
 from ..drafts.reader import Draft, ListEntry, Sentence, read_draft
@@ -36,7 +36,7 @@ from .wording import firmness, is_attributed, is_factual
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DraftReport", "audit_draft", "coverage", "match_sentences", "resolve_citations", "resolve_reference_list",
+__all__ = ["DraftReport", "ReferenceFinder", "audit_draft", "coverage", "match_sentences", "resolve_citations", "resolve_reference_list",
            "sentence_findings"]
 
 #: Ranks library references for a sentence: ``suggest(text, k) -> [keys]`` (``kbase suggest``).
@@ -52,6 +52,7 @@ class DraftReport:
     sentences: list[Sentence] = field(default_factory=list)
     matches: list[Match | None] = field(default_factory=list)
     resolved: dict[int, str] = field(default_factory=dict)  # reference-list number -> library key
+    cited: list[list[str]] = field(default_factory=list)    # the library keys each sentence cites
 
     @property
     def matched(self) -> int:
@@ -68,46 +69,126 @@ def _reference(G: nx.MultiDiGraph, key: str) -> Reference | None:
     return node["record"] if node is not None else None
 
 
-def resolve_reference_list(G: nx.MultiDiGraph, entries: Sequence[ListEntry]) -> dict[int, str]:
-    """Match each entry of a draft's own reference list to a library key by fuzzy author, title and year.
+class ReferenceFinder:
+    """Finds the library reference a draft means: by key, by identifier (DOI, PubMed, PMC, ISBN),
+    or by authors, title and year (a Word field's CSL-JSON item, an entry of the draft's own list)."""
 
-    An entry matches the reference whose first authors and title share the most with it
-    (rapidfuzz ``token_set_ratio`` of the content words, numbers left out, at least 80, and at least three shared
-    words); when both give a year, the years must agree.
-    """
-    from rapidfuzz import fuzz
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        from ..identifiers import identifiers_in, normalize_identifier
 
-    resolved: dict[int, str] = {}
-    if not entries:
-        return resolved
-    targets = []
-    for ref in references(G):
-        surnames = " ".join(ref.surnames()[:3])
-        words = [w for w in content_words(f"{surnames} {ref.title}") if not w[0].isdigit()]
-        targets.append((ref, " ".join(words), set(words)))
-    for entry in entries:
-        words = [w for w in content_words(entry.text) if not w[0].isdigit()]  # volume, pages, year: compared apart
-        text, vocabulary = " ".join(words), set(words)
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", entry.text))
+        self.library = {r.key: r for r in references(G)}
+        self.identifiers: dict[tuple[str, str], str] = {}
+        for ref in self.library.values():
+            pairs = [("doi", ref.doi), ("pmid", ref.pmid), ("isbn", ref.isbn), ("pmcid", ref.field("pmcid"))]
+            for scheme, value in pairs:
+                if value:
+                    self.identifiers.setdefault((scheme, normalize_identifier(scheme, value)), ref.key)
+            for pair in identifiers_in(ref.url):
+                self.identifiers.setdefault(pair, ref.key)
+        self._targets: list[tuple[Reference, str, set[str]]] | None = None
+
+    def key(self, cited: str) -> str | None:
+        """The library key a cited key names: itself, or the reference with the identifier it names (``doi:10.1/x``)."""
+        from ..identifiers import cited_identifier
+
+        if cited in self.library:
+            return cited
+        named = cited_identifier(cited)
+        return self.identifiers.get(named) if named else None
+
+    def by_identifiers(self, pairs: Sequence[tuple[str, str]]) -> str | None:
+        """The first reference that has one of the ``(scheme, value)`` identifiers."""
+        for pair in pairs:
+            if pair in self.identifiers:
+                return self.identifiers[pair]
+        return None
+
+    def by_text(self, text: str, years: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
+        """The reference whose first authors and title share the most with ``text``: rapidfuzz
+        ``token_set_ratio`` of the content words (numbers left out) at least 80, with at least three
+        shared words; when both give a year, the years must agree."""
+        from rapidfuzz import fuzz
+
+        if self._targets is None:
+            self._targets = []
+            for ref in self.library.values():
+                words = [w for w in content_words(f"{' '.join(ref.surnames()[:3])} {ref.title}") if not w[0].isdigit()]
+                self._targets.append((ref, " ".join(words), set(words)))
+        words = [w for w in content_words(text) if not w[0].isdigit()]  # volume, pages, year: compared apart
+        query, vocabulary = " ".join(words), set(words)
         best, best_score = None, 0.0
-        for ref, target, target_words in targets:
+        for ref, target, target_words in self._targets:
             if len(vocabulary & target_words) < 3:
                 continue
             if years and ref.year is not None and str(ref.year) not in years:
                 continue
-            score = fuzz.token_set_ratio(text, target)
+            score = fuzz.token_set_ratio(query, target)
             if score > best_score:
                 best, best_score = ref, score
-        if best is not None and best_score >= 80:
-            resolved[entry.number] = best.key
+        return best.key if best is not None and best_score >= 80 else None
+
+    def entry(self, text: str) -> str | None:
+        """The reference an entry of a draft's own reference list names: by identifier first, then by text."""
+        from ..identifiers import identifiers_in
+
+        return self.by_identifiers(identifiers_in(text)) or self.by_text(text, set(re.findall(r"\b(?:19|20)\d\d\b", text)))
+
+    def item(self, item: Mapping[str, Any]) -> str | None:
+        """The reference a CSL-JSON item of a Word citation field names: its citation key, DOI, PMID or PMC id,
+        then its authors, title and year."""
+        from ..identifiers import normalize_identifier
+
+        for name in ("citation-key", "citationKey", "id"):
+            if isinstance(item.get(name), str) and item[name] in self.library:
+                return str(item[name])
+        pairs = [(scheme, normalize_identifier(scheme, str(item[name]))) for scheme, name in
+                 (("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID"), ("isbn", "ISBN")) if item.get(name)]
+        found = self.by_identifiers(pairs)
+        if found or not item.get("title"):
+            return found
+        return self.by_text(f"{' '.join(_families(item))} {item['title']}", {y for y in [_year(item)] if y})
+
+
+def _families(item: Mapping[str, Any]) -> list[str]:
+    people = item.get("author") or []
+    return [str(p.get("family") or p.get("literal") or "") for p in people[:3] if isinstance(p, Mapping)]
+
+
+def _year(item: Mapping[str, Any]) -> str:
+    issued = item.get("issued")
+    try:
+        return str(int(issued["date-parts"][0][0]))  # type: ignore[index]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return ""
+
+
+def describe_item(item: Mapping[str, Any]) -> str:
+    """A CSL-JSON item in a few words: “Title” (Family 2019), or its DOI."""
+    who = " ".join(filter(None, [", ".join(_families(item)[:1]), _year(item)]))
+    title = _short(str(item.get("title") or item.get("DOI") or "an item without title"), 60)
+    return f"“{title}”" + (f" ({who})" if who else "")
+
+
+def resolve_reference_list(G: nx.MultiDiGraph, entries: Sequence[ListEntry], finder: ReferenceFinder | None = None) -> dict[int, str]:
+    """Match each entry of a draft's own reference list to a library key: by a DOI, PubMed or PMC id
+    written in it, else by fuzzy authors, title and year (:meth:`ReferenceFinder.by_text`)."""
+    finder = finder or ReferenceFinder(G)
+    resolved: dict[int, str] = {}
+    for entry in entries:
+        key = finder.entry(entry.text)
+        if key is not None:
+            resolved[entry.number] = key
     return resolved
 
 
 def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> list[list[str]]:
-    """Step 2: the library keys each sentence cites; unknown keys and numbers become findings in ``report``."""
+    """Step 2: the library keys each sentence cites; unknown keys, identifiers, field items and numbers
+    become findings in ``report``."""
+    from ..identifiers import cited_identifier
     from ..spelling import did_you_mean
 
-    report.resolved = resolve_reference_list(G, draft.references)
+    finder = ReferenceFinder(G)
+    report.resolved = resolve_reference_list(G, draft.references, finder)
     for entry in draft.references:
         if entry.number not in report.resolved:
             report.findings.append(_finding("unknown-citation", f"reference list entry {entry.number} matches no reference in the library: "
@@ -117,18 +198,28 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
         report.findings.append(_finding("reference-list-only", f"the draft lists {len(draft.references)} references but cites none of them "
                                         "in the text, so no sentence can be checked against its source", first))
     listed = {e.number for e in draft.references}
-    known: list[str] = []  # every key of the library, read once and only when a key is unknown
+    known: list[str] = []  # every key of the library, listed once and only when a key is unknown
     cited: list[list[str]] = []
     for sentence in draft.sentences:
         keys: list[str] = []
         for citation in sentence.citations:
             for key in citation.keys:
-                if _reference(G, key) is not None:
-                    keys.append(key)
+                found = finder.key(key)
+                if found is not None:
+                    keys.append(found)
+                elif cited_identifier(key):
+                    report.findings.append(_finding("unknown-citation", f"cites {key}, which no reference in the library has", sentence, key))
                 else:
-                    known = known or [r.key for r in references(G)]
-                    report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library{did_you_mean(key, known)}",
-                                                    sentence, key))
+                    known = known or list(finder.library)
+                    report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library"
+                                                    f"{did_you_mean(key, known)}", sentence, key))
+            for item in citation.items:
+                found = finder.item(item)
+                if found is not None:
+                    keys.append(found)
+                else:
+                    report.findings.append(_finding("unknown-citation", f"cites {describe_item(item)} (a {citation.source or 'citation'} field), "
+                                                    "which matches no reference in the library", sentence))
             for number in citation.numbers:
                 if number in report.resolved:
                     keys.append(report.resolved[number])
@@ -198,7 +289,7 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
     """
     draft = read_draft(path)
     report = DraftReport(path, sentences=draft.sentences)
-    cited = resolve_citations(G, draft, report)
+    cited = report.cited = resolve_citations(G, draft, report)
     report.matches = match_sentences(draft.sentences, matcher)
     covered = coverage(draft.sentences, cited, report.matches)
     report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches))
