@@ -20,15 +20,24 @@ class Location:
     --------
     >>> str(Location("claims.yaml", 12, 5))
     'claims.yaml:12:5'
+
+    >>> str(Location("draft.docx", 12, 1, unit="paragraph", excerpt="Ketamine eases pain"))
+    'draft.docx: paragraph 12 “Ketamine eases pain”'
     """
 
     path: str
     line: int = 1
     col: int = 1
+    unit: str = "line"      # "paragraph" in a Word draft: line is the paragraph's number, col the offset in it
+    excerpt: str = ""       # the first words at the place (Word drafts, which have no lines to jump to)
 
     def __str__(self) -> str:
         # line 0 means "the file as a whole" (it is missing, or cannot be opened)
-        return f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+        if not self.line:
+            return self.path
+        if self.unit == "paragraph":
+            return f"{self.path}: paragraph {self.line}" + (f" “{self.excerpt}”" if self.excerpt else "")
+        return f"{self.path}:{self.line}:{self.col}"
 
 
 class KbaseError(Exception):

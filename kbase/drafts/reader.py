@@ -7,60 +7,24 @@ list whose items look like references) is kept apart for resolving numbered cita
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Location
 from ..loaders.text import read_text
-from .text import Citation, clean_for_matching, find_citations, split_sentences
+from .blocks import REFERENCE_HEADING, Block, Draft, ListEntry, Sentence, draft_from_blocks
 
 __all__ = ["Draft", "ListEntry", "Sentence", "read_draft", "parse_draft"]
 
 MAX_DRAFT_BYTES = 5_000_000
-REFERENCE_HEADING = re.compile(r"^\s*(references|reference list|sources|bibliography|works cited|citations|literature)\s*:?\s*$", re.I)
-_LOOKS_LIKE_REFERENCE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\bet al\b|\bdoi\b|https?://", re.I)
 _NUMBERED_LINE = re.compile(r"^(\s*)\[?(\d{1,3})[.)\]]\s+(\S.*)$")
 _EXAMPLE_LABEL = re.compile(r"^ {0,3}\(@([\w-]+)\)(?:[ \t]|$)", re.M)  # pandoc example lists: "(@good) text"
 _FOOTNOTE_LABEL = re.compile(r"^( {0,3})\[\^[^\]\s]{1,100}\]:[ \t]*")  # "[^1]: text": the text is read as a paragraph
 _BULLET_LINE = re.compile(r"^(\s*)(?:[•*\-–]|\d{1,3}[.)])\s+(\S.*)$")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence of a draft, where it is, and what it cites."""
-
-    text: str                       # as written (citations included)
-    clean: str                      # as a reader sees it: no citations, markup or URLs
-    citations: tuple[Citation, ...]
-    where: Location
-    section: str = ""
-    paragraph: int = 0              # sentences with the same number share a paragraph
-
-
-@dataclass(frozen=True, slots=True)
-class ListEntry:
-    """One entry of the draft's own numbered reference list."""
-
-    number: int
-    text: str
-    where: Location
-
-
-@dataclass
-class Draft:
-    """A draft's sentences and its reference list."""
-
-    path: str
-    sentences: list[Sentence] = field(default_factory=list)
-    references: list[ListEntry] = field(default_factory=list)
-    unit: str = "line"              # what a place's line counts: "line", or "paragraph" (Word drafts)
-
-
 def read_draft(path: str | Path) -> Draft:
-    """Read the draft at ``path`` (``.md``/``.markdown`` as Markdown, anything else as plain text).
+    """Read the draft at ``path``: ``.docx`` as Word (:mod:`kbase.drafts.docx`), ``.html``/``.htm`` as a web
+    page (:mod:`kbase.drafts.html`), ``.md``/``.markdown``/``.qmd``/``.rmd`` as Markdown, anything else as plain text.
 
     Raises
     ------
@@ -68,6 +32,15 @@ def read_draft(path: str | Path) -> Draft:
         When the file is missing, too large, binary, or not UTF-8 (with the first bad byte's place).
     """
     name = str(path)
+    suffix = Path(name).suffix.lower()
+    if suffix in (".docx", ".docm"):
+        from .docx import read_docx
+
+        return read_docx(name)
+    if suffix in (".html", ".htm", ".xhtml"):
+        from .html import read_html
+
+        return read_html(name)
     text = read_text(name, max_bytes=MAX_DRAFT_BYTES, what="drafts")
     markdown = name.lower().endswith((".md", ".markdown", ".mdown", ".qmd", ".rmd"))
     return parse_draft(text, name, markdown=markdown)
@@ -81,54 +54,6 @@ def parse_draft(text: str, path: str = "draft.md", *, markdown: bool = True) -> 
     return draft_from_blocks(blocks, path, examples=examples)
 
 
-def draft_from_blocks(blocks: list[_Block], path: str, anchors: Mapping[str, Citation] | None = None,
-                      examples: frozenset[str] = frozenset(), unit: str = "line") -> Draft:
-    """The sentences and reference list of a draft read into blocks (by any of the readers)."""
-    draft = Draft(path, unit=unit)
-    references = _reference_list(blocks)
-    draft.references = [ListEntry(b.number, b.lines[0][1].strip(), Location(path, b.lines[0][0] + 1, b.lines[0][2] + 1))
-                        for b in references]
-    skip = {id(b) for b in references}
-    paragraph = 0
-    for block in blocks:
-        if block.kind == "heading" or id(block) in skip:
-            continue
-        paragraph += 1
-        joined, starts = _join(block.lines)
-        for a, b in split_sentences(joined):
-            sentence = joined[a:b]
-            line_index = bisect.bisect_right(starts, a) - 1
-            line_no, line_text, col0 = block.lines[line_index]
-            citations = tuple(find_citations(sentence, anchors, examples))
-            draft.sentences.append(Sentence(
-                text=sentence,
-                clean=clean_for_matching(sentence, list(citations)),
-                citations=citations,
-                where=Location(path, line_no + 1, col0 + a - starts[line_index] + 1),
-                section=block.section,
-                paragraph=paragraph,
-            ))
-    return draft
-
-
-@dataclass
-class _Block:
-    kind: str                                   # heading, paragraph, item
-    lines: list[tuple[int, str, int]]           # (0-based line, text, 0-based column of the text)
-    section: str = ""
-    number: int = 0                             # for numbered list items
-    after_reference_heading: bool = False
-
-
-def _join(lines: list[tuple[int, str, int]]) -> tuple[str, list[int]]:
-    starts, parts, offset = [], [], 0
-    for _, text, _ in lines:
-        starts.append(offset)
-        parts.append(text)
-        offset += len(text) + 1
-    return " ".join(parts), starts
-
-
 def _front_matter_end(lines: list[str]) -> int:
     if lines and lines[0].strip() == "---":
         for i in range(1, len(lines)):
@@ -137,7 +62,7 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
-def _markdown_blocks(lines: list[str]) -> list[_Block]:
+def _markdown_blocks(lines: list[str]) -> list[Block]:
     from markdown_it import MarkdownIt
 
     skip = _front_matter_end(lines)
@@ -145,7 +70,7 @@ def _markdown_blocks(lines: list[str]) -> list[_Block]:
     # block structure only (tables included: each cell is read on its own line); the inline parse of
     # children is not needed here, and is slow on hostile text
     tokens = MarkdownIt("commonmark").enable("table").disable("inline").parse(source)
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     section = ""
     under_references = False
     pending_kind, pending_number = "paragraph", 0
@@ -156,7 +81,7 @@ def _markdown_blocks(lines: list[str]) -> list[_Block]:
         elif token.type == "inline" and token.map:
             parent = tokens[i - 1].type if i else ""
             kind = "heading" if parent == "heading_open" else pending_kind
-            block = _Block(kind, _locate(lines, token.map, token.content), section, pending_number, under_references)
+            block = Block(kind, _locate(lines, token.map, token.content), section, pending_number, under_references)
             if kind == "heading":
                 section = token.content.strip()
                 under_references = bool(REFERENCE_HEADING.match(section))
@@ -178,10 +103,10 @@ def _locate(lines: list[str], span: list[int], content: str) -> list[tuple[int, 
     return out
 
 
-def _text_blocks(lines: list[str]) -> list[_Block]:
+def _text_blocks(lines: list[str]) -> list[Block]:
     """Plain text: a blank line ends a paragraph; bullet and numbered lines are items; a short line
     without closing punctuation, alone between blank lines, is a heading."""
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     section = ""
     under_references = False
     current: list[tuple[int, str, int]] = []
@@ -194,9 +119,9 @@ def _text_blocks(lines: list[str]) -> list[_Block]:
         if len(current) == 1 and len(text.split()) <= 14 and not re.search(r"[.!?:;,\"”]$", text):
             section = text
             under_references = bool(REFERENCE_HEADING.match(text))
-            blocks.append(_Block("heading", list(current), section))
+            blocks.append(Block("heading", list(current), section))
         else:
-            blocks.append(_Block("paragraph", list(current), section, 0, under_references))
+            blocks.append(Block("paragraph", list(current), section, 0, under_references))
         current.clear()
 
     for number, line in enumerate(lines):
@@ -209,7 +134,7 @@ def _text_blocks(lines: list[str]) -> list[_Block]:
             numbered = _NUMBERED_LINE.match(line)
             body = numbered.group(3) if numbered else item.group(2)
             col = line.find(body)
-            blocks.append(_Block("item", [(number, body, col)], section, int(numbered.group(2)) if numbered else 0, under_references))
+            blocks.append(Block("item", [(number, body, col)], section, int(numbered.group(2)) if numbered else 0, under_references))
             continue
         stripped = line.strip()
         current.append((number, stripped, line.find(stripped)))
@@ -217,23 +142,3 @@ def _text_blocks(lines: list[str]) -> list[_Block]:
     return blocks
 
 
-def _reference_list(blocks: list[_Block]) -> list[_Block]:
-    """The numbered items that form the draft's reference list, if it has one."""
-    runs: list[list[_Block]] = []
-    run: list[_Block] = []
-    for block in blocks:
-        if block.kind == "item" and block.number:
-            run.append(block)
-        elif run and block.kind != "item":
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    for candidate in reversed(runs):
-        if any(b.after_reference_heading for b in candidate):
-            return candidate
-    for candidate in reversed(runs):
-        looks = sum(1 for b in candidate if _LOOKS_LIKE_REFERENCE.search(" ".join(t for _, t, _ in b.lines)))
-        if len(candidate) >= 2 and looks * 2 >= len(candidate):
-            return candidate
-    return []

@@ -294,6 +294,7 @@ _LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HTML = re.compile(r"<[^<>\n]{1,500}>")
 _MARKUP = re.compile(r"[*_`~]+")
+_SPACE_BEFORE_MARK = re.compile(r" ([.,;:!?])(?=\s|$)")  # where a citation was taken out: "pain [1]." reads "pain."
 
 
 def clean_for_matching(sentence: str, citations: list[Citation]) -> str:
@@ -306,4 +307,4 @@ def clean_for_matching(sentence: str, citations: list[Citation]) -> str:
     text = _URL.sub(" ", text)
     text = _HTML.sub(" ", text)
     text = _MARKUP.sub("", text)
-    return " ".join(text.split())
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(text.split()))

@@ -25,7 +25,7 @@ def dumps(data: Any) -> str:
 def finding_data(finding: Finding) -> dict[str, Any]:
     """A finding as a JSON object."""
     where = finding.where
-    return {
+    data: dict[str, Any] = {
         "rule": finding.rule,
         "severity": str(finding.severity),
         "message": finding.message,
@@ -35,6 +35,9 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "subject": finding.subject or None,
         "suggestions": list(finding.suggestions),
     }
+    if where is not None and where.unit == "paragraph":  # a Word draft: no lines, so paragraph, offset and first words
+        data.update(line=None, column=None, paragraph=where.line, offset=where.col - 1, excerpt=where.excerpt)
+    return data
 
 
 def findings_document(findings: Iterable[Finding], claims: int, references: int) -> dict[str, Any]:

@@ -49,7 +49,10 @@ def sarif_document(findings: Iterable[Finding], version: str) -> dict[str, Any]:
             "message": {"text": finding.message},
         }
         if finding.where is not None:
-            region = {"startLine": finding.where.line, "startColumn": finding.where.col} if finding.where.line else {}
+            region: dict[str, Any] = {"startLine": finding.where.line, "startColumn": finding.where.col} if finding.where.line else {}
+            if region and finding.where.unit == "paragraph":  # a Word draft has paragraphs, not lines
+                region = {"snippet": {"text": finding.where.excerpt}}
+                result["properties"] = {"paragraph": finding.where.line, "offset": finding.where.col - 1}
             location: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.where.path)}}
             if region:
                 location["region"] = region

@@ -1,0 +1,350 @@
+"""Reading a Word draft (``.docx``): paragraphs, headings and lists in order, and the citations
+that reference managers store in Word fields.
+
+A ``.docx`` is a zip package; the text is ``word/document.xml`` (OOXML). It is read directly with
+:mod:`zipfile` and :mod:`xml.etree.ElementTree` rather than through python-docx: python-docx
+exposes paragraphs and runs but not fields (``w:fldChar`` begin / ``w:instrText`` / separate /
+result / end, or ``w:fldSimple``), and the fields are what this reader is for, so it would walk the
+same XML itself and add a dependency for nothing.
+
+Fields understood:
+
+* Zotero: ``ADDIN ZOTERO_ITEM CSL_CITATION {json}``, whose ``citationItems[].itemData`` is the
+  CSL-JSON of each cited item; ``ADDIN ZOTERO_BIBL`` is the bibliography it writes.
+* Mendeley: ``ADDIN CSL_CITATION {json}`` (same layout); ``ADDIN Mendeley Bibliography``.
+* EndNote: ``ADDIN EN.CITE <EndNote><Cite>…</Cite></EndNote>`` (author, year, title, DOI in
+  ``electronic-resource-num``, PubMed id in ``accession-num``); ``ADDIN EN.REFLIST``.
+
+Each citation field becomes one placeholder character in the paragraph's text (see
+:data:`kbase.drafts.text.ANCHOR_BASE`) and a :class:`~kbase.drafts.text.Citation` of kind
+``field`` holding its items; the field's displayed text ("[1]", "(Cohen 2018)") is dropped.
+A bibliography field's paragraphs are not read as sentences. Plain typed citations ("[1]", a
+superscript "1") are read as in any other draft, with the document's own numbered reference list.
+
+Places are paragraph numbers (counting the paragraphs that hold text, tables included) and
+character offsets within the paragraph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from ..errors import LoadError, Location
+from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
+from .text import Citation, anchor_char
+
+__all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "read_docx"]
+
+MAX_DOCX_BYTES = 50_000_000      # the package on disk
+MAX_XML_BYTES = 60_000_000       # word/document.xml unpacked (a zip bomb stops here)
+MAX_FIELDS = 60_000
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADING_STYLE = re.compile(r"^(heading\s?\d|title|subtitle|überschrift\s?\d|titre\s?\d)$", re.I)
+_TYPED_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[.)\]]\s+(\S.*)$")
+_SUPERSCRIPT_CITE = re.compile(r"^[\d,\-–\s]+$")
+
+
+def read_docx(path: str | Path) -> Draft:
+    """Read the Word draft at ``path``.
+
+    Raises
+    ------
+    LoadError
+        When the file is missing, too large, not a Word package (or encrypted: Word saves a
+        password-protected document as an OLE file, not a zip), a zip bomb, or holds XML or a
+        citation field that cannot be read (the paragraph is named).
+    """
+    name = str(path)
+    document = _document_xml(name)
+    reader = _Reader(name)
+    try:
+        root = ElementTree.fromstring(document)
+    except ElementTree.ParseError as exc:
+        raise LoadError(Location(name, 0, 0), f"word/document.xml is not well-formed XML ({exc}); open the file in Word and save it again") from None
+    body = root.find(f"{W}body")
+    if body is None:
+        raise LoadError(Location(name, 0, 0), "word/document.xml has no body: this is not a Word document")
+    reader.numbering = _numbering(name)
+    reader.walk(body)
+    return draft_from_blocks(reader.blocks, name, reader.anchors, unit="paragraph")
+
+
+def _document_xml(name: str) -> bytes:
+    where = Location(name, 0, 0)
+    try:
+        size = Path(name).stat().st_size
+    except FileNotFoundError:
+        raise LoadError(where, "no such file") from None
+    except OSError as exc:
+        raise LoadError(where, f"cannot read: {exc.strerror}") from None
+    if size > MAX_DOCX_BYTES:
+        raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise LoadError(where, "this is an OLE file, not a .docx package: a password-protected document, or an old .doc; "
+                                   "remove the password (or save as .docx) in Word and try again")
+        with zipfile.ZipFile(name) as package:
+            try:
+                info = package.getinfo("word/document.xml")
+            except KeyError:
+                raise LoadError(where, "the package has no word/document.xml: this is not a Word document") from None
+            if info.file_size > MAX_XML_BYTES:
+                raise LoadError(where, f"word/document.xml unpacks to {info.file_size / 1e6:.0f} MB (over {MAX_XML_BYTES / 1e6:.0f} MB); "
+                                       "refused as a possible zip bomb")
+            with package.open(info) as member:
+                data = member.read(MAX_XML_BYTES + 1)  # the header may lie about the size
+            if len(data) > MAX_XML_BYTES:
+                raise LoadError(where, f"word/document.xml unpacks to over {MAX_XML_BYTES / 1e6:.0f} MB; refused as a possible zip bomb")
+            return data
+    except LoadError:
+        raise
+    except zipfile.BadZipFile:
+        raise LoadError(where, "not a .docx package (not a zip file); save the draft from Word as .docx") from None
+    except RuntimeError as exc:  # an encrypted zip member
+        raise LoadError(where, f"cannot open the package ({exc})") from None
+    except (OSError, ValueError, NotImplementedError, EOFError) as exc:
+        raise LoadError(where, f"the package is damaged ({exc})") from None
+
+
+def _numbering(name: str) -> dict[tuple[str, str], str]:
+    """``(numId, ilvl) -> numFmt`` from word/numbering.xml ("decimal", "bullet", …); empty when absent or unreadable."""
+    try:
+        with zipfile.ZipFile(name) as package:
+            info = package.getinfo("word/numbering.xml")
+            if info.file_size > MAX_XML_BYTES:
+                return {}
+            root = ElementTree.fromstring(package.read(info))
+    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError, RuntimeError, ValueError):
+        return {}
+    abstract: dict[tuple[str, str], str] = {}
+    for node in root.iter(f"{W}abstractNum"):
+        for level in node.iter(f"{W}lvl"):
+            fmt = level.find(f"{W}numFmt")
+            abstract[(node.get(f"{W}abstractNumId", ""), level.get(f"{W}ilvl", "0"))] = fmt.get(f"{W}val", "") if fmt is not None else ""
+    formats: dict[tuple[str, str], str] = {}
+    for num in root.iter(f"{W}num"):
+        ref = num.find(f"{W}abstractNumId")
+        if ref is not None:
+            for (abstract_id, level), fmt in abstract.items():
+                if abstract_id == ref.get(f"{W}val"):
+                    formats[(num.get(f"{W}numId", ""), level)] = fmt
+    return formats
+
+
+class _Field:
+    __slots__ = ("instruction", "separated", "kind", "citation")
+
+    def __init__(self) -> None:
+        self.instruction: list[str] = []
+        self.separated = False
+        self.kind = ""              # "citation", "bibliography" or "" (any other field: its result is text)
+        self.citation: Citation | None = None
+
+
+class _Reader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.blocks: list[Block] = []
+        self.anchors: dict[str, Citation] = {}
+        self.numbering: dict[tuple[str, str], str] = {}
+        self.fields: list[_Field] = []       # open complex fields (they nest, and span paragraphs)
+        self.paragraph = 0                    # paragraphs with text so far
+        self.section = ""
+        self.under_references = False
+        self.counters: dict[str, int] = {}
+
+    # -- fields ------------------------------------------------------------
+
+    def _classify(self, instruction: str) -> tuple[str, Citation | None]:
+        text = instruction.strip()
+        upper = text.upper()
+        where = f"paragraph {self.paragraph + 1}"
+        if upper.startswith("ADDIN ZOTERO_ITEM") or upper.startswith("ADDIN CSL_CITATION"):
+            source = "zotero" if "ZOTERO" in upper[:20] else "mendeley"
+            start = text.find("{")
+            try:
+                data = json.loads(text[start:]) if start >= 0 else None
+                raw = data.get("citationItems") if isinstance(data, dict) else None
+                items = tuple(entry.get("itemData") or {} for entry in raw if isinstance(entry, dict)) if isinstance(raw, list) else ()
+            except (ValueError, RecursionError):
+                raise LoadError(Location(self.name, 0, 0), f"{where}: a {source.title()} citation field holds data that is not "
+                                                           "valid JSON; refresh the citations in Word and save again") from None
+            items = tuple(item for item in items if isinstance(item, dict))
+            if not items:
+                raise LoadError(Location(self.name, 0, 0), f"{where}: a {source.title()} citation field cites no item; "
+                                                           "refresh the citations in Word and save again")
+            return "citation", Citation("field", items=items, source=source)
+        if upper.startswith("ADDIN EN.CITE") and not upper.startswith("ADDIN EN.CITE.DATA"):
+            return "citation", Citation("field", items=_endnote_items(text, self.name, where), source="endnote")
+        if upper.startswith("ADDIN EN.CITE.DATA"):
+            return "data", None  # EndNote's copy of the same citation, nested inside EN.CITE
+        if upper.startswith(("ADDIN ZOTERO_BIBL", "ADDIN MENDELEY BIBLIOGRAPHY", "ADDIN EN.REFLIST", "ADDIN CSL_BIBLIOGRAPHY")):
+            return "bibliography", None
+        return "", None
+
+    def _hidden(self) -> bool:
+        """Whether text here is a citation's or bibliography's displayed result (not read as prose)."""
+        return any(f.separated and f.kind in ("citation", "bibliography") for f in self.fields) or \
+            any(not f.separated for f in self.fields)
+
+    # -- walking -----------------------------------------------------------
+
+    def walk(self, body: ElementTree.Element) -> None:
+        for paragraph in _paragraphs(body):
+            self._paragraph(paragraph)
+            if len(self.anchors) > MAX_FIELDS:
+                raise LoadError(Location(self.name, 0, 0), f"more than {MAX_FIELDS:,} citation fields; kbase reads drafts with fewer")
+
+    def _paragraph(self, p: ElementTree.Element) -> None:
+        # a bibliography field's result, like a citation's, is hidden: its paragraphs come out empty
+        text = " ".join("".join(value for _, value in self._pieces(p)).split())
+        if not text:
+            return
+        self.paragraph += 1
+        style = _style(p)
+        line = (self.paragraph - 1, text, 0)
+        if _HEADING_STYLE.match(style) or p.find(f"{W}pPr/{W}outlineLvl") is not None:
+            self.section = text
+            self.under_references = bool(REFERENCE_HEADING.match(text))
+            self.blocks.append(Block("heading", [line], self.section))
+            return
+        if REFERENCE_HEADING.match(text):  # a "References" line in bold, not styled as a heading
+            self.section, self.under_references = text, True
+            self.blocks.append(Block("heading", [line], self.section))
+            return
+        numbered = p.find(f"{W}pPr/{W}numPr")
+        if numbered is not None:
+            num_id = (numbered.find(f"{W}numId").get(f"{W}val", "") if numbered.find(f"{W}numId") is not None else "")
+            level = (numbered.find(f"{W}ilvl").get(f"{W}val", "0") if numbered.find(f"{W}ilvl") is not None else "0")
+            fmt = self.numbering.get((num_id, level), "decimal")
+            number = 0
+            if fmt not in ("bullet", "none", ""):
+                number = self.counters[num_id] = self.counters.get(num_id, 0) + 1
+            self.blocks.append(Block("item", [line], self.section, number, self.under_references))
+            return
+        typed = _TYPED_NUMBER.match(text)
+        if typed:
+            body = typed.group(2)
+            self.blocks.append(Block("item", [(self.paragraph - 1, body, text.find(body))], self.section, int(typed.group(1)),
+                                     self.under_references))
+            return
+        self.blocks.append(Block("paragraph", [line], self.section, 0, self.under_references))
+
+    def _pieces(self, node: ElementTree.Element) -> Iterator[tuple[str, str]]:
+        """The text of a paragraph in order, with a placeholder where a citation field was."""
+        for child in node:
+            tag = child.tag
+            if tag == f"{W}fldSimple":
+                kind, citation = self._classify(child.get(f"{W}instr", ""))
+                if kind == "citation" and citation is not None:
+                    yield "anchor", self._anchor(citation)
+                elif kind not in ("bibliography", "data"):
+                    yield from self._pieces(child)
+            elif tag == f"{W}fldChar":
+                state = child.get(f"{W}fldCharType")
+                if state == "begin":
+                    self.fields.append(_Field())
+                elif state == "separate" and self.fields:
+                    field = self.fields[-1]
+                    field.kind, field.citation = self._classify("".join(field.instruction))
+                    field.separated = True
+                    if field.kind == "citation" and field.citation is not None:
+                        yield "anchor", self._anchor(field.citation)
+                elif state == "end" and self.fields:
+                    field = self.fields.pop()
+                    if not field.separated:  # a field without a result part
+                        kind, citation = self._classify("".join(field.instruction))
+                        if kind == "citation" and citation is not None:
+                            yield "anchor", self._anchor(citation)
+            elif tag == f"{W}instrText":
+                if self.fields and not self.fields[-1].separated:
+                    self.fields[-1].instruction.append(child.text or "")
+            elif tag.endswith(("}drawing", "}pict", "}Fallback", "}object")):
+                continue  # text boxes and pictures: not the draft's running text
+            elif tag in (f"{W}del", f"{W}delText", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}footnoteReference",
+                         f"{W}endnoteReference", f"{W}commentReference"):
+                continue
+            elif tag == f"{W}t":
+                if not self._hidden():
+                    yield "text", child.text or ""
+            elif tag in (f"{W}tab", f"{W}br", f"{W}cr"):
+                if not self._hidden():
+                    yield "text", " "
+            elif tag == f"{W}r" and _superscript(child) and not self._hidden():
+                text = "".join(t.text or "" for t in child.iter(f"{W}t"))
+                if text.strip() and _SUPERSCRIPT_CITE.match(text):
+                    yield "text", f"^{text.strip()}^"  # a typed superscript citation
+                else:
+                    yield from self._pieces(child)
+            else:
+                yield from self._pieces(child)
+
+    def _anchor(self, citation: Citation) -> str:
+        char = anchor_char(len(self.anchors))
+        self.anchors[char] = citation
+        return char
+
+
+def _paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The paragraphs of the body in reading order, those inside tables and content controls included."""
+    for child in node:
+        if child.tag == f"{W}p":
+            yield child
+        elif child.tag in (f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins"):
+            yield from _paragraphs(child)
+
+
+def _style(p: ElementTree.Element) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return style.get(f"{W}val", "") if style is not None else ""
+
+
+def _superscript(run: ElementTree.Element) -> bool:
+    align = run.find(f"{W}rPr/{W}vertAlign")
+    return align is not None and align.get(f"{W}val") == "superscript"
+
+
+def _endnote_items(instruction: str, name: str, where: str) -> tuple[dict[str, Any], ...]:
+    """EndNote's ``<EndNote><Cite>…</Cite></EndNote>`` as CSL-JSON-like items (title, author, year, DOI, PMID)."""
+    start = instruction.find("<EndNote")
+    try:
+        root = ElementTree.fromstring(instruction[start:]) if start >= 0 else None
+    except ElementTree.ParseError:
+        root = None
+    if root is None:
+        raise LoadError(Location(name, 0, 0), f"{where}: an EndNote citation field holds data that is not valid XML; "
+                                              "update the citations in Word and save again")
+    items = []
+    for cite in root.iter("Cite"):
+        record = cite.find("record")
+        item: dict[str, Any] = {}
+        title = record.findtext("titles/title") if record is not None else None
+        if title:
+            item["title"] = " ".join("".join(record.find("titles/title").itertext()).split())  # type: ignore[union-attr]
+        authors = [" ".join("".join(a.itertext()).split()) for a in record.iter("author")] if record is not None else []
+        authors = authors or [cite.findtext("Author") or ""]
+        item["author"] = [{"family": a.split(",")[0].strip()} for a in authors if a.strip()]
+        year = (cite.findtext("Year") or (record.findtext("dates/year") if record is not None else "") or "").strip()
+        if year[:4].isdigit():
+            item["issued"] = {"date-parts": [[int(year[:4])]]}
+        if record is not None:
+            doi = "".join(record.find("electronic-resource-num").itertext()) if record.find("electronic-resource-num") is not None else ""
+            if "10." in doi:
+                item["DOI"] = doi[doi.find("10."):].strip()
+            accession = "".join(record.find("accession-num").itertext()).strip() if record.find("accession-num") is not None else ""
+            if accession.isdigit():
+                item["PMID"] = accession
+        if item.get("title") or item.get("DOI") or item.get("PMID"):
+            items.append(item)
+    if not items:
+        raise LoadError(Location(name, 0, 0), f"{where}: an EndNote citation field names no reference (no title, DOI or PubMed id)")
+    return tuple(items)

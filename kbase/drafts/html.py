@@ -1,0 +1,181 @@
+"""Reading an HTML draft or a saved web article: the article's text, its citations and its reference list.
+
+The standard library's :class:`html.parser.HTMLParser` reads the page: it never fails on broken
+markup (unclosed tags, stray ``</div>``, bad entities) and knows where each tag starts, so places
+are real source lines. Only text is read: scripts, styles, templates, frames, forms, SVG, and the
+page furniture (``nav``, ``header``, ``footer``, ``aside``), hidden elements too, are skipped.
+When the page has ``<main>`` or ``<article>``, only the text inside them is read.
+
+Citations: ``<sup>`` numbers (``<sup>1</sup>``, ``<sup><a href="#ref1">1,2</a></sup>``) are
+numbered citations; links to a DOI, PubMed or PMC page cite that identifier (resolved against the
+library's identifiers); anything typed in the text (``[1]``, ``[@key]``) is read as in any draft.
+An ordered list (``<ol>``/``<li>``) under a "References" heading, or at the end of the page and
+looking like references, is the page's own reference list; its DOI and PubMed links resolve its
+entries before their words do.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..identifiers import identifiers_in
+from ..loaders.text import read_text
+from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
+from .text import Citation, anchor_char
+
+__all__ = ["parse_html", "read_html"]
+
+MAX_HTML_BYTES = 10_000_000
+SKIP = frozenset("script style noscript template iframe frame frameset object embed svg math canvas nav header footer aside form "
+                 "button select textarea head audio video map".split())
+BLOCKS = frozenset("p div li ol ul h1 h2 h3 h4 h5 h6 blockquote section article main td th tr table tbody thead dd dt dl figure "
+                   "figcaption pre hr address details summary body html".split())
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_CITING_SUP = re.compile(r"^\[?\s*\d{1,4}(?:\s*[-–—,]\s*\d{1,4}){0,50}\s*\]?$")
+
+
+def read_html(path: str | Path) -> Draft:
+    """Read the HTML draft at ``path`` (UTF-8; read for its text only, whatever its markup).
+
+    Raises
+    ------
+    LoadError
+        When the file is missing, over 10 MB, binary or not UTF-8.
+    """
+    name = str(path)
+    return parse_html(read_text(name, max_bytes=MAX_HTML_BYTES, what="HTML drafts"), name)
+
+
+def parse_html(text: str, path: str = "draft.html") -> Draft:
+    """Split an HTML page into located sentences (see :func:`read_html`)."""
+    reader = _Reader()
+    reader.feed(text)
+    reader.close()
+    reader.flush()
+    blocks = [b for b, in_main in reader.blocks if in_main] if any(m for _, m in reader.blocks) else [b for b, _ in reader.blocks]
+    return draft_from_blocks(blocks, path, reader.anchors)
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[Block, bool]] = []
+        self.anchors: dict[str, Citation] = {}
+        self.stack: list[str] = []          # open elements (for skipping and closing)
+        self.skip_depth = 0                 # > 0 inside skipped elements
+        self.main_depth = 0                 # > 0 inside <main> or <article>
+        self.segments: list[list] = []      # the current block's lines: [line0, text, col0]
+        self.kind = "paragraph"
+        self.number = 0
+        self.lists: list[list[int]] = []    # [ordered, next number] per open list
+        self.sup: list[str] | None = None   # text of an open <sup>
+        self.link: list[tuple[str, str]] = []
+        self.section = ""
+        self.under_references = False
+
+    # -- blocks ------------------------------------------------------------
+
+    def flush(self) -> None:
+        lines = []
+        for line0, text, col0 in self.segments:
+            stripped = text.strip()
+            if stripped:
+                lines.append((line0, " ".join(stripped.split()), col0 + len(text) - len(text.lstrip())))
+        self.segments = []
+        if not lines:
+            return
+        if self.kind == "heading":
+            self.section = " ".join(t for _, t, _ in lines)
+            self.under_references = bool(REFERENCE_HEADING.match(self.section))
+            block = Block("heading", lines, self.section)
+        else:
+            block = Block(self.kind, lines, self.section, self.number, self.under_references)
+        self.blocks.append((block, self.main_depth > 0))
+
+    def write(self, text: str) -> None:
+        if self.skip_depth or not text:
+            return
+        if self.sup is not None:
+            self.sup.append(text)
+            return
+        line, col = self.getpos()
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            here = (line - 1 + i, col if i == 0 else 0)
+            if self.segments and self.segments[-1][0] == here[0]:
+                self.segments[-1][1] += piece
+            elif piece.strip():
+                self.segments.append([here[0], piece, here[1]])
+
+    # -- parser events ------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" or \
+            "display:none" in (attributes.get("style") or "").replace(" ", "")
+        if tag in VOID:
+            if tag == "br":
+                self.write(" ")
+            return
+        self.stack.append(tag)
+        if tag in SKIP or hidden or self.skip_depth:
+            self.skip_depth += 1
+            return
+        if tag in ("main", "article"):
+            self.main_depth += 1
+        if tag in BLOCKS:
+            self.flush()
+            self.kind, self.number = "paragraph", 0
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.kind = "heading"
+            elif tag in ("ol", "ul"):
+                start = attributes.get("start") or "1"
+                self.lists.append([tag == "ol", int(start) if start.isdigit() else 1])
+            elif tag == "li":
+                self.kind = "item"
+                if self.lists and self.lists[-1][0]:
+                    value = attributes.get("value") or ""
+                    if value.isdigit():
+                        self.lists[-1][1] = int(value)
+                    self.number = self.lists[-1][1]
+                    self.lists[-1][1] += 1
+        elif tag == "sup":
+            self.sup = []
+        elif tag == "a":
+            self.link.append((attributes.get("href") or "", tag))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or tag not in self.stack:
+            return  # a stray end tag
+        while self.stack:  # close what was left open inside it
+            open_tag = self.stack.pop()
+            self._close(open_tag)
+            if open_tag == tag:
+                break
+
+    def _close(self, tag: str) -> None:
+        if self.skip_depth:
+            self.skip_depth -= 1
+            return
+        if tag in ("main", "article"):
+            self.main_depth = max(0, self.main_depth - 1)
+        if tag == "sup" and self.sup is not None:
+            text, self.sup = " ".join("".join(self.sup).split()), None
+            self.write(f"^{text.strip('[]').strip()}^" if _CITING_SUP.match(text) else text)
+        elif tag == "a" and self.link:
+            href, _ = self.link.pop()
+            cited = [f"{scheme}:{value}" for scheme, value in identifiers_in(href)] if "http" in href else []
+            if cited and self.sup is None:
+                char = anchor_char(len(self.anchors))
+                self.anchors[char] = Citation("link", tuple(cited[:1]))
+                self.write(char)
+        if tag in BLOCKS:
+            self.flush()
+            self.kind, self.number = "paragraph", 0
+            if tag in ("ol", "ul") and self.lists:
+                self.lists.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.write(data)
