@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import SHARED
+from conftest import ROOT, SHARED
 from kbase.drafts.reader import parse_draft, read_draft
 from kbase.drafts.text import find_citations, split_sentences
 
@@ -117,3 +117,44 @@ def test_a_reference_list_entry_resolves_by_its_doi_or_pubmed_link_before_its_wo
             "2. Another. Wrong words entirely. https://pubmed.ncbi.nlm.nih.gov/20693876/\n")
     report = audit_text(tmp_path, text)
     assert report.resolved == {1: "cohen2018consensus", 2: "loftus2010intraoperative"}
+
+
+# -- factual-looking sentences ----------------------------------------------------------------------
+
+FACTUAL_SET = ROOT / "tests" / "data" / "factual-sentences.tsv"
+
+
+def test_factual_looking_sentences_on_the_labelled_set():
+    """344 sentences of real health text (the seed article, SciFact test claims), labelled by hand."""
+    from kbase.audit.wording import is_factual
+
+    rows = [line.rstrip("\n").split("\t") for line in FACTUAL_SET.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("#")][1:]
+    assert len(rows) >= 300 and {r[0] for r in rows} == {"0", "1"}
+    predicted = [(is_factual(text), label == "1") for label, _, text in rows]
+    tp = sum(p and y for p, y in predicted)
+    precision = tp / sum(p for p, _ in predicted)
+    recall = tp / sum(y for _, y in predicted)
+    assert precision >= 0.9 and recall >= 0.85, (precision, recall)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Half of all adults have tried a sleep supplement.", "Most people recover within a week.", "One in five adults lives with chronic pain.",
+    "Smokers are twice as likely to develop the disease.", "Serious side effects are rare.", "The majority of patients respond to treatment.",
+    "Ketamine works faster than most antidepressants.", "Relief usually lasts about three months.",
+])
+def test_quantifiers_comparisons_and_risk_words_are_factual(sentence):
+    from kbase.audit.wording import is_factual
+
+    assert is_factual(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Talk to your doctor about whether ketamine is right for you.", "Here are some of the most common side effects:",
+    "Read on to learn more about the costs.", "Is ketamine right for you?", "I spent four years studying atoms and molecules.",
+    "Avoid eating or drinking before the infusion to prevent nausea.", "If you are pregnant, ask your doctor first.",
+])
+def test_advice_transitions_questions_and_the_author_are_not(sentence):
+    from kbase.audit.wording import is_factual
+
+    assert not is_factual(sentence)

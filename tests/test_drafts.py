@@ -183,4 +183,4 @@ def test_missing_draft(tmp_path):
 
 def test_api_audit_draft(kb):
     findings = kb.audit_draft(DRAFTS / "05-background.txt")
-    assert [f.rule for f in findings] == ["uncited-claim", "unregistered-claim", "unregistered-claim", "uncited-claim"]
+    assert [f.rule for f in findings] == ["uncited-claim", "unregistered-claim", "unregistered-claim", "uncited-claim", "unregistered-claim"]
