@@ -158,3 +158,44 @@ def test_advice_transitions_questions_and_the_author_are_not(sentence):
     from kbase.audit.wording import is_factual
 
     assert not is_factual(sentence)
+
+
+# -- figures: quantity-mismatch ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("draft", "claim"), [
+    ("Relief lasts about six weeks.", "Relief lasts about three months."),
+    ("The usual dose is 10–20 mg.", "The usual dose is 0.5 to 5 mg."),
+    ("Give 500 µg per kilogram.", "Give 5 mg per kilogram."),
+    ("About one in three adults have it.", "About one in five adults have it."),
+    ("It costs $2,000 per session.", "It costs between $400 and $1,000 per session."),
+    ("Of 150 patients, some improved.", "Of 297 patients, some improved."),
+])
+def test_other_figures_are_a_mismatch_and_the_message_shows_both(draft, claim):
+    from kbase.audit.quantities import mismatch
+
+    found = mismatch(draft, [claim])
+    assert found is not None
+    stated, claimed = found
+    assert stated[0].text in draft and claimed[0].text in claim
+
+
+@pytest.mark.parametrize(("draft", "claim"), [
+    ("Relief lasts about 3 months.", "Relief lasts about three months."),
+    ("Relief lasts about 12 weeks.", "Relief lasts about three months."),
+    ("The usual dose is 500 µg.", "The usual dose is 0.5 mg."),
+    ("About 20% of adults have it.", "About one in five adults have it."),
+    ("It costs 400 to 1,000 dollars.", "It costs between $400 and $1,000."),
+    ("In 2019, relief lasted three months.", "Relief lasts about three months."),
+    ("Relief lasts a while.", "Relief lasts about three months."),
+    ("Half of the patients improved.", "Most patients improved within 2 weeks."),
+])
+def test_the_same_figure_in_other_words_or_units_or_no_comparable_figure_is_not(draft, claim):
+    from kbase.audit.quantities import mismatch
+
+    assert mismatch(draft, [claim]) is None
+
+
+def test_a_figure_agreeing_with_any_wording_of_the_claim_is_not_a_mismatch():
+    from kbase.audit.quantities import mismatch
+
+    assert mismatch("Relief lasts about 90 days.", ["Relief lasts a few weeks.", "Relief lasts about three months."]) is None

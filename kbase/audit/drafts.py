@@ -3,7 +3,7 @@
 Rules (registered in :mod:`kbase.audit.rules`, documented in ``docs/drafts.md``):
 ``uncited-claim``, ``miscited-claim``, ``contradicting-citation``, ``unknown-citation``,
 ``unregistered-claim``, ``weak-claim-in-draft``, ``reference-list-only``,
-``overstated-claim``, ``one-sided-citation``.
+``overstated-claim``, ``one-sided-citation``, ``quantity-mismatch``.
 
 The audit is a pipeline of named steps, each a function with its own tests:
 
@@ -250,8 +250,10 @@ def coverage(sentences: Sequence[Sentence], cited: Sequence[list[str]], matches:
 
 
 def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence], cited: Sequence[list[str]],
-                      covered: Sequence[list[str]], matches: Sequence[Match | None]) -> list[Finding]:
-    """Step 5: the findings of every sentence, from what it cites and the claim it states."""
+                      covered: Sequence[list[str]], matches: Sequence[Match | None],
+                      wordings: Mapping[str, Sequence[str]] | None = None) -> list[Finding]:
+    """Step 5: the findings of every sentence, from what it cites and the claim it states (and, given the
+    claims' ``wordings``, the figures it states: ``quantity-mismatch``)."""
     found: list[Finding] = []
     for i, sentence in enumerate(sentences):
         match = matches[i]
@@ -261,7 +263,20 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
                                       f"“{_short(sentence.clean)}”", sentence))
             continue
         found.extend(_claim_findings(grades[match.claim_id], sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i]))
+        if wordings is not None:
+            found.extend(_quantity_findings(sentence, match, wordings.get(match.claim_id, [match.wording])))
     return found
+
+
+def _quantity_findings(sentence: Sentence, match: Match, wordings: Sequence[str]) -> list[Finding]:
+    from .quantities import mismatch
+
+    different = mismatch(sentence.clean, list(wordings))
+    if different is None:
+        return []
+    stated, claimed = different
+    return [_finding("quantity-mismatch", f"states claim {match.claim_id!r} (match {match.score:.0f}) with other figures: "
+                     f"draft: {'; '.join(q.text for q in stated)}; claim: {'; '.join(q.text for q in claimed)}", sentence, match.claim_id)]
 
 
 def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matcher: ClaimMatcher,
@@ -292,7 +307,7 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
     cited = report.cited = resolve_citations(G, draft, report)
     report.matches = match_sentences(draft.sentences, matcher)
     covered = coverage(draft.sentences, cited, report.matches)
-    report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches))
+    report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches, matcher.wordings_of))
     if suggest is not None:
         by_place = {(s.where.line, s.where.col): s.clean for s in draft.sentences}
         report.findings = [

@@ -99,6 +99,9 @@ class ClaimMatcher:
                 self.token_sets.append(frozenset(tokens))
                 for token in set(tokens):
                     df[token] = df.get(token, 0) + 1
+        self.wordings_of: dict[str, list[str]] = {}
+        for owner, wording in zip(self.owner, self.wordings):
+            self.wordings_of.setdefault(owner, []).append(wording)
         n = max(len(self.wordings), 1)
         self.idf = {t: math.log(1 + n / d) for t, d in df.items()}
         self.unknown_idf = math.log(1 + n)
