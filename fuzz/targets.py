@@ -22,7 +22,20 @@ SEEDS = {
     "bib": [(ROOT / "references.bib").read_bytes()],
     "draft": [p.read_bytes() for p in sorted((ROOT / "tests" / "drafts").glob("*.md"))],
 }
-ALPHABET = "abc:-[]{}@,=#&*!|>'\"%\\ \n\t\r\x00éü💊"
+SEEDS["html"] = [b"<html><body><nav>Menu.</nav><article><h1>T</h1><p>Ketamine eases pain.<sup><a href='#r1'>1</a></sup> "
+                  b"Half of adults <b>agree</b> [2].</p><script>x()</script><ol><li>Cohen SP. Title. 2018. "
+                  b"<a href='https://doi.org/10.1097/AAP.0000000000000808'>doi</a></li></ol></article></body></html>"]
+# word/document.xml as the Zotero plug-in writes it (fields split over runs); the target zips it into a .docx
+SEEDS["docx"] = [(
+    '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:body><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Title</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">'
+    'Ketamine eases pain. </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> ADDIN ZOTERO_ITEM CSL_CITATION '
+    '{"citationItems":[{"id":1,"itemData":{"title":"Ketamine for chronic pain: risks and benefits",</w:instrText></w:r><w:r><w:instrText>'
+    '"DOI":"10.1111/bcp.12094","author":[{"family":"Niesters"}]}}]}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    '<w:r><w:t>[1]</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr=" ADDIN EN.CITE &lt;EndNote&gt;&lt;Cite&gt;'
+    '&lt;Author&gt;Cohen&lt;/Author&gt;&lt;Year&gt;2018&lt;/Year&gt;&lt;/Cite&gt;&lt;/EndNote&gt;"><w:r><w:t>(2)</w:t></w:r></w:fldSimple>'
+    '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>3</w:t></w:r></w:p></w:body></w:document>').encode()]
+ALPHABET = "abc:-[]{}@,=#&*!|>'\"%\\ \n\t\r\x00éü💊<>/"
 
 
 @st.composite
@@ -108,6 +121,29 @@ def target_draft(data: bytes) -> None:
         _located(_bundled().audit_draft(path))
 
 
+def target_html(data: bytes) -> None:
+    """The HTML draft reader and audit."""
+    with _file(data, "page.html") as path:
+        _located(_bundled().audit_draft(path))
+
+
+def target_docx(data: bytes) -> None:
+    """The Word draft reader and audit: ``data`` is word/document.xml, zipped into a package (and, when it
+    starts with "PK", used as the whole package as it is)."""
+    import io
+    import zipfile
+
+    if data.startswith(b"PK"):
+        package = data
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("word/document.xml", data)
+        package = buffer.getvalue()
+    with _file(package, "draft.docx") as path:
+        _located(_bundled().audit_draft(path))
+
+
 _KB = None
 
 
@@ -120,7 +156,7 @@ def _bundled():  # type: ignore[no-untyped-def]
     return _KB
 
 
-TARGETS = {"claims": target_claims, "bib": target_bib, "draft": target_draft}
+TARGETS = {"claims": target_claims, "bib": target_bib, "draft": target_draft, "html": target_html, "docx": target_docx}
 
 
 def run_one(kind: str, data: bytes) -> None:

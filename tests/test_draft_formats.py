@@ -201,3 +201,12 @@ def test_word_places_in_json_and_sarif(kb, tmp_path):
     result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "uncited-claim")
     assert result["properties"]["paragraph"] == 2
     assert result["locations"][0]["physicalLocation"]["region"]["snippet"]["text"].startswith("Pain relief")
+
+
+def test_a_word_file_nested_absurdly_deep_is_refused_not_a_crash(tmp_path):
+    depth = 50_000
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
+           + "<w:hyperlink>" * depth + "<w:r><w:t>Deep.</w:t></w:r>" + "</w:hyperlink>" * depth + "</w:p></w:body></w:document>")
+    path = write_docx(tmp_path / "deep.docx", [], document_xml=xml)
+    with pytest.raises(LoadError, match="nested too deeply"):
+        read_draft(path)

@@ -15,7 +15,7 @@ from fuzz.targets import inputs, run_one  # noqa: E402
 SHORT = settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
-@pytest.mark.parametrize("kind", ["claims", "bib", "draft"])
+@pytest.mark.parametrize("kind", ["claims", "bib", "draft", "html", "docx"])
 def test_short_fuzz_run(kind):
     @SHORT
     @given(inputs(kind))
@@ -33,6 +33,13 @@ REGRESSIONS = [
     ("bib", b"@article{x,\n  title = {T},\n  design = {\x00}\n}\n"),
     ("bib", b"@string{a = b # c}\n@article{k, title = a}\n"),
     ("draft", b"[@]. [1-999999999]. ^^. \\cite{}\n"),
+    ("html", b"<p>a<sup>1<sup>2</p></sup><script>never closed"),
+    ("html", b"<ol start='x'><li value='-3'>A. B.</ol></li></div><p>\x00"),
+    ("docx", b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body><w:p><w:r>"
+             b"<w:fldChar w:fldCharType='end'/><w:fldChar w:fldCharType='separate'/><w:t>x. Y.</w:t></w:r></w:p></w:body></w:document>"),
+    ("docx", b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body><w:p><w:fldSimple "
+             b"w:instr='ADDIN EN.CITE &lt;EndNote'/></w:p></w:body></w:document>"),
+    ("docx", b"PK\x03\x04 not really a zip"),
 ]
 
 

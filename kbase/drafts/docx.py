@@ -72,7 +72,10 @@ def read_docx(path: str | Path) -> Draft:
     if body is None:
         raise LoadError(Location(name, 0, 0), "word/document.xml has no body: this is not a Word document")
     reader.numbering = _numbering(name)
-    reader.walk(body)
+    try:
+        reader.walk(body)
+    except RecursionError:
+        raise LoadError(Location(name, 0, 0), "word/document.xml is nested too deeply to be a Word document") from None
     return draft_from_blocks(reader.blocks, name, reader.anchors, unit="paragraph")
 
 
