@@ -210,3 +210,17 @@ def test_a_word_file_nested_absurdly_deep_is_refused_not_a_crash(tmp_path):
     path = write_docx(tmp_path / "deep.docx", [], document_xml=xml)
     with pytest.raises(LoadError, match="nested too deeply"):
         read_draft(path)
+
+
+def test_an_endnote_field_whose_record_is_only_in_its_data_reads_its_displayed_number(kb, tmp_path):
+    nested = ('<w:r><w:fldChar w:fldCharType="begin"><w:fldData xml:space="preserve">PEVuZE5vdGU+</w:fldData></w:fldChar></w:r>'
+              '<w:r><w:instrText xml:space="preserve"> ADDIN EN.CITE.DATA </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> ADDIN EN.CITE </w:instrText></w:r>'
+             + nested + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run("[1]") + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    docx = write_docx(tmp_path / "e.docx", [
+        paragraph(runs("Pain relief from ketamine infusions is often temporary.") + field),
+        paragraph(runs("References"), style="Heading1"),
+        paragraph(runs("Orhurhu V, Orhurhu MS, Bhatia A, Cohen SP. Ketamine infusions for chronic pain: a systematic review "
+                       "and meta-analysis of randomized controlled trials. Anesth Analg. 2019."), numbered=1),
+    ])
+    assert kb.draft_report(docx).cited[0] == ["orhurhu2019ketamine"]

@@ -187,6 +187,10 @@ class _Reader:
                                                            "refresh the citations in Word and save again")
             return "citation", Citation("field", items=items, source=source)
         if upper.startswith("ADDIN EN.CITE") and not upper.startswith("ADDIN EN.CITE.DATA"):
+            if "<EndNote" not in text:
+                # the record is only in the nested EN.CITE.DATA field's binary data: the displayed text
+                # ("[1]", "(Cohen, 2018)") is read instead, as a typed citation
+                return "", None
             return "citation", Citation("field", items=_endnote_items(text, self.name, where), source="endnote")
         if upper.startswith("ADDIN EN.CITE.DATA"):
             return "data", None  # EndNote's copy of the same citation, nested inside EN.CITE
