@@ -92,7 +92,21 @@ def paragraph(content: str, style: str = "", numbered: int = 0) -> str:
     return f'<w:p w14:paraId="1A2B3C4D" w:rsidR="00A1B2C3">{props}{content}</w:p>'
 
 
-def write_docx(path: Path, paragraphs: list[str], document_xml: str | None = None) -> Path:
+def footnote_mark(note_id: int) -> str:
+    return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{note_id}"/></w:r>'
+
+
+def footnotes_xml(notes: dict[int, str]) -> str:
+    """word/footnotes.xml: Word's two separator notes, then each note's paragraph content."""
+    body = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
+    for note_id, content in notes.items():
+        body += (f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
+                 f'<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>{run(" ")}{content}</w:p></w:footnote>')
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {NS}>{body}</w:footnotes>'
+
+
+def write_docx(path: Path, paragraphs: list[str], document_xml: str | None = None, footnotes: dict[int, str] | None = None) -> Path:
     body = "".join(paragraphs) + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>'
     xml = document_xml or f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {NS}><w:body>{body}</w:body></w:document>'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
@@ -101,4 +115,6 @@ def write_docx(path: Path, paragraphs: list[str], document_xml: str | None = Non
         package.writestr("word/_rels/document.xml.rels", DOC_RELS)
         package.writestr("word/numbering.xml", NUMBERING)
         package.writestr("word/document.xml", xml)
+        if footnotes:
+            package.writestr("word/footnotes.xml", footnotes_xml(footnotes))
     return path

@@ -224,3 +224,18 @@ def test_an_endnote_field_whose_record_is_only_in_its_data_reads_its_displayed_n
                        "and meta-analysis of randomized controlled trials. Anesth Analg. 2019."), numbered=1),
     ])
     assert kb.draft_report(docx).cited[0] == ["orhurhu2019ketamine"]
+
+
+def test_a_note_style_document_cites_through_its_footnotes(kb, tmp_path):
+    from docx_maker import footnote_mark
+
+    docx = write_docx(tmp_path / "notes.docx", [
+        paragraph(runs("Pain relief from ketamine infusions is often temporary.") + footnote_mark(1)
+                  + runs(" Ketamine infusions can cause nausea and vomiting.") + footnote_mark(2)),
+    ], footnotes={1: complex_field(zotero([item(kb, "orhurhu2019ketamine")], "Orhurhu et al., 2019."), "Orhurhu et al., 2019.")
+                  + runs(" See also the discussion there."),
+                  2: runs("As reported by [@niesters2014ketamine].")})
+    report = kb.draft_report(docx)
+    assert report.cited[:2] == [["orhurhu2019ketamine"], ["niesters2014ketamine"]]
+    assert [s.clean for s in report.sentences] == ["Pain relief from ketamine infusions is often temporary.",
+                                                   "Ketamine infusions can cause nausea and vomiting."]

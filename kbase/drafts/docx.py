@@ -20,6 +20,8 @@ Each citation field becomes one placeholder character in the paragraph's text (s
 ``field`` holding its items; the field's displayed text ("[1]", "(Cohen 2018)") is dropped.
 A bibliography field's paragraphs are not read as sentences. Plain typed citations ("[1]", a
 superscript "1") are read as in any other draft, with the document's own numbered reference list.
+With a note style, the fields are in footnotes or endnotes: the citations of a note stand where
+its mark is in the text (the note's own prose is not audited).
 
 Places are paragraph numbers (counting the paragraphs that hold text, tables included) and
 character offsets within the paragraph.
@@ -73,6 +75,7 @@ def read_docx(path: str | Path) -> Draft:
         raise LoadError(Location(name, 0, 0), "word/document.xml has no body: this is not a Word document")
     reader.numbering = _numbering(name)
     try:
+        reader.notes = _notes(name, reader)
         reader.walk(body)
     except RecursionError:
         raise LoadError(Location(name, 0, 0), "word/document.xml is nested too deeply to be a Word document") from None
@@ -118,15 +121,42 @@ def _document_xml(name: str) -> bytes:
         raise LoadError(where, f"the package is damaged ({exc})") from None
 
 
-def _numbering(name: str) -> dict[tuple[str, str], str]:
-    """``(numId, ilvl) -> numFmt`` from word/numbering.xml ("decimal", "bullet", …); empty when absent or unreadable."""
+def _part(name: str, part: str) -> ElementTree.Element | None:
+    """Another part of the package (numbering, footnotes), or None when it is absent, too large or unreadable."""
     try:
         with zipfile.ZipFile(name) as package:
-            info = package.getinfo("word/numbering.xml")
+            info = package.getinfo(part)
             if info.file_size > MAX_XML_BYTES:
-                return {}
-            root = ElementTree.fromstring(package.read(info))
-    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError, RuntimeError, ValueError):
+                return None
+            with package.open(info) as member:
+                data = member.read(MAX_XML_BYTES + 1)
+            return ElementTree.fromstring(data) if len(data) <= MAX_XML_BYTES else None
+    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError, RuntimeError, ValueError, EOFError):
+        return None
+
+
+def _notes(name: str, reader: _Reader) -> dict[tuple[str, str], list[Citation]]:
+    """The citations of each footnote and endnote (word/footnotes.xml, word/endnotes.xml), by ``(kind, id)``:
+    with a note style (Chicago notes, OSCOLA) Zotero puts its fields there, behind a note mark in the text."""
+    from .text import find_citations
+
+    notes: dict[tuple[str, str], list[Citation]] = {}
+    for kind in ("footnote", "endnote"):
+        root = _part(name, f"word/{kind}s.xml")
+        if root is None:
+            continue
+        for note in root.iter(f"{W}{kind}"):
+            inner = _Reader(name)
+            inner.numbering = reader.numbering
+            parts = ["".join(value for _, value in inner._pieces(p)) for p in _paragraphs(note)]
+            notes[(kind, note.get(f"{W}id", ""))] = find_citations(" ".join(parts), inner.anchors)
+    return notes
+
+
+def _numbering(name: str) -> dict[tuple[str, str], str]:
+    """``(numId, ilvl) -> numFmt`` from word/numbering.xml ("decimal", "bullet", …); empty when absent or unreadable."""
+    root = _part(name, "word/numbering.xml")
+    if root is None:
         return {}
     abstract: dict[tuple[str, str], str] = {}
     for node in root.iter(f"{W}abstractNum"):
@@ -164,6 +194,7 @@ class _Reader:
         self.section = ""
         self.under_references = False
         self.counters: dict[str, int] = {}
+        self.notes: dict[tuple[str, str], list[Citation]] = {}  # the citations in each footnote and endnote
 
     # -- fields ------------------------------------------------------------
 
@@ -277,8 +308,11 @@ class _Reader:
                     self.fields[-1].instruction.append(child.text or "")
             elif tag.endswith(("}drawing", "}pict", "}Fallback", "}object")):
                 continue  # text boxes and pictures: not the draft's running text
-            elif tag in (f"{W}del", f"{W}delText", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}footnoteReference",
-                         f"{W}endnoteReference", f"{W}commentReference"):
+            elif tag in (f"{W}footnoteReference", f"{W}endnoteReference"):
+                kind = "footnote" if tag == f"{W}footnoteReference" else "endnote"
+                for citation in self.notes.get((kind, child.get(f"{W}id", "")), []):
+                    yield "anchor", self._anchor(citation)  # a note that cites: its citations stand at the note mark
+            elif tag in (f"{W}del", f"{W}delText", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}commentReference"):
                 continue
             elif tag == f"{W}t":
                 if not self._hidden():
