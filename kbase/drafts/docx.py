@@ -201,7 +201,7 @@ class _Reader:
     def _classify(self, instruction: str) -> tuple[str, Citation | None]:
         text = instruction.strip()
         upper = text.upper()
-        where = f"paragraph {self.paragraph + 1}"
+        where = ""
         if upper.startswith("ADDIN ZOTERO_ITEM") or upper.startswith("ADDIN CSL_CITATION"):
             source = "zotero" if "ZOTERO" in upper[:20] else "mendeley"
             start = text.find("{")
@@ -210,11 +210,11 @@ class _Reader:
                 raw = data.get("citationItems") if isinstance(data, dict) else None
                 items = tuple(entry.get("itemData") or {} for entry in raw if isinstance(entry, dict)) if isinstance(raw, list) else ()
             except (ValueError, RecursionError):
-                raise LoadError(Location(self.name, 0, 0), f"{where}: a {source.title()} citation field holds data that is not "
+                raise LoadError(self._here(), f"a {source.title()} citation field holds data that is not "
                                                            "valid JSON; refresh the citations in Word and save again") from None
             items = tuple(item for item in items if isinstance(item, dict))
             if not items:
-                raise LoadError(Location(self.name, 0, 0), f"{where}: a {source.title()} citation field cites no item; "
+                raise LoadError(self._here(), f"a {source.title()} citation field cites no item; "
                                                            "refresh the citations in Word and save again")
             return "citation", Citation("field", items=items, source=source)
         if upper.startswith("ADDIN EN.CITE") and not upper.startswith("ADDIN EN.CITE.DATA"):
@@ -222,12 +222,16 @@ class _Reader:
                 # the record is only in the nested EN.CITE.DATA field's binary data: the displayed text
                 # ("[1]", "(Cohen, 2018)") is read instead, as a typed citation
                 return "", None
-            return "citation", Citation("field", items=_endnote_items(text, self.name, where), source="endnote")
+            return "citation", Citation("field", items=_endnote_items(text, self._here()), source="endnote")
         if upper.startswith("ADDIN EN.CITE.DATA"):
             return "data", None  # EndNote's copy of the same citation, nested inside EN.CITE
         if upper.startswith(("ADDIN ZOTERO_BIBL", "ADDIN MENDELEY BIBLIOGRAPHY", "ADDIN EN.REFLIST", "ADDIN CSL_BIBLIOGRAPHY")):
             return "bibliography", None
         return "", None
+
+    def _here(self) -> Location:
+        """The paragraph being read, as a place."""
+        return Location(self.name, self.paragraph + 1, 1, "paragraph")
 
     def _hidden(self) -> bool:
         """Whether text here is a citation's or bibliography's displayed result (not read as prose)."""
@@ -354,7 +358,7 @@ def _superscript(run: ElementTree.Element) -> bool:
     return align is not None and align.get(f"{W}val") == "superscript"
 
 
-def _endnote_items(instruction: str, name: str, where: str) -> tuple[dict[str, Any], ...]:
+def _endnote_items(instruction: str, where: Location) -> tuple[dict[str, Any], ...]:
     """EndNote's ``<EndNote><Cite>…</Cite></EndNote>`` as CSL-JSON-like items (title, author, year, DOI, PMID)."""
     start = instruction.find("<EndNote")
     try:
@@ -362,7 +366,7 @@ def _endnote_items(instruction: str, name: str, where: str) -> tuple[dict[str, A
     except ElementTree.ParseError:
         root = None
     if root is None:
-        raise LoadError(Location(name, 0, 0), f"{where}: an EndNote citation field holds data that is not valid XML; "
+        raise LoadError(where, "an EndNote citation field holds data that is not valid XML; "
                                               "update the citations in Word and save again")
     items = []
     for cite in root.iter("Cite"):
@@ -387,5 +391,5 @@ def _endnote_items(instruction: str, name: str, where: str) -> tuple[dict[str, A
         if item.get("title") or item.get("DOI") or item.get("PMID"):
             items.append(item)
     if not items:
-        raise LoadError(Location(name, 0, 0), f"{where}: an EndNote citation field names no reference (no title, DOI or PubMed id)")
+        raise LoadError(where, "an EndNote citation field names no reference (no title, DOI or PubMed id)")
     return tuple(items)

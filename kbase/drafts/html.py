@@ -20,6 +20,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..errors import LoadError
 from ..identifiers import identifiers_in
 from ..loaders.text import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
@@ -45,7 +46,37 @@ def read_html(path: str | Path) -> Draft:
         When the file is missing, over 10 MB, binary or not UTF-8.
     """
     name = str(path)
-    return parse_html(read_text(name, max_bytes=MAX_HTML_BYTES, what="HTML drafts"), name)
+    try:
+        text = read_text(name, max_bytes=MAX_HTML_BYTES, what="HTML drafts")
+    except LoadError as error:
+        # a page saved in another encoding says so in a <meta charset>: read it in that encoding
+        declared = _declared_charset(name) if error.message.startswith("not valid UTF-8") else None
+        if declared is None:
+            raise
+        text = read_text(name, encoding=declared, max_bytes=MAX_HTML_BYTES, what="HTML drafts")
+    return parse_html(text, name)
+
+
+_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_-]{1,40})", re.IGNORECASE)
+
+
+def _declared_charset(name: str) -> str | None:
+    """The encoding a page declares in its first 4 kB (``<meta charset=…>``), if Python knows it and it is not UTF-8."""
+    import codecs
+
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    match = _CHARSET.search(head)
+    if not match:
+        return None
+    try:
+        encoding = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return None if encoding == "utf-8" else encoding
 
 
 def parse_html(text: str, path: str = "draft.html") -> Draft:
