@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from kbase.drafts.html import parse_html
 from kbase.drafts.reader import parse_draft
 
 SIZE = 64_000
@@ -18,7 +19,7 @@ PROSE = "Ketamine infusions relieve pain in some patients with CRPS [@cohen2018c
 SHAPES = {"email": "a@", "cite-notes": "\\cite[", "cite-keys": "\\cite{", "pandoc": "[@a ", "numbers": "[1]", "brackets": "[",
           "images": "![", "links": "[a](", "tags": "<a ", "carets": "^1", "urls": "http://", "full-stops": "a. ",
           "et-al": "et al. ", "stars": "*a", "backticks": "`", "quotes": "> ", "headings": "# ", "tildes": "~~", "bangs": "!",
-          "percent": "5% "}
+          "percent": "5% ", "open-tags": "<a: ", "comments": "<!--", "entities": "&#x", "sup": "<sup>1"}
 
 
 def best_of(runs: int, func) -> float:  # type: ignore[no-untyped-def]
@@ -34,14 +35,19 @@ def main() -> None:
     prose = (PROSE * (SIZE // len(PROSE) + 1))[:SIZE]
     base = {md: best_of(3, lambda md=md: parse_draft(prose, "d.md", markdown=md)) for md in (True, False)}
     print(f"baseline: 64 kB of prose with citations: {base[True] * 1000:.0f} ms as Markdown, {base[False] * 1000:.0f} ms as text")
-    print(f"{'shape':<12} {'markdown':>10} {'ratio':>7} {'text':>10} {'ratio':>7}")
+    html_prose = "<p>" + prose.replace("\n\n", "</p>\n<p>") + "</p>"
+    base_html = best_of(3, lambda: parse_html(html_prose, "d.html"))
+    print(f"          the same as HTML paragraphs: {base_html * 1000:.0f} ms")
+    print(f"{'shape':<12} {'markdown':>10} {'ratio':>7} {'text':>10} {'ratio':>7} {'html':>10} {'ratio':>7}")
     worst = 0.0
     for name, unit in SHAPES.items():
         text = unit * (SIZE // len(unit))
         md = best_of(1, lambda: parse_draft(text, "d.md", markdown=True))
         plain = best_of(1, lambda: parse_draft(text, "d.md", markdown=False))
-        worst = max(worst, md, plain)
-        print(f"{name:<12} {md * 1000:>8.0f}ms {md / base[True]:>6.1f}x {plain * 1000:>8.0f}ms {plain / base[False]:>6.1f}x")
+        page = best_of(1, lambda: parse_html(text, "d.html"))
+        worst = max(worst, md, plain, page)
+        print(f"{name:<12} {md * 1000:>8.0f}ms {md / base[True]:>6.1f}x {plain * 1000:>8.0f}ms {plain / base[False]:>6.1f}x "
+              f"{page * 1000:>8.0f}ms {page / base_html:>6.1f}x")
     print(f"slowest pathological 64 kB input: {worst:.2f} s (budget 1 s)")
     graph_walks()
 

@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 import kbase
 from conftest import bib_entry, claims_yaml
 from kbase.cli import cli
+from kbase.drafts.html import parse_html
 from kbase.drafts.reader import parse_draft
 
 BIB = bib_entry("trial", "rct", year=2024, journal="J") + bib_entry("spare", "cohort", year=2019, journal="J", title="A spare cohort")
@@ -263,6 +264,7 @@ def test_64_kb_of_a_pathological_draft_is_read(shape):
         for markdown in (True, False):
             draft = parse_draft(text, "d.md", markdown=markdown)
             assert all(s.where.line >= 1 for s in draft.sentences)
+        assert all(s.where.line >= 1 for s in parse_html(text, "d.html").sentences)
 
 
 @pytest.mark.parametrize("name", ["claims", "bib", "draft", "retractions"])

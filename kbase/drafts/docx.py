@@ -68,7 +68,7 @@ def read_docx(path: str | Path) -> Draft:
     reader = _Reader(name)
     try:
         root = ElementTree.fromstring(document)
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding declared
         raise LoadError(Location(name, 0, 0), f"word/document.xml is not well-formed XML ({exc}); open the file in Word and save it again") from None
     body = root.find(f"{W}body")
     if body is None:
@@ -131,7 +131,7 @@ def _part(name: str, part: str) -> ElementTree.Element | None:
             with package.open(info) as member:
                 data = member.read(MAX_XML_BYTES + 1)
             return ElementTree.fromstring(data) if len(data) <= MAX_XML_BYTES else None
-    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError, RuntimeError, ValueError, EOFError):
+    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError, LookupError, RuntimeError, ValueError, EOFError):
         return None
 
 
@@ -363,7 +363,7 @@ def _endnote_items(instruction: str, where: Location) -> tuple[dict[str, Any], .
     start = instruction.find("<EndNote")
     try:
         root = ElementTree.fromstring(instruction[start:]) if start >= 0 else None
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, LookupError, ValueError):
         root = None
     if root is None:
         raise LoadError(where, "an EndNote citation field holds data that is not valid XML; "

@@ -20,7 +20,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import LoadError
+from ..errors import LoadError, Location
 from ..identifiers import identifiers_in
 from ..loaders.text import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
@@ -82,11 +82,31 @@ def _declared_charset(name: str) -> str | None:
 def parse_html(text: str, path: str = "draft.html") -> Draft:
     """Split an HTML page into located sentences (see :func:`read_html`)."""
     reader = _Reader()
-    reader.feed(text)
-    reader.close()
+    try:
+        reader.feed(_defuse(text))
+        reader.close()
+    except AssertionError as exc:  # html.parser's way of refusing markup; not expected after _defuse
+        raise LoadError(Location(path, *reader.getpos()), f"cannot be read as HTML ({exc})") from None
     reader.flush()
     blocks = [b for b, in_main in reader.blocks if in_main] if any(m for _, m in reader.blocks) else [b for b, _ in reader.blocks]
     return draft_from_blocks(blocks, path, reader.anchors)
+
+
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|doctype)", re.IGNORECASE)
+
+
+def _defuse(text: str) -> str:
+    """``text`` with the "<" that can never start a complete tag or comment written as "&lt;".
+
+    html.parser re-reads an unfinished tag or comment from its start up to the end of the input, once
+    for each: quadratic on "<a: <a: …" (64 kB: a minute) or "<!--x> <!--x> …". A "<" after the last
+    ">" cannot end, nor can a "<!--" after the last "-->"; what the page shows is the same.
+    """
+    text = _DECLARATION.sub("&lt;!", text)  # "<![a>": html.parser raises on marked sections it does not know
+    last_gt = text.rfind(">")
+    head, tail = text[:last_gt + 1], text[last_gt + 1:].replace("<", "&lt;")
+    last_comment = head.rfind("-->")
+    return head[:last_comment + 1] + head[last_comment + 1:].replace("<!--", "&lt;!--") + tail
 
 
 class _Reader(HTMLParser):

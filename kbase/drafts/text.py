@@ -67,7 +67,7 @@ _KEY = r"(?:\{[^{}\s]{1,500}\}|\w(?:[\w:.#$%&+?<>~/'\"{}\\-]{0,500}[\w}])?)"
 _ITEM_KEY = re.compile(r"(?<![\w@])-?@(" + _KEY + ")")
 _INTEXT = re.compile(r"(?<![\w@\[\\])@(" + _KEY + ")")
 _LATEX = re.compile(r"\\(?:cite|citep|citet|citealp|citealt|citeauthor|citeyear|parencite|textcite|autocite|footcite|supercite)\*?"
-                    r"(?:\[[^\]\n]{0,200}\]){0,2}\{([^}\n]{0,2000})\}")
+                    r"(?:\[[^\]\n]{0,200}\]){0,2}\{([^}\n\\]{0,2000})\}")  # a key list stops at the next backslash
 _NUMBER_LIST = r"\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?){0,50}"
 _NUMBERED_GROUP = re.compile(r"\s*(" + _NUMBER_LIST + r")\s*")
 _SUPERSCRIPT = re.compile(r"\^(" + _NUMBER_LIST + r")\^|<sup\b[^<>]{0,200}>\s*\[?(" + _NUMBER_LIST + r")\]?\s*</sup>", re.I)
