@@ -26,7 +26,8 @@ CASES = [
      "claims.yaml:5:5: error duplicate-key duplicate key 'statement' in a claim (first at line 4)", 2),
     ("tab-indentation",
      "kbase: 1\nclaims:\n\t- id: a\n", GOOD_BIB,
-     "claims.yaml:3:1: error syntax-error YAML syntax error: found character that cannot start any token (while scanning for the next token)", 2),
+     "claims.yaml:3:1: error syntax-error a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces "
+     "(YAML: found character that cannot start any token (while scanning for the next token))", 2),
     ("unknown-field",
      "kbase: 1\nclaims:\n  - id: a\n    statment: S.\n", GOOD_BIB,
      "claims.yaml:4:5: error invalid-field unknown field 'statment' in a claim (did you mean 'statement'?)", 2),
@@ -54,7 +55,8 @@ CASES = [
      "claims.yaml:2:9: error invalid-field claims must be a list, not a scalar", 2),
     ("unclosed-quote-yaml",
      ONE_CLAIM + "  - id: b\n    statement: \"unclosed\n", GOOD_BIB,
-     "claims.yaml:7:1: error syntax-error YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)", 2),
+     "claims.yaml:6:16: error syntax-error a quote is opened but never closed: end the value with the same quote mark "
+     "(YAML: found unexpected end of stream (while scanning a quoted scalar))", 2),
     ("empty-claims-file",
      "", GOOD_BIB,
      "claims.yaml:1:1: error syntax-error the file is empty; it needs 'kbase: 1' and a 'claims:' list", 2),
@@ -69,7 +71,25 @@ CASES = [
      "references.bib:2:15: error syntax-error not valid UTF-8: byte 0xe9 cannot be decoded (save the file as UTF-8)", 2),
     ("unclosed-brace",
      ONE_CLAIM, "@article{x,\n  title = {T,\n  year = 2020\n}\n\n@article{y, title={ok}}\n",
-     "references.bib:1:1: error syntax-error BibTeX syntax error in '@article{x,': a brace or quote is not closed; the parser gave up at line 6", 2),
+     "references.bib:2:1: error syntax-error in entry 'x', the '{' opened at line 2 is not closed before the next '@' at line 6: "
+     "close it where the value ends (the parser says: a brace or quote is not closed; the parser gave up at line 6)", 2),
+    ("entry-brace-not-closed",
+     ONE_CLAIM, "@article{a,\n  title = {One},\n  year = {2020},\n\n@article{b,\n  title = {Two},\n}\n",
+     "references.bib:1:1: error syntax-error entry 'a' opened at line 1 is not closed before the next '@' at line 5: add the '}' "
+     "that ends it (the parser says: Expected a `=` after entry key, but found `@article`.)", 2),
+    ("yaml-colon-in-statement",
+     "kbase: 1\nclaims:\n  - id: a\n    statement: Ketamine: a drug.\n", GOOD_BIB,
+     "claims.yaml:4:24: error syntax-error a ': ' inside a value starts a new field; put the whole value in quotes "
+     "(statement: \"Ketamine: an anaesthetic\") (YAML: mapping values are not allowed in this context)", 2),
+    ("yaml-misaligned-field",
+     "kbase: 1\nclaims:\n  - id: a\n    statement: S.\n   aliases: []\n", GOOD_BIB,
+     "claims.yaml:5:4: error syntax-error this line does not line up with the list above it: give it the indentation of the lines "
+     "it belongs with (fields of one claim start in the same column) (YAML: did not find expected '-' indicator (while parsing a block "
+     "collection))", 2),
+    ("yaml-unclosed-list",
+     "kbase: 1\nclaims:\n  - id: a\n    statement: S.\n    aliases: [one, two\n", GOOD_BIB,
+     "claims.yaml:5:14: error syntax-error a list opened with '[' is not closed with ']' (or a ',' is missing between its items) "
+     "(YAML: did not find expected ',' or ']' (while parsing a flow sequence))", 2),
     ("unclosed-brace-at-end",
      ONE_CLAIM, "@article{x,\n  title = {T,\n",
      "references.bib:1:1: error syntax-error BibTeX syntax error in '@article{x,': a brace or quote is not closed before the end of the file", 2),

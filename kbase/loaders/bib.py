@@ -175,7 +175,29 @@ def _failed_problem(path: str, text: str, block: object) -> Finding:
         detail = "a brace or quote is not closed before the end of the file"
     else:
         detail = reason.split("\n")[-1] or "it cannot be parsed"
+    next_entry = _next_entry_line(text, start, raw) if "found `@" in reason or "Unexpected block start" in reason else None
+    if next_entry is not None:
+        key = re.match(r"@\s*\w+\s*[{(]\s*([^,\s]*)", head)
+        name = f"entry '{key.group(1)}'" if key and key.group(1) else "the entry"
+        for offset, line in enumerate(raw.split("\n")[1:], start=1):
+            unescaped = re.sub(r"\\[{}]", "", line)
+            if re.match(r"\s*[\w-]+\s*=", line) and unescaped.count("{") > unescaped.count("}"):
+                return _problem(Location(path, start + offset, 1), f"in {name}, the '{{' opened at line {start + offset} is not closed "
+                                                                   f"before the next '@' at line {next_entry}: close it where the "
+                                                                   f"value ends (the parser says: {detail})")
+        return _problem(Location(path, start, 1), f"{name} opened at line {start} is not closed before the next '@' at line "
+                                                  f"{next_entry}: add the '}}' that ends it (the parser says: {detail})")
     return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
+
+
+def _next_entry_line(text: str, start: int, raw: str) -> int | None:
+    """The line of the entry after a block that failed because it ran into it (its own brace was never
+    closed): the first line after the block's first that starts with ``@type{``."""
+    lines = text.split("\n")
+    for number in range(start, min(len(lines), start + raw.count("\n") + 2)):
+        if re.match(r"\s*@\s*\w+\s*[{(]", lines[number]):
+            return number + 1
+    return None
 
 
 def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference:

@@ -98,6 +98,39 @@ def _too_deep(text: str, path: str) -> Location | None:
     return offset_location(path, text, dashes.start()) if dashes else None
 
 
+# What the YAML parser says, and what a writer should type instead (the parser's words are kept as detail).
+_YAML_ADVICE = (
+    ("mapping values are not allowed", "a ': ' inside a value starts a new field; put the whole value in quotes "
+                                       "(statement: \"Ketamine: an anaesthetic\")"),
+    ("tab", "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"),
+    ("expected '-' indicator", "this line does not line up with the list above it: give it the indentation of the "
+                               "lines it belongs with (fields of one claim start in the same column)"),
+    ("expected <block end>", "this line does not line up with the lines above it: give it the indentation of the lines it belongs with"),
+    ("could not find expected ':'", "a line here is not a 'field: value' pair: a ':' is missing, or the line belongs to the value "
+                                    "above (then quote that value)"),
+    ("block sequence entries are not allowed", "a '- ' list item must start a line of its own, indented under its field "
+                                               "(or write the list as [one, two])"),
+    ("while scanning a quoted scalar", "a quote is opened but never closed: end the value with the same quote mark"),
+    ("expected ',' or ']'", "a list opened with '[' is not closed with ']' (or a ',' is missing between its items)"),
+    ("expected ',' or '}'", "a mapping opened with '{' is not closed with '}' (or a ',' is missing between its fields)"),
+    ("found character '@' that cannot start", "a value cannot start with '@' or '`': put it in quotes"),
+    ("found character '`' that cannot start", "a value cannot start with '@' or '`': put it in quotes"),
+)
+
+
+def _yaml_advice(problem: str, text: str, where: Location) -> str:
+    """A YAML syntax error in a writer's words, with the parser's own words kept as detail."""
+    lowered = problem.lower()
+    lines = text.split("\n")
+    line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+    if "\t" in line[: len(line) - len(line.lstrip())]:
+        lowered += " tab"  # "cannot start any token": the character is a tab in the indentation
+    for needle, advice in _YAML_ADVICE:
+        if needle in lowered:
+            return f"{advice} (YAML: {problem})"
+    return f"YAML syntax error: {problem}"
+
+
 def _compose(text: str, path: str, result: ClaimsFile) -> Any:
     """The YAML node tree of ``text``, or None (with a problem recorded)."""
     deep = _too_deep(text, path)
@@ -116,11 +149,13 @@ def _compose(text: str, path: str, result: ClaimsFile) -> Any:
         node = loader.get_single_node()
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.context and ("quoted scalar" in exc.context or "flow" in exc.context):
+            mark = exc.context_mark  # an unclosed quote or bracket: where it was opened
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if exc.context and exc.problem:
             problem = f"{problem} ({exc.context.strip()})"
-        result.problems.append(_problem("syntax-error", where, f"YAML syntax error: {problem}"))
+        result.problems.append(_problem("syntax-error", where, _yaml_advice(problem, text, where)))
         return None
     except ReaderError as exc:  # a character YAML does not allow (found by fuzzing)
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
