@@ -35,6 +35,10 @@ def _exit(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:
     sys.exit(1 if threshold is not None and any(f.severity >= threshold for f in findings) else 0)
 
 
+def _usage(message: str) -> NoReturn:
+    raise click.UsageError(message)
+
+
 def _edit(change: Callable[..., object], message: str, *args: Any, **kwargs: Any) -> None:
     """Make one change to claims.yaml (a :class:`kbase.ClaimsEditor` method), then say what was done."""
     change(*args, **kwargs)
@@ -92,9 +96,11 @@ def cli(ctx: click.Context, **options: Any) -> None:
 
 
 @command(cli)
-def init(s: Project) -> None:
+@click.option("--from-bib", metavar="FILE", default=None, help="Start from this .bib (copied as it is).")
+@click.option("--from-draft", metavar="FILE", default=None, help="Start from a draft: its uncited factual sentences become candidate claims.")
+def init(s: Project, from_bib: str | None, from_draft: str | None) -> None:
     """Start a library here: claims.yaml (with a commented example) and references.bib."""
-    for name in s.init():
+    for name in s.init(from_bib, from_draft):
         click.echo(f"wrote {name}", err=True)
     click.echo("next: add references (kbase refs import FILE), then claims (kbase claim add), then kbase check", err=True)
 
@@ -276,6 +282,15 @@ def refs_import(s: Project, file: str, kind: str, dry_run: bool) -> None:
     _emit(render.imported(library.import_file(file, kind, dry_run), dry_run))
 
 
+@command(refs, "set")
+@click.argument("key")
+@click.argument("fields", nargs=-1, required=True, metavar="FIELD=VALUE...")
+def refs_set(s: Project, key: str, fields: tuple[str, ...]) -> None:
+    """Set fields of a reference in its .bib (kbase refs set cohen2018consensus design=guideline); the rest is kept byte for byte."""
+    pairs = [tuple(f.split("=", 1)) for f in fields if "=" in f] if all("=" in f for f in fields) else _usage("give FIELD=VALUE pairs")
+    click.echo(f"wrote {s.refs().set_fields(key, pairs)}", err=True)
+
+
 @cli.group()
 def claim() -> None:
     """Add or rename claims in claims.yaml (comments and layout are kept)."""
@@ -291,6 +306,29 @@ def claim() -> None:
 def claim_add(s: Project, claim_id: str, statement: str, topic: str | None, article: str | None, section: str | None, quote: str | None) -> None:
     """Append a claim; refused (file untouched) if the id exists or the result would not load."""
     _edit(s.editor().add_claim, f"added claim {claim_id}", claim_id, statement, topic=topic, article=article, section=section, quote=quote)
+
+
+@command(claim, "set")
+@click.argument("claim_id")
+@click.option("--statement", default=None, help="A new wording of the claim.")
+@click.option("--topic", default=None, help="The topic to group it by.")
+@click.option("--alias", "aliases", multiple=True, help="Another wording the draft audit should match (repeatable).")
+def claim_set(s: Project, claim_id: str, statement: str | None, topic: str | None, aliases: tuple[str, ...]) -> None:
+    """Change a claim's statement or topic, or add aliases."""
+    _edit(s.editor().set_claim, f"updated claim {claim_id}", claim_id, statement=statement, topic=topic, aliases=aliases)
+
+
+@cli.group()
+def article() -> None:
+    """Add the articles that claims appear in (articles: in claims.yaml)."""
+
+
+@command(article, "add")
+@click.argument("article_id")
+@click.option("--title", required=True, help="The article's title.")
+def article_add(s: Project, article_id: str, title: str) -> None:
+    """Add an article that claims can name with --article."""
+    _edit(s.editor().add_article, f"added article {article_id}", article_id, title)
 
 
 @command(claim, "rename")

@@ -323,6 +323,45 @@ class ClaimsEditor:
 
         return self.edit(change)
 
+    def add_article(self, article_id: str, title: str) -> str:
+        """Add an article (under ``articles:``) that claims can name in ``appears_in``; refused if the id exists."""
+        from ruamel.yaml.comments import CommentedMap
+
+        def change(data: Any) -> None:
+            articles = data.get("articles")
+            if articles is None:
+                articles = CommentedMap()
+                data.insert(list(data).index("claims") if "claims" in data else len(data), "articles", articles)
+            if article_id in articles:
+                raise EditRefused(f"an article {article_id!r} already exists")
+            articles[article_id] = _mapping(("title", title))
+
+        return self.edit(change)
+
+    def set_claim(self, claim_id: str, *, statement: str | None = None, topic: str | None = None,
+                  aliases: Sequence[str] = ()) -> str:
+        """Change a claim's statement or topic, or add aliases (other wordings the draft audit matches)."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        def change(data: Any) -> None:
+            claim = self._claim(data, claim_id)
+            if statement is not None:
+                claim["statement"] = statement
+            if topic is not None:
+                claim["topic"] = topic
+            if aliases:
+                present = claim.get("aliases")
+                if present is None:
+                    position = list(claim).index("statement") + 1 if "statement" in claim else len(claim)
+                    claim.insert(position, "aliases", CommentedSeq())
+                    present = claim["aliases"]
+                for alias in aliases:
+                    if alias in present:
+                        raise EditRefused(f"claim {claim_id!r} already has the alias {alias!r}")
+                    present.append(alias)
+
+        return self.edit(change)
+
     def link(self, claim_id: str, ref: str, stance: str, *, locator: str | None = None, note: str | None = None,
              indirect: bool = False, concerns: Sequence[str] = ()) -> str:
         """Add an evidence link (refused if the same reference and stance are already linked)."""

@@ -50,6 +50,35 @@ STARTER_BIB = """\
 """
 
 
+def _candidates(draft_path: str | Path) -> str:
+    """The ``articles:`` and ``claims:`` of a new claims.yaml from a draft: the draft as an article, and its
+    uncited factual-looking sentences as candidate claims (JSON strings are YAML double-quoted scalars)."""
+    import json
+    import re
+
+    from .audit.wording import is_factual
+    from .drafts.reader import read_draft
+
+    draft = read_draft(draft_path)
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(draft_path).stem.lower()).strip("-") or "draft"
+    lines = [f"articles:\n  {stem}:\n    title: {json.dumps(Path(draft_path).name, ensure_ascii=False)}\nclaims:\n"]
+    taken: set[str] = set()
+    for sentence in draft.sentences:
+        if sentence.citations or not is_factual(sentence.clean):
+            continue
+        words = re.findall(r"[a-z0-9]+", sentence.clean.lower())
+        base = "-".join([w for w in words if len(w) > 2][:5]) or "claim"
+        claim_id, n = base, 2
+        while claim_id in taken:
+            claim_id, n = f"{base}-{n}", n + 1
+        taken.add(claim_id)
+        text = json.dumps(sentence.clean, ensure_ascii=False)
+        lines.append(f"  # candidate from {sentence.where}: check the wording, then link evidence (kbase link {claim_id} KEY …)\n"
+                     f"  - id: {claim_id}\n    statement: {text}\n    topic: candidate\n"
+                     f"    appears_in:\n      - article: {stem}\n        quote: {text}\n")
+    return "".join(lines)
+
+
 @dataclass
 class Project:
     """The library files of a project and the settings to grade it with."""
@@ -106,21 +135,37 @@ class Project:
             raise ProblemsFound(library.problems)
         return library
 
-    def init(self) -> list[str]:
+    def init(self, from_bib: str | Path | None = None, from_draft: str | Path | None = None) -> list[str]:
         """Start a library: write ``claims.yaml`` (with a commented example) and ``references.bib``.
 
+        ``from_bib``: the new ``references.bib`` is that file, byte for byte (refused if it does not read).
+        ``from_draft``: the draft becomes an article, and each of its factual-looking sentences that
+        cites nothing becomes a *candidate* claim (its own words, marked by a comment and the topic
+        ``candidate``) for the writer to check, reword and link to evidence.
         Files that exist already are left alone and named in the error; returns the files written.
         """
         from .errors import KbaseError
-        from .files import write_atomic
+        from .files import write_atomic, write_atomic_bytes
 
-        files = {self.claims: STARTER_CLAIMS, self.bib[0]: STARTER_BIB}
+        files: dict[str, str | bytes] = {self.claims: STARTER_CLAIMS, self.bib[0]: STARTER_BIB}
         present = [name for name in files if Path(name).exists()]
         if present:
             raise KbaseError(f"{', '.join(present)} already exist{'s' if len(present) == 1 else ''}; kbase init starts a new "
                              "library and changes nothing here")
-        for name, text in files.items():
-            write_atomic(name, text)
+        if from_bib is not None:
+            from .refs import RefLibrary
+
+            source = RefLibrary([str(from_bib)], self.encoding)
+            if source.problems:
+                raise ProblemsFound(source.problems)
+            files[self.bib[0]] = Path(from_bib).read_bytes()
+        if from_draft is not None:
+            files[self.claims] = STARTER_CLAIMS.replace("articles:\nclaims:\n", _candidates(from_draft))
+        for name, content in files.items():
+            if isinstance(content, bytes):
+                write_atomic_bytes(name, content)
+            else:
+                write_atomic(name, content)
         return list(files)
 
     def editor(self) -> ClaimsEditor:

@@ -72,6 +72,12 @@ CASES = [
     ("kbase refs import", ["refs", "import", "nothere.json"], 2, "", "kbase: nothere.json: no such file"),
     ("kbase claim add", ["claim", "add", "new-one", "--statement", "A new claim."], 0, "", "added claim new-one"),
     ("kbase claim add", ["claim", "add", "strong", "--statement", "Again."], 2, "", "kbase: a claim 'strong' already exists"),
+    ("kbase claim set", ["claim", "set", "bare", "--alias", "Another wording.", "--topic", "pain"], 0, "", "updated claim bare"),
+    ("kbase claim set", ["claim", "set", "bsre", "--topic", "pain"], 2, "", "kbase: no claim 'bsre' (did you mean 'bare'?)"),
+    ("kbase article add", ["article", "add", "web-page", "--title", "On the web"], 0, "", "added article web-page"),
+    ("kbase article add", ["article", "add", "Not A Slug", "--title", "x"], 2, "", "is not a slug"),
+    ("kbase refs set", ["refs", "set", "spare", "design=rct"], 0, "", "wrote references.bib"),
+    ("kbase refs set", ["refs", "set", "spare", "design=rtc"], 2, "", "kbase: unknown design 'rtc' (did you mean 'rct'?)"),
     ("kbase claim rename", ["claim", "rename", "bare", "unbacked"], 0, "", "renamed claim bare to unbacked"),
     ("kbase claim rename", ["claim", "rename", "nope", "x"], 2, "", "kbase: no claim 'nope'"),
     ("kbase claim depend", ["claim", "depend", "strong", "bare"], 0, "", "strong now depends on bare"),
@@ -104,7 +110,7 @@ def test_command(project, path, args, code, out, err):
 
 
 def test_every_command_is_exercised():
-    groups = {"kbase", "kbase refs", "kbase claim"}
+    groups = {"kbase", "kbase refs", "kbase claim", "kbase article"}
     covered = {c[0] for c in CASES}
     assert set(command_paths()) - groups == covered
     for path in covered:

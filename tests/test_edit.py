@@ -172,3 +172,80 @@ def test_two_processes_editing_at_once_lose_nothing(lib):
         kb = lib.load()
         links = {(c, e.ref) for c, claim in kb.claims.items() for e in claim.evidence}
         assert {("first", "b"), ("second", "b")} <= links, attempt
+
+
+# -- starting from what a writer has; articles, aliases, topics, a reference's fields -----------------
+
+def _run(*args):
+    from click.testing import CliRunner
+
+    from kbase.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_init_from_a_bib_and_a_draft(tmp_path, monkeypatch):
+    import kbase
+    from conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    result = _run("init", "--from-bib", str(ROOT / "references.bib"), "--from-draft", str(ROOT / "tests" / "drafts" / "05-background.txt"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "references.bib").read_bytes() == (ROOT / "references.bib").read_bytes()
+    kb = kbase.load("claims.yaml", "references.bib")
+    assert kb.problems == ()
+    candidates = [c for c in kb.claims.values() if c.topic == "candidate"]
+    assert [c.statement for c in candidates][:2] == ["About one in five adults in the United States lives with chronic pain.",
+                                                     "Chronic pain costs the US economy more than 500 billion dollars a year."]
+    assert all(c.appears_in and c.appears_in[0].quote == c.statement for c in candidates)  # the writer's own words
+    assert "# candidate from" in (tmp_path / "claims.yaml").read_text(encoding="utf-8")
+    table = _run("table", "--topic", "candidate")
+    assert table.exit_code == 0 and "About one in five adults" in table.output
+
+
+def test_init_from_a_broken_bib_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.bib").write_text("@article{a,\n  title = {One},\n\n@article{b, title = {Two}}\n", encoding="utf-8")
+    result = _run("init", "--from-bib", "mine.bib")
+    assert result.exit_code == 2 and "entry 'a' opened at line 1 is not closed" in result.output
+    assert not (tmp_path / "claims.yaml").exists() and not (tmp_path / "references.bib").exists()
+
+
+def test_refs_set_changes_one_field_in_place_and_keeps_every_other_byte(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("claims.yaml", "references.bib"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    before = (tmp_path / "references.bib").read_text(encoding="utf-8")
+    assert _run("refs", "set", "zhou2011targeting", "design=rct", "note=x}, design = {meta-analysis").exit_code == 0
+    after = (tmp_path / "references.bib").read_text(encoding="utf-8")
+    at = before.index("@article{zhou2011targeting")
+    expected = before[:at] + before[at:].replace("  design = {narrative-review},\n}",
+                                                 "  design = {rct},\n  note = {x\\}, design = \\{meta-analysis},\n}", 1)
+    assert after == expected  # the injected text stays one note; nothing else moved
+    import kbase
+
+    assert kbase.load("claims.yaml", "references.bib").references["zhou2011targeting"].design == "rct"
+    refused = _run("refs", "set", "zhou2011targeting", "design=meta-analysys")
+    assert refused.exit_code == 2 and "did you mean 'meta-analysis'" in refused.output
+    assert (tmp_path / "references.bib").read_text(encoding="utf-8") == after
+
+
+def test_claim_set_and_article_add(tmp_path, monkeypatch):
+    import kbase
+    from conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("claims.yaml", "references.bib"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    assert _run("article", "add", "ketamine-web", "--title", "Ketamine on the web").exit_code == 0
+    assert _run("claim", "add", "new-one", "--statement", "A new claim.", "--article", "ketamine-web").exit_code == 0
+    assert _run("claim", "set", "new-one", "--alias", "Another wording.", "--topic", "pain", "--statement", "A newer claim.").exit_code == 0
+    kb = kbase.load("claims.yaml", "references.bib")
+    claim = kb.claims["new-one"]
+    assert (claim.statement, claim.topic, claim.aliases, claim.appears_in[0].article) == ("A newer claim.", "pain", ("Another wording.",), "ketamine-web")
+    again = _run("claim", "set", "new-one", "--alias", "Another wording.")
+    assert again.exit_code == 2 and "already has the alias" in again.output
+    twice = _run("article", "add", "ketamine-web", "--title", "Again")
+    assert twice.exit_code == 2 and "already exists" in twice.output

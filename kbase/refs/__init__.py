@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -107,6 +108,36 @@ class RefLibrary:
             if not check:
                 write_atomic(path, formatted, self.encoding)
         return changed
+
+    def set_fields(self, key: str, fields: Sequence[tuple[str, str]]) -> str:
+        """Set fields of one reference in its ``.bib`` (``kbase refs set KEY design=rct``), under the library
+        lock; a ``design`` must be one of the vocabulary's. Refused (file untouched) when the key is unknown
+        or the result would not read back with the new values. Returns the file written."""
+        from ..bibtex import bib_value, unenclose
+        from ..errors import KbaseError, UnknownReferenceError
+        from ..files import library_lock, write_atomic
+        from ..loaders.bib import parse_bib
+        from ..loaders.text import read_text
+        from ..spelling import did_you_mean
+        from ..vocabulary import DESIGNS
+        from .merge import with_fields_set
+
+        by_key = {r.key: r for r in self.references}
+        if key not in by_key:
+            raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
+        for name, value in fields:
+            if not re.fullmatch(r"[A-Za-z][\w-]*", name) or name.lower() in ("id", "key", "entrytype", "type"):
+                raise KbaseError(f"{name!r} cannot be set: give a BibTeX field name such as design, doi or year")
+            if name.lower() == "design" and value not in DESIGNS:
+                raise KbaseError(f"unknown design {value!r}{did_you_mean(value, list(DESIGNS))}; use one of: {', '.join(DESIGNS)}")
+        path = by_key[key].where.path if by_key[key].where else self.paths[0]
+        with library_lock(path):
+            new = with_fields_set(read_text(path, self.encoding), key, fields)
+            check = {r.key: r for r in parse_bib(new, path).references}.get(key)
+            if check is None or any(check.field(n) != unenclose(bib_value(v)) for n, v in fields):  # as written, nothing more
+                raise KbaseError(f"{path}: setting {', '.join(n for n, _ in fields)} on {key!r} would not read back; file left as it is")
+            write_atomic(path, new, self.encoding)
+        return path
 
     def plan_import(self, file: str | Path, kind: str = "auto") -> ImportPlan:
         """What importing a CSL-JSON or RIS ``file`` into the first ``.bib`` would add and skip.

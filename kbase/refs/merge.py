@@ -19,7 +19,7 @@ from ..files import library_lock, write_together
 from ..model import Reference
 from .dedupe import DuplicateGroup
 
-__all__ = ["apply_merges"]
+__all__ = ["apply_merges", "with_fields_set"]
 
 
 def _read(path: str) -> str:
@@ -51,6 +51,50 @@ def _with_fields(raw: str, additions: Sequence[tuple[str, str]]) -> str:
         body += ","
     lines = "".join(f"\n  {name} = {value}," for name, value in additions)
     return body + lines + "\n" + raw[close:]
+
+
+def _field_spans(raw: str) -> dict[str, tuple[int, int]]:
+    """Where each field's value is in an entry's raw text: ``{name: (start, end)}`` (first occurrence)."""
+    spans: dict[str, tuple[int, int]] = {}
+    for match in re.finditer(r"(?:^|[,{(])\s*([A-Za-z][\w-]*)\s*=\s*", raw):
+        start = i = match.end()
+        depth, quoted = 0, False
+        while i < len(raw):
+            char = raw[i]
+            if char == "\\":
+                i += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if depth == 0:
+                    break  # the entry's own closing brace
+                depth -= 1
+            elif char == '"' and depth == 0:
+                quoted = not quoted
+            elif char == "," and depth == 0 and not quoted:
+                break
+            i += 1
+        spans.setdefault(match.group(1).lower(), (start, len(raw[:i].rstrip()) if i <= len(raw) else i))
+    return spans
+
+
+def with_fields_set(text: str, key: str, fields: Sequence[tuple[str, str]]) -> str:
+    """``text`` (a whole .bib) with entry ``key``'s fields set: a field it has gets the new value in place,
+    one it lacks is added before the closing brace. Values are written with :func:`~kbase.bibtex.bib_value`,
+    so no value can close its field or start others; everything else stays byte for byte."""
+    span = _blocks(text).get(key)
+    if span is None:
+        raise KbaseError(f"cannot find the entry {key!r} to edit; run `kbase refs fmt` first")
+    start, end, raw = span
+    additions = []
+    for name, value in fields:
+        place = _field_spans(raw).get(name.lower())
+        if place is None:
+            additions.append((name.lower(), bib_value(value)))
+        else:
+            raw = raw[:place[0]] + bib_value(value) + raw[place[1]:]
+    return text[:start] + _with_fields(raw, additions) + text[end:]
 
 
 def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str,
