@@ -15,10 +15,10 @@ Edges (``key`` is the edge type, also stored as ``type``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .model import Article, Claim, Reference
+from .model import Article, Claim, Evidence, Reference
 from .vocabulary import STANCES
 
 if TYPE_CHECKING:
@@ -97,16 +97,31 @@ def build_graph(
             edges.append((ref_node(reference.key), ref_node(target), "reports", {"type": "reports"}))
     for claim in claims:
         cnode = claim_node(claim.id)
-        for link in claim.evidence:
-            rnode = ref_node(link.ref)
-            # one edge per (ref, claim, stance): a repeated link is the same edge, and its attributes replace the first's
-            edges.append((rnode, cnode, link.stance, {"type": link.stance, "evidence": link}))
+        for link in _one_link_each(claim.evidence):
+            edges.append((ref_node(link.ref), cnode, link.stance, {"type": link.stance, "evidence": link}))
         for premise in claim.depends_on:
             edges.append((cnode, claim_node(premise), "depends_on", {"type": "depends_on"}))
         for appearance in claim.appears_in:
             edges.append((cnode, article_node(appearance.article), "appears_in", {"type": "appears_in", "appearance": appearance}))
     G.add_edges_from(edges)
     return G
+
+
+def _one_link_each(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """One link per (reference, stance), in first-mention order. Of repeated copies (``duplicate-link``),
+    the one that lowers the grade most (most concerns, then indirect) is kept, with a total order on the
+    rest of its content as the tie-break, so that the grade never depends on the order of the lines."""
+    chosen: dict[tuple[str, str], Evidence] = {}
+    for link in evidence:
+        key = (link.ref, link.stance)
+        current = chosen.get(key)
+        if current is None or _severity(link) > _severity(current):
+            chosen[key] = link
+    return list(chosen.values())
+
+
+def _severity(link: Evidence) -> tuple[int, bool, tuple[str, ...], str, str]:
+    return (len(set(link.concerns)) + int(link.indirect), link.indirect, tuple(sorted(set(link.concerns))), link.locator, link.note)
 
 
 def claims(G: nx.MultiDiGraph) -> Iterator[Claim]:

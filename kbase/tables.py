@@ -68,8 +68,10 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
             return f"do not state it: {', '.join(c.ref for c in contradicting)} contradicts it"
         return "add a source, or do not state it as fact"
     actions = []
-    strongest = max(counted, key=lambda c: DESIGN_START[c.design])
-    weak_secondary = [c for c in counted if c.design in SECONDARY_DESIGNS and DESIGN_START[c.design] < DESIGN_START[strongest.design]]
+    # the strongest link is the one graded highest for this claim (its design, less its concerns and
+    # indirectness), not the one with the grandest label
+    strongest = max(counted, key=lambda c: (c.level, DESIGN_START[c.design]))
+    weak_secondary = [c for c in counted if c.design in SECONDARY_DESIGNS and c.level < strongest.level]
     if strongest.design in PRIMARY_DESIGNS and weak_secondary:
         names = ", ".join(f"the {c.design} {c.ref}" for c in weak_secondary)
         actions.append(f"cite the {strongest.design} ({strongest.ref}) instead of {names}")

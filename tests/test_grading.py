@@ -257,3 +257,21 @@ def test_inferred_design_is_used_and_said(library):
     assert grade.level == Level.HIGH
     assert grade.links[0].design == "meta-analysis" and grade.links[0].design_inferred
     assert "inferred" in grade.reasons[0].message
+
+
+def test_a_repeated_link_is_reported_and_the_more_cautious_copy_counts(tmp_path):
+    import kbase
+
+    (tmp_path / "references.bib").write_text("@article{t,\n  title = {A trial},\n  year = {2024},\n  design = {rct},\n}\n", encoding="utf-8")
+    head = "kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n"
+    plain = "      - ref: t\n        stance: supports\n"
+    cautious = "      - ref: t\n        stance: supports\n        concerns: [imprecision]\n"
+    levels = []
+    for body, second in ((plain + cautious, 8), (cautious + plain, 9)):
+        (tmp_path / "claims.yaml").write_text(head + body, encoding="utf-8")
+        kb = kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026)
+        levels.append(kb.grade("c").level)
+        repeats = [f for f in kb.audit() if f.rule == "duplicate-link"]
+        assert [(f.where.line, f.message) for f in repeats] == [
+            (second, "claim 'c' links 't' as 'supports' twice (first at line 6); keep one link with every concern it needs")]
+    assert levels == [kbase.Level.MODERATE, kbase.Level.MODERATE]  # rct high, -1 imprecision, in either order

@@ -190,3 +190,16 @@ def test_output_file_is_written_atomically_and_keeps_mode(tmp_path):
     assert out.read_text(encoding="utf-8").startswith("| claim |")
     assert out.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["table.md"]
+
+
+def test_cite_instead_only_when_that_link_is_graded_higher_for_this_claim():
+    from kbase.model import Grade
+    from kbase.tables import EvidenceCell, writer_action
+    from kbase.vocabulary import Level
+
+    review = EvidenceCell("review", "R", "narrative-review", Level.LOW)
+    strong_meta = EvidenceCell("meta", "M", "meta-analysis", Level.HIGH)
+    weak_meta = EvidenceCell("meta", "M", "meta-analysis", Level.VERY_LOW)  # indirect, imprecise, biased for this claim
+    grade = Grade("c", Level.LOW)
+    assert writer_action(grade, (strong_meta, review), ()).startswith("cite the meta-analysis (meta) instead of the narrative-review review")
+    assert "instead of" not in writer_action(grade, (weak_meta, review), ())

@@ -1,6 +1,6 @@
 """The library audit: what is wrong with the claims and references themselves.
 
-Rules (registered in :mod:`kbase.audit.rules`): dangling references, premise cycles, unsupported,
+Rules (registered in :mod:`kbase.audit.rules`): dangling references, repeated links, premise cycles, unsupported,
 weak, contested, amplified, single-source, secondary-only and stale claims, retracted and unused
 references, reports lineage, invalid identifiers, duplicate identifiers and inferred designs.
 """
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..graph import claim_node, node_id, ref_node
 from ..identifiers import identifier_problems, normalize_doi
-from ..model import Claim, Finding, Grade, Reference
+from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
 from ..vocabulary import Level
 from .rules import finding
@@ -62,6 +62,13 @@ def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
 
 def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years: int) -> Iterator[Finding]:
     where, cid = claim.where, claim.id
+    seen: dict[tuple[str, str], Evidence] = {}
+    for link in claim.evidence:
+        first = seen.setdefault((link.ref, link.stance), link)
+        if first is not link:
+            at = f" (first at line {first.where.line})" if first.where else ""
+            yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {link.stance!r} twice{at}; keep one link "
+                          "with every concern it needs", link.where, cid)
     for link in claim.evidence:
         if G.nodes[ref_node(link.ref)]["missing"]:
             hint = _did_you_mean(G, link.ref, "ref")
