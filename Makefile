@@ -42,7 +42,7 @@ docs: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict
 
 docs-examples: $(VENV)/.installed   # re-run the example commands shown in docs/*.md
-	$(BIN)/python docgen.py docs/*.md
+	$(BIN)/python docgen.py docs/*.md docs/outputs/*.md
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_load.py

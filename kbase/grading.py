@@ -10,7 +10,8 @@ so that ``kbase evidence`` can say why.
    level per entry in ``concerns`` and once more if ``indirect``; floor very-low.
 4. The claim starts at its best supporting link.
 5. Supporting references joined through ``reports`` edges (either way,
-   transitively) are one source; ``independent_sources`` counts the groups.
+   transitively), sharing an author, or (syntheses) including overlapping studies
+   are one source (:mod:`kbase.independence`); ``independent_sources`` counts the groups.
 6. Any ``contradicts`` link flags *contested*; a contradicting link at or above
    the claim's current level lowers it one level (floor very-low).
 7. Three or more independent sources, each at low or above, and no
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .graph import claim_node, evidence_edges, node_id, ref_node
+from .independence import independent_groups
 from .lineage import source_groups
 from .queries import cycles, premise_graph
 from .vocabulary import DESIGN_START, SECONDARY_DESIGNS, Level
@@ -164,12 +166,17 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
     level = best.level
     reasons.append(Reason("start", f"starts at its best supporting link, {best.ref}: {_describe(best)}", level))
 
-    # rule 5
-    by_source: dict[object, list[LinkGrade]] = {}
-    for link in supporting:
-        by_source.setdefault(groups.get(ref_node(link.ref), ("alone", link.ref)), []).append(link)
+    # rule 5 (kbase/independence.py): reports lineage, shared authors, overlapping syntheses
+    keys = [l.ref for l in supporting]
+    grouped, joins = independent_groups(keys, {k: G.nodes[ref_node(k)]["record"] for k in keys},
+                                        {k: groups[ref_node(k)] for k in keys if ref_node(k) in groups})
+    link_of = {l.ref: l for l in supporting}
+    by_source = {i: [link_of[k] for k in group] for i, group in enumerate(grouped)}
     independent = len(by_source)
-    sources = tuple(tuple(l.ref for l in group) for group in by_source.values())
+    sources = tuple(tuple(group) for group in grouped)
+    for join in joins:
+        if join.why != "reports":
+            reasons.append(Reason("independence", f"{join.a} and {join.b} count as one source: {join.detail}", level))
 
     # rule 6
     if contradicting:
@@ -202,6 +209,8 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
             reasons.append(Reason("premise", f"capped at {cap} by its premise {premise}", level))
 
     # flags
+    if any(j.why == "shared-authors" for j in joins):
+        flags.append("shared-authors")
     if independent == 1:
         flags.append("single-source")
         if len(supporting) >= 3:

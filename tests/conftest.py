@@ -46,7 +46,7 @@ def bib_entry(key: str, design: str | None = "rct", year: int | None = 2020, ent
     """One BibTeX entry; ``design=None`` leaves the design field out."""
     lines = [f"@{entry_type}{{{key},"]
     fields.setdefault("title", f"Title of {key}")
-    fields.setdefault("author", "Doe, Jane")
+    fields.setdefault("author", f"Doe-{key}, Jane")  # one author per reference: shared authors join sources
     if year is not None:
         fields["year"] = str(year)
     if design is not None:

@@ -56,7 +56,7 @@ CASES = [
     ("kbase table", ["table", "--format", "csv"], 0, "strong,A drug reduces pain.,high", ""),
     ("kbase table", ["table", "--article", "nope"], 2, "", "kbase: no article 'nope' in claims.yaml"),
     ("kbase table", ["table", "-o", "claims.yaml"], 2, "", "is one of the library's own files"),
-    ("kbase cite", ["cite"], 0, "1. Doe J. Title of trial.", ""),
+    ("kbase cite", ["cite"], 0, "1. Doe-trial J. Title of trial.", ""),
     ("kbase cite", ["cite", "--style", "no-such-style"], 2, "", "kbase: no installed CSL style 'no-such-style'"),
     ("kbase export", ["export"], 0, '"id": "trial"', ""),
     ("kbase export", ["export", "-o", "references.bib"], 2, "", "is one of the library's own files"),

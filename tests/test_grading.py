@@ -275,3 +275,61 @@ def test_a_repeated_link_is_reported_and_the_more_cautious_copy_counts(tmp_path)
         assert [(f.where.line, f.message) for f in repeats] == [
             (second, "claim 'c' links 't' as 'supports' twice (first at line 6); keep one link with every concern it needs")]
     assert levels == [kbase.Level.MODERATE, kbase.Level.MODERATE]  # rct high, -1 imprecision, in either order
+
+
+# -- independence beyond reports: shared authors, overlapping syntheses -------------------------------
+
+def _independence_library(tmp_path, entries, links):
+    import kbase
+
+    bib = "".join("@article{%s,\n  title = {%s},\n  year = {2020},\n%s}\n" % (key, key.title(), "".join(f"  {n} = {{{v}}},\n" for n, v in fields))
+                  for key, fields in entries.items())
+    (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
+    evidence = "".join(f"      - ref: {k}\n        stance: supports\n" for k in links)
+    (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n" + evidence, encoding="utf-8")
+    return kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026).grade("c")
+
+
+def test_references_that_share_an_author_are_one_source_and_say_why(tmp_path):
+    entries = {"a": [("author", "Cohen, Steven P. and Roe, R."), ("design", "rct")],
+               "b": [("author", "S. Cohen and Other, O."), ("design", "rct")],
+               "c": [("author", "Third, T."), ("design", "rct")]}
+    grade = _independence_library(tmp_path, entries, ["a", "b", "c"])
+    assert grade.sources == (("a", "b"), ("c",)) and grade.independent_sources == 2
+    assert "shared-authors" in grade.flags
+    assert any(r.rule == "independence" and r.message == "a and b count as one source: shared author Cohen S" for r in grade.reasons)
+    assert grade.level == kbase_level("high")  # three trials but two sources: rule 7 does not raise (it could not anyway)
+
+
+def kbase_level(name):
+    import kbase
+
+    return kbase.Level.parse(name)
+
+
+@pytest.mark.parametrize(("a", "b", "joined"), [
+    ("t1, t2, t3", "t2, t3, t4", True),             # CCA 2/4 = 0.50
+    ("t1, t2, t3, t4, t5, t6", "t6, t7, t8, t9, t10, t11", False),  # 1/11 = 0.09, under 0.15
+    ("doi:10.1/X, pmid:1", "doi:10.1/x, pmid:2", True),  # identifiers compared normalised: 1/3
+])
+def test_syntheses_with_overlapping_studies_are_one_source(tmp_path, a, b, joined):
+    entries = {"m1": [("author", "One, A."), ("design", "meta-analysis"), ("includes", a)],
+               "m2": [("author", "Two, B."), ("design", "meta-analysis"), ("includes", b)]}
+    grade = _independence_library(tmp_path, entries, ["m1", "m2"])
+    assert (grade.independent_sources == 1) == joined
+    if joined:
+        assert any(r.rule == "independence" and "corrected covered area" in r.message for r in grade.reasons)
+
+
+def test_a_review_that_includes_a_supporting_trial_is_one_source_with_it(tmp_path):
+    entries = {"trial": [("author", "One, A."), ("design", "rct")],
+               "review": [("author", "Two, B."), ("design", "systematic-review"), ("includes", "trial, other")]}
+    grade = _independence_library(tmp_path, entries, ["trial", "review"])
+    assert grade.sources == (("trial", "review"),)
+
+
+def test_corrected_covered_area_matches_pieper():
+    from kbase.independence import corrected_covered_area
+
+    # Pieper et al. 2014's definition: (N - r) / (rc - r); three reviews over five studies, seven inclusions
+    assert corrected_covered_area([{"a", "b"}, {"b", "c", "d"}, {"e", "a"}]) == pytest.approx((7 - 5) / (15 - 5))
