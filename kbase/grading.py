@@ -159,7 +159,7 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
         reasons.append(Reason("unsupported", "no reference supports this claim", Level.UNSUPPORTED))
         if contradicting:
             flags.append("contested")
-        return Grade(claim.id, Level.UNSUPPORTED, tuple(flags), 0, tuple(reasons), tuple(links), ())
+        return Grade(claim.id, Level.UNSUPPORTED, tuple(flags), 0, tuple(reasons), tuple(links), (), claim.inferred_kind)
 
     # rules 3 and 4
     best = max(supporting, key=lambda l: l.level)  # first of the best, in file order
@@ -220,7 +220,7 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
     years = [y for y in (_year(G, l.ref) for l in supporting) if y is not None]
     if years and options.year - max(years) > options.stale_years:
         flags.append("stale")
-    return Grade(claim.id, level, tuple(flags), independent, tuple(reasons), tuple(links), sources)
+    return Grade(claim.id, level, tuple(flags), independent, tuple(reasons), tuple(links), sources, claim.inferred_kind)
 
 
 def _year(G: nx.MultiDiGraph, key: str) -> int | None:

@@ -125,6 +125,14 @@ class Claim:
     evidence: tuple[Evidence, ...] = ()
     depends_on: tuple[str, ...] = ()
     where: Location | None = field(default=None, compare=False)
+    kind: str = ""  # one of CLAIM_KINDS as written; "" to infer it from the statement (Claim.inferred_kind)
+
+    @property
+    def inferred_kind(self) -> str:
+        """The claim's kind: as written, or inferred from its statement (:func:`kbase.audit.wording.claim_kind`)."""
+        from .audit.wording import claim_kind
+
+        return self.kind or claim_kind(self.statement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +187,7 @@ class Grade:
     reasons: tuple[Reason, ...] = ()
     links: tuple[LinkGrade, ...] = ()
     sources: tuple[tuple[str, ...], ...] = ()
+    kind: str = "effect"  # the claim's kind (written or inferred): whether certainty words apply
 
     def has_flag(self, flag: str) -> bool:
         """True when the grade carries ``flag``."""

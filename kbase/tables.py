@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level, wording
+from .audit.wording import advice, firmness
+from .vocabulary import DESIGN_START, HEDGED_KINDS, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level, wording
 from .graph import claims, ref_node
 from .model import Grade, LinkGrade
 
@@ -53,7 +54,7 @@ class EvidenceRow:
     action: str
 
 
-def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradicting: tuple[EvidenceCell, ...]) -> str:
+def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradicting: tuple[EvidenceCell, ...], statement: str = "") -> str:
     """What a writer should do about a claim, in a few words.
 
     Examples
@@ -83,8 +84,9 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
         actions.append(f"present both sides: also cite {', '.join(c.ref for c in contradicting)}")
     if grade.has_flag("single-source") and grade.level <= Level.LOW:
         actions.append("add an independent source")
-    if grade.level < Level.HIGH:
-        actions.append(f"soften the wording: {wording(grade.level).hedge}")
+    # the claim's own words, softened only when they say more than the level allows and certainty words apply
+    if grade.level < Level.HIGH and grade.kind in HEDGED_KINDS and firmness(statement) > wording(grade.level).firmness:
+        actions.append(f"word it as {advice(statement, grade.level, grade.kind)}")
     if grade.has_flag("stale"):
         actions.append("check for newer evidence")
     return "; ".join(actions) if actions else "fine as worded"
@@ -148,7 +150,7 @@ def evidence_rows(G: nx.MultiDiGraph, grades: Mapping[str, Grade], formatter: Fo
             articles=tuple(dict.fromkeys(a.article for a in claim.appears_in)),
             section=appears[0].section if appears else "", grade=grade,
             supporting=supporting, contradicting=contradicting,
-            action=writer_action(grade, supporting, contradicting),
+            action=writer_action(grade, supporting, contradicting, claim.statement),
         ))
     if sort == "level":
         rows.sort(key=lambda r: r.grade.level)

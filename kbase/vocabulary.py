@@ -20,6 +20,8 @@ __all__ = [
     "SECONDARY_DESIGNS",
     "SEVERITIES",
     "STANCES",
+    "CLAIM_KINDS",
+    "HEDGED_KINDS",
     "WORDING_SCALE",
     "Level",
     "Severity",
@@ -138,6 +140,13 @@ SEVERITIES: tuple[str, ...] = tuple(str(s) for s in sorted(Severity, reverse=Tru
 
 #: The choices of ``--fail-on``: a severity, or ``none`` (never fail).
 FAIL_ON: tuple[str, ...] = (*SEVERITIES, "none")
+
+
+#: What sort of statement a claim is (``kind:`` in claims.yaml; inferred from the statement when absent).
+CLAIM_KINDS = ("effect", "association", "harm", "mechanism", "prevalence", "regulatory", "definition")
+#: The kinds whose wording follows the certainty of their evidence (GRADE's informative statements). A
+#: prevalence figure, a regulatory fact or a definition is checked for a source, not for hedges.
+HEDGED_KINDS = frozenset({"effect", "association", "harm", "mechanism"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> st
     items = []
     for claim in claims:
         item: dict[str, object] = {"id": claim.id, "statement": claim.statement}
+        if claim.kind:
+            item["kind"] = claim.kind
         if claim.aliases:
             item["aliases"] = list(claim.aliases)
         if claim.topic:

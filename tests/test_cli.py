@@ -113,5 +113,5 @@ def test_help_does_not_import_heavy_modules():
 def test_console_script_runs_on_the_bundled_library():
     result = subprocess.run([sys.executable, "-m", "kbase.cli", "evidence", "opioid-sparing"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "level:                low" in result.stdout
+    assert "level:                very-low" in result.stdout
     assert "why:" in result.stdout

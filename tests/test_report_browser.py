@@ -54,15 +54,15 @@ def test_ketamine_report_shows_table_badges_and_graph_offline(tmp_path):
     assert result.exit_code == 0, result.output
     facts, seen = open_report(report, tmp_path / "report.png")
     assert facts["table_visible"] and facts["badges_visible"] and facts["graph_visible"]
-    assert facts["rows"] == 51 and facts["badge_count"] == 51
-    assert "30" in facts["summary_text"] and "unsupported" in facts["summary_text"]
+    assert facts["rows"] == 56 and facts["badge_count"] == 56
+    assert "34" in facts["summary_text"] and "unsupported" in facts["summary_text"]
     assert facts["graph_box"]["width"] > 500 and facts["graph_box"]["height"] > 500
-    assert facts["graph_nodes"] == 51 + 12  # every claim, and every reference linked to one (yang2020emerging is not)
+    assert facts["graph_nodes"] == 56 + 14  # every claim, and every reference linked to one (yang2020emerging is not)
     assert seen["requests"] == [report.resolve().as_uri()]  # nothing fetched but the file itself
     assert seen["console"] == [] and seen["errors"] == []
-    # the 10 references that support or contradict a claim (mentions are not cited); the list numbers
+    # the 12 references that support or contradict a claim (mentions are not cited); the list numbers
     # itself, and no entry carries a second number of its own ("1. 1.Niesters")
-    assert len(facts["reference_items"]) == 10 and facts["reference_numbers"] == "decimal"
+    assert len(facts["reference_items"]) == 12 and facts["reference_numbers"] == "decimal"
     assert not any(item.lstrip()[:1].isdigit() for item in facts["reference_items"]), facts["reference_items"][:2]
     assert (tmp_path / "report.png").stat().st_size > 10_000
 

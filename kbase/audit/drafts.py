@@ -29,9 +29,9 @@ from ..drafts.matcher import ClaimMatcher, Match, content_words
 from ..drafts.reader import Draft, ListEntry, Sentence, read_draft
 from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
-from ..vocabulary import Level, wording
+from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import firmness, is_attributed, is_factual
+from .wording import firmness, is_attributed, is_factual, worded
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -346,10 +346,12 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
                                   f"also cite {', '.join(contradicting)}", sentence, claim_id))
     if grade.level == Level.VERY_LOW:
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
-    if grade.level > Level.UNSUPPORTED and firmness(sentence.clean) > wording(grade.level).firmness \
+    # certainty words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
+    # a regulatory fact or a definition (the claim's kind)
+    if grade.level > Level.UNSUPPORTED and grade.kind in HEDGED_KINDS and firmness(sentence.clean) > wording(grade.level).firmness \
             and not is_attributed(sentence.clean):
-        found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as {wording(grade.level).hedge}",
-                              sentence, claim_id))
+        found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as "
+                              f"“{worded(sentence.clean, grade.level)}”", sentence, claim_id))
     return found
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["firmness", "is_attributed", "is_factual"]
+__all__ = ["advice", "claim_kind", "firmness", "is_attributed", "is_factual", "worded"]
 
 _UNCERTAIN = re.compile(r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
                         r"insufficient evidence|not enough (data|evidence))\b", re.I)
 _HEDGED = re.compile(r"\b(may|might|could|possibly|possible|perhaps|potentially|suggests?|suggested|"
-                     r"(is|are|it's|it is) (thought|believed) to|it's thought|it is thought|thought to|thinks?|believes?|some studies|appears? to|"
+                     r"(is|are|it['’]s|it is) (thought|believed) to|it['’]s (thought|believed)|it is (thought|believed)|thought to|thinks?|"
+                     r"believes?|some studies|appears? to|"
                      r"seems? to|holds? promise|promising|preliminary|early evidence)\b", re.I)
 _PROBABLE = re.compile(r"\b(probably|likely|can|generally|usually|typically|often|tends? to)\b", re.I)
 
@@ -110,3 +111,159 @@ def is_attributed(sentence: str) -> bool:
     (True, False)
     """
     return bool(_ATTRIBUTED.search(sentence))
+
+
+# -- claim kinds -----------------------------------------------------------------------------------
+
+_KIND_RULES = (
+    ("regulatory", re.compile(r"\b(fda|approv\w*|licen[cs]\w*|medicare|medicaid|insurance|insurer|covers?|coverage|"
+                              r"reimburs\w*|off-label|prescription-only|schedule [ivx]+|regulat\w*)\b", re.I)),
+    ("definition", re.compile(r"^[\w\s()-]{1,60}\b(is|are) (a|an|the)? ?[\w\s-]{0,60}\b(caused by|in which)\b|"
+                              r"^[\w\s()-]{1,60}\b(is|are) (a|an) [\w\s-]{0,60}\b(that|which)\b|"
+                              r"\b(is|are) (defined as|known as|called)\b|\bmeans\b", re.I)),
+    ("harm", re.compile(r"\b(side[- ]effects?|adverse|harms?|harmful|toxic\w*|addictive|abuse|hallucinat\w*|nausea|"
+                        r"vomiting|unsafe|safe|safety|dangerous|death|mortality|overdose|worsen\w*|exacerbat\w*|poor (choice|candidate)|"
+                        r"complications?|dysfunction|disturbances?|can cause|out-of-body)\b", re.I)),
+    ("association", re.compile(r"\b(associated with|linked (to|with)|correlat\w*|more common (in|among)|related to)\b", re.I)),
+    ("mechanism", re.compile(r"\b(by (blocking|inhibiting|reducing|activating|binding)|receptors?|mechanism\w*|sensiti[sz]ation|"
+                             r"pathways?|anti-inflammatory|neurotransmit\w*|antagonis\w*)\b", re.I)),
+    ("prevalence", re.compile(r"(\d+(\.\d+)?\s?%|\b(one|two|three|\d+) in (five|ten|four|three|\d+)\b|\bpercent\b|\b(prevalence|"
+                              r"incidence)\b|\b(most|many|few) (adults|people|patients|americans|women|men|children)\b|"
+                              r"\blives? with\b|\bmost (studied|commonly)\b|\bcosts?\b)", re.I)),
+)
+
+
+def claim_kind(statement: str) -> str:
+    """The kind of a claim, from its statement: ``regulatory``, ``definition``, ``harm``, ``mechanism``,
+    ``prevalence`` (frequency, cost, counts), ``association``, else ``effect`` (an intervention and an outcome).
+    A ``kind:`` in claims.yaml overrides it.
+
+    Examples
+    --------
+    >>> [claim_kind(s) for s in ["About one in five adults in the United States lives with chronic pain.",
+    ...     "The FDA has approved ketamine as an anesthetic.", "Ketamine infusions can cause nausea and vomiting.",
+    ...     "Ketamine reduces the need for opioids.", "Neuropathic pain is chronic pain caused by damage to nerves."]]
+    ['prevalence', 'regulatory', 'harm', 'effect', 'definition']
+    """
+    for kind, pattern in _KIND_RULES:
+        if pattern.search(statement):
+            return kind
+    return "effect"
+
+
+# -- wording a claim at its level, in its own words ------------------------------------------------
+
+_MODALS = {"can", "could", "will", "would", "should", "may", "might", "must"}
+_AUXILIARIES = {"is": "be", "are": "be", "was": "have been", "were": "have been", "has": "have", "have": "have", "does": "", "do": ""}
+# verbs that claims are made of, in their base form: found first, so that a plural noun is not taken for a verb
+_VERBS = frozenset("""
+    reduce relieve ease cause improve increase lower raise block work last help depend treat prevent affect worsen give make lead
+    offer cost take begin start stay bypass become hold need live use require protect trigger induce inhibit activate promote
+    suppress produce decrease enhance impair alter target influence contribute predict fade occur appear remain show find provide
+    carry shorten lengthen extend slow speed drive mediate bind express spare lessen dampen boost restore kill cure
+""".split())
+_PROPER = {"medicare", "medicaid", "spravato"}
+
+
+def _verb(words: list[str]) -> int | None:
+    """Index of the main verb of a simple statement: a modal or auxiliary, else a known claim verb in its
+    present tense; a leading phrase up to the first comma ("In opioid-dependent patients, …") is skipped."""
+    start = 1
+    if words and words[0].lower() in ("in", "for", "of", "among", "after", "during", "when", "with", "used", "without"):
+        start = next((i + 1 for i, w in enumerate(words) if w.endswith(",")), 1)
+    for i in range(start, len(words)):
+        lower = words[i].lower().strip(",;:")
+        if lower in _MODALS or lower in _AUXILIARIES:
+            return i
+    for i in range(start, len(words)):
+        lower = words[i].lower().strip(",;:")
+        if lower.isalpha() and (_base(lower) in _VERBS and lower != _base(lower) or lower in _VERBS and i > start):
+            return i
+    return None
+
+
+def _base(verb: str) -> str:
+    """The base form of a third-person present verb: relieves → relieve, causes → cause, carries → carry."""
+    lower = verb.lower()
+    if lower.endswith("ies") and len(lower) > 4:
+        return verb[:-3] + "y"
+    if lower.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return verb[:-2]
+    return verb[:-1] if lower.endswith("s") else verb
+
+
+def _clause(text: str) -> str:
+    """``text`` as a clause after "whether" or "that": its first word lower-cased unless it is a name or an acronym."""
+    first = text.split(" ", 1)[0]
+    name = len(first) > 1 and (first.isupper() or any(c.isupper() for c in first[1:]) or first.lower() in _PROPER)
+    return text if name else text[0].lower() + text[1:]
+
+
+def worded(statement: str, level: int) -> str:
+    """``statement`` worded for a certainty ``level`` (4 high … 1 very-low), after GRADE's informative
+    statements: high as it stands, moderate "probably", low "may", very low "it is uncertain whether".
+    A hedge already in the statement ("may", "might", "could") is not doubled.
+
+    Examples
+    --------
+    >>> worded("Ketamine reduces the need for opioids.", 2)
+    'Ketamine may reduce the need for opioids.'
+    >>> worded("Ketamine has anti-inflammatory effects at pain sites.", 1)
+    'It is uncertain whether ketamine has anti-inflammatory effects at pain sites.'
+    >>> worded("Ketamine infusions can relieve pain in CRPS.", 3)
+    'Ketamine infusions can probably relieve pain in CRPS.'
+    >>> worded("Ketamine is not a first-line treatment.", 2), worded("Ketamine may reduce migraine pain.", 1)
+    ('Ketamine may not be a first-line treatment.', 'It is uncertain whether ketamine can reduce migraine pain.')
+    """
+    text = statement.strip()
+    if level >= 4 or not text:
+        return text
+    words = text.split(" ")
+    at = _verb(words)
+    if level <= 1:
+        if at is not None and words[at].lower() in ("may", "might", "could"):
+            words[at] = "can"
+        return "It is uncertain whether " + _clause(" ".join(words))
+    if at is None:
+        return ("It is likely that " if level == 3 else "It is possible that ") + _clause(text)
+    verb = words[at]
+    lower = verb.lower()
+    negated = at + 1 < len(words) and words[at + 1].lower() == "not"
+    if level == 3:
+        if lower not in ("may", "might", "could"):
+            words.insert(at + 1 if lower in _MODALS or lower in _AUXILIARIES else at, "probably")
+    elif lower in _MODALS:
+        words[at] = "may"
+    elif lower in _AUXILIARIES:
+        replacement = _AUXILIARIES[lower]
+        if negated:
+            del words[at + 1]
+            words[at] = ("may not " + replacement).strip()
+        else:
+            words[at] = ("may " + replacement).strip()
+    else:
+        words[at] = "may " + _base(verb)
+    return " ".join(words)
+
+
+def advice(statement: str, level: int, kind: str) -> str:
+    """How a writer should word a claim, in its own words: the one wording advice of ``kbase evidence``,
+    the evidence tables and the draft audit. Only kinds in :data:`~kbase.vocabulary.HEDGED_KINDS` take
+    certainty words; a prevalence figure, a regulatory fact or a definition is stated with its source.
+
+    Examples
+    --------
+    >>> advice("Ketamine reduces the need for opioids.", 2, "effect")
+    '“Ketamine may reduce the need for opioids.”'
+    >>> advice("About one in five adults lives with chronic pain.", 2, "prevalence")
+    'state it with its source: certainty words do not apply to a prevalence fact'
+    """
+    from ..vocabulary import HEDGED_KINDS
+
+    if level <= 0:
+        return "do not state it as fact"
+    if kind not in HEDGED_KINDS:
+        return f"state it with its source: certainty words do not apply to a {kind} fact"
+    if level >= 4:
+        return f"state it plainly: “{statement.strip()}”"
+    return f"“{worded(statement, level)}”"

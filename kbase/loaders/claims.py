@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LoadError, Location
-from ..vocabulary import CONCERNS, STANCES
+from ..vocabulary import CLAIM_KINDS, CONCERNS, STANCES
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..spelling import did_you_mean
 from .text import offset_location, read_text
@@ -28,7 +28,7 @@ FORMAT_VERSION = 1
 
 TOP_FIELDS = ("kbase", "articles", "claims")
 ARTICLE_FIELDS = ("title",)
-CLAIM_FIELDS = ("id", "statement", "aliases", "topic", "appears_in", "evidence", "depends_on")
+CLAIM_FIELDS = ("id", "statement", "kind", "aliases", "topic", "appears_in", "evidence", "depends_on")
 APPEARANCE_FIELDS = ("article", "section", "quote")
 EVIDENCE_FIELDS = ("ref", "stance", "locator", "note", "indirect", "concerns")
 
@@ -370,6 +370,7 @@ class _Reader:
         get: Callable[[str], Any] = lambda name: fields[name][1] if name in fields else None  # noqa: E731
         aliases = [v for v, _ in self.strings(get("aliases"), f"aliases of {what}")] if "aliases" in fields else []
         topic = (self.string(get("topic"), f"topic of {what}") or "") if "topic" in fields else ""
+        kind = (self.choice(get("kind"), "kind", CLAIM_KINDS) or "") if "kind" in fields else ""
         appears = [a for a in (self.read_appearance(n, what) for n in self.sequence(get("appears_in"), f"appears_in of {what}")) if a] if "appears_in" in fields else []
         evidence = [e for e in (self.read_evidence(n, what) for n in self.sequence(get("evidence"), f"evidence of {what}")) if e] if "evidence" in fields else []
         premises = []
@@ -390,6 +391,7 @@ class _Reader:
             evidence=tuple(evidence),
             depends_on=tuple(premises),
             where=self.where(node),
+            kind=kind,
         )
 
     def read_appearance(self, node: Any, what: str) -> Appearance | None:

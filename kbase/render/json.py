@@ -59,6 +59,7 @@ def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "claim": grade.claim_id,
         "level": str(grade.level),
+        "kind": grade.kind,
         "flags": list(grade.flags),
         "independent_sources": grade.independent_sources,
         "sources": [list(group) for group in grade.sources],

@@ -98,7 +98,7 @@ def json_table(rows: Sequence[EvidenceRow], style: str) -> dict[str, Any]:
             {
                 "claim": row.claim_id, "statement": row.statement, "topic": row.topic or None,
                 "articles": list(row.articles), "section": row.section or None,
-                "level": str(row.grade.level), "flags": list(row.grade.flags),
+                "level": str(row.grade.level), "kind": row.grade.kind, "flags": list(row.grade.flags),
                 "independent_sources": row.grade.independent_sources,
                 "reasons": [r.message for r in row.grade.reasons],
                 "supporting": [_cell_data(c) for c in row.supporting],

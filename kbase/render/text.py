@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import zip_longest
 from typing import TYPE_CHECKING
 
-from ..vocabulary import LINK_STANCES, STANCES, Level, wording
+from ..audit.wording import advice
+from ..vocabulary import LINK_STANCES, STANCES, Level
 from ..model import Claim, Finding, Grade, Reference, Severity
 
 if TYPE_CHECKING:
@@ -60,11 +61,6 @@ def summary_line(findings: Iterable[Finding], claims: int, references: int, what
     return f"{what or f'{claims} claims, {references} references'}: {parts}"
 
 
-def suggested_wording(level: Level) -> str:
-    """How firmly a writer may word a claim at ``level`` (the wording scale)."""
-    return wording(level).example
-
-
 def grades_text(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str:
     """One line per claim: level, independent sources, flags, id and statement."""
     width = max((len(c) for c in claims), default=10)
@@ -95,7 +91,8 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
     out.append(f"  independent sources:  {grade.independent_sources} of {counted} supporting reference{'s' if counted != 1 else ''}")
     for number, chain in enumerate(chains, 1):
         out.append(f"      {number}. {chain}")
-    out.append(f"  suggested wording:    {suggested_wording(grade.level)}")
+    out.append(f"  kind:                 {grade.kind}{'' if claim.kind else ' (inferred from the statement)'}")
+    out.append(f"  suggested wording:    {advice(claim.statement, grade.level, grade.kind)}")
     out.append("")
     out.append("  why:")
     for number, reason in enumerate(grade.reasons, 1):

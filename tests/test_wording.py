@@ -1,0 +1,85 @@
+"""Claim kinds and the wording engine: certainty words for effects, associations, harms and mechanisms,
+built from the claim's own words; facts (prevalence, regulatory, definitions) are stated with a source."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import bib_entry, claims_yaml
+from kbase.audit.wording import advice, claim_kind, firmness, worded
+
+
+@pytest.mark.parametrize(("statement", "kind"), [
+    ("Ketamine reduces the need for opioids in people with chronic pain.", "effect"),
+    ("Smoking is associated with a higher risk of back pain.", "association"),
+    ("Ketamine infusions can cause nausea and vomiting.", "harm"),
+    ("Ketamine eases chronic pain by blocking overactive NMDA receptors.", "mechanism"),
+    ("About one in five adults in the United States lives with chronic pain.", "prevalence"),
+    ("The FDA has approved ketamine as an anesthetic but not for chronic pain.", "regulatory"),
+    ("Neuropathic pain is chronic pain caused by damage to the nervous system.", "definition"),
+])
+def test_the_kind_is_inferred_from_the_statement(statement, kind):
+    assert claim_kind(statement) == kind
+
+
+@pytest.mark.parametrize(("statement", "level", "expected"), [
+    ("Ketamine reduces the need for opioids.", 4, "Ketamine reduces the need for opioids."),
+    ("Ketamine reduces the need for opioids.", 3, "Ketamine probably reduces the need for opioids."),
+    ("Ketamine reduces the need for opioids.", 2, "Ketamine may reduce the need for opioids."),
+    ("Ketamine reduces the need for opioids.", 1, "It is uncertain whether ketamine reduces the need for opioids."),
+    ("Ketamine infusions can cause nausea.", 2, "Ketamine infusions may cause nausea."),
+    ("Smoking is associated with back pain.", 3, "Smoking is probably associated with back pain."),
+    ("Ketamine has anti-inflammatory effects.", 2, "Ketamine may have anti-inflammatory effects."),
+    ("Ketamine is not a first-line treatment.", 2, "Ketamine may not be a first-line treatment."),
+    ("Ketamine may reduce migraine pain.", 2, "Ketamine may reduce migraine pain."),               # a hedge is not doubled
+    ("Ketamine may reduce migraine pain.", 1, "It is uncertain whether ketamine can reduce migraine pain."),
+    ("In opioid-dependent patients, ketamine lowers opioid use.", 3, "In opioid-dependent patients, ketamine probably lowers opioid use."),
+    ("FDA rules changed in 2019.", 1, "It is uncertain whether FDA rules changed in 2019."),  # an acronym keeps its capitals
+])
+def test_wording_uses_the_claims_own_words(statement, level, expected):
+    assert worded(statement, level) == expected
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_the_suggested_wording_is_accepted_by_the_audit_at_its_level(level):
+    from kbase.vocabulary import Level, wording
+
+    for statement in ["Ketamine reduces the need for opioids.", "Ketamine infusions can cause nausea.", "Ketamine is not a first-line treatment."]:
+        assert firmness(worded(statement, level)) <= wording(Level(level)).firmness, worded(statement, level)
+
+
+def test_facts_are_stated_with_their_source_not_hedged():
+    assert advice("About one in five adults lives with chronic pain.", 2, "prevalence").startswith("state it with its source")
+    assert advice("Ketamine reduces opioid use.", 0, "effect") == "do not state it as fact"
+    assert advice("Ketamine reduces opioid use.", 4, "effect") == "state it plainly: “Ketamine reduces opioid use.”"
+
+
+def test_an_already_hedged_sentence_is_not_overstated():
+    for sentence in ["It’s thought that ketamine affects a receptor called NMDA.", "It's thought that ketamine affects NMDA.",
+                     "It is believed that ketamine affects NMDA."]:
+        assert firmness(sentence) == 1
+
+
+def _library(library, kind_line=""):
+    claims = claims_yaml(f"""
+    - id: fact
+      statement: About one in five adults lives with chronic pain.{kind_line}
+      evidence:
+        - ref: survey
+          stance: supports
+    """)
+    return library.write(claims, bib_entry("survey", "cross-sectional"))
+
+
+def test_a_prevalence_fact_in_a_draft_is_not_flagged_for_hedges_but_an_effect_is(library, tmp_path):
+    kb = _library(library).load()
+    draft = tmp_path / "d.md"
+    draft.write_text("About one in five adults lives with chronic pain [@survey].\n", encoding="utf-8")
+    assert kb.grade("fact").kind == "prevalence" and [f.rule for f in kb.audit_draft(draft)] == []
+    kb = _library(library, "\n      kind: effect").load()  # told it is an effect: now its certainty words are checked
+    assert [f.rule for f in kb.audit_draft(draft)] == ["overstated-claim"]
+
+
+def test_an_unknown_kind_is_an_error_with_did_you_mean(library):
+    kb = _library(library, "\n      kind: prevalance").load(strict=False)
+    assert any("unknown kind 'prevalance' (did you mean 'prevalence'?)" in p.message for p in kb.problems)
