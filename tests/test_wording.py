@@ -83,3 +83,22 @@ def test_a_prevalence_fact_in_a_draft_is_not_flagged_for_hedges_but_an_effect_is
 def test_an_unknown_kind_is_an_error_with_did_you_mean(library):
     kb = _library(library, "\n      kind: prevalance").load(strict=False)
     assert any("unknown kind 'prevalance' (did you mean 'prevalence'?)" in p.message for p in kb.problems)
+
+
+def test_a_weak_fact_asks_for_a_better_source_not_softer_words(library):
+    claims = claims_yaml("""
+    - id: fact
+      statement: The FDA has approved ketamine as an anesthetic.
+      evidence:
+        - ref: site
+          stance: supports
+    - id: effect
+      statement: Ketamine reduces pain.
+      evidence:
+        - ref: site
+          stance: supports
+    """)
+    kb = library.write(claims, bib_entry("site", "website")).load()
+    weak = {f.subject: f.message for f in kb.audit() if f.rule == "weak-claim"}
+    assert weak["fact"].endswith("find a stronger, more direct source for this regulatory fact")
+    assert weak["effect"].endswith("find a stronger source or soften it")

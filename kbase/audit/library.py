@@ -14,7 +14,7 @@ from ..graph import claim_node, node_id, ref_node
 from ..identifiers import identifier_problems, normalize_doi
 from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
-from ..vocabulary import Level
+from ..vocabulary import HEDGED_KINDS, Level
 from .rules import finding
 
 if TYPE_CHECKING:
@@ -89,7 +89,9 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
             yield finding("contested-claim", f"claim {cid!r} is contradicted by {_refs(grade, 'contradicts')} and supported by nothing", where, cid)
         return
     if grade.level == Level.VERY_LOW:
-        yield finding("weak-claim", f"claim {cid!r} rests on very-low certainty evidence ({_refs(grade, 'supports')}); find a stronger source or soften it", where, cid)
+        # a fact (prevalence, regulatory, definition) is not softened: it needs a better source
+        remedy = "find a stronger source or soften it" if grade.kind in HEDGED_KINDS else f"find a stronger, more direct source for this {grade.kind} fact"
+        yield finding("weak-claim", f"claim {cid!r} rests on very-low certainty evidence ({_refs(grade, 'supports')}); {remedy}", where, cid)
     if grade.has_flag("contested"):
         yield finding("contested-claim", f"claim {cid!r} is contested: {_refs(grade, 'contradicts')} contradicts it", where, cid)
     if grade.has_flag("amplified"):
