@@ -252,10 +252,11 @@ def refs_lint(s: Project, fmt: str, fail_on: str) -> None:
 @command(refs, "dedupe", formats=("text", "json"))
 @click.option("--apply", is_flag=True, help="Merge each group into the key claims use, and rewrite the ref: links in claims.yaml.")
 def refs_dedupe(s: Project, apply: bool, fmt: str) -> None:
-    """Find duplicate references: the same DOI or PMID, or a fuzzy title match with the same year and first author."""
+    """Find duplicate references: the same DOI or PMID, or a fuzzy title match with the same year and first author;
+    preprints and reports of a published work are listed as versions, never merged."""
     library = s.refs()
-    groups = library.duplicates(s.open().claims.values() if Path(s.claims).exists() else ())
-    _emit(render.duplicates(groups, library.references, fmt))
+    groups, versions = library.dedupe(s.open().claims.values() if Path(s.claims).exists() else ())
+    _emit(render.duplicates(groups, library.references, fmt, versions))
     if apply and groups:
         renamed = library.merge(groups, s.claims)
         click.echo(f"merged {len(renamed)} entr{'ies' if len(renamed) != 1 else 'y'} into their kept keys", err=True)

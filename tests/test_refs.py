@@ -220,3 +220,52 @@ def test_settings_from_pyproject(library):
     (folder / "pyproject.toml").write_text('[tool.kbase]\nbibs = ["x"]\n', encoding="utf-8")
     bad = CliRunner().invoke(cli, ["check"])
     assert bad.exit_code == 2 and "unknown setting 'bibs' (did you mean 'bib'?)" in bad.stderr
+
+
+# -- duplicates on labelled real data, and versions that are not duplicates -------------------------
+
+def test_dedupe_on_cora_meets_the_bar():
+    """Cora (../shared/corpus/cora/): 1,879 real citation strings of 182 papers with gold duplicate pairs.
+    The thresholds were chosen on this set (docs/refs.md), so the figure is a regression bar."""
+    import sys
+
+    from conftest import ROOT, SHARED
+
+    if not (SHARED / "corpus" / "cora" / "cora.tsv").exists():
+        pytest.skip("the shared corpus is not beside the repository")
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.cora import evaluate
+
+    result = evaluate()
+    assert result["entries"] == 1879
+    assert result["precision"] >= 0.95 and result["recall"] >= 0.85, result
+
+
+def test_a_preprint_and_a_report_are_versions_never_merged(tmp_path):
+    from kbase.refs import RefLibrary
+
+    title = "Ketamine infusions for chronic pain: a randomized trial"
+    bib = tmp_path / "r.bib"
+    bib.write_text(
+        f"@article{{pre,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  journal = {{medRxiv}},\n  year = {{2020}},\n}}\n"
+        f"@techreport{{rep,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  institution = {{Some University}},\n  year = {{2021}},\n}}\n"
+        f"@article{{pub,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  journal = {{Pain}},\n  year = {{2021}},\n}}\n"
+        f"@article{{dup,\n  title = {{{title.title()}}},\n  author = {{Smith, A.}},\n  journal = {{Pain}},\n  year = {{2021}},\n}}\n",
+        encoding="utf-8")
+    groups, versions = RefLibrary([bib]).dedupe()
+    assert [g.keys for g in groups] == [("pub", "dup")]
+    assert versions == [("pre", "pub", "preprint"), ("rep", "pub", "report")]
+
+
+@pytest.mark.parametrize(("fields", "kind"), [
+    ({"doi": "10.1101/2020.03.01.123456"}, "preprint"), ({"doi": "10.48550/arXiv.2101.00001"}, "preprint"),
+    ({"journal": "bioRxiv"}, "preprint"), ({"url": "https://arxiv.org/abs/2101.00001"}, "preprint"),
+    ({"journal": "Pain"}, "published"), ({"title": "Erratum: Ketamine for pain"}, "correction"),
+])
+def test_version_kind(fields, kind):
+    from kbase.model import Reference
+    from kbase.refs.dedupe import version_kind
+
+    ref = Reference("k", "article", title=fields.get("title", "T"), doi=fields.get("doi", ""), url=fields.get("url", ""),
+                    fields=tuple((k, v) for k, v in fields.items()))
+    assert version_kind(ref) == kind

@@ -82,6 +82,20 @@ class RefLibrary:
         """Groups of duplicate references; each keeps the first key that ``claims`` use."""
         return find_duplicates(self.references, claims_using(claims))
 
+    def versions(self) -> list[tuple[str, str, str]]:
+        """Preprints, reports and corrections whose published version is in the library:
+        ``(key, published key, kind)``, in file order; they are never merged (``kbase refs dedupe`` lists them)."""
+        return self.dedupe()[1]
+
+    def dedupe(self, claims: Sequence[Claim] = ()) -> tuple[list[DuplicateGroup], list[tuple[str, str, str]]]:
+        """Duplicate groups (:meth:`duplicates`) and versions (:meth:`versions`), found in one pass."""
+        found: list[tuple[str, str, str]] = []
+        groups = find_duplicates(self.references, claims_using(claims), versions=found)
+        first = {}
+        for key, published, kind in found:  # each version once, against the first published entry that matches it
+            first.setdefault(key, (key, published, kind))
+        return groups, list(first.values())
+
     def merge(self, groups: Sequence[DuplicateGroup], claims_path: str | Path) -> dict[str, str]:
         """Merge each group into its kept key, in the ``.bib`` files and the claims' links; ``{removed: kept}``."""
         from .merge import apply_merges

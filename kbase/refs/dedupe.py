@@ -1,9 +1,11 @@
 """``kbase refs dedupe``: find references entered twice, and merge them.
 
 Two entries are duplicates when they share a normalised DOI or a PMID (and their titles do not
-disagree: ``token_set_ratio`` ≥ 60, since real exports carry wrong identifiers), or when their titles
-agree (rapidfuzz ``ratio`` of the normalised titles ≥ 90, titles of at least 20 characters, and
-every word of one that the other lacks has a near twin there, as a typo would), their years agree
+disagree: ``token_set_ratio`` ≥ 60, since real exports carry wrong identifiers), or when they are the
+same version of the work (:func:`version_kind`: a preprint, a report and the published article are
+*versions*, never merged) and their titles agree (rapidfuzz ``ratio`` of the normalised titles ≥ 88,
+titles of at least 20 characters, and the words of one that the other lacks, typos aside, are at
+most a fifth of its letters), their years agree
 (or one is missing), so do their first authors' surnames (``ratio`` ≥ 80, or one is missing), and
 neither gives a different volume, part, edition or number. Candidate pairs come from blocking, never from all pairs: entries are
 compared only within blocks that share a DOI, a PMID, (year, first-author surname), the first
@@ -20,9 +22,37 @@ from dataclasses import dataclass
 from ..identifiers import normalize_doi
 from ..model import Reference
 
-__all__ = ["DuplicateGroup", "find_duplicates", "normal_title"]
+__all__ = ["DuplicateGroup", "find_duplicates", "normal_title", "version_kind"]
 
-TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE = 90.0, 80.0, 20, 2000, 60.0
+# DOI prefixes of preprint servers: bioRxiv and medRxiv (10.1101), arXiv (10.48550), Research Square, Preprints.org, PsyArXiv/OSF
+_PREPRINT_DOI = re.compile(r"^(10\.1101/|10\.48550/arxiv|10\.21203/rs\.|10\.20944/preprints|10\.31234/osf\.io|10\.31219/osf\.io)", re.I)
+_PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|preprint|research square|ssrn)\b", re.I)
+
+
+def version_kind(ref: Reference) -> str:
+    """Which version of a work an entry is: ``preprint``, ``report`` (a technical report), ``correction``
+    (an erratum or correction notice) or ``published``. Entries of two different versions are never
+    duplicates, however alike: results change between a preprint or a report and the journal article.
+
+    Examples
+    --------
+    >>> from kbase.model import Reference
+    >>> version_kind(Reference("a", "article", doi="10.1101/2020.03.01.123")), version_kind(Reference("b", "techreport"))
+    ('preprint', 'report')
+    """
+    venue = " ".join(ref.field(f) for f in ("journal", "journaltitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
+    if ref.design == "preprint" or _PREPRINT_DOI.match(normalize_doi(ref.doi)) or _PREPRINT_VENUE.search(venue) or \
+            re.search(r"arxiv\.org|biorxiv\.org|medrxiv\.org", ref.url, re.I):
+        return "preprint"
+    if ref.entry_type in ("techreport", "report"):
+        return "report"
+    if re.match(r"\s*(erratum|correction|corrigendum)\b", ref.title, re.I):
+        return "correction"
+    return "published"
+
+
+# chosen on Cora (benchmarks/cora.py; docs/refs.md): title ratio 88, at most a fifth of a title's letters in words the other lacks
+TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE, MISSING_SHARE = 88.0, 80.0, 20, 2000, 60.0, 0.2
 
 
 def ascii_lower(text: str) -> str:
@@ -50,18 +80,18 @@ def _surname(ref: Reference) -> str:
 
 
 def _same_words(a: str, b: str) -> bool:
-    """True when every word in one title and not the other has a near twin (a typo) in the other.
-
-    "day light bomb shell" and "night bomb shell" are similar strings but different titles.
+    """True when the words of one title that the other lacks, and that have no near twin there (a typo),
+    make up at most a fifth of its letters: citation strings drop and garble words, but "day light bomb
+    shell" and "night bomb shell" are similar strings and different titles.
     """
     from rapidfuzz import fuzz
 
     wa, wb = set(a.split()), set(b.split())
-    for mine, theirs in ((wa - wb, wb), (wb - wa, wa)):
-        for word in mine:
-            # a typo: most letters shared, or the same letters in another order
-            if not any(fuzz.ratio(word, other) >= 75 or sorted(word) == sorted(other) for other in theirs):
-                return False
+    for mine, theirs, title in ((wa - wb, wb, a), (wb - wa, wa, b)):
+        # a typo: most letters shared, or the same letters in another order
+        missing = [w for w in mine if not any(fuzz.ratio(w, other) >= 75 or sorted(w) == sorted(other) for other in theirs)]
+        if sum(len(w) for w in missing) > MISSING_SHARE * len(title.replace(" ", "")):
+            return False
     return True
 
 
@@ -94,7 +124,8 @@ class _Union:
         return True
 
 
-def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, Sequence[str]] | None = None) -> list[DuplicateGroup]:
+def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, Sequence[str]] | None = None,
+                    versions: list[tuple[str, str, str]] | None = None) -> list[DuplicateGroup]:
     """Groups of duplicate references, in file order of their first member.
 
     Parameters
@@ -103,6 +134,9 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
         The library's references.
     claims_using : mapping, optional
         For each key, the claims that link to it; the key to keep is the first one claims use.
+    versions : list, optional
+        Filled with ``(key, published key, kind)`` for each preprint, report or correction whose title
+        and authors match a published entry: another version of the work, never merged.
     """
     import numpy as np
     from rapidfuzz import fuzz, process
@@ -134,9 +168,20 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
                 return False
         return True
 
+    kinds = [version_kind(r) for r in references]
+
     def compatible(i: int, j: int) -> bool:
+        if kinds[i] != kinds[j]:
+            # another version of the work (a preprint, a report), not a duplicate: listed apart
+            if versions is not None and "published" in (kinds[i], kinds[j]) and _similar(i, j, years=False):
+                other, published = (i, j) if kinds[j] == "published" else (j, i)
+                versions.append((references[other].key, references[published].key, kinds[other]))
+            return False
+        return _similar(i, j)
+
+    def _similar(i: int, j: int, years: bool = True) -> bool:
         yi, yj = references[i].year, references[j].year
-        if yi is not None and yj is not None and yi != yj:
+        if years and yi is not None and yj is not None and yi != yj:
             return False
         if not same_part(i, j) or not _same_words(titles[i], titles[j]):
             return False

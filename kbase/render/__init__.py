@@ -199,21 +199,29 @@ def graph_export(kb: KnowledgeBase, fmt: str) -> str:
     return export_graph(kb.graph, kb.grades, fmt)
 
 
-def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference], fmt: str) -> Output:
-    """Duplicate groups, each with its members, the key kept and the claims that use each."""
+def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference], fmt: str,
+               versions: Sequence[tuple[str, str, str]] = ()) -> Output:
+    """Duplicate groups, each with its members, the key kept and the claims that use each; then the
+    versions (a preprint or report of a published work), which are never merged."""
     if fmt == "json":
         return Output(_json({"version": 1, "groups": [
             {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score,
-             "used_by": {k: list(c) for k, c in g.used_by}} for g in groups]}))
+             "used_by": {k: list(c) for k, c in g.used_by}} for g in groups],
+            "versions": [{"key": k, "published": p, "kind": kind} for k, p, kind in versions]}))
     by_key = {r.key: r for r in references}
     lines = []
+    for key, published, kind in versions:
+        lines.append(f"{by_key[key].where}: {key} is a {kind} of {published} ({by_key[published].where}): another version, "
+                     "not merged; cite the published version")
     for group in groups:
         lines.append(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
         for key in group.keys:
             ref = by_key[key]
             used = dict(group.used_by).get(key, ())
             lines.append(f"  {ref.where}: {key}{'  (used by ' + ', '.join(used) + ')' if used else ''}  {ref.title[:70]}")
-    summary = f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''} among {len(references)} references"
+    summary = (f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''}"
+               + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
+               + f" among {len(references)} references")
     return Output(_lines(lines), _lines([summary]))
 
 
