@@ -192,6 +192,19 @@ def suggest(s: Project, query: str, count: int, fmt: str, style: str | None) -> 
     _emit(render.suggestions(s.open(), query, count, fmt, style))
 
 
+@command(cli, formats=("text", "json", "markdown"))
+@click.argument("revisions", required=False, metavar="[REV[..REV]]")
+@fail_on_option
+def diff(s: Project, revisions: str | None, fmt: str, fail_on: str) -> None:
+    """What a change does to the grades: claims added, removed, renamed, lowered or raised (with the new
+    reasons), flags, links, references added, removed or retracted, and the articles affected. REV
+    against the working tree (default HEAD), or REV..REV; read from git without a checkout."""
+    result = s.diff(revisions)
+    _emit(render.library_diff(result, fmt))
+    sys.exit(1 if fail_on != "none" and (result.problems_after or any(c.lowered or c.after == Level.UNSUPPORTED for c in result.claims
+                                                                        if c.before is not None)) else 0)
+
+
 @command(cli, formats=("md", "csv", "html", "json"))
 @click.option("--article", metavar="ID", default=None, help="Only the claims that appear in this article.")
 @click.option("--topic", metavar="TOPIC", default=None, help="Only the claims with this topic.")

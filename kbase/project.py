@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import ProblemsFound
 
 if TYPE_CHECKING:
+    from .history import LibraryDiff
     from .edit import ClaimsEditor
     from .kb import KnowledgeBase
     from .refs import RefLibrary
@@ -167,6 +168,14 @@ class Project:
             else:
                 write_atomic(name, content)
         return list(files)
+
+    def diff(self, revisions: str | None = None) -> LibraryDiff:
+        """What changed in this library between git revisions (:func:`kbase.history.diff_revisions`)."""
+        from .history import diff_revisions
+
+        if revisions is None or ".." not in revisions or revisions.endswith(".."):
+            self.open()  # the working tree is one side: a file that does not load is reported as every command reports it
+        return diff_revisions(revisions, self.claims, self.bib, year=self.year, encoding=self.encoding)
 
     def editor(self) -> ClaimsEditor:
         """An editor of the claims file, checked against the ``.bib`` files."""

@@ -86,15 +86,25 @@ CASES = [
     ("kbase link", ["link", "bare", "sparee", "--stance", "supports"], 2, "", "which is not in the bibliography"),
     ("kbase unlink", ["unlink", "strong", "trial"], 0, "", "unlinked strong ← trial"),
     ("kbase unlink", ["unlink", "bare", "trial"], 2, "", "kbase: claim 'bare' has no link to 'trial'"),
+    ("kbase diff", ["diff", "HEAD"], 0, "", "HEAD → working tree: 0 claims changed"),
+    ("kbase diff", ["diff", "nosuchrev"], 2, "", "kbase: unknown revision 'nosuchrev'"),
     ("kbase fmt", ["fmt"], 0, "", ""),
     ("kbase fmt", ["--claims", "nothere.yaml", "fmt"], 2, "", "kbase: nothere.yaml: no such file; run `kbase init`"),
 ]
 
 
 @pytest.fixture
-def project(library):
+def project(library, request):
     library.write(CLAIMS, BIB)
     (library.folder / "items.json").write_text(json.dumps(CSL), encoding="utf-8")
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("path") == "kbase diff":  # a library kept in git, one commit
+        import subprocess
+
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@e.org", "HOME": str(library.folder)}
+        for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "library"]):
+            subprocess.run(["git", *command], cwd=library.folder, env=env, check=True, capture_output=True)
     return library
 
 

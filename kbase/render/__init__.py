@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..history import ClaimChange, LibraryDiff
     from ..impact import Impact
     from ..kb import DraftsAudit, KnowledgeBase
     from ..model import Finding, Reference
@@ -36,6 +37,7 @@ __all__ = [
     "graph_export",
     "impacts",
     "imported",
+    "library_diff",
     "stats",
     "suggestions",
 ]
@@ -232,3 +234,68 @@ def imported(plan: ImportPlan, dry_run: bool) -> Output:
     err = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
     err.append(f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped")
     return Output(visible(plan.text) if dry_run else "", _lines(err))
+
+
+def _change_text(change: ClaimChange) -> str:
+    before = str(change.before) if change.before is not None else "new"
+    after = str(change.after) if change.after is not None else "removed"
+    what = f"{change.claim_id}: {before} → {after}" if before != after else f"{change.claim_id}: {after}"
+    extra = []
+    if change.renamed_from:
+        extra.append(f"renamed from {change.renamed_from}")
+    if change.flags_gained:
+        extra.append("now " + ", ".join(change.flags_gained))
+    if change.flags_lost:
+        extra.append("no longer " + ", ".join(change.flags_lost))
+    if change.links_added:
+        extra.append("links added: " + ", ".join(change.links_added))
+    if change.links_removed:
+        extra.append("links removed: " + ", ".join(change.links_removed))
+    return what + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def library_diff(diff: LibraryDiff, fmt: str) -> Output:
+    """What a change does to the grades (``kbase diff``): text, JSON, or Markdown short enough for a
+    pull-request comment, most serious first."""
+    if fmt == "json":
+        return Output(_json({"version": 1, "before": diff.before, "after": diff.after, "claims": [
+            {"claim": c.claim_id, "before": str(c.before) if c.before is not None else None,
+             "after": str(c.after) if c.after is not None else None, "renamed_from": c.renamed_from or None,
+             "flags_gained": list(c.flags_gained), "flags_lost": list(c.flags_lost), "links_added": list(c.links_added),
+             "links_removed": list(c.links_removed), "reasons": list(c.reasons), "articles": list(c.articles)} for c in diff.claims],
+            "references": {"added": diff.references_added, "removed": diff.references_removed, "retracted": diff.references_retracted},
+            "articles_affected": diff.articles, "problems": {"before": diff.problems_before, "after": diff.problems_after},
+            "notes": diff.notes}))
+    lowered = sum(1 for c in diff.claims if c.lowered or (c.before is not None and c.after == 0))
+    raised = sum(1 for c in diff.claims if c.raised)
+    summary = (f"{diff.before} → {diff.after}: {len(diff.claims)} claim{'s' if len(diff.claims) != 1 else ''} changed "
+               f"({lowered} lowered, {raised} raised); references +{len(diff.references_added)} −{len(diff.references_removed)}"
+               f"{f', {len(diff.references_retracted)} retracted' if diff.references_retracted else ''}")
+    if fmt == "markdown":
+        lines = [f"**kbase: {summary}**", ""]
+        if diff.problems_after:
+            lines += ["The library no longer loads:", *[f"- `{p}`" for p in diff.problems_after[:10]], ""]
+        if diff.references_retracted:
+            lines += [f"- ⚠️ retracted: {', '.join(f'`{k}`' for k in diff.references_retracted)}"]
+        for change in diff.claims[:20]:
+            lines.append(f"- {_change_text(change)}")
+        if len(diff.claims) > 20:
+            lines.append(f"- … and {len(diff.claims) - 20} more (`kbase diff {diff.before}..` shows all)")
+        if diff.articles:
+            lines += ["", "Articles affected: " + ", ".join(f"`{a}`" for a in diff.articles)]
+        return Output(_lines(lines))
+    lines = [f"{note}" for note in diff.notes]
+    for problem in diff.problems_after:
+        lines.append(f"problem after: {problem}")
+    for key in diff.references_retracted:
+        lines.append(f"retracted: {key}")
+    for change in diff.claims:
+        lines.append(_change_text(change))
+        lines.extend(f"    {reason}" for reason in change.reasons if change.before != change.after)
+    if diff.references_added:
+        lines.append("references added: " + ", ".join(diff.references_added))
+    if diff.references_removed:
+        lines.append("references removed: " + ", ".join(diff.references_removed))
+    if diff.articles:
+        lines.append("articles affected: " + ", ".join(diff.articles))
+    return Output(_lines(lines), _lines([summary]))

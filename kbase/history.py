@@ -1,0 +1,224 @@
+"""Evidence has a history: what a change to the library does to the grades (``kbase diff``).
+
+Both revisions are read straight from git, without a checkout: ``git show REV:./path`` for each
+library file, run in the folder of the claims file, written to a temporary folder and loaded there.
+The ``git`` command is used rather than a Python git library: every machine that has the repository
+has it, it reads packed, shallow and worktree repositories alike, and its error messages name the
+problem (an unknown revision, a path not in that revision).
+
+A revision where a file did not exist yet is an empty library (everything is "added"); a revision
+whose files do not load reports their problems rather than failing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import KbaseError
+from .kb import KnowledgeBase, load
+from .vocabulary import Level
+
+__all__ = ["ClaimChange", "LibraryDiff", "diff_libraries", "diff_revisions", "library_at"]
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=60, check=False)
+    except FileNotFoundError:
+        raise KbaseError("git is not installed; kbase diff reads the library's history from git") from None
+    except subprocess.TimeoutExpired:
+        raise KbaseError(f"git {' '.join(args)} took more than a minute") from None
+
+
+def _check_repository(folder: Path) -> None:
+    if _git(folder, "rev-parse", "--git-dir").returncode != 0:
+        raise KbaseError(f"{folder}: not a git repository; kbase diff compares revisions of a library kept in git")
+
+
+def _check_revision(folder: Path, rev: str) -> None:
+    if rev.startswith("-") or _git(folder, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
+        shallow = _git(folder, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+        hint = " (this is a shallow clone: fetch more history with git fetch --deepen=50, or --unshallow)" if shallow else ""
+        raise KbaseError(f"unknown revision {rev!r}{hint}")
+
+
+def library_at(rev: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
+               encoding: str = "utf-8") -> tuple[KnowledgeBase, list[str], dict[str, str]]:
+    """The library as it was at git revision ``rev`` (None: the working tree), notes about it (files
+    that did not exist at that revision), and how to name its files in messages (``REV:claims.yaml``)."""
+    claims, bibs = Path(claims), [Path(b) for b in bibs]
+    if rev is None:
+        return load(claims, bibs, year=year, encoding=encoding), [], {}
+    folder = claims.resolve().parent
+    _check_repository(folder)
+    _check_revision(folder, rev)
+    contents: dict[Path, bytes] = {}
+    notes = []
+    for path in [claims, *bibs]:
+        resolved = path.resolve()
+        relative = "./" + resolved.relative_to(folder).as_posix() if resolved.is_relative_to(folder) else str(path)
+        shown = _git(folder, "show", f"{rev}:{relative}")
+        if shown.returncode == 0:
+            contents[path] = shown.stdout
+        else:
+            notes.append(f"{path} did not exist at {rev}: read as empty")
+    with tempfile.TemporaryDirectory(prefix="kbase-diff-") as temporary:
+        names: dict[Path, Path] = {}
+        for index, path in enumerate([claims, *bibs]):
+            target = Path(temporary) / f"{index}-{path.name}"
+            target.write_bytes(contents.get(path, b"kbase: 1\nclaims: []\n" if path == claims else b""))
+            names[path] = target
+        kb = load(names[claims], [names[b] for b in bibs], year=year, encoding=encoding)
+        return kb, notes, {str(target): f"{rev}:{path}" for path, target in names.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimChange:
+    """How one claim differs between two revisions."""
+
+    claim_id: str
+    before: Level | None           # None: the claim did not exist
+    after: Level | None            # None: the claim was removed
+    flags_gained: tuple[str, ...] = ()
+    flags_lost: tuple[str, ...] = ()
+    links_added: tuple[str, ...] = ()      # "ref (stance)"
+    links_removed: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()          # the grading steps of the new revision that the old one did not have
+    articles: tuple[str, ...] = ()
+    renamed_from: str = ""
+
+    @property
+    def lowered(self) -> bool:
+        return self.before is not None and self.after is not None and self.after < self.before
+
+    @property
+    def raised(self) -> bool:
+        return self.before is not None and self.after is not None and self.after > self.before
+
+
+@dataclass
+class LibraryDiff:
+    """What changed between two revisions of a library, ordered most serious first."""
+
+    before: str
+    after: str
+    claims: list[ClaimChange] = field(default_factory=list)
+    references_added: list[str] = field(default_factory=list)
+    references_removed: list[str] = field(default_factory=list)
+    references_retracted: list[str] = field(default_factory=list)
+    problems_before: list[str] = field(default_factory=list)
+    problems_after: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def articles(self) -> list[str]:
+        """The articles that make a claim whose level changed, or that was added or removed."""
+        return sorted({a for c in self.claims if c.before != c.after for a in c.articles})
+
+    @property
+    def empty(self) -> bool:
+        return not (self.claims or self.references_added or self.references_removed or self.references_retracted
+                    or self.problems_after)
+
+
+def _severity(change: ClaimChange) -> tuple[int, str]:
+    if change.after == Level.UNSUPPORTED and change.before not in (None, Level.UNSUPPORTED):
+        rank = 0
+    elif change.lowered:
+        rank = 1
+    elif change.after is None:
+        rank = 2
+    elif change.flags_gained:
+        rank = 3
+    elif change.raised:
+        rank = 4
+    elif change.before is None:
+        rank = 5
+    else:
+        rank = 6
+    return rank, change.claim_id
+
+
+def _problems(kb: KnowledgeBase, labels: dict[str, str]) -> list[str]:
+    out = []
+    for problem in kb.problems:
+        where = str(problem.where) if problem.where else ""
+        for temporary, label in labels.items():
+            where = where.replace(temporary, label)
+        out.append(f"{where}: {problem.message}" if where else problem.message)
+    return out
+
+
+def diff_libraries(old: KnowledgeBase, new: KnowledgeBase, before: str, after: str) -> LibraryDiff:
+    """Compare two loaded libraries (see :func:`diff_revisions`)."""
+    result = LibraryDiff(before, after)
+    old_ids, new_ids = set(old.claims), set(new.claims)
+    renamed: dict[str, str] = {}
+    by_statement = {old.claims[c].statement: c for c in old_ids - new_ids}
+    for cid in new_ids - old_ids:
+        source = by_statement.get(new.claims[cid].statement)
+        if source is not None:
+            renamed[cid] = source
+    for cid in sorted(old_ids | new_ids):
+        if cid in renamed.values() and cid not in new_ids:
+            continue  # reported under its new id
+        source = renamed.get(cid, cid)
+        was = old.grades.get(source) if source in old.claims else None
+        now = new.grades.get(cid) if cid in new.claims else None
+        claim = new.claims.get(cid) or old.claims.get(cid)
+        old_links = {f"{e.ref} ({e.stance})" for e in old.claims[source].evidence} if source in old.claims else set()
+        new_links = {f"{e.ref} ({e.stance})" for e in new.claims[cid].evidence} if cid in new.claims else set()
+        old_reasons = {r.message for r in was.reasons} if was else set()
+        change = ClaimChange(
+            cid,
+            was.level if was else None,
+            now.level if now else None,
+            tuple(f for f in (now.flags if now else ()) if f not in (was.flags if was else ())),
+            tuple(f for f in (was.flags if was else ()) if f not in (now.flags if now else ())),
+            tuple(sorted(new_links - old_links)),
+            tuple(sorted(old_links - new_links)),
+            tuple(r.message for r in (now.reasons if now else ()) if r.message not in old_reasons),
+            tuple(dict.fromkeys(a.article for a in claim.appears_in)) if claim else (),
+            source if source != cid else "",
+        )
+        if (change.before != change.after or change.flags_gained or change.flags_lost or change.links_added
+                or change.links_removed or change.renamed_from):
+            result.claims.append(change)
+    result.claims.sort(key=_severity)
+    old_refs, new_refs = old.references, new.references
+    result.references_added = sorted(set(new_refs) - set(old_refs))
+    result.references_removed = sorted(set(old_refs) - set(new_refs))
+    result.references_retracted = sorted(k for k in set(old_refs) & set(new_refs)
+                                         if new_refs[k].retracted and not old_refs[k].retracted)
+    return result
+
+
+def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
+                   encoding: str = "utf-8") -> LibraryDiff:
+    """What changed in the library between two git revisions: ``None`` (HEAD against the working tree),
+    ``"REV"`` (REV against the working tree) or ``"A..B"``.
+
+    Raises
+    ------
+    KbaseError
+        Not a git repository, git missing, or an unknown revision (with a hint for shallow clones).
+    """
+    spec = revisions or "HEAD"
+    if ".." in spec:
+        first, _, second = spec.partition("..")
+        before, after = first or "HEAD", second or None
+    else:
+        before, after = spec, None
+    if after is None:
+        _check_repository(Path(claims).resolve().parent)
+    old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding)
+    new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding)
+    result = diff_libraries(old, new, before, after or "working tree")
+    # a revision's problems name its files as REV:path, not the temporary copies they were read from
+    result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)
+    result.notes = notes_before + notes_after
+    return result
