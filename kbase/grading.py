@@ -7,7 +7,8 @@ so that ``kbase evidence`` can say why.
 1. Links to retracted references are set aside (and reported).
 2. No ``supports`` link left → unsupported.
 3. Each supporting link starts at its reference's design level and drops one
-   level per entry in ``concerns`` and once more if ``indirect``; floor very-low.
+   level per entry in ``concerns``, once more if ``indirect``, and once more if the
+   reference is a preprint; floor very-low.
 4. The claim starts at its best supporting link.
 5. Supporting references joined through ``reports`` edges (either way,
    transitively), sharing an author, or (syntheses) including overlapping studies
@@ -74,9 +75,10 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
         return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect,
                          locator, set_aside="not in the library")
     start = DESIGN_START[reference.design]
-    level = start.lowered(len(concerns) + int(indirect))
+    preprint = reference.version == "preprint"  # not yet peer reviewed: one level below its design
+    level = start.lowered(len(concerns) + int(indirect) + int(preprint))
     return LinkGrade(key, stance, reference.design, reference.design_inferred, start, level, concerns, indirect,
-                     locator, set_aside="retracted" if reference.retracted else "")
+                     locator, set_aside="retracted" if reference.retracted else "", preprint=preprint)
 
 
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
@@ -234,5 +236,7 @@ def _describe(link: LinkGrade) -> str:
     parts += [f"-1 {c}" for c in link.concerns]
     if link.indirect:
         parts.append("-1 indirect")
+    if link.preprint:
+        parts.append("-1 preprint (not yet peer reviewed)")
     text = ", ".join(parts)
     return f"{text} → {link.level}" if link.level != link.start else text

@@ -267,8 +267,15 @@ class KnowledgeBase:
         from .audit.library import library_findings
 
         findings = (list(self.problems) + list(self.warnings)
-                    + list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years)))
+                    + list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded)))
         return [f for f in findings if f.severity >= min_severity]
+
+    @cached_property
+    def superseded(self) -> dict[str, str]:
+        """Preprint key → the key of its published version in the library (``preprint-superseded``)."""
+        from .refs.dedupe import published_versions
+
+        return published_versions(list(self.references.values()))
 
     def check(self) -> list[Finding]:
         """The errors of the library (``kbase check``): what must be fixed before it can be trusted."""
@@ -348,7 +355,7 @@ class KnowledgeBase:
         from .audit.drafts import audit_draft
 
         suggester = (lambda text, k: [s.key for s in self.suggest(text, k)]) if suggest else None
-        return audit_draft(self.graph, self.grades, str(path), self.matcher(threshold), suggester)
+        return audit_draft(self.graph, self.grades, str(path), self.matcher(threshold), suggester, self.superseded)
 
     def audit_drafts(self, paths: Iterable[str | Path], threshold: float | None = None, suggest: bool = False,
                      min_severity: Severity = Severity.INFO, progress: Callable[[Iterable[str]], Iterable[str]] | None = None) -> DraftsAudit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .errors import Location
@@ -20,6 +21,12 @@ __all__ = [
     "Reference",
     "Severity",
 ]
+
+# DOI prefixes of preprint servers: bioRxiv and medRxiv (10.1101), arXiv (10.48550), Research Square, Preprints.org, OSF
+_PREPRINT_DOI = re.compile(r"^(10\.1101/|10\.48550/arxiv|10\.21203/rs\.|10\.20944/preprints|10\.31234/osf\.io|10\.31219/osf\.io)",
+                           re.IGNORECASE)
+_PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|preprint|research square|ssrn)\b", re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class Reference:
@@ -58,6 +65,30 @@ class Reference:
             if key == name:
                 return unenclose(value)
         return default
+
+    @property
+    def version(self) -> str:
+        """Which version of a work this entry is: ``preprint`` (a preprint server's DOI, venue or URL,
+        ``pubstate = {preprint}``), ``report`` (a technical report), ``correction`` (an erratum) or
+        ``published``. Two versions are never duplicates (``kbase refs dedupe``); a preprint starts one
+        level below its design (grading rule 3).
+
+        Examples
+        --------
+        >>> Reference("a", "article", doi="10.1101/2020.03.01.123").version, Reference("b", "techreport").version
+        ('preprint', 'report')
+        """
+        from .identifiers import normalize_doi
+
+        venue = " ".join(self.field(f) for f in ("journal", "journaltitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
+        if (self.field("pubstate").strip().lower() == "preprint" or _PREPRINT_DOI.match(normalize_doi(self.doi))
+                or _PREPRINT_VENUE.search(venue) or re.search(r"arxiv\.org|biorxiv\.org|medrxiv\.org", self.url, re.I)):
+            return "preprint"
+        if self.entry_type in ("techreport", "report"):
+            return "report"
+        if re.match(r"\s*(erratum|correction|corrigendum)\b", self.title, re.I):
+            return "correction"
+        return "published"
 
     def surnames(self) -> list[str]:
         """The family names of the authors (or editors), decoded; an organisation's whole name.
@@ -158,6 +189,7 @@ class LinkGrade:
     indirect: bool = False
     locator: str = ""
     set_aside: str = ""  # why the link does not count ("retracted", "not in the library"), or ""
+    preprint: bool = False  # the reference is a preprint: one level below its design (not yet peer reviewed)
 
 
 @dataclass(frozen=True, slots=True)

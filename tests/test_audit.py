@@ -32,6 +32,11 @@ POSITIVE_NEGATIVE = [
     ("contested-claim",
      ([c("a", "r", "x:contradicts")], bib_entry("r") + bib_entry("x", "case-report")),
      ([c("a", "r", "x:mentions")], bib_entry("r") + bib_entry("x"))),
+    ("preprint-superseded",
+     ([c("a", "pre")], bib_entry("pre", title="Ketamine infusions for chronic pain: a randomized trial", doi="10.1101/2020.01.01.1")
+      + bib_entry("pub", title="Ketamine infusions for chronic pain: a randomized trial", author="Doe-pre, Jane")),
+     ([c("a", "pub")], bib_entry("pre", title="Ketamine infusions for chronic pain: a randomized trial", doi="10.1101/2020.01.01.1")
+      + bib_entry("pub", title="Ketamine infusions for chronic pain: a randomized trial", author="Doe-pre, Jane"))),
     ("duplicate-link",
      ([c("a", "r", "r")], bib_entry("r")),
      ([c("a", "r", "r:mentions")], bib_entry("r"))),

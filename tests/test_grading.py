@@ -333,3 +333,31 @@ def test_corrected_covered_area_matches_pieper():
 
     # Pieper et al. 2014's definition: (N - r) / (rc - r); three reviews over five studies, seven inclusions
     assert corrected_covered_area([{"a", "b"}, {"b", "c", "d"}, {"e", "a"}]) == pytest.approx((7 - 5) / (15 - 5))
+
+
+def test_a_preprint_starts_one_level_below_its_design_and_says_why():
+    from kbase.grading import link_grade
+    from kbase.model import Reference
+
+    trial = Reference("t", "article", design="rct", design_inferred=False, doi="10.1101/2021.02.03.21251000")
+    grade = link_grade(trial, "t", "supports")
+    assert grade.preprint and str(grade.start) == "high" and str(grade.level) == "moderate"
+    published = Reference("p", "article", design="rct", design_inferred=False, doi="10.1097/j.pain.1")
+    assert str(link_grade(published, "p", "supports").level) == "high"
+
+
+def test_a_draft_citing_a_superseded_preprint_is_told_to_cite_the_article(tmp_path):
+    import kbase
+
+    title = "Ketamine infusions for chronic pain: a randomized trial"
+    (tmp_path / "references.bib").write_text(
+        f"@article{{pre,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  year = {{2020}},\n  doi = {{10.1101/2020.05.01.1}},\n  design = {{rct}},\n}}\n"
+        f"@article{{pub,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  year = {{2021}},\n  journal = {{Pain}},\n  design = {{rct}},\n}}\n",
+        encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: Ketamine relieves chronic pain.\n", encoding="utf-8")
+    draft = tmp_path / "d.md"
+    draft.write_text("Ketamine relieved pain in one trial [@pre].\n", encoding="utf-8")
+    kb = kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026)
+    assert kb.superseded == {"pre": "pub"}
+    (hit,) = [f for f in kb.audit_draft(draft) if f.rule == "preprint-superseded"]
+    assert hit.message == "cites the preprint pre; its published version pub is in the library: cite that instead"

@@ -3,7 +3,7 @@
 Rules (registered in :mod:`kbase.audit.rules`, documented in ``docs/drafts.md``):
 ``uncited-claim``, ``miscited-claim``, ``contradicting-citation``, ``unknown-citation``,
 ``unregistered-claim``, ``weak-claim-in-draft``, ``reference-list-only``,
-``overstated-claim``, ``one-sided-citation``, ``quantity-mismatch``.
+``overstated-claim``, ``one-sided-citation``, ``quantity-mismatch``, ``preprint-superseded``.
 
 The audit is a pipeline of named steps, each a function with its own tests:
 
@@ -280,7 +280,7 @@ def _quantity_findings(sentence: Sentence, match: Match, wordings: Sequence[str]
 
 
 def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matcher: ClaimMatcher,
-                suggest: Suggester | None = None) -> DraftReport:
+                suggest: Suggester | None = None, superseded: Mapping[str, str] | None = None) -> DraftReport:
     """Audit the draft at ``path`` against a library's graph and grades.
 
     Parameters
@@ -305,6 +305,11 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
     draft = read_draft(path)
     report = DraftReport(path, sentences=draft.sentences)
     cited = report.cited = resolve_citations(G, draft, report)
+    for sentence, keys in zip(draft.sentences, cited):
+        for key in keys:
+            if superseded and key in superseded:
+                report.findings.append(_finding("preprint-superseded", f"cites the preprint {key}; its published version "
+                                                f"{superseded[key]} is in the library: cite that instead", sentence, key))
     report.matches = match_sentences(draft.sentences, matcher)
     covered = coverage(draft.sentences, cited, report.matches)
     report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches, matcher.wordings_of))

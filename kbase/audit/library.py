@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["library_findings"]
 
 
-def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int) -> Iterator[Finding]:
+def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int,
+                     superseded: Mapping[str, str] | None = None) -> Iterator[Finding]:
     """Every library-rule finding, claims first (file order), then references.
 
     Parameters
@@ -36,10 +37,18 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         Premise cycles (:func:`kbase.grading.premise_cycles`).
     stale_years : int
         The staleness threshold, for the message.
+    superseded : mapping, optional
+        Preprint key → the key of its published version in the library (``preprint-superseded``).
     """
+    superseded = superseded or {}
     for node, data in G.nodes(data=True):
         if data["kind"] == "claim" and data["record"] is not None:
-            yield from _claim_findings(G, data["record"], grades[data["record"].id], stale_years)
+            claim = data["record"]
+            yield from _claim_findings(G, claim, grades[claim.id], stale_years)
+            for link in claim.evidence:
+                if link.ref in superseded:
+                    yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
+                                  f"{superseded[link.ref]!r} is in the library: link that instead", link.where, claim.id)
     for cycle in cycles:
         first: Claim = G.nodes[claim_node(cycle[0])]["record"]
         path = " → ".join(cycle + [cycle[0]])

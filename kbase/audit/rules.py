@@ -45,6 +45,8 @@ RULES: dict[str, Rule] = {
         Rule("missing-primary-source", Severity.WARNING, "A reference reports (restates) a source that is not in the library: cite the study, not the press release."),
         Rule("reports-cycle", Severity.WARNING, "References report each other in a cycle; they count as one source."),
         Rule("duplicate-reference", Severity.WARNING, "Two entries share a DOI or PMID."),
+        Rule("preprint-superseded", Severity.WARNING, "A claim links (or a draft cites) a preprint whose published version is in the "
+             "library: results can change between them; link and cite the published version."),
         Rule("invalid-identifier", Severity.WARNING, "A DOI, PMID, ISBN or URL is malformed or fails its checksum."),
         Rule("single-source", Severity.INFO, "All support comes from one independent source."),
         Rule("stale-evidence", Severity.INFO, "The newest supporting reference is older than the staleness threshold (default 10 years)."),

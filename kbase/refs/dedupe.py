@@ -22,37 +22,17 @@ from dataclasses import dataclass
 from ..identifiers import normalize_doi
 from ..model import Reference
 
-__all__ = ["DuplicateGroup", "find_duplicates", "normal_title", "version_kind"]
-
-# DOI prefixes of preprint servers: bioRxiv and medRxiv (10.1101), arXiv (10.48550), Research Square, Preprints.org, PsyArXiv/OSF
-_PREPRINT_DOI = re.compile(r"^(10\.1101/|10\.48550/arxiv|10\.21203/rs\.|10\.20944/preprints|10\.31234/osf\.io|10\.31219/osf\.io)", re.I)
-_PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|preprint|research square|ssrn)\b", re.I)
-
-
-def version_kind(ref: Reference) -> str:
-    """Which version of a work an entry is: ``preprint``, ``report`` (a technical report), ``correction``
-    (an erratum or correction notice) or ``published``. Entries of two different versions are never
-    duplicates, however alike: results change between a preprint or a report and the journal article.
-
-    Examples
-    --------
-    >>> from kbase.model import Reference
-    >>> version_kind(Reference("a", "article", doi="10.1101/2020.03.01.123")), version_kind(Reference("b", "techreport"))
-    ('preprint', 'report')
-    """
-    venue = " ".join(ref.field(f) for f in ("journal", "journaltitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
-    if ref.design == "preprint" or _PREPRINT_DOI.match(normalize_doi(ref.doi)) or _PREPRINT_VENUE.search(venue) or \
-            re.search(r"arxiv\.org|biorxiv\.org|medrxiv\.org", ref.url, re.I):
-        return "preprint"
-    if ref.entry_type in ("techreport", "report"):
-        return "report"
-    if re.match(r"\s*(erratum|correction|corrigendum)\b", ref.title, re.I):
-        return "correction"
-    return "published"
-
+__all__ = ["DuplicateGroup", "find_duplicates", "normal_title", "published_versions", "version_kind"]
 
 # chosen on Cora (benchmarks/cora.py; docs/refs.md): title ratio 88, at most a fifth of a title's letters in words the other lacks
 TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE, MISSING_SHARE = 88.0, 80.0, 20, 2000, 60.0, 0.2
+
+
+def version_kind(ref: Reference) -> str:
+    """Which version of a work an entry is (:attr:`kbase.model.Reference.version`): entries of two
+    versions are never duplicates, however alike — results change between a preprint or a report
+    and the journal article."""
+    return ref.version
 
 
 def ascii_lower(text: str) -> str:
@@ -230,6 +210,32 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
         out.append(DuplicateGroup(keys, used[0] if used else keys[0], reason, min(s for _, s in found),
                                   tuple((k, tuple(claims_using.get(k, ()))) for k in keys if claims_using.get(k))))
     return out
+
+
+def published_versions(references: Sequence[Reference]) -> dict[str, str]:
+    """``{preprint key: published key}`` for each preprint whose published version is in the library (same
+    title, as for duplicates, and first authors that agree). Only the preprints are looked up, through an
+    index of published titles by their first two words, so this is cheap enough for every audit."""
+    from rapidfuzz import fuzz
+
+    preprints = [r for r in references if r.version == "preprint" and len(normal_title(r.title)) >= MIN_TITLE]
+    if not preprints:
+        return {}
+    heads: dict[tuple[str, ...], list[Reference]] = {}
+    for ref in references:
+        if ref.version == "published":
+            heads.setdefault(tuple(normal_title(ref.title).split()[:2]), []).append(ref)
+    found = {}
+    for pre in preprints:
+        title, surname = normal_title(pre.title), _surname(pre)
+        for candidate in heads.get(tuple(title.split()[:2]), []):
+            other = normal_title(candidate.title)
+            theirs = _surname(candidate)
+            if fuzz.ratio(title, other) >= TITLE_SCORE and _same_words(title, other) and (
+                    not surname or not theirs or fuzz.ratio(surname, theirs) >= AUTHOR_SCORE):
+                found[pre.key] = candidate.key
+                break
+    return found
 
 
 def claims_using(claims: Iterable[object]) -> dict[str, list[str]]:
