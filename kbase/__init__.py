@@ -49,6 +49,7 @@ __all__ = [
     "UnknownReferenceError",
     "load",
     "read_config",
+    "today",
     "write_output",
 ]
 
@@ -68,6 +69,13 @@ _LAZY = {
     "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
     **{name: "vocabulary" for name in ("CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},
 }
+
+
+def today() -> str:
+    """Today's date as YYYY-MM-DD (what ``kbase claim review`` records)."""
+    import datetime
+
+    return datetime.date.today().isoformat()
 
 
 def __getattr__(name: str) -> Any:

@@ -345,6 +345,15 @@ def article_add(s: Project, article_id: str, title: str) -> None:
     _edit(s.editor().add_article, f"added article {article_id}", article_id, title)
 
 
+@command(claim, "review")
+@click.argument("claim_id")
+@click.option("--by", default=None, help="Who reviewed it.")
+@click.option("--date", "on", default=None, metavar="YYYY-MM-DD", help="The date of the review.  [default: today]")
+def claim_review(s: Project, claim_id: str, by: str | None, on: str | None) -> None:
+    """Record that the claim and its evidence were reviewed (reviewed: in claims.yaml); review-due reports it when it ages."""
+    _edit(s.editor().review, f"reviewed claim {claim_id}", claim_id, on or kbase.today(), by)
+
+
 @command(claim, "rename")
 @click.argument("old")
 @click.argument("new")

@@ -338,6 +338,17 @@ class ClaimsEditor:
 
         return self.edit(change)
 
+    def review(self, claim_id: str, date: str, by: str | None = None) -> str:
+        """Record that a reviewer checked the claim and its evidence on ``date`` (YYYY-MM-DD)."""
+
+        def change(data: Any) -> None:
+            claim = self._claim(data, claim_id)
+            claim["reviewed"] = date
+            if by:
+                claim["reviewed_by"] = by
+
+        return self.edit(change)
+
     def set_claim(self, claim_id: str, *, statement: str | None = None, topic: str | None = None,
                   aliases: Sequence[str] = ()) -> str:
         """Change a claim's statement or topic, or add aliases (other wordings the draft audit matches)."""

@@ -58,6 +58,7 @@ class GradingOptions:
 
     year: int
     stale_years: int = DEFAULT_STALE_YEARS
+    review_days: int = 365  # a claim reviewed longer ago than this is due for review (review-due)
 
 
 def link_grade(reference: Reference | None, key: str, stance: str, concerns: tuple[str, ...] = (),

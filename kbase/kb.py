@@ -62,6 +62,7 @@ def load(
     stale_years: int = DEFAULT_STALE_YEARS,
     retractions: str | Path | None = None,
     encoding: str = "utf-8",
+    review_days: int = 365,
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -125,7 +126,7 @@ def load(
         first_problem = problems[0]
         raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
     graph = build_graph(claims_file.claims, references, claims_file.articles.values())
-    options = GradingOptions(year or _dt.date.today().year, stale_years)
+    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days)
     return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs), tuple(warnings))
 
 
@@ -267,7 +268,8 @@ class KnowledgeBase:
         from .audit.library import library_findings
 
         findings = (list(self.problems) + list(self.warnings)
-                    + list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded)))
+                    + list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded,
+                                            self.options.review_days)))
         return [f for f in findings if f.severity >= min_severity]
 
     @cached_property

@@ -157,6 +157,8 @@ class Claim:
     depends_on: tuple[str, ...] = ()
     where: Location | None = field(default=None, compare=False)
     kind: str = ""  # one of CLAIM_KINDS as written; "" to infer it from the statement (Claim.inferred_kind)
+    reviewed: str = ""      # the date a reviewer last checked the claim and its evidence (YYYY-MM-DD)
+    reviewed_by: str = ""
 
     @property
     def inferred_kind(self) -> str:

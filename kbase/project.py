@@ -90,6 +90,7 @@ class Project:
     year: int | None = None
     stale_years: int = 10
     retractions: str | None = None
+    review_days: int = 365
 
     @classmethod
     def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
@@ -98,6 +99,7 @@ class Project:
         from .config import read_config
 
         config = read_config(Path(folder) if folder else Path.cwd())
+        grading.setdefault("review_days", config.get("review_days", 365))
         return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
                    encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
 
@@ -112,7 +114,7 @@ class Project:
 
         self.require()
         kb = load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
-                  encoding=self.encoding)
+                  encoding=self.encoding, review_days=self.review_days)
         if kb.problems:
             raise ProblemsFound(list(kb.problems), (len(kb.claims), len(kb.references)))
         return kb

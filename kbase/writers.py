@@ -27,6 +27,10 @@ def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> st
         item: dict[str, object] = {"id": claim.id, "statement": claim.statement}
         if claim.kind:
             item["kind"] = claim.kind
+        if claim.reviewed:
+            item["reviewed"] = claim.reviewed
+        if claim.reviewed_by:
+            item["reviewed_by"] = claim.reviewed_by
         if claim.aliases:
             item["aliases"] = list(claim.aliases)
         if claim.topic:

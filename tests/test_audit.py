@@ -37,6 +37,9 @@ POSITIVE_NEGATIVE = [
       + bib_entry("pub", title="Ketamine infusions for chronic pain: a randomized trial", author="Doe-pre, Jane")),
      ([c("a", "pub")], bib_entry("pre", title="Ketamine infusions for chronic pain: a randomized trial", doi="10.1101/2020.01.01.1")
       + bib_entry("pub", title="Ketamine infusions for chronic pain: a randomized trial", author="Doe-pre, Jane"))),
+    ("review-due",
+     ([c("a", "r", extra="  reviewed: 2001-02-03\n  reviewed_by: Dr Lee\n")], bib_entry("r")),
+     ([c("a", "r", extra=f"  reviewed: {__import__('datetime').date.today().isoformat()}\n")], bib_entry("r"))),
     ("duplicate-link",
      ([c("a", "r", "r")], bib_entry("r")),
      ([c("a", "r", "r:mentions")], bib_entry("r"))),
@@ -118,3 +121,19 @@ def test_severities_are_the_documented_ones():
     assert RULES["dangling-reference"].severity == Severity.ERROR
     assert RULES["premise-cycle"].severity == Severity.ERROR
     assert RULES["unsupported-claim"].severity == Severity.WARNING
+
+
+def test_review_due_after_the_interval_set_in_kbase_toml(library):
+    import datetime
+
+    recent = (datetime.date.today() - datetime.timedelta(days=100)).isoformat()
+    library.write(claims_yaml(c("a", "r", extra=f"  reviewed: {recent}\n")), bib_entry("r"))
+    assert not [f for f in library.load().audit() if f.rule == "review-due"]
+    kb = library.load(review_days=90)
+    (hit,) = [f for f in kb.audit() if f.rule == "review-due"]
+    assert hit.message == f"claim 'a' was last reviewed 100 days ago ({recent}); the interval is 90 days"
+
+
+def test_a_review_date_that_is_not_a_date_is_a_located_error(library):
+    kb = library.write(claims_yaml(c("a", "r", extra="  reviewed: last spring\n")), bib_entry("r")).load(strict=False)
+    assert [p.message for p in kb.problems] == ["reviewed of claim 'a' must be a date written YYYY-MM-DD, not 'last spring'"]

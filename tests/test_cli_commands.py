@@ -78,6 +78,8 @@ CASES = [
     ("kbase article add", ["article", "add", "Not A Slug", "--title", "x"], 2, "", "is not a slug"),
     ("kbase refs set", ["refs", "set", "spare", "design=rct"], 0, "", "wrote references.bib"),
     ("kbase refs set", ["refs", "set", "spare", "design=rtc"], 2, "", "kbase: unknown design 'rtc' (did you mean 'rct'?)"),
+    ("kbase claim review", ["claim", "review", "bare", "--by", "Dr Lee", "--date", "2026-05-01"], 0, "", "reviewed claim bare"),
+    ("kbase claim review", ["claim", "review", "bare", "--date", "2026-13-01"], 2, "", "must be a date written YYYY-MM-DD"),
     ("kbase claim rename", ["claim", "rename", "bare", "unbacked"], 0, "", "renamed claim bare to unbacked"),
     ("kbase claim rename", ["claim", "rename", "nope", "x"], 2, "", "kbase: no claim 'nope'"),
     ("kbase claim depend", ["claim", "depend", "strong", "bare"], 0, "", "strong now depends on bare"),

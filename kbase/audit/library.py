@@ -7,6 +7,7 @@ references, reports lineage, invalid identifiers, duplicate identifiers and infe
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ __all__ = ["library_findings"]
 
 
 def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int,
-                     superseded: Mapping[str, str] | None = None) -> Iterator[Finding]:
+                     superseded: Mapping[str, str] | None = None, review_days: int = 365,
+                     today: datetime.date | None = None) -> Iterator[Finding]:
     """Every library-rule finding, claims first (file order), then references.
 
     Parameters
@@ -41,10 +43,12 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         Preprint key → the key of its published version in the library (``preprint-superseded``).
     """
     superseded = superseded or {}
+    today = today or datetime.date.today()
     for node, data in G.nodes(data=True):
         if data["kind"] == "claim" and data["record"] is not None:
             claim = data["record"]
             yield from _claim_findings(G, claim, grades[claim.id], stale_years)
+            yield from _review_findings(G, claim, review_days, today)
             for link in claim.evidence:
                 if link.ref in superseded:
                     yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
@@ -55,6 +59,24 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         yield finding("premise-cycle", f"premises form a cycle: {path}", first.where, cycle[0])
     yield from _reference_findings(G)
     yield from _lineage_findings(G)
+
+
+def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: datetime.date) -> Iterator[Finding]:
+    if not claim.reviewed:
+        return
+    reviewed = datetime.date.fromisoformat(claim.reviewed)
+    age = (today - reviewed).days
+    if age > review_days:
+        yield finding("review-due", f"claim {claim.id!r} was last reviewed {age} days ago ({claim.reviewed}"
+                      f"{', by ' + claim.reviewed_by if claim.reviewed_by else ''}); the interval is {review_days} days",
+                      claim.where, claim.id)
+        return
+    for link in claim.evidence:
+        node = G.nodes.get(ref_node(link.ref))
+        ref = node["record"] if node else None
+        if ref is not None and ref.notice_date and ref.notice_date[:10] > claim.reviewed:
+            yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}, before the {ref.retraction or 'notice'} "
+                          f"of {link.ref!r} ({ref.notice_date[:10]})", claim.where, claim.id)
 
 
 def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:

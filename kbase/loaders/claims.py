@@ -28,7 +28,7 @@ FORMAT_VERSION = 1
 
 TOP_FIELDS = ("kbase", "articles", "claims")
 ARTICLE_FIELDS = ("title",)
-CLAIM_FIELDS = ("id", "statement", "kind", "aliases", "topic", "appears_in", "evidence", "depends_on")
+CLAIM_FIELDS = ("id", "statement", "kind", "aliases", "topic", "appears_in", "evidence", "depends_on", "reviewed", "reviewed_by")
 APPEARANCE_FIELDS = ("article", "section", "quote")
 EVIDENCE_FIELDS = ("ref", "stance", "locator", "note", "indirect", "concerns")
 
@@ -52,6 +52,16 @@ class ClaimsFile:
 #: Claims files above this size are refused before parsing (a 20,000-claim library is about
 #: 10 MB); YAML parsing costs about 0.6 s per MB, so this bounds the time a hostile file takes.
 MAX_CLAIMS_BYTES = 32_000_000
+
+
+def _iso_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def load_claims(path: str) -> ClaimsFile:
@@ -371,6 +381,11 @@ class _Reader:
         aliases = [v for v, _ in self.strings(get("aliases"), f"aliases of {what}")] if "aliases" in fields else []
         topic = (self.string(get("topic"), f"topic of {what}") or "") if "topic" in fields else ""
         kind = (self.choice(get("kind"), "kind", CLAIM_KINDS) or "") if "kind" in fields else ""
+        reviewed = (self.string(get("reviewed"), f"reviewed of {what}") or "") if "reviewed" in fields else ""
+        if reviewed and not _iso_date(reviewed):
+            self.problem(get("reviewed"), f"reviewed of {what} must be a date written YYYY-MM-DD, not {reviewed!r}")
+            reviewed = ""
+        reviewed_by = (self.string(get("reviewed_by"), f"reviewed_by of {what}") or "") if "reviewed_by" in fields else ""
         appears = [a for a in (self.read_appearance(n, what) for n in self.sequence(get("appears_in"), f"appears_in of {what}")) if a] if "appears_in" in fields else []
         evidence = [e for e in (self.read_evidence(n, what) for n in self.sequence(get("evidence"), f"evidence of {what}")) if e] if "evidence" in fields else []
         premises = []
@@ -392,6 +407,8 @@ class _Reader:
             depends_on=tuple(premises),
             where=self.where(node),
             kind=kind,
+            reviewed=reviewed,
+            reviewed_by=reviewed_by,
         )
 
     def read_appearance(self, node: Any, what: str) -> Appearance | None:
