@@ -199,3 +199,7 @@ def test_a_figure_agreeing_with_any_wording_of_the_claim_is_not_a_mismatch():
     from kbase.audit.quantities import mismatch
 
     assert mismatch("Relief lasts about 90 days.", ["Relief lasts a few weeks.", "Relief lasts about three months."]) is None
+
+
+def test_an_in_text_key_stops_where_pandoc_stops():
+    assert [c.keys for c in find_citations("As @smith2020's results show, and @doe_2019.")] == [("smith2020",), ("doe_2019",)]

@@ -65,7 +65,8 @@ _GROUP = re.compile(r"\[((?:[^\[\]\\]|\\.){0,2000})\]")
 # A pandoc key inside a group item, or in running text: braces for keys with punctuation (@{https://…}).
 _KEY = r"(?:\{[^{}\s]{1,500}\}|\w(?:[\w:.#$%&+?<>~/'\"{}\\-]{0,500}[\w}])?)"
 _ITEM_KEY = re.compile(r"(?<![\w@])-?@(" + _KEY + ")")
-_INTEXT = re.compile(r"(?<![\w@\[\\])@(" + _KEY + ")")
+# in running text, only pandoc's own key characters: "@smith2020's results" cites smith2020
+_INTEXT = re.compile(r"(?<![\w@\[\\])@(\{[^{}\s]{1,500}\}|\w(?:[\w:.#$%&+?<>~/-]{0,500}\w)?)")
 _LATEX = re.compile(r"\\(?:cite|citep|citet|citealp|citealt|citeauthor|citeyear|parencite|textcite|autocite|footcite|supercite)\*?"
                     r"(?:\[[^\]\n]{0,200}\]){0,2}\{([^}\n\\]{0,2000})\}")  # a key list stops at the next backslash
 _NUMBER_LIST = r"\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?){0,50}"
