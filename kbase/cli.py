@@ -205,6 +205,13 @@ def diff(s: Project, revisions: str | None, fmt: str, fail_on: str) -> None:
                                                                         if c.before is not None)) else 0)
 
 
+@command(cli, formats=("text", "json"))
+@click.argument("claim_id")
+def log(s: Project, claim_id: str, fmt: str) -> None:
+    """A claim's level at each commit that changed the library, oldest first (a ← marks a change)."""
+    _emit(render.claim_log(claim_id, s.log(claim_id), fmt))
+
+
 @command(cli, formats=("md", "csv", "html", "json"))
 @click.option("--article", metavar="ID", default=None, help="Only the claims that appear in this article.")
 @click.option("--topic", metavar="TOPIC", default=None, help="Only the claims with this topic.")

@@ -22,7 +22,7 @@ from .errors import KbaseError
 from .kb import KnowledgeBase, load
 from .vocabulary import Level
 
-__all__ = ["ClaimChange", "LibraryDiff", "diff_libraries", "diff_revisions", "library_at"]
+__all__ = ["ClaimChange", "GradePoint", "LibraryDiff", "claim_history", "diff_libraries", "diff_revisions", "library_at"]
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -36,7 +36,7 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 def _check_repository(folder: Path) -> None:
     if _git(folder, "rev-parse", "--git-dir").returncode != 0:
-        raise KbaseError(f"{folder}: not a git repository; kbase diff compares revisions of a library kept in git")
+        raise KbaseError(f"{folder}: not a git repository; kbase diff and kbase log read the history of a library kept in git")
 
 
 def _check_revision(folder: Path, rev: str) -> None:
@@ -222,3 +222,47 @@ def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str
     result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)
     result.notes = notes_before + notes_after
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class GradePoint:
+    """A claim's level at one commit that touched the library (``kbase log``)."""
+
+    commit: str
+    date: str
+    subject: str
+    level: Level | None      # None: the claim did not exist, or the library did not load, at that commit
+    note: str = ""
+
+
+def claim_history(claim_id: str, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
+                  encoding: str = "utf-8", limit: int = 50) -> list[GradePoint]:
+    """The level of ``claim_id`` at each of the last ``limit`` commits that changed a library file, oldest first.
+
+    Raises
+    ------
+    KbaseError
+        Not a git repository, or git missing.
+    """
+    claims, bibs = Path(claims), [Path(b) for b in bibs]
+    folder = claims.resolve().parent
+    _check_repository(folder)
+    paths = [p.resolve().relative_to(folder).as_posix() if p.resolve().is_relative_to(folder) else str(p) for p in [claims, *bibs]]
+    shown = _git(folder, "log", f"-n{limit}", "--format=%H%x09%ad%x09%s", "--date=short", "--", *paths)
+    points: list[GradePoint] = []
+    known: set[str] = set()
+    for line in reversed(shown.stdout.decode("utf-8", "replace").splitlines()):
+        commit, date, subject = (line.split("\t", 2) + ["", ""])[:3]
+        kb, _, _ = library_at(commit, claims, bibs, year=year, encoding=encoding)
+        known.update(kb.claims)
+        if kb.problems:
+            points.append(GradePoint(commit[:10], date, subject, None, "the library did not load"))
+        elif claim_id in kb.claims:
+            points.append(GradePoint(commit[:10], date, subject, kb.grades[claim_id].level))
+        else:
+            points.append(GradePoint(commit[:10], date, subject, None, "no such claim yet"))
+    if points and claim_id not in known:
+        from .spelling import did_you_mean
+
+        raise KbaseError(f"no claim {claim_id!r} in any commit that changed the library{did_you_mean(claim_id, sorted(known))}")
+    return points

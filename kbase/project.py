@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import ProblemsFound
 
 if TYPE_CHECKING:
-    from .history import LibraryDiff
+    from .history import GradePoint, LibraryDiff
     from .edit import ClaimsEditor
     from .kb import KnowledgeBase
     from .refs import RefLibrary
@@ -178,6 +178,13 @@ class Project:
         if revisions is None or ".." not in revisions or revisions.endswith(".."):
             self.open()  # the working tree is one side: a file that does not load is reported as every command reports it
         return diff_revisions(revisions, self.claims, self.bib, year=self.year, encoding=self.encoding)
+
+    def log(self, claim_id: str) -> list[GradePoint]:
+        """The level of one claim at each commit that changed the library (:func:`kbase.history.claim_history`)."""
+        from .history import claim_history
+
+        self.open()  # a working tree that does not load is reported as every command reports it
+        return claim_history(claim_id, self.claims, self.bib, year=self.year, encoding=self.encoding)
 
     def editor(self) -> ClaimsEditor:
         """An editor of the claims file, checked against the ``.bib`` files."""

@@ -90,6 +90,8 @@ CASES = [
     ("kbase unlink", ["unlink", "bare", "trial"], 2, "", "kbase: claim 'bare' has no link to 'trial'"),
     ("kbase diff", ["diff", "HEAD"], 0, "", "HEAD → working tree: 0 claims changed"),
     ("kbase diff", ["diff", "nosuchrev"], 2, "", "kbase: unknown revision 'nosuchrev'"),
+    ("kbase log", ["log", "strong"], 0, "library", "strong: 1 commit changed the library"),
+    ("kbase log", ["log", "strnog"], 2, "", "did you mean 'strong'"),
     ("kbase fmt", ["fmt"], 0, "", ""),
     ("kbase fmt", ["--claims", "nothere.yaml", "fmt"], 2, "", "kbase: nothere.yaml: no such file; run `kbase init`"),
 ]
@@ -100,7 +102,7 @@ def project(library, request):
     library.write(CLAIMS, BIB)
     (library.folder / "items.json").write_text(json.dumps(CSL), encoding="utf-8")
     callspec = getattr(request.node, "callspec", None)
-    if callspec is not None and callspec.params.get("path") == "kbase diff":  # a library kept in git, one commit
+    if callspec is not None and callspec.params.get("path") in ("kbase diff", "kbase log"):  # a library kept in git, one commit
         import subprocess
 
         env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",

@@ -118,3 +118,17 @@ def test_a_shallow_clone_says_so(repo, tmp_path):
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
     result = run(clone, "diff", "HEAD~1..HEAD")
     assert result.exit_code == 2 and "shallow clone" in result.output
+
+
+def test_log_shows_a_claims_level_over_the_commits_that_changed_it(repo):
+    result = run(repo, "log", "intraoperative-opioid-reduction", "--format", "json")
+    assert result.exit_code == 0, result.output
+    history = json.loads(result.stdout)["history"]
+    assert [(h["subject"], h["level"]) for h in history] == [("library", "moderate"), ("weaker", "low")]
+    text = run(repo, "log", "intraoperative-opioid-reduction").stdout.splitlines()
+    assert text[-1].endswith("←") and "low" in text[-1]
+
+
+def test_log_of_an_unknown_claim_says_did_you_mean(repo):
+    result = run(repo, "log", "intraoperative-opioid-reductio")
+    assert result.exit_code == 2 and "did you mean 'intraoperative-opioid-reduction'" in result.output

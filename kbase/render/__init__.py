@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..history import ClaimChange, LibraryDiff
+    from ..history import ClaimChange, GradePoint, LibraryDiff
     from ..impact import Impact
     from ..kb import DraftsAudit, KnowledgeBase
     from ..model import Finding, Reference
@@ -38,6 +38,7 @@ __all__ = [
     "impacts",
     "imported",
     "library_diff",
+    "claim_log",
     "stats",
     "suggestions",
 ]
@@ -299,3 +300,18 @@ def library_diff(diff: LibraryDiff, fmt: str) -> Output:
     if diff.articles:
         lines.append("articles affected: " + ", ".join(diff.articles))
     return Output(_lines(lines), _lines([summary]))
+
+
+def claim_log(claim_id: str, points: Sequence[GradePoint], fmt: str) -> Output:
+    """A claim's level over the commits that changed the library (``kbase log``), oldest first."""
+    if fmt == "json":
+        return Output(_json({"version": 1, "claim": claim_id, "history": [
+            {"commit": p.commit, "date": p.date, "subject": p.subject, "level": str(p.level) if p.level is not None else None,
+             "note": p.note or None} for p in points]}))
+    lines, previous = [], "-"
+    for point in points:
+        level = str(point.level) if point.level is not None else f"({point.note})"
+        mark = "" if level == previous else "  ←" if previous != "-" else ""
+        lines.append(f"{point.date}  {point.commit}  {level:<28}  {point.subject[:70]}{mark}")
+        previous = level
+    return Output(_lines(lines), _lines([f"{claim_id}: {len(points)} commit{'s' if len(points) != 1 else ''} changed the library"]))
