@@ -131,16 +131,17 @@ def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str
     wanted = None if only is None else {claim_node(c) for c in only}
     done: dict[str, Grade] = dict(known or {})
     graded: dict[str, Grade] = {}
+    authors_of: dict[str, set[str]] = {}  # author ids by reference key, computed once per run
     for node in order:
         if (wanted is not None and node not in wanted) or G.nodes[node]["record"] is None:
             continue
         cid = node_id(node)
-        graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options)
+        graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options, authors_of)
     return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
 
 
 def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dict[str, int],
-           component: dict[str, int], options: GradingOptions) -> Grade:
+           component: dict[str, int], options: GradingOptions, authors_of: dict[str, set[str]]) -> Grade:
     reasons: list[Reason] = []
     links: list[LinkGrade] = []
     for key, stance, data in evidence_edges(G, claim.id):
@@ -172,7 +173,7 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
     # rule 5 (kbase/independence.py): reports lineage, shared authors, overlapping syntheses
     keys = [l.ref for l in supporting]
     grouped, joins = independent_groups(keys, {k: G.nodes[ref_node(k)]["record"] for k in keys},
-                                        {k: groups[ref_node(k)] for k in keys if ref_node(k) in groups})
+                                        {k: groups[ref_node(k)] for k in keys if ref_node(k) in groups}, authors_of)
     link_of = {l.ref: l for l in supporting}
     by_source = {i: [link_of[k] for k in group] for i, group in enumerate(grouped)}
     independent = len(by_source)

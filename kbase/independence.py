@@ -98,10 +98,14 @@ def corrected_covered_area(included: Sequence[set[str]]) -> float:
 
 
 def independent_groups(keys: Sequence[str], references: Mapping[str, Reference | None],
-                       lineage: Mapping[str, object]) -> tuple[list[list[str]], list[Join]]:
+                       lineage: Mapping[str, object], authors_of: dict[str, set[str]] | None = None) -> tuple[list[list[str]], list[Join]]:
     """The supporting ``keys`` of a claim grouped into independent sources, in first-mention order,
-    with the joins that made the groups. ``lineage`` maps a key to its ``reports`` group (absent: alone)."""
+    with the joins that made the groups. ``lineage`` maps a key to its ``reports`` group (absent: alone).
+    ``authors_of`` caches :func:`author_ids` by key across the claims of one grading run."""
     keys = list(dict.fromkeys(keys))
+    if len(keys) < 2:
+        return [keys] if keys else [], []
+    authors_of = {} if authors_of is None else authors_of
     parent = {k: k for k in keys}
     joins: list[Join] = []
 
@@ -126,7 +130,12 @@ def independent_groups(keys: Sequence[str], references: Mapping[str, Reference |
             else:
                 first_of[group] = key
     by_author: dict[str, str] = {}
-    authors = {k: author_ids(r) for k, r in references.items() if k in parent and r is not None}
+    authors = {}
+    for k, r in references.items():
+        if k in parent and r is not None:
+            if k not in authors_of:
+                authors_of[k] = author_ids(r)
+            authors[k] = authors_of[k]
     for key in keys:
         for author in sorted(authors.get(key, ())):
             if author in by_author:

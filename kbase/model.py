@@ -23,9 +23,11 @@ __all__ = [
 ]
 
 # DOI prefixes of preprint servers: bioRxiv and medRxiv (10.1101), arXiv (10.48550), Research Square, Preprints.org, OSF
-_PREPRINT_DOI = re.compile(r"^(10\.1101/|10\.48550/arxiv|10\.21203/rs\.|10\.20944/preprints|10\.31234/osf\.io|10\.31219/osf\.io)",
-                           re.IGNORECASE)
+_PREPRINT_DOI_PREFIXES = ("10.1101/", "10.48550/arxiv", "10.21203/rs.", "10.20944/preprints", "10.31234/osf.io", "10.31219/osf.io")
 _PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|preprint|research square|ssrn)\b", re.IGNORECASE)
+_PREPRINT_URL = re.compile(r"arxiv\.org|biorxiv\.org|medrxiv\.org", re.IGNORECASE)
+_CORRECTION = re.compile(r"\s*(erratum|correction|corrigendum)\b", re.IGNORECASE)
+_VENUE_FIELDS = frozenset(("journal", "journaltitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +80,25 @@ class Reference:
         >>> Reference("a", "article", doi="10.1101/2020.03.01.123").version, Reference("b", "techreport").version
         ('preprint', 'report')
         """
-        from .identifiers import normalize_doi
+        from .bibtex import unenclose
 
-        venue = " ".join(self.field(f) for f in ("journal", "journaltitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
-        if (self.field("pubstate").strip().lower() == "preprint" or _PREPRINT_DOI.match(normalize_doi(self.doi))
-                or _PREPRINT_VENUE.search(venue) or re.search(r"arxiv\.org|biorxiv\.org|medrxiv\.org", self.url, re.I)):
+        # one pass over the fields (this runs for every link when grading)
+        venue, pubstate = [], ""
+        for name, value in self.fields:
+            if name in _VENUE_FIELDS:
+                venue.append(unenclose(value))
+            elif name == "pubstate":
+                pubstate = unenclose(value).strip().lower()
+        doi = self.doi.strip().lower()
+        for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+            if doi.startswith(prefix):
+                doi = doi[len(prefix):].strip()
+        if (pubstate == "preprint" or doi.startswith(_PREPRINT_DOI_PREFIXES) or (venue and _PREPRINT_VENUE.search(" ".join(venue)))
+                or (self.url and _PREPRINT_URL.search(self.url))):
             return "preprint"
         if self.entry_type in ("techreport", "report"):
             return "report"
-        if re.match(r"\s*(erratum|correction|corrigendum)\b", self.title, re.I):
+        if _CORRECTION.match(self.title):
             return "correction"
         return "published"
 
