@@ -198,9 +198,11 @@ def diff_libraries(old: KnowledgeBase, new: KnowledgeBase, before: str, after: s
 
 
 def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
-                   encoding: str = "utf-8") -> LibraryDiff:
+                   encoding: str = "utf-8", current: KnowledgeBase | None = None) -> LibraryDiff:
     """What changed in the library between two git revisions: ``None`` (HEAD against the working tree),
     ``"REV"`` (REV against the working tree) or ``"A..B"``.
+
+    ``current`` is the working tree's library when the caller has loaded it already.
 
     Raises
     ------
@@ -216,7 +218,10 @@ def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str
     if after is None:
         _check_repository(Path(claims).resolve().parent)
     old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding)
-    new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding)
+    if after is None and current is not None:
+        new, notes_after, labels_after = current, [], {}
+    else:
+        new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding)
     result = diff_libraries(old, new, before, after or "working tree")
     # a revision's problems name its files as REV:path, not the temporary copies they were read from
     result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)

@@ -175,9 +175,10 @@ class Project:
         """What changed in this library between git revisions (:func:`kbase.history.diff_revisions`)."""
         from .history import diff_revisions
 
+        current = None
         if revisions is None or ".." not in revisions or revisions.endswith(".."):
-            self.open()  # the working tree is one side: a file that does not load is reported as every command reports it
-        return diff_revisions(revisions, self.claims, self.bib, year=self.year, encoding=self.encoding)
+            current = self.open()  # the working tree is one side: a file that does not load is reported as every command reports it
+        return diff_revisions(revisions, self.claims, self.bib, year=self.year, encoding=self.encoding, current=current)
 
     def log(self, claim_id: str) -> list[GradePoint]:
         """The level of one claim at each commit that changed the library (:func:`kbase.history.claim_history`)."""
