@@ -207,6 +207,20 @@ def test_a_brace_that_closes_an_entry_early_is_located_and_blocks_fmt(project):
     assert project.bib_path.read_text(encoding="utf-8") == bib
 
 
+def test_an_entry_commented_out_with_percent_is_skipped_and_kept(project):
+    commented = "".join(f"%{line}\n" if line else "\n" for line in bib_entry("old", "rct", year=2001, journal="J").split("\n"))
+    bib = BIB + "\n" + commented + "\n% a note between entries @ 2024\n"
+    project.bib_path.write_text(bib, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert sorted(project.load().references) == ["spare", "trial"]
+    assert run("refs", "fmt").exit_code == 0
+    formatted = project.bib_path.read_text(encoding="utf-8")
+    assert commented.strip() in formatted and "% a note between entries @ 2024" in formatted
+    assert run("refs", "set", "spare", "design=cohort", "pages=1--9").exit_code == 0
+    assert commented.strip() in project.bib_path.read_text(encoding="utf-8")
+
+
 # -- every value written is escaped for its format -----------------------------------------------
 
 

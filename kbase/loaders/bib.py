@@ -23,7 +23,7 @@ from .text import offset_location, read_text
 if TYPE_CHECKING:
     from bibtexparser import model as bm
 
-__all__ = ["BibFile", "early_closes", "infer_design", "load_bib", "load_bibs", "parse_bib"]
+__all__ = ["BibFile", "COMMENTED_AT", "early_closes", "infer_design", "load_bib", "load_bibs", "mask_commented_entries", "parse_bib"]
 
 
 @dataclass
@@ -67,6 +67,26 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8") -> list[BibFile]:
 MAX_BRACE_RUN = 256
 
 
+#: Stands in for the ``@`` of a line commented out with ``%`` while bibtexparser reads the file
+#: (same length, so every offset and line stays where it was); a private-use character.
+COMMENTED_AT = "\ue040"
+_COMMENTED_ENTRY = re.compile(r"^([ \t]*%[ \t%]*)@", re.MULTILINE)
+
+
+def mask_commented_entries(text: str) -> str:
+    """``text`` with the ``@`` of each ``%``-commented line (``%@article{old,``) masked.
+
+    Writers comment out an entry with ``%`` as they would in LaTeX, and biber and JabRef skip it;
+    bibtexparser does not know ``%`` and reads it as a live entry whose fields all start with ``%``.
+    Masked, the lines are text between entries (an implicit comment), kept as written by
+    ``refs fmt`` (which puts the ``@`` back). A file that already holds the mask character is
+    read as it is.
+    """
+    if "%" not in text or COMMENTED_AT in text:
+        return text
+    return _COMMENTED_ENTRY.sub(lambda m: m.group(1) + COMMENTED_AT, text)
+
+
 def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = ()) -> BibFile:
     """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``)."""
     deep = text.find("{" * (MAX_BRACE_RUN + 1))
@@ -90,7 +110,7 @@ def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object]
     if strings:
         seeded = bibtexparser.Library()
         seeded.add(list(strings), fail_on_duplicate_key=False)
-    library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)],
+    library = bibtexparser.parse_string(mask_commented_entries(text), parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)],
                                         library=seeded)
     result = BibFile(path, strings=list(library.strings))
     recovered: list[bm.Entry] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import LoadError, Location
-from ..loaders.bib import early_closes
+from ..loaders.bib import COMMENTED_AT, early_closes, mask_commented_entries
 
 __all__ = ["FIELD_ORDER", "format_bib", "parsed_content"]
 
@@ -23,7 +23,7 @@ def _parse(text: str, path: str) -> Any:
     import bibtexparser
     from bibtexparser import model as bm
 
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = bibtexparser.parse_string(mask_commented_entries(text), parse_stack=[])
     for block in library.failed_blocks:
         # a complete block with a repeated key or field is written back as it is; a block the
         # parser gave up on is not: where it ends is unknown, so reformatting could change it
@@ -57,6 +57,8 @@ def format_bib(text: str, path: str = "references.bib") -> str:
     layout.parsing_failed_comment = ""
     order = SortFieldsCustomMiddleware(order=FIELD_ORDER, case_sensitive=False, allow_inplace_modification=True)
     out = bibtexparser.write_string(library, unparse_stack=[order], bibtex_format=layout)
+    if COMMENTED_AT not in text:
+        out = out.replace(COMMENTED_AT, "@")
     return out.strip("\n") + "\n"
 
 

@@ -32,7 +32,9 @@ def _blocks(text: str) -> dict[str, tuple[int, int, str]]:
     """Each entry's (start offset, end offset, raw text) in ``text``."""
     import bibtexparser
 
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    from ..loaders.bib import mask_commented_entries
+
+    library = bibtexparser.parse_string(mask_commented_entries(text), parse_stack=[])
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     spans = {}
     for entry in library.entries:
