@@ -19,7 +19,8 @@ PROSE = "Ketamine infusions relieve pain in some patients with CRPS [@cohen2018c
 SHAPES = {"email": "a@", "cite-notes": "\\cite[", "cite-keys": "\\cite{", "pandoc": "[@a ", "numbers": "[1]", "brackets": "[",
           "images": "![", "links": "[a](", "tags": "<a ", "carets": "^1", "urls": "http://", "full-stops": "a. ",
           "et-al": "et al. ", "stars": "*a", "backticks": "`", "quotes": "> ", "headings": "# ", "tildes": "~~", "bangs": "!",
-          "percent": "5% ", "open-tags": "<a: ", "comments": "<!--", "entities": "&#x", "sup": "<sup>1"}
+          "percent": "5% ", "open-tags": "<a: ", "comments": "<!--", "entities": "&#x", "sup": "<sup>1",
+          "list-items": "- a\n", "numbered": "1. a\n", "paragraphs": "a\n\n", "table-rows": "|a|\n"}
 
 
 def best_of(runs: int, func) -> float:  # type: ignore[no-untyped-def]
@@ -42,9 +43,9 @@ def main() -> None:
     worst = 0.0
     for name, unit in SHAPES.items():
         text = unit * (SIZE // len(unit))
-        md = best_of(1, lambda: parse_draft(text, "d.md", markdown=True))
-        plain = best_of(1, lambda: parse_draft(text, "d.md", markdown=False))
-        page = best_of(1, lambda: parse_html(text, "d.html"))
+        md = best_of(3, lambda: parse_draft(text, "d.md", markdown=True))
+        plain = best_of(3, lambda: parse_draft(text, "d.md", markdown=False))
+        page = best_of(3, lambda: parse_html(text, "d.html"))
         worst = max(worst, md, plain, page)
         print(f"{name:<12} {md * 1000:>8.0f}ms {md / base[True]:>6.1f}x {plain * 1000:>8.0f}ms {plain / base[False]:>6.1f}x "
               f"{page * 1000:>8.0f}ms {page / base_html:>6.1f}x")

@@ -77,6 +77,8 @@ _SUP_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _UNIT_BEFORE = re.compile(r"(?:\d|(?:^|[\s/(])(?:[cmkµμd]?m|ft|in|s|km/h|cm/s))$")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _INLINE_CODE = re.compile(r"`[^`]{0,2000}`")
+#: A text without any of these characters holds no marker (most sentences of a long list): skip the scans
+_MAY_HOLD_MARKER = re.compile("[\\[\\\\^<⁰¹²³⁴⁵⁶⁷⁸⁹\U000F0000-\U000FFFFD]")
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -125,6 +127,8 @@ def _strip_key(key: str) -> str:
 def _markers(text: str, masked: str | None = None) -> list[tuple[int, int, Citation | None]]:
     """Every citation marker and every other bracket group of ``text``, as ``(start, end, citation)``
     spans in order (citation None for a bracket that cites nothing, such as a link's text)."""
+    if not _MAY_HOLD_MARKER.search(text):
+        return []
     masked = masked if masked is not None else _EMAIL.sub(lambda m: " " * len(m.group()), text)
     spans: list[tuple[int, int, Citation | None]] = []
     for match in _GROUP.finditer(masked):
@@ -180,6 +184,8 @@ def find_citations(sentence: str, anchors: Mapping[str, Citation] | None = None,
     >>> [c.numbers for c in find_citations("Most slept.¹⁻³ A BMI over 30 kg/m² counts.")]
     [(1, 2, 3)]
     """
+    if "@" not in sentence and not _MAY_HOLD_MARKER.search(sentence):
+        return []
     masked = _EMAIL.sub(lambda m: " " * len(m.group()), sentence)
     masked = _INLINE_CODE.sub(lambda m: " " * len(m.group()), masked)
     found: list[Citation] = []
