@@ -84,6 +84,8 @@ style_option = click.option("--style", metavar="CSL", default=None, help="Citati
 @click.option("--stale-years", type=click.IntRange(min=0), default=10, show_default=True, help="Evidence older than this many years is stale.")
 @click.option("--retractions", metavar="CSV", help="A retraction list (Retraction Watch CSV); matching references count as retracted.")
 @click.option("--encoding", metavar="NAME", help="Encoding of the .bib files, for legacy files (latin-1, gbk, cp1252…).  [default: utf-8]")
+@click.option("--no-cache", "cache", flag_value=False, default=True,
+              help="Parse every file again: do not read or write the parse cache (.kbase-cache/).")
 @click.version_option(package_name="kbase")
 @click.pass_context
 def cli(ctx: click.Context, **options: Any) -> None:
@@ -93,6 +95,7 @@ def cli(ctx: click.Context, **options: Any) -> None:
     audits the library and drafts for unsupported, weak, contested and mis-cited claims.
     """
     ctx.obj = options  # read by each command, with kbase.toml, as a kbase.Project
+    render.notices_to_stderr()  # e.g. a parse-cache entry ignored (kbase.cache)
 
 
 @command(cli)
@@ -113,7 +116,7 @@ def check(s: Project, fmt: str) -> None:
     """
     kb = s.open()
     errors = kb.check()
-    _emit(render.findings(errors, fmt, (len(kb.claims), len(kb.references))))
+    _emit(render.findings(errors, fmt, kb.counts))
     sys.exit(1 if errors else 0)
 
 
@@ -132,7 +135,7 @@ def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_sever
     or text): each sentence, as a medical reviewer reads it. One finding per line, summary on stderr.
     """
     kb = s.open()
-    floor, counts = Severity.parse(min_severity), (len(kb.claims), len(kb.references))
+    floor, counts = Severity.parse(min_severity), kb.counts
     if not drafts:
         findings = kb.audit(floor)
         _emit(render.findings(findings, fmt, counts))

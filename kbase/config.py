@@ -20,7 +20,7 @@ from .errors import LoadError, Location
 
 __all__ = ["read_config"]
 
-KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int}
+KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool}
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -47,8 +47,9 @@ def read_config(folder: Path) -> dict[str, Any]:
                 raise LoadError(Location(str(path)), f"unknown setting {key!r}{did_you_mean(key, KEYS)}; kbase reads: {', '.join(KEYS)}")
             if key == "bib" and isinstance(value, str):
                 value = [value]
-            if not isinstance(value, KEYS[key]) or isinstance(value, bool) or (key == "bib" and not all(isinstance(v, str) for v in value)):
-                kind = {"bib": "a list of paths", "review_days": "a whole number of days"}.get(key, "text")
+            if not isinstance(value, KEYS[key]) or (isinstance(value, bool) and KEYS[key] is not bool) \
+                    or (key == "bib" and not all(isinstance(v, str) for v in value)):
+                kind = {"bib": "a list of paths", "review_days": "a whole number of days", "cache": "true or false"}.get(key, "text")
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
             settings[key] = value
         base = path.parent

@@ -24,6 +24,8 @@ from .model import Article, Claim, Finding, Grade, Reference
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .cache import Cache
+
     from .audit.drafts import DraftReport
     from .drafts.matcher import ClaimMatcher
     from .citations import Formatter
@@ -63,6 +65,7 @@ def load(
     retractions: str | Path | None = None,
     encoding: str = "utf-8",
     review_days: int = 365,
+    cache: bool | str | Path = False,
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -84,6 +87,10 @@ def load(
     retractions : path, optional
         A retraction list in the Retraction Watch CSV format; matching references are marked
         retracted (or carry the expression of concern or correction).
+    cache : bool or path
+        Keep what was parsed and graded in a parse cache (:mod:`kbase.cache`) and reuse it while
+        the files are unchanged: ``True`` for ``.kbase-cache/`` beside the claims file, or a
+        folder. Off by default for library use; the command line turns it on.
 
     Examples
     --------
@@ -91,14 +98,42 @@ def load(
     >>> kb = kbase.load("claims.yaml", "references.bib")  # doctest: +SKIP
     >>> kb.grade("nmda-blockade").level  # doctest: +SKIP
     """
-    from .loaders.bib import load_bibs
-
     from .files import recover_before_reading
 
-    bibs = [bib] if isinstance(bib, (str, Path)) else list(bib)
+    bibs = [str(path) for path in ([bib] if isinstance(bib, (str, Path)) else list(bib))]
     recover_before_reading(claims)
-    with paused_gc(), _claims_loader(str(claims)) as pending:
-        bib_files = load_bibs([str(path) for path in bibs], encoding)
+    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days)
+    store = _open_cache(cache, claims)
+    derived = _Derived.open(store, str(claims), bibs, retractions, encoding, options) if store is not None else None
+    if derived is not None and derived.meta is not None and not (strict and derived.meta["problems"]):
+        meta = derived.meta
+        return KnowledgeBase(lambda: _read_library(str(claims), bibs, encoding, retractions, store)[0], tuple(meta["problems"]),
+                             options, str(claims), tuple(bibs), tuple(meta["warnings"]), derived=derived)
+    graph, problems, warnings = _read_library(str(claims), bibs, encoding, retractions, store)
+    if strict and problems:
+        first_problem = problems[0]
+        raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
+    kb = KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(bibs), tuple(warnings), derived=derived)
+    if derived is not None:
+        derived.keep_meta(kb)
+    return kb
+
+
+def _open_cache(cache: bool | str | Path, claims: str | Path) -> Cache | None:
+    from .cache import Cache, disabled_by_environment
+
+    if cache is False or cache is None or disabled_by_environment():
+        return None
+    return Cache.beside(claims) if cache is True else Cache(cache)
+
+
+def _read_library(claims: str, bibs: list[str], encoding: str, retractions: str | Path | None,
+                  store: Cache | None) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
+    """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
+    from .loaders.bib import load_bibs
+
+    with paused_gc(), _claims_loader(claims, store) as pending:
+        bib_files = load_bibs(bibs, encoding, store)
         claims_file = pending()
     problems = list(claims_file.problems)
     references: list[Reference] = []
@@ -122,12 +157,43 @@ def load(
             references = apply_notices(references, read_retraction_watch(str(retractions)))
         except LoadError as exc:
             problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
-    if strict and problems:
-        first_problem = problems[0]
-        raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
-    graph = build_graph(claims_file.claims, references, claims_file.articles.values())
-    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days)
-    return KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(str(p) for p in bibs), tuple(warnings))
+    with paused_gc():
+        graph = build_graph(claims_file.claims, references, claims_file.articles.values())
+    return graph, problems, warnings
+
+
+class _Derived:
+    """What was derived from all the files of a library (problems, counts, grades, library findings),
+    kept in the cache under the key of every file's bytes, the grading settings and today's date."""
+
+    def __init__(self, store: Cache, claims: str, key: str) -> None:
+        from .cache import slot_name
+
+        self.store, self.key = store, key
+        self._slot = slot_name("library", claims)
+        self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", key)
+
+    @classmethod
+    def open(cls, store: Cache, claims: str, bibs: list[str], retractions: str | Path | None, encoding: str,
+             options: GradingOptions) -> _Derived | None:
+        """None when a file cannot be read: its problem is then found by the loaders, uncached."""
+        from .loaders.text import read_input
+
+        parts: list[object] = ["library", claims, encoding, options.year, options.stale_years, options.review_days,
+                               _dt.date.today().isoformat()]
+        try:
+            for path in [claims, *bibs, *([str(retractions)] if retractions is not None else [])]:
+                parts += [path, read_input(path)]
+        except LoadError:
+            return None
+        return cls(store, claims, store.key(*parts))  # type: ignore[arg-type]
+
+    def keep_meta(self, kb: KnowledgeBase) -> None:
+        self.meta = {"problems": kb.problems, "warnings": kb.warnings, "counts": (len(kb.claims), len(kb.references))}
+        self.store.put(f"{self._slot}-meta", self.key, self.meta)
+
+    def fetch(self, name: str, compute: Callable[[], object]) -> object:
+        return self.store.fetch(f"{self._slot}-{name}", self.key, compute)
 
 
 @contextmanager
@@ -153,39 +219,49 @@ PARALLEL_CLAIMS_BYTES = 256_000
 
 
 @contextmanager
-def _claims_loader(path: str) -> Iterator[Callable[[], ClaimsFile]]:
+def _claims_loader(path: str, store: Cache | None = None) -> Iterator[Callable[[], ClaimsFile]]:
     """Start reading ``claims.yaml``; the yielded function returns the result.
 
     Large files are parsed in a forked worker process, so that on a machine with two or more
     cores YAML and BibTeX parse at the same time; small files, or platforms without ``fork``,
     are read in this process.
     """
-    from .loaders.claims import load_claims
+    from .loaders.claims import cached_claims, load_claims
 
+    hit = cached_claims(path, store) if store is not None else None
+    if hit is not None:
+        yield lambda: hit
+        return
     try:
         size = os.path.getsize(path)
     except OSError:
         size = 0
     if size < PARALLEL_CLAIMS_BYTES or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
-        yield lambda: load_claims(path)
+        yield lambda: load_claims(path, store)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
-        future = pool.submit(load_claims, path)
+        future = pool.submit(load_claims, path, store)
         yield future.result
 
 
 class KnowledgeBase:
     """A loaded library: its graph, the problems met while loading, and grading on demand.
 
-    Everything is answered from :attr:`graph`; grades are computed once, on first use.
+    Everything is answered from :attr:`graph`; grades are computed once, on first use. ``graph``
+    may be a function that builds it, called on first use (a library from the parse cache whose
+    grades and findings were cached too never builds it).
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, problems: tuple[Finding, ...], options: GradingOptions,
-                 claims_path: str = "claims.yaml", bib_paths: tuple[str, ...] = ("references.bib",),
-                 warnings: tuple[Finding, ...] = ()) -> None:
-        self.graph = graph
+    def __init__(self, graph: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], problems: tuple[Finding, ...],
+                 options: GradingOptions, claims_path: str = "claims.yaml", bib_paths: tuple[str, ...] = ("references.bib",),
+                 warnings: tuple[Finding, ...] = (), *, derived: _Derived | None = None) -> None:
+        if callable(graph):
+            self._build_graph = graph
+        else:
+            self.graph = graph
+        self._derived = derived
         self.problems = problems
         self.options = options
         self.claims_path = claims_path
@@ -194,6 +270,19 @@ class KnowledgeBase:
 
     def __repr__(self) -> str:
         return f"<KnowledgeBase {len(self.claims)} claims, {len(self.references)} references, {len(self.problems)} problems>"
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The library as a graph (:mod:`kbase.graph`)."""
+        return self._build_graph()
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """``(claims, references)``: how many of each the library holds."""
+        meta = self._derived.meta if self._derived is not None else None
+        if meta is not None and "graph" not in self.__dict__:
+            return meta["counts"]  # type: ignore[return-value]
+        return len(self.claims), len(self.references)
 
     # -- records -------------------------------------------------------------
 
@@ -226,8 +315,11 @@ class KnowledgeBase:
     @cached_property
     def grades(self) -> Mapping[str, Grade]:
         """The grade of every claim, in file order."""
-        with paused_gc():
-            return grade_claims(self.graph, self.options)
+        def compute() -> Mapping[str, Grade]:
+            with paused_gc():
+                return grade_claims(self.graph, self.options)
+
+        return compute() if self._derived is None else self._derived.fetch("grades", compute)  # type: ignore[return-value]
 
     def grade(self, claim_id: str) -> Grade:
         """The grade of one claim: level, flags, independent sources and reasons."""
@@ -267,9 +359,12 @@ class KnowledgeBase:
         """Load problems, then every library-rule finding, at or above ``min_severity``."""
         from .audit.library import library_findings
 
-        findings = (list(self.problems) + list(self.warnings)
-                    + list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded,
-                                            self.options.review_days)))
+        def compute() -> list[Finding]:
+            return list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded,
+                                         self.options.review_days))
+
+        rules = compute() if self._derived is None else self._derived.fetch("findings", compute)
+        findings = list(self.problems) + list(self.warnings) + list(rules)  # type: ignore[arg-type]
         return [f for f in findings if f.severity >= min_severity]
 
     @cached_property
@@ -400,10 +495,11 @@ class KnowledgeBase:
 
     @cached_property
     def suggest_index(self) -> SuggestIndex:
-        """The BM25 index over the references (cached beside the first ``.bib``)."""
+        """The BM25 index over the references (kept in the parse cache when the library has one)."""
         from .suggest import SuggestIndex
 
-        return SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths))
+        return SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths),
+                                        self._derived.store if self._derived is not None else None)
 
     def suggest(self, text: str, k: int = 10) -> list[Suggestion]:
         """Rank the library's references for ``text`` (a claim statement, or a claim id)."""

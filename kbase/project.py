@@ -91,6 +91,7 @@ class Project:
     stale_years: int = 10
     retractions: str | None = None
     review_days: int = 365
+    cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
 
     @classmethod
     def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
@@ -100,6 +101,7 @@ class Project:
 
         config = read_config(Path(folder) if folder else Path.cwd())
         grading.setdefault("review_days", config.get("review_days", 365))
+        grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
                    encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
 
@@ -114,9 +116,9 @@ class Project:
 
         self.require()
         kb = load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
-                  encoding=self.encoding, review_days=self.review_days)
+                  encoding=self.encoding, review_days=self.review_days, cache=self.cache)
         if kb.problems:
-            raise ProblemsFound(list(kb.problems), (len(kb.claims), len(kb.references)))
+            raise ProblemsFound(list(kb.problems), kb.counts)
         return kb
 
     def require(self) -> None:

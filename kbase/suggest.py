@@ -6,21 +6,24 @@ lower-cased words with numbers kept; a hyphenated or apostrophised word ("beta-b
 Snowball-stemmed (:func:`kbase.words.stem`). BM25 parameters k1 = 1.5, b = 0.75 and the title weight were
 chosen on the SciFact train queries (docs/suggest.md).
 
-The index is built once and cached in ``.kbase-cache/`` beside the first BibTeX file, keyed by
-a hash of the BibTeX files' bytes and these settings, so it is rebuilt when a ``.bib`` changes.
+With the parse cache on (:mod:`kbase.cache`, as on the command line), the index is built once and
+kept in ``.kbase-cache/``, keyed by the BibTeX files' bytes and these settings, so it is rebuilt
+when a ``.bib`` changes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .words import stem
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 __all__ = ["K1", "B", "TITLE_WEIGHT", "SuggestIndex", "Suggestion", "tokenize"]
 
@@ -86,43 +89,29 @@ class SuggestIndex:
             self.retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self.vocab), show_progress=False)
 
     @classmethod
-    def for_library(cls, references: Sequence[object], bib_paths: Sequence[str], cache: bool = True) -> SuggestIndex:
-        """The index of a library's references, from the cache when the ``.bib`` files are unchanged."""
+    def for_library(cls, references: Sequence[object], bib_paths: Sequence[str], cache: Cache | None = None) -> SuggestIndex:
+        """The index of a library's references; with a ``cache`` (:mod:`kbase.cache`), kept there and
+        reused while the ``.bib`` files are unchanged."""
         from .bibtex import latex_to_text
 
-        digest = hashlib.sha256(f"{INDEX_VERSION}:{K1}:{B}:{TITLE_WEIGHT}".encode())
+        def build() -> SuggestIndex:
+            return cls(
+                [r.key for r in references],  # type: ignore[attr-defined]
+                [r.title for r in references],  # type: ignore[attr-defined]
+                [latex_to_text(r.field("abstract")) for r in references],  # type: ignore[attr-defined]
+                [latex_to_text(r.field("keywords")) for r in references],  # type: ignore[attr-defined]
+            )
+
+        if cache is None:
+            return build()
+        parts: list[object] = ["suggest", INDEX_VERSION, K1, B, TITLE_WEIGHT]
         for path in bib_paths:
             try:
-                digest.update(Path(path).read_bytes())
+                parts += [path, Path(path).read_bytes()]
             except OSError:
-                cache = False
-        folder = Path(bib_paths[0]).resolve().parent / ".kbase-cache" if bib_paths else None
-        file = folder / f"suggest-{digest.hexdigest()[:20]}.pickle" if folder else None
-        if cache and file is not None and file.is_file():
-            try:
-                with file.open("rb") as handle:
-                    index = pickle.load(handle)
-                if isinstance(index, cls):
-                    return index
-            except Exception:  # a stale or truncated cache is rebuilt
-                pass
-        index = cls(
-            [r.key for r in references],  # type: ignore[attr-defined]
-            [r.title for r in references],  # type: ignore[attr-defined]
-            [latex_to_text(r.field("abstract")) for r in references],  # type: ignore[attr-defined]
-            [latex_to_text(r.field("keywords")) for r in references],  # type: ignore[attr-defined]
-        )
-        if cache and file is not None:
-            try:
-                folder.mkdir(exist_ok=True)  # type: ignore[union-attr]
-                for old in folder.glob("suggest-*.pickle"):  # type: ignore[union-attr]
-                    old.unlink()
-                from .files import write_atomic_bytes
-
-                write_atomic_bytes(file, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                pass  # a read-only folder: work without a cache
-        return index
+                return build()
+        index = cache.fetch("suggest", cache.key(*parts), build)  # type: ignore[arg-type]
+        return index if isinstance(index, cls) else build()
 
     def search(self, text: str, k: int = 10) -> list[Suggestion]:
         """The ``k`` best references for ``text``, best first (only those sharing a word)."""

@@ -30,6 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.basetemp is None:
         config.option.basetemp = str(_SESSION_TEMP / "pytest")
     os.environ["TMPDIR"] = str(_SESSION_TEMP)
+    os.environ["XDG_CACHE_HOME"] = str(_SESSION_TEMP / "xdg-cache")  # the parse cache's secret (kbase.cache)
+    # no .kbase-cache/ beside the bundled library or the test data: the tests of the cache turn it on
+    # (tests/test_cache.py, and every command warm and cold in tests/test_cli_commands.py)
+    os.environ["KBASE_NO_CACHE"] = "1"
     set_hypothesis_home_dir(str(_SESSION_TEMP / "hypothesis"))  # its caches, not the repository's .hypothesis/
     tempfile.tempdir = None  # recomputed from TMPDIR
 

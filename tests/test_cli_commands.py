@@ -123,6 +123,17 @@ def test_command(project, path, args, code, out, err):
         assert result.stdout == "", "an error leaves standard output empty"
 
 
+@pytest.mark.parametrize(("path", "args", "code", "out", "err"), CASES, ids=[" ".join(c[1])[:60] for c in CASES])
+def test_command_prints_the_same_from_a_cold_and_a_warm_cache(project, monkeypatch, path, args, code, out, err):
+    fresh = run(*args)
+    if run(*args).output != fresh.output:
+        pytest.skip("an edit: a second run differs by design (the property test in test_cache.py covers edits)")
+    monkeypatch.setenv("KBASE_NO_CACHE", "")
+    for _ in ("cold", "warm"):
+        cached = run(*args)
+        assert (cached.exit_code, cached.stdout, cached.stderr) == (fresh.exit_code, fresh.stdout, fresh.stderr)
+
+
 def test_every_command_is_exercised():
     groups = {"kbase", "kbase refs", "kbase claim", "kbase article"}
     covered = {c[0] for c in CASES}

@@ -49,26 +49,28 @@ def test_ranking_and_best_sentence(library):
     assert [r.key for r in kb.suggest("crps")][:1] == ["ma"]  # a claim id ranks with its statement
 
 
-def test_index_is_cached_and_rebuilt_when_the_bib_changes(library):
-    kb = library.write(LIB_CLAIMS, LIB_BIB).load()
+def test_index_is_cached_and_rebuilt_when_the_bib_changes(library, monkeypatch):
+    monkeypatch.setenv("KBASE_NO_CACHE", "")
+    kb = library.write(LIB_CLAIMS, LIB_BIB).load(cache=True)
     kb.suggest("ketamine")
-    cache = list((library.folder / ".kbase-cache").glob("suggest-*.pickle"))
-    assert len(cache) == 1
-    again = library.load()
-    assert isinstance(again.suggest_index, SuggestIndex)
-    assert list((library.folder / ".kbase-cache").glob("suggest-*.pickle")) == cache  # reused
+    (cache,) = (library.folder / ".kbase-cache").glob("suggest.pickle")
+    kept = cache.read_bytes()
+    again = library.load(cache=True)
+    assert again.suggest_index.keys == kb.suggest_index.keys
+    assert cache.read_bytes() == kept  # reused, not rebuilt
     library.bib_path.write_text(LIB_BIB + bib_entry("new", "cohort", title="Ketamine for CRPS in children"), encoding="utf-8")
-    changed = library.load()
+    changed = library.load(cache=True)
     assert "new" in [r.key for r in changed.suggest("ketamine CRPS children")]
-    assert list((library.folder / ".kbase-cache").glob("suggest-*.pickle")) != cache  # rebuilt, old one removed
+    assert cache.read_bytes() != kept  # rebuilt in the same slot: the folder does not grow
 
 
-def test_a_corrupt_cache_is_rebuilt(library):
-    kb = library.write(LIB_CLAIMS, LIB_BIB).load()
+def test_a_corrupt_cache_is_rebuilt(library, monkeypatch):
+    monkeypatch.setenv("KBASE_NO_CACHE", "")
+    kb = library.write(LIB_CLAIMS, LIB_BIB).load(cache=True)
     kb.suggest("ketamine")
-    (cache,) = (library.folder / ".kbase-cache").glob("suggest-*.pickle")
+    (cache,) = (library.folder / ".kbase-cache").glob("suggest.pickle")
     cache.write_bytes(b"not a pickle")
-    assert [r.key for r in library.load().suggest("melatonin sleep")] == ["sleep"]
+    assert [r.key for r in library.load(cache=True).suggest("melatonin sleep")] == ["sleep"]
 
 
 def test_suggest_cli_text_and_json(library):

@@ -18,9 +18,10 @@ from ..errors import LoadError, Location
 from ..vocabulary import DESIGNS
 from ..model import Finding, Reference, Severity
 from ..spelling import did_you_mean
-from .text import offset_location, read_text
+from .text import decode_text, offset_location, read_input, read_text
 
 if TYPE_CHECKING:
+    from ..cache import Cache
     from bibtexparser import model as bm
 
 __all__ = ["BibFile", "COMMENTED_AT", "early_closes", "infer_design", "load_bib", "load_bibs", "mask_commented_entries", "parse_bib"]
@@ -51,12 +52,40 @@ def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = ())
     return parse_bib(text, path, strings)
 
 
-def load_bibs(paths: Sequence[str], encoding: str = "utf-8") -> list[BibFile]:
-    """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it."""
-    files: list[BibFile] = []
-    strings: list[object] = []
+def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None = None) -> list[BibFile]:
+    """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it.
+
+    With a ``cache`` (:mod:`kbase.cache`), a file whose bytes, and whose predecessors' bytes, are
+    unchanged since it was last parsed comes from the cache.
+    """
+    if cache is None:
+        files: list[BibFile] = []
+        strings: list[object] = []
+        for path in paths:
+            bib_file = load_bib(path, encoding, strings)
+            strings = bib_file.strings
+            files.append(bib_file)
+        return files
+    from ..cache import slot_name
+
+    files, strings, before = [], [], ""
     for path in paths:
-        bib_file = load_bib(path, encoding, strings)
+        try:
+            data = read_input(path)
+        except LoadError as exc:
+            bib_file = BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
+            before = cache.key(before, "unreadable", path)
+        else:
+            key = cache.key("bib", path, encoding, data, before)
+
+            def parse(path: str = path, data: bytes = data, strings: Sequence[object] = strings) -> BibFile:
+                try:
+                    return parse_bib(decode_text(path, data, encoding), path, strings)
+                except LoadError as exc:
+                    return BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
+
+            bib_file = cache.fetch(slot_name("bib", path), key, parse)
+            before = key
         strings = bib_file.strings
         files.append(bib_file)
     return files

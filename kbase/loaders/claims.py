@@ -12,15 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError, Location
 from ..vocabulary import CLAIM_KINDS, CONCERNS, STANCES
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..spelling import did_you_mean
-from .text import offset_location, read_text
+from .text import decode_text, offset_location, read_input
 
-__all__ = ["ClaimsFile", "load_claims", "parse_claims", "SLUG"]
+if TYPE_CHECKING:
+    from ..cache import Cache
+
+__all__ = ["ClaimsFile", "cached_claims", "load_claims", "parse_claims", "SLUG"]
 
 #: What a claim or article id may look like: lower-case words joined by ``-``, ``_`` or ``.``.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
@@ -64,17 +67,40 @@ def _iso_date(text: str) -> bool:
     return len(text) == 10
 
 
-def load_claims(path: str) -> ClaimsFile:
+def load_claims(path: str, cache: Cache | None = None) -> ClaimsFile:
     """Read and check ``claims.yaml`` at ``path``.
 
     Problems in the file are collected in ``ClaimsFile.problems``; a file that
-    cannot be opened or decoded yields a single problem.
+    cannot be opened or decoded yields a single problem. With a ``cache`` (:mod:`kbase.cache`),
+    a file unchanged since it was last parsed comes from the cache.
     """
     try:
-        text = read_text(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
+        data = read_input(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
     except LoadError as exc:
         return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
-    return parse_claims(text, path)
+
+    def parse() -> ClaimsFile:
+        try:
+            return parse_claims(decode_text(path, data), path)
+        except LoadError as exc:
+            return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
+
+    if cache is None:
+        return parse()
+    from ..cache import slot_name
+
+    return cache.fetch(slot_name("claims", path), cache.key("claims", path, data), parse)
+
+
+def cached_claims(path: str, cache: Cache) -> ClaimsFile | None:
+    """What :func:`load_claims` would return, when the cache has it for the file's current bytes; else None."""
+    from ..cache import slot_name
+
+    try:
+        data = read_input(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
+    except LoadError:
+        return None
+    return cache.get(slot_name("claims", path), cache.key("claims", path, data))  # type: ignore[no-any-return]
 
 
 def parse_claims(text: str, path: str = "claims.yaml") -> ClaimsFile:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import LoadError, Location
 
-__all__ = ["read_text", "offset_location"]
+__all__ = ["decode_text", "offset_location", "read_input", "read_text"]
 
 
 def offset_location(path: str, data: bytes | str, offset: int) -> Location:
@@ -56,15 +56,24 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
         When the file cannot be opened, is too large, or holds bytes that are not valid in
         ``encoding`` (the location is the first such byte).
     """
+    return decode_text(str(path), read_input(path, max_bytes, what), encoding)
+
+
+def read_input(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, what: str = "files") -> bytes:
+    """The bytes of ``path`` (see :func:`read_text`, which decodes them); raises :class:`LoadError`."""
     name = str(path)
     try:
-        data = _read_bytes(path, max_bytes, what)
+        return _read_bytes(path, max_bytes, what)
     except FileNotFoundError:
         raise LoadError(Location(name, 0, 0), "no such file") from None
     except IsADirectoryError:
         raise LoadError(Location(name, 0, 0), "is a directory, not a file") from None
     except OSError as exc:
         raise LoadError(Location(name, 0, 0), f"cannot read: {exc.strerror}") from None
+
+
+def decode_text(name: str, data: bytes, encoding: str = "utf-8") -> str:
+    """``data`` read from file ``name`` as text (see :func:`read_text`); raises :class:`LoadError`."""
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig") and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:

@@ -39,6 +39,7 @@ __all__ = [
     "imported",
     "library_diff",
     "claim_log",
+    "notices_to_stderr",
     "stats",
     "suggestions",
 ]
@@ -50,6 +51,23 @@ class Output:
 
     out: str = ""
     err: str = ""
+
+
+def notices_to_stderr() -> None:
+    """Show what the library reports on the ``kbase`` logger (a parse-cache entry it ignored, say)
+    as ``kbase: note: …`` lines on standard error, once per process."""
+    import logging
+    import sys
+
+    class Notices(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"kbase: note: {record.getMessage()}", file=sys.stderr)
+
+    logger = logging.getLogger("kbase")
+    if not any(type(h).__name__ == "Notices" for h in logger.handlers):
+        handler = Notices(logging.WARNING)
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def _json(data: Any) -> str:

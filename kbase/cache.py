@@ -1,0 +1,202 @@
+"""The parse cache: what loading a library produced, kept in ``.kbase-cache/`` beside ``claims.yaml``.
+
+Every kbase command loads the whole library, and on a library of tens of thousands of
+references parsing is most of the wait. The cache keeps, for each input file, what its loader
+returned, under a key made of the file's bytes (SHA-256), its path, the settings that change how
+it reads, and the kbase code itself; and, for the library as a whole, what was derived from all of
+its files (problems, grades, library findings) under the keys of every file plus the grading
+settings and today's date. A file that changed is parsed again; the others come from the cache.
+
+Trust: an entry is a pickle, and unpickling runs code, so an entry is read only when its HMAC
+verifies under a secret that kbase keeps outside the project (``$XDG_CACHE_HOME/kbase/secret``,
+mode 600). A cache copied from another machine, committed to a repository, edited or truncated
+fails the check: it is ignored with a notice on the ``kbase`` logger and rebuilt, never trusted.
+Nothing is ever required of the cache: any error reading or writing it falls back to parsing.
+
+Turn it off with ``kbase --no-cache``, ``cache = false`` in ``kbase.toml``, or ``KBASE_NO_CACHE=1``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CACHE_FOLDER", "Cache", "code_fingerprint", "disabled_by_environment"]
+
+CACHE_FOLDER = ".kbase-cache"
+_MAGIC = b"kbase-cache 1\n"
+_MAC_SIZE = 32
+_KEY_SIZE = 64  # hex SHA-256
+_log = logging.getLogger("kbase")
+_fingerprint: str | None = None
+
+
+def disabled_by_environment() -> bool:
+    """``KBASE_NO_CACHE`` is set to anything but ``0`` or empty."""
+    return os.environ.get("KBASE_NO_CACHE", "") not in ("", "0")
+
+
+def code_fingerprint() -> str:
+    """A hash of kbase's own source: a cache written by other code (another version, a local edit) never matches."""
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        for source in sorted(package.rglob("*.py")):
+            digest.update(str(source.relative_to(package)).encode())
+            digest.update(source.read_bytes())
+        _fingerprint = digest.hexdigest()
+    return _fingerprint
+
+
+def _secret_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kbase" / "secret"
+
+
+def _secret() -> bytes | None:
+    """This machine's (and user's) cache secret, made on first use; None when it cannot be kept."""
+    path = _secret_path()
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = os.urandom(32)
+        temp = path.with_name(f".secret.{os.getpid()}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(fresh)
+        try:
+            os.link(temp, path)  # never replaces a secret another process made first
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+        data = path.read_bytes()
+        return data if len(data) == 32 else None
+    except OSError as exc:
+        _log.warning("the parse cache is off: cannot keep its secret in %s (%s)", path, exc.strerror or exc)
+        return None
+
+
+class Cache:
+    """The entries of one project's cache folder: ``get`` and ``put`` by slot name and key.
+
+    A slot holds one entry (the newest), so the folder never grows beyond one file per input file
+    and per derived result.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self._key: bytes | None = None
+        self._ready = False
+        self.enabled = True
+
+    @classmethod
+    def beside(cls, claims_path: str | Path) -> Cache:
+        """The cache of the library whose claims file is ``claims_path``."""
+        return cls(Path(claims_path).resolve().parent / CACHE_FOLDER)
+
+    def key(self, *parts: bytes | str | int | None) -> str:
+        """A key (hex SHA-256) for ``parts``, with the kbase code fingerprint mixed in."""
+        digest = hashlib.sha256(code_fingerprint().encode())
+        for part in parts:
+            data = part if isinstance(part, bytes) else repr(part).encode()
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+        return digest.hexdigest()
+
+    def _mac(self, body: bytes) -> bytes | None:
+        if self._key is None:
+            self._key = _secret()
+            if self._key is None:
+                self.enabled = False
+                return None
+        return hmac.new(self._key, body, hashlib.sha256).digest()
+
+    def _path(self, slot: str) -> Path:
+        return self.folder / f"{slot}.pickle"
+
+    def get(self, slot: str, key: str) -> Any | None:
+        """The entry in ``slot`` if it was written under ``key`` by kbase on this machine; else None."""
+        if not self.enabled:
+            return None
+        path = self._path(slot)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head = len(_MAGIC) + _MAC_SIZE + _KEY_SIZE
+        if len(data) < head or not data.startswith(_MAGIC):
+            _log.warning("ignored %s: not a kbase cache entry (rebuilt)", path)
+            return None
+        mac, body = data[len(_MAGIC):len(_MAGIC) + _MAC_SIZE], data[len(_MAGIC) + _MAC_SIZE:]
+        expected = self._mac(body)
+        if expected is None:
+            return None
+        if not hmac.compare_digest(mac, expected):
+            _log.warning("ignored %s: it was not written by kbase on this machine, or it was changed since (rebuilt)", path)
+            return None
+        if body[:_KEY_SIZE].decode("ascii", "replace") != key:
+            return None  # an older entry of the slot: its input changed
+        try:
+            return pickle.loads(body[_KEY_SIZE:])
+        except Exception as exc:  # noqa: BLE001 - an entry that verifies but does not load is a stale format
+            _log.warning("ignored %s: %s (rebuilt)", path, exc)
+            return None
+
+    def put(self, slot: str, key: str, value: Any) -> None:
+        """Keep ``value`` in ``slot`` under ``key``; a cache that cannot be written is skipped, silently."""
+        if not self.enabled:
+            return
+        try:
+            body = key.encode("ascii") + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - a value that cannot be pickled is simply not cached
+            _log.debug("not cached: %s", exc)
+            return
+        mac = self._mac(body)
+        if mac is None:
+            return
+        try:
+            self._prepare()
+            temp = self.folder / f".{slot}.{os.getpid()}.tmp"
+            with open(temp, "wb") as handle:
+                handle.write(_MAGIC + mac + body)
+            os.replace(temp, self._path(slot))
+        except OSError as exc:
+            _log.debug("not cached: %s", exc)
+
+    def fetch(self, slot: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The entry in ``slot`` under ``key``, computed and kept when there is none."""
+        value = self.get(slot, key)
+        if value is None:
+            value = compute()
+            self.put(slot, key, value)
+        return value
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.folder.mkdir(exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# written by kbase: its parse cache is never committed\n*\n", encoding="utf-8")
+        tag = self.folder / "CACHEDIR.TAG"
+        if not tag.exists():  # https://bford.info/cachedir/: backup tools skip the folder
+            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# kbase parse cache (.kbase-cache)\n", encoding="utf-8")
+        self._ready = True
+
+
+def slot_name(kind: str, path: str) -> str:
+    """The slot of an input file: its kind and a hash of its path as given."""
+    return f"{kind}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}"
