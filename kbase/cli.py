@@ -4,7 +4,6 @@ above ``--fail-on``), 1 (findings at or above it) or 2 (usage errors, unreadable
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterable
@@ -128,11 +127,15 @@ def check(s: Project, fmt: str) -> None:
 @click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
               help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 62]")
 @click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
-def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Audit drafts in this many processes (0: one per core); the output is the same.")
+def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool,
+          jobs: int) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
-    Without DRAFT: unsupported, weak, contested, single-source claims and more. With DRAFT (Markdown
-    or text): each sentence, as a medical reviewer reads it. One finding per line, summary on stderr.
+    Without DRAFT: unsupported, weak, contested, single-source claims and more. With DRAFT (Markdown,
+    text, Word, HTML; a quoted glob such as 'content/**/*.md' is expanded): each sentence, as a
+    medical reviewer reads it. One finding per line, summary on stderr.
     """
     kb = s.open()
     floor, counts = Severity.parse(min_severity), kb.counts
@@ -140,9 +143,7 @@ def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_sever
         findings = kb.audit(floor)
         _emit(render.findings(findings, fmt, counts))
         _exit(findings, fail_on)
-    show_bar = sys.stderr.isatty() and len(drafts) > 1
-    with click.progressbar(drafts, label="auditing drafts", file=sys.stderr) if show_bar else contextlib.nullcontext(drafts) as items:
-        result = kb.audit_drafts(items, threshold, suggest, floor)
+    result = kb.audit_drafts(drafts, threshold, suggest, floor, render.progress_bar if sys.stderr.isatty() else None, jobs)
     _emit(render.draft_audit(result, fmt, counts))
     if result.unreadable:
         sys.exit(2)

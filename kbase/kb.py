@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .cache import Cache
 
+    from .audit.batch import DraftAuditor, Progress
     from .audit.drafts import DraftReport
     from .drafts.matcher import ClaimMatcher
     from .citations import Formatter
@@ -449,38 +450,46 @@ class KnowledgeBase:
 
     def draft_report(self, path: str | Path, threshold: float | None = None, suggest: bool = False) -> DraftReport:
         """The full draft audit: findings, sentences and the claim each matched."""
-        from .audit.drafts import audit_draft
+        return self.draft_auditor(threshold, suggest).report(str(path))  # type: ignore[no-any-return]
 
-        suggester = (lambda text, k: [s.key for s in self.suggest(text, k)]) if suggest else None
-        return audit_draft(self.graph, self.grades, str(path), self.matcher(threshold), suggester, self.superseded)
+    def draft_auditor(self, threshold: float | None = None, suggest: bool = False) -> DraftAuditor:
+        """This library as a picklable snapshot for draft audits (:mod:`kbase.audit.batch`)."""
+        from .audit.batch import DraftAuditor
+
+        return DraftAuditor(self.graph, self.grades, self.superseded, threshold, self.suggest_index if suggest else None,
+                            self.matcher(threshold))
 
     def audit_drafts(self, paths: Iterable[str | Path], threshold: float | None = None, suggest: bool = False,
-                     min_severity: Severity = Severity.INFO, progress: Callable[[Iterable[str]], Iterable[str]] | None = None) -> DraftsAudit:
+                     min_severity: Severity = Severity.INFO, progress: Progress | None = None, jobs: int = 1) -> DraftsAudit:
         """Audit several drafts; a draft that cannot be read is listed, not raised.
 
         Parameters
         ----------
         paths : iterable of paths
-            The drafts.
+            The drafts, or glob patterns (``content/**/*.md``) that kbase expands, sorted.
         threshold, suggest
             As for :meth:`draft_report`.
         min_severity : Severity
             Keep only findings at or above it.
         progress : callable, optional
-            Wraps the list of paths (a progress bar).
+            ``progress(outcomes, count)`` wraps the outcomes as they arrive (a progress bar).
+        jobs : int
+            Audit in this many processes (0: one per core). The findings are the same, in the
+            same order, whatever the number.
         """
+        from .audit.batch import audit_many, expand_drafts
+
+        names = expand_drafts(str(p) for p in paths)
+        outcomes = audit_many(self.draft_auditor(threshold, suggest), names, jobs)
         result = DraftsAudit()
-        names = [str(p) for p in paths]
-        for path in progress(names) if progress else names:
-            try:
-                report = self.draft_report(path, threshold, suggest)
-            except LoadError as exc:
-                result.unreadable.append(exc)
+        for outcome in progress(outcomes, len(names)) if progress else outcomes:
+            if outcome.error is not None:
+                result.unreadable.append(LoadError(*outcome.error))
                 continue
             result.drafts += 1
-            result.sentences += len(report.sentences)
-            result.matched += report.matched
-            result.findings.extend(f for f in report.findings if f.severity >= min_severity)
+            result.sentences += outcome.sentences
+            result.matched += outcome.matched
+            result.findings.extend(f for f in outcome.findings if f.severity >= min_severity)
         return result
 
     def matcher(self, threshold: float | None = None) -> ClaimMatcher:

@@ -12,7 +12,7 @@ Modules: :mod:`~kbase.render.text`, :mod:`~kbase.render.json`, :mod:`~kbase.rend
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "library_diff",
     "claim_log",
     "notices_to_stderr",
+    "progress_bar",
     "stats",
     "suggestions",
 ]
@@ -68,6 +69,19 @@ def notices_to_stderr() -> None:
         handler = Notices(logging.WARNING)
         logger.addHandler(handler)
         logger.propagate = False
+
+
+def progress_bar(items: Iterable[Any], count: int) -> Iterator[Any]:
+    """``items`` as they come, with a progress bar of ``count`` steps on standard error (two or more)."""
+    if count < 2:
+        yield from items
+        return
+    import sys
+
+    import click
+
+    with click.progressbar(items, length=count, label="auditing drafts", file=sys.stderr) as bar:
+        yield from bar
 
 
 def _json(data: Any) -> str:

@@ -1,0 +1,136 @@
+"""Auditing many drafts: a whole content folder, in several processes, in a stable order.
+
+The audit of one draft is a pure function of a library snapshot and the draft:
+:class:`DraftAuditor` holds the snapshot (the graph, the grades, the preprint map, the matcher's
+threshold and, for ``--suggest``, the search index) as one picklable value, and calling it on a
+draft's path gives a :class:`DraftOutcome`, also picklable. That is all a process pool, or a
+distributed engine (:mod:`kbase.audit.distributed`), needs: the library is loaded once, shared
+with the workers (inherited by ``fork``, or pickled once per worker), and the outcomes come back
+in the order of the drafts, so any number of processes prints the same bytes as one.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import LoadError, Location
+from ..model import Finding, Grade
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..drafts.matcher import ClaimMatcher
+    from ..suggest import SuggestIndex
+
+__all__ = ["DraftAuditor", "DraftOutcome", "audit_many", "expand_drafts"]
+
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    """What auditing one draft gave: its findings and counts, or the reason it could not be read."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    sentences: int = 0
+    matched: int = 0
+    error: tuple[Location, str] | None = None  # (where, message) of the LoadError: exceptions do not pickle reliably
+
+
+@dataclass
+class DraftAuditor:
+    """A library snapshot for draft audits; ``auditor(path)`` audits one draft (see the module docs)."""
+
+    graph: nx.MultiDiGraph
+    grades: Mapping[str, Grade]
+    superseded: Mapping[str, str]
+    threshold: float | None = None
+    suggest_index: SuggestIndex | None = None
+    _matcher: ClaimMatcher | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_matcher"] = None  # rebuilt in each process from the graph: cheaper than shipping it
+        return state
+
+    def matcher(self) -> ClaimMatcher:
+        """The sentence-to-claim matcher (built once per process)."""
+        if self._matcher is None:
+            from ..drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+            from ..graph import claims
+
+            self._matcher = ClaimMatcher(list(claims(self.graph)), self.threshold or DEFAULT_THRESHOLD)
+        return self._matcher
+
+    def report(self, path: str):  # type: ignore[no-untyped-def]  # -> DraftReport
+        """The full :class:`~kbase.audit.drafts.DraftReport` of the draft at ``path``; raises LoadError."""
+        from .drafts import audit_draft
+
+        index = self.suggest_index
+        suggester = (lambda text, k: [s.key for s in index.search(text, k)]) if index is not None else None
+        return audit_draft(self.graph, self.grades, path, self.matcher(), suggester, self.superseded)
+
+    def __call__(self, path: str) -> DraftOutcome:
+        try:
+            report = self.report(path)
+        except LoadError as exc:
+            return DraftOutcome(path, error=(exc.location, exc.message))
+        return DraftOutcome(path, tuple(report.findings), len(report.sentences), report.matched)
+
+
+def expand_drafts(patterns: Iterable[str]) -> list[str]:
+    """Paths and glob patterns (``content/**/*.md``, quoted so that kbase expands them) as draft paths.
+
+    A pattern's matches come sorted; a path that exists is taken as it is, even if it holds a
+    ``*``; a pattern that matches nothing is kept, so that the audit reports it as unreadable.
+    Each draft is audited once, in the order first given.
+    """
+    out: dict[str, None] = {}
+    for pattern in patterns:
+        if _GLOB_CHARS & set(pattern) and not os.path.exists(pattern):
+            matches = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+            for match in matches or [pattern]:
+                out.setdefault(match)
+        else:
+            out.setdefault(pattern)
+    return list(out)
+
+
+_worker_auditor: DraftAuditor | None = None
+
+
+def _start_worker(auditor: DraftAuditor) -> None:
+    global _worker_auditor
+    _worker_auditor = auditor
+
+
+def _audit_in_worker(path: str) -> DraftOutcome:
+    assert _worker_auditor is not None
+    return _worker_auditor(path)
+
+
+def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> Iterator[DraftOutcome]:
+    """The outcome of each draft, in the order of ``paths``, audited in ``jobs`` processes (0: one per core).
+
+    One process (or one draft) audits in this process. Workers are started with ``fork`` where the
+    platform has it (they share the loaded library without copying it) and ``spawn`` elsewhere.
+    """
+    import multiprocessing as mp
+
+    jobs = jobs or os.cpu_count() or 1
+    jobs = min(jobs, len(paths))
+    if jobs <= 1:
+        yield from map(auditor, paths)
+        return
+    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    chunk = max(1, min(64, len(paths) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_start_worker, initargs=(auditor,)) as pool:
+        yield from pool.imap(_audit_in_worker, paths, chunksize=chunk)
+
+
+Progress = Callable[[Iterable[DraftOutcome], int], Iterable[DraftOutcome]]

@@ -1,0 +1,86 @@
+"""Auditing a whole content folder (issue 18): globs, processes, and the same bytes as one process.
+
+The drafts are the labelled drafts of tests/drafts/ (Markdown, text, HTML), copied many times into
+nested folders, plus one unreadable draft; the library is the bundled ketamine library.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kbase
+from conftest import ROOT
+from kbase.audit.batch import audit_many, expand_drafts
+from kbase.cli import cli
+
+DRAFTS = ROOT / "tests" / "drafts"
+
+
+@pytest.fixture
+def content(tmp_path, monkeypatch):
+    """A content repository: the bundled library, and drafts in nested folders."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("claims.yaml", "references.bib"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    sources = sorted(p for p in DRAFTS.iterdir() if p.suffix in (".md", ".txt", ".html"))
+    for copy in range(3):
+        for source in sources:
+            folder = tmp_path / "content" / f"section-{copy}" / ("deep" if copy == 2 else "")
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, folder / source.name)
+    (tmp_path / "content" / "section-0" / "broken.md").write_bytes(b"caf\xe9 is not UTF-8\n")
+    return tmp_path
+
+
+def run(*args: str):
+    result = CliRunner().invoke(cli, ["--year", "2026", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_a_quoted_glob_finds_every_draft_in_nested_folders_in_sorted_order(content):
+    found = expand_drafts(["content/**/*.md", "content/**/*.txt", "content/section-0/01-mechanism.md"])
+    markdown = [p for p in found if p.endswith(".md")]
+    assert found == markdown + [p for p in found if p.endswith(".txt")]  # pattern by pattern, each sorted
+    assert markdown == sorted(markdown) and "content/section-2/deep/04-opioids-paragraphs.md" in markdown
+    assert len(found) == len(set(found)) == 3 * 8 + 1 + 3  # eight .md each and broken.md, one .txt each; no repeat
+    assert expand_drafts(["content/*.nothing"]) == ["content/*.nothing"]  # reported as unreadable, not dropped
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_any_number_of_processes_prints_the_same_bytes(content, fmt):
+    pattern = "content/**/*.*"
+    one = run("audit", pattern, "--format", fmt, "-j", "1")
+    assert one.exit_code == 2  # broken.md is unreadable: listed, and the others still audited
+    assert "broken.md:1:4: not valid UTF-8" in one.stderr
+    assert one.stdout.count("uncited-claim") >= 6
+    for jobs in ("2", "3", "0"):
+        many = run("audit", pattern, "--format", fmt, "-j", jobs)
+        assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr), jobs
+
+
+def test_the_library_api_gives_outcomes_in_draft_order(content):
+    kb = kbase.load("claims.yaml", "references.bib", year=2026)
+    paths = expand_drafts(["content/**/*.md"])
+    auditor = kb.draft_auditor()
+    serial = list(audit_many(auditor, paths, 1))
+    assert [o.path for o in serial] == paths
+    assert list(audit_many(auditor, paths, 2)) == serial
+    report = kb.draft_report(paths[0])
+    assert serial[0].findings == tuple(report.findings)
+
+
+def test_dask_on_a_local_cluster_of_processes_gives_the_serial_result(content):
+    pytest.importorskip("dask.bag")
+    from kbase.audit.distributed import audit_with_dask
+
+    kb = kbase.load("claims.yaml", "references.bib", year=2026)
+    paths = expand_drafts(["content/**/*.*"])
+    auditor = kb.draft_auditor()
+    serial = list(audit_many(auditor, paths, 1))
+    assert audit_with_dask(auditor, paths, partitions=4, scheduler="processes") == serial
+    assert any(o.error for o in serial) and any(o.findings for o in serial)
