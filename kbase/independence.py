@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .bibtex import latex_to_text, split_names
+from .identifiers import cited_identifier
 from .model import Reference
 
 __all__ = ["CCA_THRESHOLD", "Join", "author_ids", "corrected_covered_area", "independent_groups"]
@@ -50,8 +52,6 @@ def author_ids(reference: Reference) -> set[str]:
     >>> sorted(author_ids(Reference("k", "article", fields=(("author", "Cohen, Steven P. and Anuj Bhatia and {World Health Organization}"),))))
     ['bhatia a', 'cohen s', 'world health organization']
     """
-    from .bibtex import latex_to_text, split_names
-
     raw = reference.field("author")
     ids = set()
     for name in split_names(raw) if raw else []:
@@ -70,8 +70,6 @@ def author_ids(reference: Reference) -> set[str]:
 
 
 def _included(reference: Reference) -> set[str]:
-    from .identifiers import cited_identifier
-
     raw = reference.field("includes")
     out = set()
     for item in re.split(r"[,;\s]+", raw) if raw else []:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .bibtex import latex_to_text, split_names, surname, unenclose
 from .errors import Location
 from .vocabulary import STANCES, Level, Severity
 
@@ -60,8 +61,6 @@ class Reference:
 
     def field(self, name: str, default: str = "") -> str:
         """The value of field ``name`` (case-insensitive) without its enclosing braces, or ``default``."""
-        from .bibtex import unenclose
-
         name = name.lower()
         for key, value in self.fields:
             if key == name:
@@ -80,8 +79,6 @@ class Reference:
         >>> Reference("a", "article", doi="10.1101/2020.03.01.123").version, Reference("b", "techreport").version
         ('preprint', 'report')
         """
-        from .bibtex import unenclose
-
         # one pass over the fields (this runs for every link when grading)
         venue, pubstate = [], ""
         for name, value in self.fields:
@@ -107,8 +104,6 @@ class Reference:
 
         Read from the raw field, whose braces mark an organisation (``{World Health Organization}``).
         """
-        from .bibtex import latex_to_text, split_names, surname
-
         raw = self.field("author") or self.field("editor")
         return [latex_to_text(surname(n)) for n in split_names(raw)] if raw else list(self.authors)
 
