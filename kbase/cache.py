@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_FOLDER", "Cache", "code_fingerprint", "disabled_by_environment"]
+__all__ = ["CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "slot_name"]
 
 CACHE_FOLDER = ".kbase-cache"
 _MAGIC = b"kbase-cache 1\n"
@@ -195,6 +195,23 @@ class Cache:
         if not tag.exists():  # https://bford.info/cachedir/: backup tools skip the folder
             tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# kbase parse cache (.kbase-cache)\n", encoding="utf-8")
         self._ready = True
+
+
+class MemoryCache(Cache):
+    """A cache that lives in this process only (no files, no pickling): ``kbase diff`` and ``kbase log``
+    read several revisions of a library, and a file whose bytes did not change between them is
+    parsed once."""
+
+    def __init__(self) -> None:
+        super().__init__(Path("."))
+        self._entries: dict[str, tuple[str, Any]] = {}
+
+    def get(self, slot: str, key: str) -> Any | None:
+        entry = self._entries.get(slot)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def put(self, slot: str, key: str, value: Any) -> None:
+        self._entries[slot] = (key, value)
 
 
 def slot_name(kind: str, path: str) -> str:

@@ -34,10 +34,6 @@ def _exit(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:
     sys.exit(1 if threshold is not None and any(f.severity >= threshold for f in findings) else 0)
 
 
-def _usage(message: str) -> NoReturn:
-    raise click.UsageError(message)
-
-
 def _edit(change: Callable[..., object], message: str, *args: Any, **kwargs: Any) -> None:
     """Make one change to claims.yaml (a :class:`kbase.ClaimsEditor` method), then say what was done."""
     change(*args, **kwargs)
@@ -127,10 +123,10 @@ def check(s: Project, fmt: str) -> None:
 @click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
               help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 62]")
 @click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Audit drafts in this many processes (0: one per core); the output is the same.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, help="Audit drafts in N processes (0: one per core).  [default: 1]")
+@click.option("--changed", metavar="REV", is_flag=False, flag_value="HEAD", help="Only drafts changed since REV [HEAD] or stating a claim it regraded.")
 def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool,
-          jobs: int) -> None:
+          jobs: int, changed: str | None) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
     Without DRAFT: unsupported, weak, contested, single-source claims and more. With DRAFT (Markdown,
@@ -139,7 +135,9 @@ def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_sever
     """
     kb = s.open()
     floor, counts = Severity.parse(min_severity), kb.counts
-    if not drafts:
+    if changed is not None:
+        drafts = tuple(s.changed_drafts(changed, drafts, kb, threshold).drafts)  # none changed: nothing to audit
+    elif not drafts:
         findings = kb.audit(floor)
         _emit(render.findings(findings, fmt, counts))
         _exit(findings, fail_on)
@@ -312,7 +310,9 @@ def refs_import(s: Project, file: str, kind: str, dry_run: bool) -> None:
 @click.argument("fields", nargs=-1, required=True, metavar="FIELD=VALUE...")
 def refs_set(s: Project, key: str, fields: tuple[str, ...]) -> None:
     """Set fields of a reference in its .bib (kbase refs set cohen2018consensus design=guideline); the rest is kept byte for byte."""
-    pairs = [tuple(f.split("=", 1)) for f in fields if "=" in f] if all("=" in f for f in fields) else _usage("give FIELD=VALUE pairs")
+    if not all("=" in f for f in fields):
+        raise click.UsageError("give FIELD=VALUE pairs")
+    pairs = [tuple(f.split("=", 1)) for f in fields]
     click.echo(f"wrote {s.refs().set_fields(key, pairs)}", err=True)
 
 

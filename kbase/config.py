@@ -20,7 +20,7 @@ from .errors import LoadError, Location
 
 __all__ = ["read_config"]
 
-KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool}
+KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list}
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -45,11 +45,12 @@ def read_config(folder: Path) -> dict[str, Any]:
                 from .spelling import did_you_mean
 
                 raise LoadError(Location(str(path)), f"unknown setting {key!r}{did_you_mean(key, KEYS)}; kbase reads: {', '.join(KEYS)}")
-            if key == "bib" and isinstance(value, str):
+            if key in ("bib", "drafts") and isinstance(value, str):
                 value = [value]
             if not isinstance(value, KEYS[key]) or (isinstance(value, bool) and KEYS[key] is not bool) \
-                    or (key == "bib" and not all(isinstance(v, str) for v in value)):
-                kind = {"bib": "a list of paths", "review_days": "a whole number of days", "cache": "true or false"}.get(key, "text")
+                    or (key in ("bib", "drafts") and not all(isinstance(v, str) for v in value)):
+                kind = {"bib": "a list of paths", "drafts": "a list of paths or globs", "review_days": "a whole number of days",
+                        "cache": "true or false"}.get(key, "text")
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
             settings[key] = value
         base = path.parent
@@ -57,6 +58,8 @@ def read_config(folder: Path) -> dict[str, Any]:
             settings["claims"] = str(_relative(base, settings["claims"]))
         if "bib" in settings:
             settings["bib"] = [str(_relative(base, b)) for b in settings["bib"]]
+        if "drafts" in settings:
+            settings["drafts"] = [str(_relative(base, d)) for d in settings["drafts"]]
         return settings
     return {}
 

@@ -12,17 +12,20 @@ whose files do not load reports their problems rather than failing.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache, MemoryCache
 from .errors import KbaseError
 from .kb import KnowledgeBase, load
 from .vocabulary import Level
 
-__all__ = ["ClaimChange", "GradePoint", "LibraryDiff", "claim_history", "diff_libraries", "diff_revisions", "library_at"]
+__all__ = ["ChangedDrafts", "ClaimChange", "GradePoint", "LibraryDiff", "changed_drafts", "claim_history", "diff_libraries", "diff_revisions",
+           "library_at"]
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -47,32 +50,39 @@ def _check_revision(folder: Path, rev: str) -> None:
 
 
 def library_at(rev: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
-               encoding: str = "utf-8") -> tuple[KnowledgeBase, list[str], dict[str, str]]:
+               encoding: str = "utf-8", reuse: Cache | None = None,
+               folder: str | Path | None = None) -> tuple[KnowledgeBase, list[str], dict[str, str]]:
     """The library as it was at git revision ``rev`` (None: the working tree), notes about it (files
-    that did not exist at that revision), and how to name its files in messages (``REV:claims.yaml``)."""
+    that did not exist at that revision), and how to name its files in messages (``REV:claims.yaml``).
+
+    ``reuse`` (a :class:`kbase.cache.MemoryCache`) and a ``folder`` to write the revision's files in
+    let several revisions share the parsing of the files whose bytes did not change between them.
+    """
     claims, bibs = Path(claims), [Path(b) for b in bibs]
     if rev is None:
         return load(claims, bibs, year=year, encoding=encoding), [], {}
-    folder = claims.resolve().parent
-    _check_repository(folder)
-    _check_revision(folder, rev)
+    root = claims.resolve().parent
+    _check_repository(root)
+    _check_revision(root, rev)
     contents: dict[Path, bytes] = {}
     notes = []
     for path in [claims, *bibs]:
         resolved = path.resolve()
-        relative = "./" + resolved.relative_to(folder).as_posix() if resolved.is_relative_to(folder) else str(path)
-        shown = _git(folder, "show", f"{rev}:{relative}")
+        relative = "./" + resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+        shown = _git(root, "show", f"{rev}:{relative}")
         if shown.returncode == 0:
             contents[path] = shown.stdout
         else:
             notes.append(f"{path} did not exist at {rev}: read as empty")
-    with tempfile.TemporaryDirectory(prefix="kbase-diff-") as temporary:
+    with contextlib.ExitStack() as stack:
+        where = Path(folder) if folder is not None else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kbase-diff-")))
         names: dict[Path, Path] = {}
         for index, path in enumerate([claims, *bibs]):
-            target = Path(temporary) / f"{index}-{path.name}"
+            target = where / f"{index}-{path.name}"
             target.write_bytes(contents.get(path, b"kbase: 1\nclaims: []\n" if path == claims else b""))
             names[path] = target
-        kb = load(names[claims], [names[b] for b in bibs], year=year, encoding=encoding)
+        kb = load(names[claims], [names[b] for b in bibs], year=year, encoding=encoding, cache=reuse or False)
+        kb.graph  # noqa: B018 - built now, while the files are this revision's
         return kb, notes, {str(target): f"{rev}:{path}" for path, target in names.items()}
 
 
@@ -217,11 +227,13 @@ def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str
         before, after = spec, None
     if after is None:
         _check_repository(Path(claims).resolve().parent)
-    old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding)
-    if after is None and current is not None:
-        new, notes_after, labels_after = current, [], {}
-    else:
-        new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding)
+    reuse = MemoryCache()  # a file unchanged between the two revisions is parsed once
+    with tempfile.TemporaryDirectory(prefix="kbase-diff-") as folder:
+        old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
+        if after is None and current is not None:
+            new, notes_after, labels_after = current, [], {}
+        else:
+            new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
     result = diff_libraries(old, new, before, after or "working tree")
     # a revision's problems name its files as REV:path, not the temporary copies they were read from
     result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)
@@ -256,18 +268,92 @@ def claim_history(claim_id: str, claims: str | Path, bibs: Sequence[str | Path],
     shown = _git(folder, "log", f"-n{limit}", "--format=%H%x09%ad%x09%s", "--date=short", "--", *paths)
     points: list[GradePoint] = []
     known: set[str] = set()
-    for line in reversed(shown.stdout.decode("utf-8", "replace").splitlines()):
-        commit, date, subject = (line.split("\t", 2) + ["", ""])[:3]
-        kb, _, _ = library_at(commit, claims, bibs, year=year, encoding=encoding)
-        known.update(kb.claims)
-        if kb.problems:
-            points.append(GradePoint(commit[:10], date, subject, None, "the library did not load"))
-        elif claim_id in kb.claims:
-            points.append(GradePoint(commit[:10], date, subject, kb.grades[claim_id].level))
-        else:
-            points.append(GradePoint(commit[:10], date, subject, None, "no such claim yet"))
+    reuse = MemoryCache()  # most commits change one file: the others are parsed once
+    with tempfile.TemporaryDirectory(prefix="kbase-log-") as temporary:
+        for line in reversed(shown.stdout.decode("utf-8", "replace").splitlines()):
+            commit, date, subject = (line.split("\t", 2) + ["", ""])[:3]
+            kb, _, _ = library_at(commit, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=temporary)
+            known.update(kb.claims)
+            if kb.problems:
+                points.append(GradePoint(commit[:10], date, subject, None, "the library did not load"))
+            elif claim_id in kb.claims:
+                points.append(GradePoint(commit[:10], date, subject, kb.grades[claim_id].level))
+            else:
+                points.append(GradePoint(commit[:10], date, subject, None, "no such claim yet"))
     if points and claim_id not in known:
         from .spelling import did_you_mean
 
         raise KbaseError(f"no claim {claim_id!r} in any commit that changed the library{did_you_mean(claim_id, sorted(known))}")
     return points
+
+
+@dataclass
+class ChangedDrafts:
+    """The drafts ``kbase audit --changed`` audits, and why each was chosen."""
+
+    revision: str
+    drafts: list[str] = field(default_factory=list)
+    why: dict[str, str] = field(default_factory=dict)   # draft -> "changed", "states claim X (moved)", "cites Y (retracted)"
+
+
+def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, bibs: Sequence[str | Path], *,
+                   year: int | None = None, encoding: str = "utf-8", current: KnowledgeBase | None = None,
+                   threshold: float | None = None) -> ChangedDrafts:
+    """Which of the drafts ``patterns`` (paths or globs) to audit after the changes since git ``revision``.
+
+    A draft is chosen when it changed since ``revision`` (committed, staged, unstaged or new and not
+    ignored), when one of its sentences states a claim whose level or flags changed, or that was
+    added, since then (matched against those claims alone, at the audit's threshold), or when it
+    cites a reference that was removed or retracted since then. The drafts come in the order of
+    ``patterns``.
+
+    Raises
+    ------
+    KbaseError
+        Not a git repository, git missing, or an unknown revision.
+    """
+    from .audit.batch import expand_drafts
+    from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+    from .drafts.reader import read_draft
+    from .errors import LoadError
+
+    folder = Path(claims).resolve().parent
+    _check_repository(folder)
+    _check_revision(folder, revision)
+    top = Path(_git(folder, "rev-parse", "--show-toplevel").stdout.decode("utf-8", "replace").strip())
+    touched = {(top / name).resolve() for name in _git(top, "diff", "--name-only", "-z", revision, "--").stdout.decode(
+        "utf-8", "surrogateescape").split("\0") if name}
+    touched |= {(top / name).resolve() for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode(
+        "utf-8", "surrogateescape").split("\0") if name}
+    result = ChangedDrafts(revision)
+    candidates = expand_drafts(patterns)
+    for path in candidates:
+        if Path(path).resolve() in touched:
+            result.why[path] = "changed"
+    diff = diff_revisions(revision, claims, bibs, year=year, encoding=encoding, current=current)
+    new = current if current is not None else load(claims, bibs, year=year, encoding=encoding)
+    moved = {c.claim_id: c for c in diff.claims if c.after is not None and (c.before != c.after or c.flags_gained or c.flags_lost)}
+    gone = {**{k: "removed" for k in diff.references_removed}, **{k: "retracted" for k in diff.references_retracted}}
+    matcher = ClaimMatcher([new.claims[c] for c in moved if c in new.claims], threshold or DEFAULT_THRESHOLD) if moved else None
+    for path in candidates:
+        if path in result.why or not (matcher or gone):
+            continue
+        try:
+            draft = read_draft(path)
+        except LoadError:
+            result.why[path] = "unreadable"  # audited, so that the audit reports why
+            continue
+        for sentence in draft.sentences:
+            cited = next((k for c in sentence.citations for k in c.keys if k in gone), None)
+            if cited:
+                result.why[path] = f"cites {cited} ({gone[cited]})"
+                break
+            match = matcher.match(sentence.clean) if matcher else None
+            if match is not None:
+                change = moved[match.claim_id]
+                what = "added" if change.before is None else f"{change.before} → {change.after}" if change.before != change.after \
+                    else "flags changed"
+                result.why[path] = f"states {match.claim_id} ({what})"
+                break
+    result.drafts = [p for p in candidates if p in result.why]
+    return result

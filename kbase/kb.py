@@ -66,7 +66,7 @@ def load(
     retractions: str | Path | None = None,
     encoding: str = "utf-8",
     review_days: int = 365,
-    cache: bool | str | Path = False,
+    cache: bool | str | Path | Cache = False,
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -120,11 +120,15 @@ def load(
     return kb
 
 
-def _open_cache(cache: bool | str | Path, claims: str | Path) -> Cache | None:
-    from .cache import Cache, disabled_by_environment
+def _open_cache(cache: bool | str | Path | Cache, claims: str | Path) -> Cache | None:
+    from .cache import Cache, MemoryCache, disabled_by_environment
 
+    if isinstance(cache, MemoryCache):
+        return cache
     if cache is False or cache is None or disabled_by_environment():
         return None
+    if isinstance(cache, Cache):
+        return cache
     return Cache.beside(claims) if cache is True else Cache(cache)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import ProblemsFound
 
 if TYPE_CHECKING:
-    from .history import GradePoint, LibraryDiff
+    from .history import ChangedDrafts, GradePoint, LibraryDiff
     from .edit import ClaimsEditor
     from .kb import KnowledgeBase
     from .refs import RefLibrary
@@ -92,6 +92,7 @@ class Project:
     retractions: str | None = None
     review_days: int = 365
     cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
+    drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
 
     @classmethod
     def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
@@ -102,6 +103,7 @@ class Project:
         config = read_config(Path(folder) if folder else Path.cwd())
         grading.setdefault("review_days", config.get("review_days", 365))
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
+        grading.setdefault("drafts", config.get("drafts", []))
         return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
                    encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
 
@@ -181,6 +183,20 @@ class Project:
         if revisions is None or ".." not in revisions or revisions.endswith(".."):
             current = self.open()  # the working tree is one side: a file that does not load is reported as every command reports it
         return diff_revisions(revisions, self.claims, self.bib, year=self.year, encoding=self.encoding, current=current)
+
+    def changed_drafts(self, revision: str, drafts: Sequence[str] = (), current: KnowledgeBase | None = None,
+                       threshold: float | None = None) -> ChangedDrafts:
+        """The drafts to audit after the changes since ``revision`` (:func:`kbase.history.changed_drafts`):
+        among ``drafts`` (paths or globs), or else the ``drafts`` setting of ``kbase.toml``."""
+        from .errors import KbaseError
+        from .history import changed_drafts
+
+        patterns = list(drafts) or self.drafts
+        if not patterns:
+            raise KbaseError("which drafts? name them (kbase audit --changed HEAD 'content/**/*.md') or set "
+                             "drafts = [\"content/**/*.md\"] in kbase.toml")
+        return changed_drafts(revision, patterns, self.claims, self.bib, year=self.year, encoding=self.encoding, current=current,
+                              threshold=threshold)
 
     def log(self, claim_id: str) -> list[GradePoint]:
         """The level of one claim at each commit that changed the library (:func:`kbase.history.claim_history`)."""

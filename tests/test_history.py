@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
+from pathlib import Path
 import os
 import shutil
 import subprocess
@@ -10,7 +13,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, bib_entry
 from kbase.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -132,3 +135,200 @@ def test_log_shows_a_claims_level_over_the_commits_that_changed_it(repo):
 def test_log_of_an_unknown_claim_says_did_you_mean(repo):
     result = run(repo, "log", "intraoperative-opioid-reductio")
     assert result.exit_code == 2 and "did you mean 'intraoperative-opioid-reduction'" in result.output
+
+
+# -- five commits: diff, audit --changed and log at each step (issue 17) --------------------------
+
+FIVE_CLAIMS = """kbase: 1
+claims:
+  - id: infusion-relieves-pain
+    statement: Ketamine infusions relieve neuropathic pain for several weeks.
+    evidence:
+      - ref: trial2019
+        stance: supports
+      - ref: cohort2017
+        stance: supports
+  - id: dissociation-common
+    statement: Dissociative side effects are common during ketamine infusions.
+    evidence:
+      - ref: cohort2017
+        stance: supports
+"""
+FIVE_BIB = bib_entry("trial2019", "rct", year=2019, journal="Pain", title="A randomised trial of ketamine infusions") \
+    + bib_entry("cohort2017", "cohort", year=2017, journal="Pain", title="A cohort of ketamine infusions")
+DRAFTS = {
+    "content/relief.md": "# Relief\n\nKetamine infusions relieve neuropathic pain for several weeks [@trial2019].\n",
+    "content/safety.md": "# Safety\n\nDissociative side effects are common during ketamine infusions [@cohort2017].\n",
+    "content/other/sleep.md": "# Sleep\n\nA regular bedtime helps most adults fall asleep.\n",
+}
+
+
+@pytest.fixture
+def five(tmp_path):
+    """A content repository; the test makes its five commits."""
+    (tmp_path / "claims.yaml").write_text(FIVE_CLAIMS, encoding="utf-8")
+    (tmp_path / "references.bib").write_text(FIVE_BIB, encoding="utf-8")
+    (tmp_path / "kbase.toml").write_text('drafts = ["content/**/*.md"]\n', encoding="utf-8")
+    for name, text in DRAFTS.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    return tmp_path
+
+
+def commit(folder, message):
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message)
+
+
+def audited(folder, *args):
+    """What `kbase audit --changed` printed: the drafts with findings, and the summary (which counts the drafts audited)."""
+    result = run(folder, "audit", "--changed", *args, "--fail-on", "none")
+    assert result.exit_code == 0, result.output
+    return result, {line.split(":", 1)[0] for line in result.stdout.splitlines()}, result.stderr
+
+
+def test_five_commits_diff_audit_changed_and_log_at_each_step(five):
+    bib, claims = five / "references.bib", five / "claims.yaml"
+    commit(five, "add claims")                                              # 1
+    result, _, summary = audited(five)
+    assert summary.startswith("0 drafts")                                   # nothing changed since HEAD
+    assert run(five, "diff").stdout == ""
+
+    bib.write_text(bib.read_text(encoding="utf-8") + bib_entry("null2021", "rct", year=2021, journal="Pain",
+                                                               title="A null trial of ketamine infusions"), encoding="utf-8")
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "      - ref: cohort2017\n        stance: supports\n  - id: dissociation",
+        "      - ref: cohort2017\n        stance: supports\n      - ref: null2021\n        stance: contradicts\n  - id: dissociation", 1),
+        encoding="utf-8")
+    _, paths, summary = audited(five)                                       # before the commit: the working tree against HEAD
+    assert summary.startswith("1 draft") and paths <= {"content/relief.md"}
+    commit(five, "add a contradicting RCT")                                 # 2
+    diff = json.loads(run(five, "diff", "HEAD~1..HEAD", "--format", "json").stdout)
+    (change,) = diff["claims"]
+    assert change["claim"] == "infusion-relieves-pain" and "contested" in change["flags_gained"]
+    _, paths, summary = audited(five, "HEAD~1")
+    assert summary.startswith("1 draft") and paths == {"content/relief.md"}  # states the claim whose flags changed
+
+    bib.write_text(bib.read_text(encoding="utf-8").replace("  title = {A cohort of ketamine infusions},",
+                                                           "  title = {A cohort of ketamine infusions},\n  pubstate = {retracted},"),
+                   encoding="utf-8")
+    commit(five, "retract the cohort")                                      # 3
+    diff = json.loads(run(five, "diff", "HEAD~1..HEAD", "--format", "json").stdout)
+    assert diff["references"]["retracted"] == ["cohort2017"]
+    _, paths, summary = audited(five, "HEAD~1")
+    assert summary.startswith("2 drafts")  # safety.md cites the retracted cohort; relief.md states a claim it regraded
+    assert "content/safety.md" in paths and "content/other/sleep.md" not in paths
+
+    claims.write_text(claims.read_text(encoding="utf-8").replace("id: dissociation-common", "id: dissociation-frequent"),
+                      encoding="utf-8")
+    commit(five, "rename a claim")                                          # 4
+    diff = json.loads(run(five, "diff", "HEAD~1..HEAD", "--format", "json").stdout)
+    assert [(c["claim"], c["renamed_from"]) for c in diff["claims"]] == [("dissociation-frequent", "dissociation-common")]
+    _, _, summary = audited(five, "HEAD~1")
+    assert summary.startswith("0 drafts")  # a rename moves no grade: nothing to audit again
+
+    sleep = five / "content/other/sleep.md"
+    sleep.write_text(sleep.read_text(encoding="utf-8") + "\nMelatonin halves the time it takes to fall asleep.\n", encoding="utf-8")
+    commit(five, "edit a draft")                                            # 5
+    assert run(five, "diff", "HEAD~1..HEAD").stdout == ""
+    _, paths, summary = audited(five, "HEAD~1")
+    assert summary.startswith("1 draft") and paths == {"content/other/sleep.md"}
+
+    log = json.loads(run(five, "log", "infusion-relieves-pain", "--format", "json").stdout)["history"]
+    assert [h["subject"] for h in log] == ["add claims", "add a contradicting RCT", "retract the cohort", "rename a claim"]
+    levels = [h["level"] for h in log]
+    assert levels[0] == "high" and levels[-1] != "high"
+
+
+def test_audit_changed_needs_to_know_the_drafts(repo):
+    result = run(repo, "audit", "--changed")
+    assert result.exit_code == 2 and "which drafts?" in result.stderr and "kbase.toml" in result.stderr
+    result = run(repo, "audit", "--changed", "nosuchrev", "x.md")
+    assert result.exit_code == 2 and "unknown revision 'nosuchrev'" in result.stderr
+
+
+# -- the CI recipes of docs/history.md, run as written ------------------------------------------------
+
+
+def _recipes() -> tuple[dict, dict]:
+    from ruamel.yaml import YAML
+
+    text = (ROOT / "docs" / "history.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    github, gitlab = (YAML(typ="safe").load(b) for b in blocks)
+    return github, gitlab
+
+
+def _commands(lines: list[str], substitutions: dict[str, str]) -> list[str]:
+    out = []
+    for line in lines:
+        for old, new in substitutions.items():
+            line = line.replace(old, new)
+        if line.startswith(("kbase ", "git ")):  # pip install and gh pr comment need the network
+            out.append(line)
+    return out
+
+
+@pytest.fixture
+def pull_request(five, tmp_path):
+    """An 'origin' with main, and a clone on a branch that adds a contradicting RCT and retracts a cohort."""
+    commit(five, "add claims")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", f"file://{five}", str(clone))
+    git(clone, "checkout", "-q", "-b", "feature")
+    bib = clone / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + bib_entry("null2021", "rct", year=2021, journal="Pain",
+                                                               title="A null trial of ketamine infusions"), encoding="utf-8")
+    claims = clone / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "      - ref: cohort2017\n        stance: supports\n  - id: dissociation",
+        "      - ref: cohort2017\n        stance: supports\n      - ref: null2021\n        stance: contradicts\n  - id: dissociation", 1),
+        encoding="utf-8")
+    commit(clone, "add a contradicting RCT")
+    bib.write_text(bib.read_text(encoding="utf-8").replace("  title = {A cohort of ketamine infusions},",
+                                                           "  title = {A cohort of ketamine infusions},\n  pubstate = {retracted},"),
+                   encoding="utf-8")
+    commit(clone, "retract the cohort")
+    return clone
+
+
+def _shell(folder, command):
+    env = {**os.environ, **ENV, "HOME": str(folder), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "KBASE_NO_CACHE": ""}
+    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", command], cwd=folder, env=env, capture_output=True, text=True)
+
+
+def test_the_github_actions_recipe_runs_as_written(pull_request):
+    github, _ = _recipes()
+    steps = github["jobs"]["kbase"]["steps"]
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+    assert steps[0]["with"]["fetch-depth"] == 0
+    lines = [line for s in steps if "run" in s for line in s["run"].strip().splitlines()]
+    commands = _commands(lines, {"${{ github.base_ref }}": "main"})
+    assert len(commands) == 4
+    results = [_shell(pull_request, c) for c in commands]
+    diff, audit, fail_diff, fail_audit = results
+    assert diff.returncode == 0 and audit.returncode == 0, (diff.stderr, audit.stderr)
+    comment = (pull_request / "kbase-diff.md").read_text(encoding="utf-8")
+    assert comment.startswith("**kbase: origin/main → HEAD") and "cohort2017" in comment
+    sarif = json.loads((pull_request / "kbase.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    assert fail_diff.returncode == 1  # a claim was lowered: the job fails
+    assert fail_audit.returncode in (0, 1)
+    docs = (ROOT / "docs" / "history.md").read_text(encoding="utf-8")
+    assert comment.strip() in docs, "docs/history.md shows the comment this recipe posts: paste it after <!-- ci-comment -->"
+
+
+def test_the_gitlab_recipe_runs_as_written(pull_request):
+    _, gitlab = _recipes()
+    job = gitlab["kbase"]
+    assert job["variables"]["GIT_DEPTH"] == 0 and "kbase.sarif" in job["artifacts"]["paths"]
+    commands = _commands(job["script"], {"$CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"})
+    assert [c.split()[:2] for c in commands] == [["git", "fetch"], ["kbase", "diff"], ["kbase", "audit"], ["kbase", "diff"],
+                                                 ["kbase", "audit"]]
+    results = [_shell(pull_request, c) for c in commands]
+    assert [r.returncode for r in results[:3]] == [0, 0, 0], [r.stderr for r in results]
+    assert results[1].stdout == (pull_request / "kbase-diff.md").read_text(encoding="utf-8")  # tee: in the log and kept
+    assert json.loads((pull_request / "kbase.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert results[3].returncode == 1

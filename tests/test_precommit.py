@@ -15,8 +15,8 @@ GOOD = "# Ketamine\n\nKetamine infusions can cause nausea and vomiting [@orhurhu
 BAD = "# Ketamine\n\nAbout one in five adults in the United States lives with chronic pain.\n"
 
 
-def git(*args: str, cwd) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+def git(*args: str, cwd, env=None) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
 @pytest.mark.slow
@@ -46,3 +46,19 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_drafts(tmp_path):
     bad = try_repo("bad.md")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "bad.md:3:1: warning uncited-claim states claim 'chronic-pain-prevalence'" in bad.stdout
+    # kbase-audit-changed: the drafts changed since HEAD (kbase.toml names them), run without file names
+    (content / "kbase.toml").write_text('drafts = ["*.md"]\n', encoding="utf-8")
+    (content / "bad.md").unlink()
+    git("add", "-A", cwd=content)
+    git("commit", "-q", "-m", "content", cwd=content, env=env)
+
+    def try_changed() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "kbase-audit-changed", "--files", "good.md"],
+                              cwd=content, env=env, capture_output=True, text=True, timeout=900)
+
+    unchanged = try_changed()
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    (content / "good.md").write_text(GOOD + "\n" + BAD.split("\n\n", 1)[1], encoding="utf-8")
+    changed = try_changed()
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert "good.md:5:1: warning uncited-claim states claim 'chronic-pain-prevalence'" in changed.stdout

@@ -120,7 +120,7 @@ def findings(items: Iterable[Finding], fmt: str, counts: tuple[int, int], summar
 def draft_audit(result: DraftsAudit, fmt: str, counts: tuple[int, int]) -> Output:
     """The findings of several drafts, the summary, and a line for each draft that could not be read."""
     out = findings(result.findings, fmt, counts, result.summary)
-    err = out.err if result.drafts else ""  # no summary of 0 sentences beside "no such file"
+    err = out.err if result.drafts or not result.unreadable else ""  # no summary of 0 sentences beside "no such file"
     return Output(out.out, err + _lines(f"kbase: {exc}" for exc in result.unreadable))
 
 
