@@ -137,7 +137,10 @@ class Project:
         """The ``.bib`` files alone; with ``check``, raises :class:`~kbase.errors.ProblemsFound` when one cannot be read."""
         from .refs import RefLibrary
 
-        library = RefLibrary(self.bib, self.encoding)
+        from .cache import Cache, disabled_by_environment
+
+        cache = Cache.beside(self.claims) if self.cache and not disabled_by_environment() else None
+        library = RefLibrary(self.bib, self.encoding, cache)
         if check and library.problems:
             raise ProblemsFound(library.problems)
         return library

@@ -269,3 +269,37 @@ def test_version_kind(fields, kind):
     ref = Reference("k", "article", title=fields.get("title", "T"), doi=fields.get("doi", ""), url=fields.get("url", ""),
                     fields=tuple((k, v) for k, v in fields.items()))
     assert version_kind(ref) == kind
+
+
+def test_declared_versions_link_a_preprint_to_its_article_even_when_the_title_changed(library):
+    """Crossref's relation (is-preprint-of) in CSL-JSON, and BibLaTeX's related field, say which article a
+    preprint became: the titles often change on the way, so the declaration is what counts."""
+    published = bib_entry("smith2021", "rct", year=2021, journal="Pain", doi="10.1097/j.pain.0000000000002000",
+                          title="Ketamine infusion and chronic neuropathic pain: a randomized controlled trial")
+    preprint_b = bib_entry("lee2020pre", "cohort", year=2020, journal="medRxiv", title="Early results of ketamine in CRPS",
+                           related="smith2021")
+    library.write(claims_yaml("""
+        - id: relief
+          statement: Ketamine infusions relieve neuropathic pain.
+          evidence:
+            - ref: crossref2020
+              stance: supports
+            - ref: lee2020pre
+              stance: supports
+        """), published + preprint_b)
+    crossref = [{"id": "crossref2020", "type": "posted-content", "title": "Ketamine for nerve pain: a preprint",
+                 "author": [{"family": "Smith", "given": "Anna"}], "issued": {"date-parts": [[2020]]},
+                 "DOI": "10.1101/2020.05.01.20087000", "publisher": "Cold Spring Harbor Laboratory",
+                 "relation": {"is-preprint-of": [{"id-type": "doi", "id": "10.1097/j.pain.0000000000002000", "asserted-by": "subject"}]}}]
+    (library.folder / "crossref.json").write_text(json.dumps(crossref), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["refs", "import", "crossref.json"])
+    assert result.exit_code == 0, result.output
+    text = library.bib_path.read_text(encoding="utf-8")
+    assert "relation = {is-preprint-of doi:10.1097/j.pain.0000000000002000}" in text and "pubstate = {preprint}" in text
+    kb = library.load()
+    assert kb.superseded == {"crossref2020": "smith2021", "lee2020pre": "smith2021"}
+    findings = [f for f in kb.audit() if f.rule == "preprint-superseded"]
+    assert len(findings) == 2 and all("smith2021" in f.message for f in findings)
+    dedupe = CliRunner().invoke(cli, ["refs", "dedupe", "--format", "json"])
+    versions = json.loads(dedupe.stdout)["versions"]
+    assert {(v["key"], v["published"]) for v in versions} == {("crossref2020", "smith2021"), ("lee2020pre", "smith2021")}

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .dedupe import DuplicateGroup, claims_using, find_duplicates
 
 if TYPE_CHECKING:
+    from ..cache import Cache
     from ..loaders.bib import BibFile
     from ..model import Claim, Finding, Reference
     from .imports import ImportedItem
@@ -48,18 +49,21 @@ class RefLibrary:
         The BibTeX files, in order (``@string`` macros carry from one to the next).
     encoding : str
         Their encoding (default UTF-8).
+    cache : kbase.cache.Cache, optional
+        The parse cache to read unchanged files from (the command line passes the project's).
     """
 
-    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8") -> None:
+    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8", cache: Cache | None = None) -> None:
         self.paths = [str(p) for p in paths]
         self.encoding = encoding
+        self.cache = cache
 
     @cached_property
     def files(self) -> list[BibFile]:
         """Each file as read, with its problems and warnings."""
         from ..loaders.bib import load_bibs
 
-        return load_bibs(self.paths, self.encoding)
+        return load_bibs(self.paths, self.encoding, self.cache)
 
     @property
     def references(self) -> list[Reference]:
@@ -89,12 +93,15 @@ class RefLibrary:
 
     def dedupe(self, claims: Sequence[Claim] = ()) -> tuple[list[DuplicateGroup], list[tuple[str, str, str]]]:
         """Duplicate groups (:meth:`duplicates`) and versions (:meth:`versions`), found in one pass."""
+        from .dedupe import declared_versions
+
         found: list[tuple[str, str, str]] = []
         groups = find_duplicates(self.references, claims_using(claims), versions=found)
-        first = {}
+        first = {key: (key, published, "preprint") for key, published in declared_versions(self.references).items()}
         for key, published, kind in found:  # each version once, against the first published entry that matches it
             first.setdefault(key, (key, published, kind))
-        return groups, list(first.values())
+        order = {r.key: i for i, r in enumerate(self.references)}
+        return groups, sorted(first.values(), key=lambda v: order.get(v[0], 0))
 
     def merge(self, groups: Sequence[DuplicateGroup], claims_path: str | Path) -> dict[str, str]:
         """Merge each group into its kept key, in the ``.bib`` files and the claims' links; ``{removed: kept}``."""

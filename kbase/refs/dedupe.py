@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..identifiers import normalize_doi
 from ..model import Reference
 
-__all__ = ["DuplicateGroup", "find_duplicates", "normal_title", "published_versions", "version_kind"]
+__all__ = ["DuplicateGroup", "declared_versions", "find_duplicates", "normal_title", "published_versions", "version_kind"]
 
 # chosen on Cora (benchmarks/cora.py; docs/refs.md): title ratio 88, at most a fifth of a title's letters in words the other lacks
 TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE, MISSING_SHARE = 88.0, 80.0, 20, 2000, 60.0, 0.2
@@ -212,20 +212,49 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
     return out
 
 
+def declared_versions(references: Sequence[Reference]) -> dict[str, str]:
+    """Preprints that say which entry is their published version: BibLaTeX ``related = {key}``, or a
+    ``relation`` naming ``is-preprint-of`` and the article's DOI (as ``refs import`` writes from
+    Crossref's CSL-JSON); and published entries whose ``relation`` says ``has-preprint`` with the
+    preprint's DOI."""
+    from ..identifiers import normalize_doi as normal_doi
+
+    if not any(r.field("related") or r.field("relation") for r in references):
+        return {}
+    by_key = {r.key: r for r in references}
+    by_doi = {normal_doi(r.doi): r for r in references if r.doi}
+    found: dict[str, str] = {}
+    for ref in references:
+        relation = ref.field("relation").lower()
+        if ref.version == "preprint":
+            targets = [by_key.get(k.strip()) for k in ref.field("related").split(",") if k.strip()]
+            targets += [by_doi.get(normal_doi(d)) for d in re.findall(r"is-preprint-of\s+(?:doi:)?(\S+?)(?:;|\s|$)", relation)]
+            published = next((t for t in targets if t is not None and t.version == "published"), None)
+            if published is not None:
+                found[ref.key] = published.key
+        elif ref.version == "published":
+            for doi in re.findall(r"has-preprint\s+(?:doi:)?(\S+?)(?:;|\s|$)", relation):
+                pre = by_doi.get(normal_doi(doi))
+                if pre is not None and pre.version == "preprint":
+                    found.setdefault(pre.key, ref.key)
+    return found
+
+
 def published_versions(references: Sequence[Reference]) -> dict[str, str]:
-    """``{preprint key: published key}`` for each preprint whose published version is in the library (same
-    title, as for duplicates, and first authors that agree). Only the preprints are looked up, through an
-    index of published titles by their first two words, so this is cheap enough for every audit."""
+    """``{preprint key: published key}`` for each preprint whose published version is in the library:
+    declared (:func:`declared_versions`), or found by the same title, as for duplicates, and first
+    authors that agree. Only the preprints are looked up, through an index of published titles by their
+    first two words, so this is cheap enough for every audit."""
     from rapidfuzz import fuzz
 
-    preprints = [r for r in references if r.version == "preprint" and len(normal_title(r.title)) >= MIN_TITLE]
+    found = declared_versions(references)
+    preprints = [r for r in references if r.version == "preprint" and r.key not in found and len(normal_title(r.title)) >= MIN_TITLE]
     if not preprints:
-        return {}
+        return found
     heads: dict[tuple[str, ...], list[Reference]] = {}
     for ref in references:
         if ref.version == "published":
             heads.setdefault(tuple(normal_title(ref.title).split()[:2]), []).append(ref)
-    found = {}
     for pre in preprints:
         title, surname = normal_title(pre.title), _surname(pre)
         for candidate in heads.get(tuple(title.split()[:2]), []):

@@ -83,6 +83,7 @@ def read_csl_json(path: str) -> list[ImportedItem]:
         parts = (item.get("issued") or {}).get("date-parts") or [[]]
         if parts and parts[0]:
             fields.append(("year", str(parts[0][0])))
+        fields += _relations(item)
         entry_type = CSL_TO_BIB.get(str(item.get("type", "")), "misc")
         if entry_type == "incollection" and item.get("container-title"):
             fields = [("booktitle", v) if k == "journal" else (k, v) for k, v in fields]
@@ -92,6 +93,27 @@ def read_csl_json(path: str) -> list[ImportedItem]:
 
 
 _KEY = re.compile(r"[A-Za-z][\w:.+-]{0,99}")
+
+#: Crossref relations (in CSL-JSON exported from Crossref or Zotero) that make two entries versions of one work
+VERSION_RELATIONS = ("is-preprint-of", "has-preprint", "is-version-of", "has-version")
+
+
+def _relations(item: dict) -> list[tuple[str, str]]:
+    """``relation = {is-preprint-of doi:10.1/x}`` (and ``pubstate = {preprint}``) from a Crossref ``relation``
+    object: kbase then knows the entry is a preprint of the article with that DOI, even when the titles differ."""
+    relation = item.get("relation")
+    if not isinstance(relation, dict):
+        return []
+    parts = []
+    for name in VERSION_RELATIONS:
+        targets = relation.get(name)
+        for target in targets if isinstance(targets, list) else []:
+            if isinstance(target, dict) and str(target.get("id-type", "")).lower() == "doi" and target.get("id"):
+                parts.append(f"{name} doi:{target['id']}")
+    fields = [("relation", "; ".join(parts))] if parts else []
+    if any(p.startswith("is-preprint-of") for p in parts):
+        fields.append(("pubstate", "preprint"))
+    return fields
 
 
 def _item_lines(text: str, item_depth: int) -> list[int]:
