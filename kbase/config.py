@@ -20,7 +20,7 @@ from .errors import LoadError, Location
 
 __all__ = ["read_config"]
 
-KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list}
+KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list, "semantic": bool}
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def read_config(folder: Path) -> dict[str, Any]:
             if not isinstance(value, KEYS[key]) or (isinstance(value, bool) and KEYS[key] is not bool) \
                     or (key in ("bib", "drafts") and not all(isinstance(v, str) for v in value)):
                 kind = {"bib": "a list of paths", "drafts": "a list of paths or globs", "review_days": "a whole number of days",
-                        "cache": "true or false"}.get(key, "text")
+                        "cache": "true or false", "semantic": "true or false"}.get(key, "text")
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
             settings[key] = value
         base = path.parent

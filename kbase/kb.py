@@ -67,6 +67,7 @@ def load(
     encoding: str = "utf-8",
     review_days: int = 365,
     cache: bool | str | Path | Cache = False,
+    semantic: bool = True,
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -92,6 +93,9 @@ def load(
         Keep what was parsed and graded in a parse cache (:mod:`kbase.cache`) and reuse it while
         the files are unchanged: ``True`` for ``.kbase-cache/`` beside the claims file, or a
         folder. Off by default for library use; the command line turns it on.
+    semantic : bool
+        With the ``kbase[semantic]`` extra installed, draft audits and ``suggest`` also match by
+        meaning (:mod:`kbase.semantic`); ``False`` keeps them lexical. Without the extra it changes nothing.
 
     Examples
     --------
@@ -108,13 +112,16 @@ def load(
     derived = _Derived.open(store, str(claims), bibs, retractions, encoding, options) if store is not None else None
     if derived is not None and derived.meta is not None and not (strict and derived.meta["problems"]):
         meta = derived.meta
-        return KnowledgeBase(lambda: _read_library(str(claims), bibs, encoding, retractions, store)[0], tuple(meta["problems"]),
-                             options, str(claims), tuple(bibs), tuple(meta["warnings"]), derived=derived)
+        kb = KnowledgeBase(lambda: _read_library(str(claims), bibs, encoding, retractions, store)[0], tuple(meta["problems"]),
+                           options, str(claims), tuple(bibs), tuple(meta["warnings"]), derived=derived)
+        kb.semantic = semantic
+        return kb
     graph, problems, warnings = _read_library(str(claims), bibs, encoding, retractions, store)
     if strict and problems:
         first_problem = problems[0]
         raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
     kb = KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(bibs), tuple(warnings), derived=derived)
+    kb.semantic = semantic
     if derived is not None:
         derived.keep_meta(kb)
     return kb
@@ -267,6 +274,7 @@ class KnowledgeBase:
         else:
             self.graph = graph
         self._derived = derived
+        self.semantic = True  # match by meaning too when kbase[semantic] is installed (load(semantic=False): never)
         self.problems = problems
         self.options = options
         self.claims_path = claims_path
@@ -460,8 +468,9 @@ class KnowledgeBase:
         """This library as a picklable snapshot for draft audits (:mod:`kbase.audit.batch`)."""
         from .audit.batch import DraftAuditor
 
+        matcher = self.matcher(threshold)
         return DraftAuditor(self.graph, self.grades, self.superseded, threshold, self.suggest_index if suggest else None,
-                            self.matcher(threshold))
+                            getattr(matcher, "vectors", None), matcher)
 
     def audit_drafts(self, paths: Iterable[str | Path], threshold: float | None = None, suggest: bool = False,
                      min_severity: Severity = Severity.INFO, progress: Progress | None = None, jobs: int = 1) -> DraftsAudit:
@@ -503,7 +512,14 @@ class KnowledgeBase:
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         cache = self.__dict__.setdefault("_matchers", {})
         if threshold not in cache:
-            cache[threshold] = ClaimMatcher(self.claims.values(), threshold)
+            matcher = ClaimMatcher(self.claims.values(), threshold)
+            if self.semantic:  # kbase[semantic]: sentences no wording matches lexically are matched by meaning
+                from .semantic import embed
+
+                vectors = embed(matcher.wordings, self._derived.store if self._derived is not None else None, "embeddings-claims")
+                if vectors is not None:
+                    matcher.use_semantic(vectors)
+            cache[threshold] = matcher
         return cache[threshold]
 
     @cached_property
@@ -511,8 +527,17 @@ class KnowledgeBase:
         """The BM25 index over the references (kept in the parse cache when the library has one)."""
         from .suggest import SuggestIndex
 
-        return SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths),
-                                        self._derived.store if self._derived is not None else None)
+        store = self._derived.store if self._derived is not None else None
+        index = SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths), store)
+        if self.semantic:  # kbase[semantic]: re-rank BM25's candidates by meaning too
+            from .bibtex import latex_to_text
+            from .semantic import embed
+
+            vectors = embed([f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in self.references.values()], store,
+                            "embeddings-references")
+            if vectors is not None:
+                index.use_semantic(vectors)
+        return index
 
     def suggest(self, text: str, k: int = 10) -> list[Suggestion]:
         """Rank the library's references for ``text`` (a claim statement, or a claim id)."""

@@ -93,6 +93,7 @@ class Project:
     review_days: int = 365
     cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
     drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
+    semantic: bool = True  # match by meaning too, when kbase[semantic] is installed (kbase.semantic)
 
     @classmethod
     def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
@@ -104,6 +105,7 @@ class Project:
         grading.setdefault("review_days", config.get("review_days", 365))
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         grading.setdefault("drafts", config.get("drafts", []))
+        grading.setdefault("semantic", config.get("semantic", True))
         return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
                    encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
 
@@ -118,7 +120,7 @@ class Project:
 
         self.require()
         kb = load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
-                  encoding=self.encoding, review_days=self.review_days, cache=self.cache)
+                  encoding=self.encoding, review_days=self.review_days, cache=self.cache, semantic=self.semantic)
         if kb.problems:
             raise ProblemsFound(list(kb.problems), kb.counts)
         return kb

@@ -70,6 +70,30 @@ class Suggestion:
     sentence: str
 
 
+#: How many of BM25's best documents the semantic re-ranking looks at (kbase[semantic])
+FUSION_DEPTH = 100
+
+
+def _fuse(ranked: list[tuple[int, float]], vectors: object, text: str) -> list[tuple[int, float]]:
+    import numpy as np
+
+    from .semantic import encoder
+
+    model = encoder()
+    if model is None:
+        return ranked
+    bm25 = np.array([score for _, score in ranked], dtype=np.float64)
+    cosine = vectors[[doc for doc, _ in ranked]] @ model.encode([text])[0]  # type: ignore[index]
+
+    def scaled(values: np.ndarray) -> np.ndarray:
+        span = values.max() - values.min()
+        return (values - values.min()) / span if span > 0 else np.ones_like(values)
+
+    fused = 0.5 * scaled(bm25) + 0.5 * scaled(cosine.astype(np.float64))
+    order = np.argsort(-fused, kind="stable")
+    return [(ranked[i][0], round(float(fused[i]), 3)) for i in order]
+
+
 class SuggestIndex:
     """A BM25 index over references' titles, abstracts and keywords."""
 
@@ -113,21 +137,32 @@ class SuggestIndex:
         index = cache.fetch("suggest", cache.key(*parts), build)  # type: ignore[arg-type]
         return index if isinstance(index, cls) else build()
 
+    def use_semantic(self, vectors: object) -> None:
+        """Re-rank by meaning too (kbase[semantic]): ``vectors`` are the documents' unit embeddings, row for row."""
+        self.vectors = vectors
+
     def search(self, text: str, k: int = 10) -> list[Suggestion]:
-        """The ``k`` best references for ``text``, best first (only those sharing a word)."""
+        """The ``k`` best references for ``text``, best first (only those sharing a word).
+
+        With :meth:`use_semantic`, BM25's best :data:`FUSION_DEPTH` are re-ranked by the mean of their
+        min-max-normalised BM25 score and cosine similarity to ``text`` (equal weights, fixed in advance),
+        and the score is that mean; BM25 alone chooses which documents are candidates.
+        """
         import bm25s
 
         query = [self.vocab[t] for t in tokenize(text) if t in self.vocab]
         if not query or not self.keys:
             return []
-        k = min(k, len(self.keys))
-        docs, scores = self.retriever.retrieve(bm25s.tokenization.Tokenized(ids=[query], vocab=self.vocab), k=k, show_progress=False)
+        vectors = getattr(self, "vectors", None)
+        depth = min(max(k, FUSION_DEPTH) if vectors is not None else k, len(self.keys))
+        docs, scores = self.retriever.retrieve(bm25s.tokenization.Tokenized(ids=[query], vocab=self.vocab), k=depth, show_progress=False)
+        ranked = [(int(d), round(float(v), 3)) for d, v in zip(docs[0], scores[0]) if v > 0]
+        if vectors is not None and len(ranked) > 1:
+            ranked = _fuse(ranked, vectors, text)
         wanted = frozenset(tokenize(text))
         out = []
-        for doc, score in zip(docs[0], scores[0]):
-            if score <= 0:
-                continue
-            sentences = self.sentences[int(doc)]
+        for doc, score in ranked[:k]:
+            sentences = self.sentences[doc]
             best = max(sentences, key=lambda pair: len(wanted & pair[1]), default=("", frozenset()))[0]
-            out.append(Suggestion(self.keys[int(doc)], round(float(score), 3), best))
+            out.append(Suggestion(self.keys[doc], score, best))
         return out

@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # no .kbase-cache/ beside the bundled library or the test data: the tests of the cache turn it on
     # (tests/test_cache.py, and every command warm and cold in tests/test_cli_commands.py)
     os.environ["KBASE_NO_CACHE"] = "1"
+    # lexical matching everywhere, installed or not, so expectations do not depend on the extra;
+    # tests/test_semantic.py turns kbase[semantic] on (and is skipped without it)
+    os.environ["KBASE_NO_SEMANTIC"] = "1"
     set_hypothesis_home_dir(str(_SESSION_TEMP / "hypothesis"))  # its caches, not the repository's .hypothesis/
     tempfile.tempdir = None  # recomputed from TMPDIR
 

@@ -62,6 +62,7 @@ def test_the_sdist_and_the_wheel_hold_every_package_and_no_tests(installed):
     wheel = set(zipfile.ZipFile(next(dist.glob("kbase-*.whl"))).namelist())
     assert packages <= wheel, packages - wheel
     assert "kbase/py.typed" in wheel
+    assert "kbase/data/minilm-vocab.txt" in wheel  # kbase[semantic]'s tokenizer vocabulary (the model package has none)
     assert not any(name.startswith(("tests/", "benchmarks/", "fuzz/")) for name in wheel)
     with tarfile.open(next(dist.glob("kbase-*.tar.gz"))) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}

@@ -51,6 +51,7 @@ class DraftAuditor:
     superseded: Mapping[str, str]
     threshold: float | None = None
     suggest_index: SuggestIndex | None = None
+    vectors: Any = None  # the claims' wording embeddings (kbase[semantic]), row for row with the matcher's wordings
     _matcher: ClaimMatcher | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -65,6 +66,8 @@ class DraftAuditor:
             from ..graph import claims
 
             self._matcher = ClaimMatcher(list(claims(self.graph)), self.threshold or DEFAULT_THRESHOLD)
+            if self.vectors is not None:
+                self._matcher.use_semantic(self.vectors)
         return self._matcher
 
     def report(self, path: str):  # type: ignore[no-untyped-def]  # -> DraftReport

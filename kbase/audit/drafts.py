@@ -231,7 +231,11 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
 
 def match_sentences(sentences: Sequence[Sentence], matcher: ClaimMatcher) -> list[Match | None]:
     """Step 3: the known claim each sentence states (a question asserts nothing, so it states none)."""
-    return [None if s.clean.endswith("?") else matcher.match(s.clean) for s in sentences]
+    asserted = [i for i, s in enumerate(sentences) if not s.clean.endswith("?")]
+    found: list[Match | None] = [None] * len(sentences)
+    for i, match in zip(asserted, matcher.match_many(sentences[i].clean for i in asserted)):
+        found[i] = match
+    return found
 
 
 def coverage(sentences: Sequence[Sentence], cited: Sequence[list[str]], matches: Sequence[Match | None]) -> list[list[str]]:
@@ -275,7 +279,7 @@ def _quantity_findings(sentence: Sentence, match: Match, wordings: Sequence[str]
     if different is None:
         return []
     stated, claimed = different
-    return [_finding("quantity-mismatch", f"states claim {match.claim_id!r} (match {match.score:.0f}) with other figures: "
+    return [_finding("quantity-mismatch", f"states claim {match.claim_id!r} ({match.described}) with other figures: "
                      f"draft: {'; '.join(q.text for q in stated)}; claim: {'; '.join(q.text for q in claimed)}", sentence, match.claim_id)]
 
 
@@ -330,7 +334,7 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     supporting = [k for k, s in stance.items() if s == "supports"]
     contradicting = [k for k, s in stance.items() if s == "contradicts"]
     found: list[Finding] = []
-    about = f"states claim {claim_id!r} (match {match.score:.0f})"
+    about = f"states claim {claim_id!r} ({match.described})"
     if not has_citation:
         if supporting:
             found.append(_finding("uncited-claim", f"{about} but cites nothing; the library supports it with {', '.join(supporting)}", sentence, claim_id))

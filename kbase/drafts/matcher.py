@@ -31,7 +31,11 @@ from functools import lru_cache
 from ..model import Claim
 from ..words import stem
 
-__all__ = ["DEFAULT_THRESHOLD", "ClaimMatcher", "Match", "content_words"]
+__all__ = ["DEFAULT_THRESHOLD", "SEMANTIC_THRESHOLD", "ClaimMatcher", "Match", "content_words"]
+
+#: Lowest cosine × 100 at which a sentence that matches no claim lexically states a claim by meaning
+#: (kbase[semantic]); calibrated on the paraphrase set (docs/drafts.md, benchmarks/paraphrases.py).
+SEMANTIC_THRESHOLD = 57.0
 
 DEFAULT_THRESHOLD = 62.0
 
@@ -68,6 +72,12 @@ class Match:
     claim_id: str
     score: float
     wording: str
+    method: str = "lexical"  # or "semantic": found by meaning (kbase[semantic]), the score a cosine × 100
+
+    @property
+    def described(self) -> str:
+        """``match 71`` or ``semantic match 64``, for messages."""
+        return f"{'semantic ' if self.method == 'semantic' else ''}match {self.score:.0f}"
 
 
 class ClaimMatcher:
@@ -178,6 +188,32 @@ class ClaimMatcher:
         if best_index < 0:
             return None
         return Match(self.owner[best_index], round(best_score, 1), self.wordings[best_index])
+
+    def use_semantic(self, vectors: object, threshold: float = SEMANTIC_THRESHOLD) -> None:
+        """Turn on matching by meaning: ``vectors`` are the unit embeddings of :attr:`wordings`, row for row."""
+        self.vectors, self.semantic_threshold = vectors, threshold
+
+    def match_many(self, sentences: Iterable[str]) -> list[Match | None]:
+        """:meth:`match` for each sentence; with matching by meaning on (:meth:`use_semantic`), the sentences
+        that match no claim lexically are embedded together and matched to the nearest wording."""
+        texts = list(sentences)
+        found = [self.match(t) for t in texts]
+        vectors = getattr(self, "vectors", None)
+        if vectors is None or not len(vectors):
+            return found
+        from ..semantic import encoder
+
+        model = encoder()
+        missing = [i for i, m in enumerate(found) if m is None and content_words(texts[i])]
+        if model is None or not missing:
+            return found
+        scores = model.encode([texts[i] for i in missing]) @ vectors.T  # type: ignore[attr-defined]
+        for row, i in enumerate(missing):
+            best = int(scores[row].argmax())
+            score = float(scores[row, best]) * 100
+            if score >= self.semantic_threshold:
+                found[i] = Match(self.owner[best], round(score, 1), self.wordings[best], "semantic")
+        return found
 
     def match_exhaustive(self, sentence: str) -> Match | None:
         """The same as :meth:`match`, scoring every wording (the benchmark's baseline)."""
