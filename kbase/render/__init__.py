@@ -121,7 +121,7 @@ def draft_audit(result: DraftsAudit, fmt: str, counts: tuple[int, int]) -> Outpu
     """The findings of several drafts, the summary, and a line for each draft that could not be read."""
     out = findings(result.findings, fmt, counts, result.summary)
     err = out.err if result.drafts or not result.unreadable else ""  # no summary of 0 sentences beside "no such file"
-    return Output(out.out, err + _lines(f"kbase: {exc}" for exc in result.unreadable))
+    return Output(out.out, err + _lines(f"kbase: {exc}" for exc in result.unreadable) + _lines(f"kbase: note: {n}" for n in result.notes))
 
 
 def grades(kb: KnowledgeBase, fmt: str) -> Output:
