@@ -36,25 +36,33 @@ def sentences() -> list[str]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=20_000)
-    parser.add_argument("--words", type=int, default=3_000)
-    args = parser.parse_args()
+def claims_and_draft(count: int, words: int, restated: float = 1 / 3) -> tuple[list[str], list[str]]:
+    """``count`` claims and the sentences of a draft of about ``words`` words, a share ``restated`` of
+    which restate a claim (one word dropped); the rest are other SciFact sentences. Seeded."""
     rng = random.Random(7)
     pool = sentences()
     rng.shuffle(pool)
-    claims, others = pool[: args.claims], pool[args.claims:]
-    draft_sentences, words = [], 0
-    while words < args.words:
-        if rng.random() < 1 / 3:
+    claims, others = pool[:count], pool[count:]
+    draft, total = [], 0
+    while total < words:
+        if rng.random() < restated:
             tokens = rng.choice(claims).split()
             del tokens[rng.randrange(len(tokens))]
             sentence = " ".join(tokens)
         else:
             sentence = others.pop()
-        draft_sentences.append(sentence if sentence.endswith(".") else sentence + ".")
-        words += len(sentence.split())
+        draft.append(sentence if sentence.endswith(".") else sentence + ".")
+        total += len(sentence.split())
+    return claims, draft
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--words", type=int, default=3_000)
+    args = parser.parse_args()
+    claims, draft_sentences = claims_and_draft(args.claims, args.words)
+    words = sum(len(s.split()) for s in draft_sentences)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         with (folder / "claims.yaml").open("w", encoding="utf-8") as out:

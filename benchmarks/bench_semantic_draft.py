@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_draft import sentences  # noqa: E402
+from bench_draft import claims_and_draft  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "semantic-draft"
 
@@ -35,15 +34,8 @@ def main() -> None:
 
     if not available():
         raise SystemExit("kbase[semantic] is not installed")
-    rng = random.Random(7)
-    pool = sentences()
-    rng.shuffle(pool)
-    claims, others = pool[: args.claims], pool[args.claims:]
-    draft_sentences, words = [], 0
-    while words < args.words:
-        sentence = others.pop()
-        draft_sentences.append(sentence if sentence.endswith(".") else sentence + ".")
-        words += len(sentence.split())
+    claims, draft_sentences = claims_and_draft(args.claims, args.words, restated=0.0)  # no restatements: all by meaning
+    words = sum(len(x.split()) for x in draft_sentences)
     OUT.mkdir(parents=True, exist_ok=True)
     claims_path = OUT / "claims.yaml"
     text = "kbase: 1\nclaims:\n" + "".join(f"  - id: c{i}\n    statement: {json.dumps(s)}\n" for i, s in enumerate(claims))

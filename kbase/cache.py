@@ -107,9 +107,10 @@ class Cache:
         """The cache of the library whose claims file is ``claims_path``."""
         return cls(Path(claims_path).resolve().parent / CACHE_FOLDER)
 
-    def key(self, *parts: bytes | str | int | None) -> str:
-        """A key (hex SHA-256) for ``parts``, with the kbase code fingerprint mixed in."""
-        digest = hashlib.sha256(code_fingerprint().encode())
+    def key(self, *parts: bytes | str | int | None, code: bool = True) -> str:
+        """A key (hex SHA-256) for ``parts``, with the kbase code fingerprint mixed in (``code=False``: not,
+        for values that depend on what ``parts`` name alone, such as a model's embeddings)."""
+        digest = hashlib.sha256(code_fingerprint().encode() if code else b"")
         for part in parts:
             data = part if isinstance(part, bytes) else repr(part).encode()
             digest.update(len(data).to_bytes(8, "little"))

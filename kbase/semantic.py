@@ -107,20 +107,30 @@ def encoder() -> Encoder | None:
 
 def embed(texts: Sequence[str], cache: object | None = None, slot: str = "embeddings") -> np.ndarray | None:
     """Unit embeddings of ``texts`` (None without the extra), each text encoded once: vectors already in
-    ``cache`` (a :class:`kbase.cache.Cache`; kept under ``slot`` by text hash) are reused, new ones added."""
+    ``cache`` (a :class:`kbase.cache.Cache`, under ``slot``, by text hash) are reused, new ones added.
+
+    The entry is keyed by the model, the vocabulary and this module's source, not by the rest of
+    kbase: editing kbase does not throw away hours of encoding.
+    """
     model = encoder()
     if model is None:
         return None
     import numpy as np
 
     hashes = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
-    key = cache.key(slot, MODEL_ID, MAX_TOKENS) if cache is not None else ""  # type: ignore[attr-defined]
-    known: dict[str, np.ndarray] = (cache.get(slot, key) if cache is not None else None) or {}  # type: ignore[attr-defined]
-    todo = [i for i, h in enumerate(hashes) if h not in known]
+    key = cache.key(slot, MODEL_SHA256, VOCAB_SHA256, MAX_TOKENS, Path(__file__).read_bytes(), code=False) \
+        if cache is not None else ""  # type: ignore[attr-defined]
+    kept = cache.get(slot, key) if cache is not None else None  # type: ignore[attr-defined]
+    # one matrix and its row hashes: 20,000 vectors unpickle in milliseconds, not one array each
+    rows: dict[str, int] = {h: i for i, h in enumerate(kept["hashes"])} if kept else {}
+    matrix = kept["matrix"] if kept else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    todo = sorted({h: i for i, h in enumerate(hashes) if h not in rows}.values())
     if todo:
         fresh = model.encode([texts[i] for i in todo])
-        known = {**known, **{hashes[i]: fresh[row] for row, i in enumerate(todo)}}
-        if cache is not None:
-            wanted = set(hashes)  # keep only the texts asked for this time: the slot does not grow forever
-            cache.put(slot, key, {h: v for h, v in known.items() if h in wanted})  # type: ignore[attr-defined]
-    return np.stack([known[h] for h in hashes]) if texts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        rows.update({hashes[i]: len(matrix) + n for n, i in enumerate(todo)})
+        matrix = np.concatenate([matrix, fresh])
+    out = matrix[[rows[h] for h in hashes]] if texts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    if todo and cache is not None:  # keep the texts asked for this time only: the entry does not grow forever
+        wanted = list(dict.fromkeys(hashes))
+        cache.put(slot, key, {"hashes": wanted, "matrix": matrix[[rows[h] for h in wanted]]})  # type: ignore[attr-defined]
+    return out
