@@ -357,3 +357,4 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
                 break
     result.drafts = [p for p in candidates if p in result.why]
     return result
+

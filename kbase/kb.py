@@ -374,8 +374,13 @@ class KnowledgeBase:
         from .audit.library import library_findings
 
         def compute() -> list[Finding]:
+            changed_on = {}
+            if any(c.reviewed for c in self.claims.values()):  # a reference changed after a review: from git, when there is one
+                from .loaders.blame import entry_change_dates
+
+                changed_on = entry_change_dates(list(self.references.values()))
             return list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded,
-                                         self.options.review_days))
+                                         self.options.review_days, changed_on=changed_on))
 
         rules = compute() if self._derived is None else self._derived.fetch("findings", compute)
         findings = list(self.problems) + list(self.warnings) + list(rules)  # type: ignore[arg-type]

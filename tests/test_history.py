@@ -332,3 +332,29 @@ def test_the_gitlab_recipe_runs_as_written(pull_request):
     assert results[1].stdout == (pull_request / "kbase-diff.md").read_text(encoding="utf-8")  # tee: in the log and kept
     assert json.loads((pull_request / "kbase.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     assert results[3].returncode == 1
+
+
+def test_review_due_when_a_linked_reference_changed_after_the_review(five):
+    """git blame dates each entry: a review older than a change to a linked entry is due again."""
+    (five / "kbase.toml").write_text("review_days = 100000\n", encoding="utf-8")
+    claims = five / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "  - id: infusion-relieves-pain\n", "  - id: infusion-relieves-pain\n    reviewed: 2020-01-01\n").replace(
+        "  - id: dissociation-common\n", "  - id: dissociation-common\n    reviewed: 2020-01-01\n"), encoding="utf-8")
+    env = {**os.environ, **ENV, "HOME": str(five), "GIT_AUTHOR_DATE": "2019-06-01T12:00:00Z", "GIT_COMMITTER_DATE": "2019-06-01T12:00:00Z"}
+    subprocess.run(["git", "add", "-A"], cwd=five, env=env, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "library, 2019"], cwd=five, env=env, check=True)
+
+    def due():
+        result = run(five, "audit", "--format", "json", "--fail-on", "none")
+        return {f["subject"]: f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "review-due"}
+
+    assert due() == {}  # every entry is older than the reviews
+    bib = five / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("title = {A randomised trial of ketamine infusions}",
+                                                           "title = {A randomised trial of ketamine infusions (corrected)}"), encoding="utf-8")
+    found = due()  # not committed yet: changed today
+    assert list(found) == ["infusion-relieves-pain"]
+    assert "the entry of 'trial2019' changed on" in found["infusion-relieves-pain"]
+    commit(five, "correct the trial's title")
+    assert list(due()) == ["infusion-relieves-pain"]

@@ -26,7 +26,7 @@ __all__ = ["library_findings"]
 
 def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int,
                      superseded: Mapping[str, str] | None = None, review_days: int = 365,
-                     today: datetime.date | None = None) -> Iterator[Finding]:
+                     today: datetime.date | None = None, changed_on: Mapping[str, str] | None = None) -> Iterator[Finding]:
     """Every library-rule finding, claims first (file order), then references.
 
     Parameters
@@ -41,6 +41,9 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         The staleness threshold, for the message.
     superseded : mapping, optional
         Preprint key → the key of its published version in the library (``preprint-superseded``).
+    changed_on : mapping, optional
+        Reference key → the date its entry last changed (``kbase.history.entry_change_dates``), for
+        ``review-due`` when a reference changed after the claim was reviewed.
     """
     superseded = superseded or {}
     today = today or datetime.date.today()
@@ -48,7 +51,7 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         if data["kind"] == "claim" and data["record"] is not None:
             claim = data["record"]
             yield from _claim_findings(G, claim, grades[claim.id], stale_years)
-            yield from _review_findings(G, claim, review_days, today)
+            yield from _review_findings(G, claim, review_days, today, changed_on or {})
             for link in claim.evidence:
                 if link.ref in superseded:
                     yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
@@ -61,7 +64,8 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
     yield from _lineage_findings(G)
 
 
-def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: datetime.date) -> Iterator[Finding]:
+def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: datetime.date,
+                     changed_on: Mapping[str, str]) -> Iterator[Finding]:
     if not claim.reviewed:
         return
     reviewed = datetime.date.fromisoformat(claim.reviewed)
@@ -77,6 +81,11 @@ def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: 
         if ref is not None and ref.notice_date and ref.notice_date[:10] > claim.reviewed:
             yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}, before the {ref.retraction or 'notice'} "
                           f"of {link.ref!r} ({ref.notice_date[:10]})", claim.where, claim.id)
+            return
+        if changed_on.get(link.ref, "") > claim.reviewed:
+            yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}; the entry of {link.ref!r} changed on "
+                          f"{changed_on[link.ref]} (git)", claim.where, claim.id)
+            return
 
 
 def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:

@@ -48,8 +48,8 @@ RULES: dict[str, Rule] = {
         Rule("preprint-superseded", Severity.WARNING, "A claim links (or a draft cites) a preprint whose published version is in the "
              "library: results can change between them; link and cite the published version."),
         Rule("invalid-identifier", Severity.WARNING, "A DOI, PMID, ISBN or URL is malformed or fails its checksum."),
-        Rule("review-due", Severity.INFO, "A claim was last reviewed longer ago than the review interval (review_days, default 365), "
-             "or a reference it links carries a retraction notice dated after its review."),
+        Rule("review-due", Severity.INFO, "A claim was last reviewed longer ago than the review interval (review_days, default 365), or "
+             "a reference it links carries a retraction notice dated after its review, or its entry changed after the review (git)."),
         Rule("single-source", Severity.INFO, "All support comes from one independent source."),
         Rule("stale-evidence", Severity.INFO, "The newest supporting reference is older than the staleness threshold (default 10 years)."),
         Rule("unused-reference", Severity.INFO, "No claim links to the reference."),
