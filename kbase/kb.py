@@ -202,7 +202,8 @@ class _Derived:
         return cls(store, claims, store.key(*parts))  # type: ignore[arg-type]
 
     def keep_meta(self, kb: KnowledgeBase) -> None:
-        self.meta = {"problems": kb.problems, "warnings": kb.warnings, "counts": (len(kb.claims), len(kb.references))}
+        self.meta = {"problems": kb.problems, "warnings": kb.warnings, "counts": (len(kb.claims), len(kb.references)),
+                     "reviewed": any(c.reviewed for c in kb.claims.values())}
         self.store.put(f"{self._slot}-meta", self.key, self.meta)
 
     def fetch(self, name: str, compute: Callable[[], object]) -> object:
@@ -374,16 +375,20 @@ class KnowledgeBase:
         from .audit.library import library_findings
 
         def compute() -> list[Finding]:
-            changed_on = {}
-            if any(c.reviewed for c in self.claims.values()):  # a reference changed after a review: from git, when there is one
-                from .loaders.blame import entry_change_dates
-
-                changed_on = entry_change_dates(list(self.references.values()))
             return list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded,
-                                         self.options.review_days, changed_on=changed_on))
+                                         self.options.review_days))
 
-        rules = compute() if self._derived is None else self._derived.fetch("findings", compute)
-        findings = list(self.problems) + list(self.warnings) + list(rules)  # type: ignore[arg-type]
+        rules = list(compute() if self._derived is None else self._derived.fetch("findings", compute))  # type: ignore[call-overload]
+        meta = self._derived.meta if self._derived is not None else None
+        if meta.get("reviewed", True) if meta else any(c.reviewed for c in self.claims.values()):
+            # a reference changed after a review: from git history, so never from the cache
+            from .audit.library import changed_since_review
+            from .loaders.blame import entry_change_dates
+
+            due = {f.subject for f in rules if f.rule == "review-due"}
+            rules += [f for f in changed_since_review(self.claims.values(), entry_change_dates(list(self.references.values())))
+                      if f.subject not in due]
+        findings = list(self.problems) + list(self.warnings) + rules
         return [f for f in findings if f.severity >= min_severity]
 
     @cached_property

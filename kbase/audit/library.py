@@ -8,7 +8,7 @@ references, reports lineage, invalid identifiers, duplicate identifiers and infe
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..graph import claim_node, node_id, ref_node
@@ -21,12 +21,12 @@ from .rules import finding
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["library_findings"]
+__all__ = ["changed_since_review", "library_findings"]
 
 
 def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int,
                      superseded: Mapping[str, str] | None = None, review_days: int = 365,
-                     today: datetime.date | None = None, changed_on: Mapping[str, str] | None = None) -> Iterator[Finding]:
+                     today: datetime.date | None = None) -> Iterator[Finding]:
     """Every library-rule finding, claims first (file order), then references.
 
     Parameters
@@ -41,9 +41,6 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         The staleness threshold, for the message.
     superseded : mapping, optional
         Preprint key → the key of its published version in the library (``preprint-superseded``).
-    changed_on : mapping, optional
-        Reference key → the date its entry last changed (``kbase.history.entry_change_dates``), for
-        ``review-due`` when a reference changed after the claim was reviewed.
     """
     superseded = superseded or {}
     today = today or datetime.date.today()
@@ -51,7 +48,7 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
         if data["kind"] == "claim" and data["record"] is not None:
             claim = data["record"]
             yield from _claim_findings(G, claim, grades[claim.id], stale_years)
-            yield from _review_findings(G, claim, review_days, today, changed_on or {})
+            yield from _review_findings(G, claim, review_days, today)
             for link in claim.evidence:
                 if link.ref in superseded:
                     yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
@@ -64,8 +61,7 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
     yield from _lineage_findings(G)
 
 
-def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: datetime.date,
-                     changed_on: Mapping[str, str]) -> Iterator[Finding]:
+def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: datetime.date) -> Iterator[Finding]:
     if not claim.reviewed:
         return
     reviewed = datetime.date.fromisoformat(claim.reviewed)
@@ -82,10 +78,18 @@ def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: 
             yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}, before the {ref.retraction or 'notice'} "
                           f"of {link.ref!r} ({ref.notice_date[:10]})", claim.where, claim.id)
             return
-        if changed_on.get(link.ref, "") > claim.reviewed:
-            yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}; the entry of {link.ref!r} changed on "
-                          f"{changed_on[link.ref]} (git)", claim.where, claim.id)
-            return
+
+
+def changed_since_review(claims: Iterable[Claim], changed_on: Mapping[str, str]) -> Iterator[Finding]:
+    """``review-due`` for each reviewed claim that links a reference whose entry changed after the review
+    (``changed_on``: key → date, from :func:`kbase.loaders.blame.entry_change_dates`). Kept apart from
+    :func:`library_findings` because it depends on git history, not only on the files."""
+    for claim in claims:
+        for link in claim.evidence if claim.reviewed else ():
+            if changed_on.get(link.ref, "") > claim.reviewed:
+                yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}; the entry of {link.ref!r} changed on "
+                              f"{changed_on[link.ref]} (git)", claim.where, claim.id)
+                break
 
 
 def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
