@@ -481,7 +481,7 @@ class KnowledgeBase:
 
         matcher = self.matcher(threshold)
         return DraftAuditor(self.graph, self.grades, self.superseded, threshold, self.suggest_index if suggest else None,
-                            getattr(matcher, "vectors", None), matcher)
+                            getattr(matcher, "vectors", None), getattr(matcher, "cache", None), matcher)
 
     def audit_drafts(self, paths: Iterable[str | Path], threshold: float | None = None, suggest: bool = False,
                      min_severity: Severity = Severity.INFO, progress: Progress | None = None, jobs: int = 1) -> DraftsAudit:
@@ -532,9 +532,10 @@ class KnowledgeBase:
             if self.semantic:  # kbase[semantic]: sentences no wording matches lexically are matched by meaning
                 from .semantic import embed
 
-                vectors = embed(matcher.wordings, self._derived.store if self._derived is not None else None, "embeddings-claims")
+                store = self._derived.store if self._derived is not None else None
+                vectors = embed(matcher.wordings, store, "embeddings-claims")
                 if vectors is not None:
-                    matcher.use_semantic(vectors)
+                    matcher.use_semantic(vectors, cache=store)
             cache[threshold] = matcher
         return cache[threshold]
 

@@ -73,7 +73,7 @@ class Encoder:
         self.tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
         self.tokenizer.enable_truncation(MAX_TOKENS)
 
-    def encode(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch: int = 16) -> np.ndarray:
         """One L2-normalised row per text (float32); texts in a batch are padded to the longest, masked."""
         import numpy as np
 

@@ -52,6 +52,7 @@ class DraftAuditor:
     threshold: float | None = None
     suggest_index: SuggestIndex | None = None
     vectors: Any = None  # the claims' wording embeddings (kbase[semantic]), row for row with the matcher's wordings
+    cache: Any = None    # the parse cache, where drafts' sentence embeddings are kept (kbase[semantic])
     _matcher: ClaimMatcher | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -67,7 +68,7 @@ class DraftAuditor:
 
             self._matcher = ClaimMatcher(list(claims(self.graph)), self.threshold or DEFAULT_THRESHOLD)
             if self.vectors is not None:
-                self._matcher.use_semantic(self.vectors)
+                self._matcher.use_semantic(self.vectors, cache=self.cache)
         return self._matcher
 
     def report(self, path: str):  # type: ignore[no-untyped-def]  # -> DraftReport

@@ -229,11 +229,11 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
     return cited
 
 
-def match_sentences(sentences: Sequence[Sentence], matcher: ClaimMatcher) -> list[Match | None]:
+def match_sentences(sentences: Sequence[Sentence], matcher: ClaimMatcher, draft: str = "") -> list[Match | None]:
     """Step 3: the known claim each sentence states (a question asserts nothing, so it states none)."""
     asserted = [i for i, s in enumerate(sentences) if not s.clean.endswith("?")]
     found: list[Match | None] = [None] * len(sentences)
-    for i, match in zip(asserted, matcher.match_many(sentences[i].clean for i in asserted)):
+    for i, match in zip(asserted, matcher.match_many((sentences[i].clean for i in asserted), draft)):
         found[i] = match
     return found
 
@@ -314,7 +314,7 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
             if superseded and key in superseded:
                 report.findings.append(_finding("preprint-superseded", f"cites the preprint {key}; its published version "
                                                 f"{superseded[key]} is in the library: cite that instead", sentence, key))
-    report.matches = match_sentences(draft.sentences, matcher)
+    report.matches = match_sentences(draft.sentences, matcher, path)
     covered = coverage(draft.sentences, cited, report.matches)
     report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches, matcher.wordings_of))
     if suggest is not None:

@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_THRESHOLD", "SEMANTIC_THRESHOLD", "ClaimMatcher", "Match", "
 
 #: Lowest cosine × 100 at which a sentence that matches no claim lexically states a claim by meaning
 #: (kbase[semantic]); calibrated on the paraphrase set (docs/drafts.md, benchmarks/paraphrases.py).
-SEMANTIC_THRESHOLD = 68.0
+SEMANTIC_THRESHOLD = 65.0
 
 DEFAULT_THRESHOLD = 62.0
 
@@ -189,25 +189,32 @@ class ClaimMatcher:
             return None
         return Match(self.owner[best_index], round(best_score, 1), self.wordings[best_index])
 
-    def use_semantic(self, vectors: object, threshold: float = SEMANTIC_THRESHOLD) -> None:
-        """Turn on matching by meaning: ``vectors`` are the unit embeddings of :attr:`wordings`, row for row."""
-        self.vectors, self.semantic_threshold = vectors, threshold
+    def use_semantic(self, vectors: object, threshold: float = SEMANTIC_THRESHOLD, cache: object | None = None) -> None:
+        """Turn on matching by meaning: ``vectors`` are the unit embeddings of :attr:`wordings`, row for row;
+        with a parse ``cache``, the embeddings of a draft's sentences are kept there too (per draft)."""
+        self.vectors, self.semantic_threshold, self.cache = vectors, threshold, cache
 
-    def match_many(self, sentences: Iterable[str]) -> list[Match | None]:
-        """:meth:`match` for each sentence; with matching by meaning on (:meth:`use_semantic`), the sentences
-        that match no claim lexically are embedded together and matched to the nearest wording."""
+    def match_many(self, sentences: Iterable[str], draft: str = "") -> list[Match | None]:
+        """:meth:`match` for each sentence; with matching by meaning on (:meth:`use_semantic`), the
+        factual-looking sentences that match no claim lexically are embedded together and matched to the
+        nearest wording."""
         texts = list(sentences)
         found = [self.match(t) for t in texts]
         vectors = getattr(self, "vectors", None)
         if vectors is None or not len(vectors):
             return found
-        from ..semantic import encoder
+        from ..audit.wording import is_factual
+        from ..cache import slot_name
+        from ..semantic import embed
 
-        model = encoder()
-        missing = [i for i, m in enumerate(found) if m is None and content_words(texts[i])]
-        if model is None or not missing:
+        # only a sentence that reads as a statement of fact can state a claim in other words: advice,
+        # captions and transitions on the same topic are close in meaning to every claim
+        missing = [i for i, m in enumerate(found) if m is None and content_words(texts[i]) and is_factual(texts[i])]
+        cache = getattr(self, "cache", None) if draft else None  # an unchanged sentence of a re-audited draft is not encoded again
+        embedded = embed([texts[i] for i in missing], cache, slot_name("embeddings-sentences", draft)) if missing else None
+        if embedded is None:
             return found
-        scores = model.encode([texts[i] for i in missing]) @ vectors.T  # type: ignore[attr-defined]
+        scores = embedded @ vectors.T  # type: ignore[attr-defined, operator]
         for row, i in enumerate(missing):
             best = int(scores[row].argmax())
             score = float(scores[row, best]) * 100
