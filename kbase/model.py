@@ -28,7 +28,10 @@ _PREPRINT_DOI_PREFIXES = ("10.1101/", "10.48550/arxiv", "10.21203/rs.", "10.2094
 _PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|preprint|research square|ssrn)\b", re.IGNORECASE)
 _PREPRINT_URL = re.compile(r"arxiv\.org|biorxiv\.org|medrxiv\.org", re.IGNORECASE)
 _CORRECTION = re.compile(r"\s*(erratum|correction|corrigendum)\b", re.IGNORECASE)
-_VENUE_FIELDS = frozenset(("journal", "journaltitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
+_VENUE_FIELDS = frozenset(("journal", "journaltitle", "booktitle", "howpublished", "publisher", "eprinttype", "archiveprefix"))
+# a conference abstract: "Abstracts of the … Congress", "… Meeting Abstracts", or a title "Abstract 123: …"
+_ABSTRACT_VENUE = re.compile(r"\babstracts?\b", re.IGNORECASE)
+_ABSTRACT_TITLE = re.compile(r"\s*abstract\s+[A-Z]?[\d.-]+\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +73,17 @@ class Reference:
     @property
     def version(self) -> str:
         """Which version of a work this entry is: ``preprint`` (a preprint server's DOI, venue or URL,
-        ``pubstate = {preprint}``), ``report`` (a technical report), ``correction`` (an erratum) or
-        ``published``. Two versions are never duplicates (``kbase refs dedupe``); a preprint starts one
-        level below its design (grading rule 3).
+        ``pubstate = {preprint}``), ``report`` (a technical report), ``abstract`` (a conference abstract:
+        ``pubstate = {abstract}``, a venue of abstracts, a title "Abstract 123: …"), ``correction`` (an
+        erratum) or ``published``. Two versions are never duplicates (``kbase refs dedupe``); a
+        preprint starts one level below its design (grading rule 3).
 
         Examples
         --------
         >>> Reference("a", "article", doi="10.1101/2020.03.01.123").version, Reference("b", "techreport").version
         ('preprint', 'report')
+        >>> Reference("c", "inproceedings", fields=(("booktitle", "Annual Meeting Abstracts"),)).version
+        'abstract'
         """
         # one pass over the fields (this runs for every link when grading)
         venue, pubstate = [], ""
@@ -95,6 +101,8 @@ class Reference:
             return "preprint"
         if self.entry_type in ("techreport", "report"):
             return "report"
+        if pubstate == "abstract" or (venue and _ABSTRACT_VENUE.search(" ".join(venue))) or _ABSTRACT_TITLE.match(self.title):
+            return "abstract"
         if _CORRECTION.match(self.title):
             return "correction"
         return "published"

@@ -250,17 +250,21 @@ def test_a_preprint_and_a_report_are_versions_never_merged(tmp_path):
         f"@article{{pre,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  journal = {{medRxiv}},\n  year = {{2020}},\n}}\n"
         f"@techreport{{rep,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  institution = {{Some University}},\n  year = {{2021}},\n}}\n"
         f"@article{{pub,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  journal = {{Pain}},\n  year = {{2021}},\n}}\n"
-        f"@article{{dup,\n  title = {{{title.title()}}},\n  author = {{Smith, A.}},\n  journal = {{Pain}},\n  year = {{2021}},\n}}\n",
+        f"@article{{dup,\n  title = {{{title.title()}}},\n  author = {{Smith, A.}},\n  journal = {{Pain}},\n  year = {{2021}},\n}}\n"
+        f"@inproceedings{{abs,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  booktitle = {{Annual Meeting Abstracts}},\n"
+        f"  year = {{2019}},\n}}\n",
         encoding="utf-8")
     groups, versions = RefLibrary([bib]).dedupe()
     assert [g.keys for g in groups] == [("pub", "dup")]
-    assert versions == [("pre", "pub", "preprint"), ("rep", "pub", "report")]
+    assert versions == [("pre", "pub", "preprint"), ("rep", "pub", "report"), ("abs", "pub", "abstract")]
 
 
 @pytest.mark.parametrize(("fields", "kind"), [
     ({"doi": "10.1101/2020.03.01.123456"}, "preprint"), ({"doi": "10.48550/arXiv.2101.00001"}, "preprint"),
     ({"journal": "bioRxiv"}, "preprint"), ({"url": "https://arxiv.org/abs/2101.00001"}, "preprint"),
     ({"journal": "Pain"}, "published"), ({"title": "Erratum: Ketamine for pain"}, "correction"),
+    ({"booktitle": "Abstracts of the 17th World Congress on Pain"}, "abstract"), ({"pubstate": "abstract"}, "abstract"),
+    ({"title": "Abstract 214: Ketamine infusions in CRPS"}, "abstract"), ({"title": "An abstract theory of pain"}, "published"),
 ])
 def test_version_kind(fields, kind):
     from kbase.model import Reference

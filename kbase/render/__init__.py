@@ -246,7 +246,7 @@ def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference]
     by_key = {r.key: r for r in references}
     lines = []
     for key, published, kind in versions:
-        lines.append(f"{by_key[key].where}: {key} is a {kind} of {published} ({by_key[published].where}): another version, "
+        lines.append(f"{by_key[key].where}: {key} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} of {published} ({by_key[published].where}): another version, "
                      "not merged; cite the published version")
     for group in groups:
         lines.append(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
