@@ -80,6 +80,8 @@ class DraftAuditor:
         return audit_draft(self.graph, self.grades, path, self.matcher(), suggester, self.superseded)
 
     def __call__(self, path: str) -> DraftOutcome:
+        if _GLOB_CHARS & set(path) and not os.path.exists(path):  # a pattern expand_drafts found nothing for
+            return DraftOutcome(path, error=(Location(path, 0, 0), "no file matches this pattern"))
         try:
             report = self.report(path)
         except LoadError as exc:
