@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,18 +49,8 @@ def _check_revision(folder: Path, rev: str) -> None:
         raise KbaseError(f"unknown revision {rev!r}{hint}")
 
 
-def library_at(rev: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
-               encoding: str = "utf-8", reuse: Cache | None = None,
-               folder: str | Path | None = None) -> tuple[KnowledgeBase, list[str], dict[str, str]]:
-    """The library as it was at git revision ``rev`` (None: the working tree), notes about it (files
-    that did not exist at that revision), and how to name its files in messages (``REV:claims.yaml``).
-
-    ``reuse`` (a :class:`kbase.cache.MemoryCache`) and a ``folder`` to write the revision's files in
-    let several revisions share the parsing of the files whose bytes did not change between them.
-    """
-    claims, bibs = Path(claims), [Path(b) for b in bibs]
-    if rev is None:
-        return load(claims, bibs, year=year, encoding=encoding), [], {}
+def _revision_files(rev: str, claims: Path, bibs: list[Path]) -> tuple[dict[Path, bytes], list[str]]:
+    """The bytes of the library's files at ``rev`` (``git show``), and notes on those that did not exist."""
     root = claims.resolve().parent
     _check_repository(root)
     _check_revision(root, rev)
@@ -74,16 +64,62 @@ def library_at(rev: str | None, claims: str | Path, bibs: Sequence[str | Path], 
             contents[path] = shown.stdout
         else:
             notes.append(f"{path} did not exist at {rev}: read as empty")
+    return contents, notes
+
+
+def library_at(rev: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
+               encoding: str = "utf-8", reuse: Cache | None = None, folder: str | Path | None = None,
+               files: tuple[dict[Path, bytes], list[str]] | None = None,
+               claims_name: str | None = None) -> tuple[KnowledgeBase, list[str], dict[str, str]]:
+    """The library as it was at git revision ``rev`` (None: the working tree), notes about it (files
+    that did not exist at that revision), and how to name its files in messages (``REV:claims.yaml``).
+
+    ``reuse`` (a :class:`kbase.cache.MemoryCache`) and a ``folder`` to write the revision's files in
+    let several revisions share the parsing of the files whose bytes did not change between them;
+    ``files`` are the revision's files when already read, ``claims_name`` the claims file's name there.
+    """
+    claims, bibs = Path(claims), [Path(b) for b in bibs]
+    if rev is None:
+        return load(claims, bibs, year=year, encoding=encoding), [], {}
+    contents, notes = files if files is not None else _revision_files(rev, claims, bibs)
     with contextlib.ExitStack() as stack:
         where = Path(folder) if folder is not None else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kbase-diff-")))
         names: dict[Path, Path] = {}
         for index, path in enumerate([claims, *bibs]):
-            target = where / f"{index}-{path.name}"
-            target.write_bytes(contents.get(path, b"kbase: 1\nclaims: []\n" if path == claims else b""))
+            target = where / (claims_name if path == claims and claims_name else f"{index}-{path.name}")
+            target.write_bytes(_text_of(contents, path, claims))
             names[path] = target
         kb = load(names[claims], [names[b] for b in bibs], year=year, encoding=encoding, cache=reuse or False)
         kb.graph  # noqa: B018 - built now, while the files are this revision's
         return kb, notes, {str(target): f"{rev}:{path}" for path, target in names.items()}
+
+
+def _text_of(contents: dict[Path, bytes], path: Path, claims: Path) -> bytes:
+    return contents.get(path, b"kbase: 1\nclaims: []\n" if path == claims else b"")
+
+
+@contextlib.contextmanager
+def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Path, target: Path, reuse: Cache) -> Iterator[None]:
+    """Parse a revision's claims file in a forked worker while the caller loads another revision, then
+    hand the result to ``reuse`` (large files, on machines with ``fork`` and two cores or more)."""
+    import multiprocessing as mp
+    import os
+
+    from .cache import slot_name
+    from .kb import PARALLEL_CLAIMS_BYTES
+    from .loaders.claims import load_claims
+
+    data = _text_of(files[0], claims, claims)
+    if len(data) < PARALLEL_CLAIMS_BYTES or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        yield
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    target.write_bytes(data)
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+        future = pool.submit(load_claims, str(target))
+        yield
+        reuse.put(slot_name("claims", str(target)), reuse.key("claims", str(target), data), future.result())
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,11 +265,20 @@ def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str
         _check_repository(Path(claims).resolve().parent)
     reuse = MemoryCache()  # a file unchanged between the two revisions is parsed once
     with tempfile.TemporaryDirectory(prefix="kbase-diff-") as folder:
-        old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
         if after is None and current is not None:
+            old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
             new, notes_after, labels_after = current, [], {}
-        else:
-            new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
+        elif after is None:
+            old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
+            new, notes_after, labels_after = library_at(None, claims, bibs, year=year, encoding=encoding)
+        else:  # two revisions: the second one's claims are parsed while the first one loads
+            files = _revision_files(after, Path(claims), [Path(b) for b in bibs])
+            second = f"after-{Path(claims).name}"
+            with _claims_in_background(files, Path(claims), Path(folder) / second, reuse):
+                old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse,
+                                                              folder=folder)
+            new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder,
+                                                        files=files, claims_name=second)
     result = diff_libraries(old, new, before, after or "working tree")
     # a revision's problems name its files as REV:path, not the temporary copies they were read from
     result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)
