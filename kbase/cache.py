@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "slot_name"]
+__all__ = ["CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "open_cache", "slot_name"]
 
 CACHE_FOLDER = ".kbase-cache"
 _MAGIC = b"kbase-cache 1\n"
@@ -40,6 +40,19 @@ _fingerprint: str | None = None
 def disabled_by_environment() -> bool:
     """``KBASE_NO_CACHE`` is set to anything but ``0`` or empty."""
     return os.environ.get("KBASE_NO_CACHE", "") not in ("", "0")
+
+
+def open_cache(setting: bool | str | Path | Cache | None, claims: str | Path) -> Cache | None:
+    """The cache a load of the library whose claims file is ``claims`` uses: ``True`` the project's
+    (beside the claims file), a folder, a :class:`Cache` as given; None when ``setting`` is off or
+    ``KBASE_NO_CACHE`` is set (a :class:`MemoryCache`, private to the process, is used regardless)."""
+    if isinstance(setting, MemoryCache):
+        return setting
+    if setting is False or setting is None or disabled_by_environment():
+        return None
+    if isinstance(setting, Cache):
+        return setting
+    return Cache.beside(claims) if setting is True else Cache(setting)
 
 
 def code_fingerprint() -> str:

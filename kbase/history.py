@@ -105,9 +105,8 @@ def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Pa
     import multiprocessing as mp
     import os
 
-    from .cache import slot_name
     from .kb import PARALLEL_CLAIMS_BYTES
-    from .loaders.claims import load_claims
+    from .loaders.claims import claims_entry, load_claims
 
     data = _text_of(files[0], claims, claims)
     if len(data) < PARALLEL_CLAIMS_BYTES or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
@@ -119,7 +118,7 @@ def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Pa
     with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
         future = pool.submit(load_claims, str(target))
         yield
-        reuse.put(slot_name("claims", str(target)), reuse.key("claims", str(target), data), future.result())
+        reuse.put(*claims_entry(reuse, str(target), data), future.result())
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,9 @@ def load(
     bibs = [str(path) for path in ([bib] if isinstance(bib, (str, Path)) else list(bib))]
     recover_before_reading(claims)
     options = GradingOptions(year or _dt.date.today().year, stale_years, review_days)
-    store = _open_cache(cache, claims)
+    from .cache import open_cache
+
+    store = open_cache(cache, claims)
     derived = _Derived.open(store, str(claims), bibs, retractions, encoding, options) if store is not None else None
     if derived is not None and derived.meta is not None and not (strict and derived.meta["problems"]):
         meta = derived.meta
@@ -126,18 +128,6 @@ def load(
     if derived is not None:
         derived.keep_meta(kb)
     return kb
-
-
-def _open_cache(cache: bool | str | Path | Cache, claims: str | Path) -> Cache | None:
-    from .cache import Cache, MemoryCache, disabled_by_environment
-
-    if isinstance(cache, MemoryCache):
-        return cache
-    if cache is False or cache is None or disabled_by_environment():
-        return None
-    if isinstance(cache, Cache):
-        return cache
-    return Cache.beside(claims) if cache is True else Cache(cache)
 
 
 def _read_library(claims: str, bibs: list[str], encoding: str, retractions: str | Path | None,
@@ -290,6 +280,11 @@ class KnowledgeBase:
     def graph(self) -> nx.MultiDiGraph:
         """The library as a graph (:mod:`kbase.graph`)."""
         return self._build_graph()
+
+    @property
+    def _store(self) -> Cache | None:
+        """The parse cache this library was loaded with, where embeddings and the search index are kept too."""
+        return self._derived.store if self._derived is not None else None
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -532,10 +527,9 @@ class KnowledgeBase:
             if self.semantic:  # kbase[semantic]: sentences no wording matches lexically are matched by meaning
                 from .semantic import embed
 
-                store = self._derived.store if self._derived is not None else None
-                vectors = embed(matcher.wordings, store, "embeddings-claims")
+                vectors = embed(matcher.wordings, self._store, "embeddings-claims")
                 if vectors is not None:
-                    matcher.use_semantic(vectors, cache=store)
+                    matcher.use_semantic(vectors, cache=self._store)
             cache[threshold] = matcher
         return cache[threshold]
 
@@ -544,13 +538,12 @@ class KnowledgeBase:
         """The BM25 index over the references (kept in the parse cache when the library has one)."""
         from .suggest import SuggestIndex
 
-        store = self._derived.store if self._derived is not None else None
-        index = SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths), store)
+        index = SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths), self._store)
         if self.semantic:  # kbase[semantic]: re-rank BM25's candidates by meaning too
             from .bibtex import latex_to_text
             from .semantic import embed
 
-            vectors = embed([f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in self.references.values()], store,
+            vectors = embed([f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in self.references.values()], self._store,
                             "embeddings-references")
             if vectors is not None:
                 index.use_semantic(vectors)

@@ -139,10 +139,9 @@ class Project:
         """The ``.bib`` files alone; with ``check``, raises :class:`~kbase.errors.ProblemsFound` when one cannot be read."""
         from .refs import RefLibrary
 
-        from .cache import Cache, disabled_by_environment
+        from .cache import open_cache
 
-        cache = Cache.beside(self.claims) if self.cache and not disabled_by_environment() else None
-        library = RefLibrary(self.bib, self.encoding, cache)
+        library = RefLibrary(self.bib, self.encoding, open_cache(self.cache, self.claims))
         if check and library.problems:
             raise ProblemsFound(library.problems)
         return library

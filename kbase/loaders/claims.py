@@ -23,7 +23,7 @@ from .text import decode_text, offset_location, read_input
 if TYPE_CHECKING:
     from ..cache import Cache
 
-__all__ = ["ClaimsFile", "cached_claims", "load_claims", "parse_claims", "SLUG"]
+__all__ = ["ClaimsFile", "cached_claims", "claims_entry", "load_claims", "parse_claims", "SLUG"]
 
 #: What a claim or article id may look like: lower-case words joined by ``-``, ``_`` or ``.``.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
@@ -87,20 +87,23 @@ def load_claims(path: str, cache: Cache | None = None) -> ClaimsFile:
 
     if cache is None:
         return parse()
+    return cache.fetch(*claims_entry(cache, path, data), parse)
+
+
+def claims_entry(cache: Cache, path: str, data: bytes) -> tuple[str, str]:
+    """The cache slot and key of the claims file ``path`` whose bytes are ``data``."""
     from ..cache import slot_name
 
-    return cache.fetch(slot_name("claims", path), cache.key("claims", path, data), parse)
+    return slot_name("claims", path), cache.key("claims", path, data)
 
 
 def cached_claims(path: str, cache: Cache) -> ClaimsFile | None:
     """What :func:`load_claims` would return, when the cache has it for the file's current bytes; else None."""
-    from ..cache import slot_name
-
     try:
         data = read_input(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
     except LoadError:
         return None
-    return cache.get(slot_name("claims", path), cache.key("claims", path, data))  # type: ignore[no-any-return]
+    return cache.get(*claims_entry(cache, path, data))  # type: ignore[no-any-return]
 
 
 def parse_claims(text: str, path: str = "claims.yaml") -> ClaimsFile:
