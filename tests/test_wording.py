@@ -102,3 +102,110 @@ def test_a_weak_fact_asks_for_a_better_source_not_softer_words(library):
     weak = {f.subject: f.message for f in kb.audit() if f.rule == "weak-claim"}
     assert weak["fact"].endswith("find a stronger, more direct source for this regulatory fact")
     assert weak["effect"].endswith("find a stronger source or soften it")
+
+
+# -- effect size words (Santesso et al. 2020) ----------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "size"), [
+    ("Ketamine greatly reduces pain.", "large"),
+    ("Ketamine results in a large reduction in pain.", "large"),
+    ("Opioid use was much lower after ketamine.", "large"),
+    ("Ketamine is a highly effective pain reliever.", "large"),
+    ("Ketamine significantly reduces pain.", "large"),  # read as large by a lay reader
+    ("Ketamine reduces pain slightly.", "small"),
+    ("Ketamine gives a modest benefit.", "small"),
+    ("Ketamine makes little or no difference to mood.", "trivial"),
+    ("Ketamine had no meaningful effect on sleep.", "trivial"),
+    ("Ketamine reduces pain.", None),
+    ("Ketamine does not greatly reduce pain.", None),  # negated: no large effect is claimed
+])
+def test_effect_size_words_are_read(sentence, size):
+    from kbase.audit.wording import effect_size
+
+    assert effect_size(sentence) == size
+
+
+@pytest.mark.parametrize(("statement", "level", "expected"), [
+    ("Ketamine greatly reduces pain.", 3, "Ketamine probably greatly reduces pain."),
+    ("Ketamine greatly reduces pain.", 2, "Ketamine may greatly reduce pain."),
+    ("Ketamine reduces pain slightly.", 3, "Ketamine probably reduces pain slightly."),
+    ("Ketamine slightly reduces the need for opioids.", 2, "Ketamine may slightly reduce the need for opioids."),
+    ("Ketamine makes little or no difference to mood.", 2, "Ketamine may make little or no difference to mood."),
+    # very low certainty states no size (GRADE): the size words go, "little or no difference" stays
+    ("Ketamine greatly reduces pain.", 1, "It is uncertain whether ketamine reduces pain."),
+    ("Ketamine results in a large reduction in pain.", 1, "It is uncertain whether ketamine results in a reduction in pain."),
+    ("Ketamine is a highly effective treatment.", 1, "It is uncertain whether ketamine is an effective treatment."),
+    ("Ketamine is much more effective than placebo.", 1, "It is uncertain whether ketamine is more effective than placebo."),
+    ("Ketamine also reduces pain.", 2, "Ketamine may also reduce pain."),  # the hedge goes before a leading adverb
+])
+def test_wording_keeps_the_claims_size_words_except_at_very_low(statement, level, expected):
+    assert worded(statement, level) == expected
+
+
+def _sized_library(library, statement):
+    claims = claims_yaml(f"""
+    - id: effect
+      statement: {statement}
+      evidence:
+        - ref: a
+          stance: supports
+        - ref: b
+          stance: supports
+    """)
+    return library.write(claims, bib_entry("a") + bib_entry("b")).load()
+
+
+@pytest.mark.parametrize(("statement", "sentence", "fires"), [
+    ("Ketamine reduces pain slightly in chronic pain.", "Ketamine reduces pain in chronic pain [@a].", True),
+    ("Ketamine reduces pain in chronic pain.", "Ketamine dramatically reduces pain in chronic pain [@a].", True),
+    ("Ketamine makes little or no difference to pain in chronic pain.", "Ketamine slightly reduces pain in chronic pain [@a].", True),
+    ("Ketamine greatly reduces pain in chronic pain.", "Ketamine greatly reduces pain in chronic pain [@a].", False),
+    ("Ketamine reduces pain in chronic pain.", "Ketamine slightly reduces pain in chronic pain [@a].", False),  # smaller is not overstated
+    ("Ketamine reduces pain in chronic pain.", "In one trial, ketamine greatly reduced pain in chronic pain [@a].", False),
+    ("Ketamine reduces pain in chronic pain.", "It is unclear whether ketamine greatly reduces pain in chronic pain [@a].", False),
+])
+def test_a_draft_that_words_a_larger_effect_than_its_claim_is_overstated_effect(library, tmp_path, statement, sentence, fires):
+    kb = _sized_library(library, statement)
+    assert kb.grade("effect").level.name == "HIGH"
+    draft = tmp_path / "d.md"
+    draft.write_text(sentence + "\n", encoding="utf-8")
+    found = [f for f in kb.audit_draft(draft) if f.rule == "overstated-effect"]
+    assert bool(found) is fires, [f.message for f in kb.audit_draft(draft)]
+    if fires:
+        assert found[0].message.endswith(f"word it as “{statement}”")
+
+
+def test_a_size_fact_is_not_checked_for_size_words(library, tmp_path):
+    kb = _sized_library(library, "About one in five adults lives with chronic pain.")
+    draft = tmp_path / "d.md"
+    draft.write_text("About one in five adults lives with chronic pain, a substantially large share [@a].\n", encoding="utf-8")
+    assert [f.rule for f in kb.audit_draft(draft)] == []
+
+
+def test_every_suggested_wording_passes_the_audit_it_came_from():
+    """No advice contradicts another: each "word it as “…”" of the labelled drafts, audited in its place,
+    draws neither overstated-claim nor overstated-effect for that claim."""
+    import re
+
+    import kbase
+    from conftest import ROOT
+
+    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
+    checked = 0
+    for path in sorted((ROOT / "tests" / "drafts").glob("*.md")):
+        for finding in kb.audit_draft(path):
+            suggestion = re.search(r"word it as “(.+)”$", finding.message)
+            if finding.rule.startswith("overstated") and suggestion:
+                grade = kb.grade(finding.subject)
+                assert firmness(suggestion[1]) <= firmness_allowed(grade.level), finding.message
+                from kbase.audit.wording import SIZE_RANK, effect_size
+                statement = kb.claims[finding.subject].statement
+                assert SIZE_RANK[effect_size(suggestion[1])] <= SIZE_RANK[effect_size(statement)], finding.message
+                checked += 1
+    assert checked >= 10
+
+
+def firmness_allowed(level):
+    from kbase.vocabulary import wording
+
+    return wording(level).firmness

@@ -31,7 +31,7 @@ from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
 from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import firmness, is_attributed, is_factual, worded
+from .wording import SIZE_RANK, effect_size, firmness, is_attributed, is_factual, without_size, worded
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -266,10 +266,25 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
                 found.append(_finding("unregistered-claim", f"factual-looking sentence cites nothing and matches no known claim: "
                                       f"“{_short(sentence.clean)}”", sentence))
             continue
-        found.extend(_claim_findings(grades[match.claim_id], sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i]))
-        if wordings is not None:
-            found.extend(_quantity_findings(sentence, match, wordings.get(match.claim_id, [match.wording])))
+        claimed = (wordings or {}).get(match.claim_id) or [match.wording]
+        found.extend(_claim_findings(grades[match.claim_id], sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i],
+                                     claimed[0]))
+        found.extend(_quantity_findings(sentence, match, claimed))
     return found
+
+
+_SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "little or no effect", None: "an effect of no stated size"}
+
+
+def _overstated_size(grade: Grade, sentence: Sentence, statement: str) -> tuple[str | None, str | None] | None:
+    """The sizes (draft's, claim's) when the sentence words a larger effect than the claim's statement
+    (Santesso et al. 2020: "greatly reduces" is a large effect, "reduces" a moderate one, "reduces … slightly"
+    a small one); None when it does not, or when size words do not apply."""
+    if grade.level <= Level.UNSUPPORTED or grade.kind not in HEDGED_KINDS or firmness(sentence.clean) == 0 \
+            or is_attributed(sentence.clean):
+        return None
+    stated, claimed = effect_size(sentence.clean), effect_size(statement)
+    return (stated, claimed) if SIZE_RANK[stated] > SIZE_RANK[claimed] else None
 
 
 def _quantity_findings(sentence: Sentence, match: Match, wordings: Sequence[str]) -> list[Finding]:
@@ -328,7 +343,8 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
     return report
 
 
-def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[str], has_citation: bool) -> list[Finding]:
+def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[str], has_citation: bool,
+                    statement: str) -> list[Finding]:
     claim_id = match.claim_id
     stance = {l.ref: l.stance for l in grade.links if not l.set_aside}
     supporting = [k for k, s in stance.items() if s == "supports"]
@@ -357,10 +373,16 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
     # certainty words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
     # a regulatory fact or a definition (the claim's kind)
+    sizes = _overstated_size(grade, sentence, statement)
     if grade.level > Level.UNSUPPORTED and grade.kind in HEDGED_KINDS and firmness(sentence.clean) > wording(grade.level).firmness \
             and not is_attributed(sentence.clean):
+        # the rewording keeps the writer's sentence, less the size words the claim does not state
+        text = without_size(sentence.clean) if sizes else sentence.clean
         found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as "
-                              f"“{worded(sentence.clean, grade.level)}”", sentence, claim_id))
+                              f"“{worded(text, grade.level)}”", sentence, claim_id))
+    if sizes:
+        found.append(_finding("overstated-effect", f"{about} as {_SIZE_NAMES[sizes[0]]}, where the claim states "
+                              f"{_SIZE_NAMES[sizes[1]]}; word it as “{worded(statement, grade.level)}”", sentence, claim_id))
     return found
 
 

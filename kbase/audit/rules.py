@@ -69,6 +69,8 @@ RULES: dict[str, Rule] = {
         Rule("weak-claim-in-draft", Severity.INFO, "A draft sentence states a claim whose evidence is very-low certainty.", "draft"),
         Rule("reference-list-only", Severity.WARNING, "A draft has a reference list but no in-text citations.", "draft"),
         Rule("overstated-claim", Severity.WARNING, "A draft sentence words a claim more firmly than its level allows (the wording scale).", "draft"),
+        Rule("overstated-effect", Severity.WARNING, "A draft sentence words a larger effect than its claim states (\"greatly reduces\" "
+             "for \"reduces\", \"reduces\" for \"reduces slightly\"; Santesso et al. 2020).", "draft"),
         Rule("one-sided-citation", Severity.WARNING, "A draft sentence states a contested claim and cites only its supporting side.", "draft"),
         Rule("quantity-mismatch", Severity.WARNING, "A draft sentence states a claim with other figures (durations, doses, percentages, "
              "counts, money) than the claim's, after normalising units.", "draft"),

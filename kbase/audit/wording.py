@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["advice", "claim_kind", "firmness", "is_attributed", "is_factual", "worded"]
+__all__ = ["SIZE_RANK", "advice", "claim_kind", "effect_size", "firmness", "is_attributed", "is_factual", "without_size", "worded"]
 
 _UNCERTAIN = re.compile(r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
                         r"insufficient evidence|not enough (data|evidence))\b", re.I)
@@ -151,6 +151,72 @@ def claim_kind(statement: str) -> str:
     return "effect"
 
 
+# -- effect size words (Santesso et al. 2020) -------------------------------------------------------
+
+# GRADE's informative statements word the size of an effect as well as its certainty: a large effect
+# ("results in a large reduction"), a moderate one (the plain verb: "reduces"), a small one ("reduces …
+# slightly") and a trivial one or none ("results in little to no difference"). "Significantly" reads as
+# large to a lay reader whatever the statistics meant, so it counts as a large-effect word.
+_SIZE_ADVERB = {"large": r"greatly|highly|substantially|markedly|dramatically|considerably|drastically|sharply|vastly|hugely|massively|"
+                         r"significantly|strongly|profoundly|remarkably|tremendously|enormously",
+                "small": r"slightly|modestly|marginally|somewhat|mildly|a little|a bit"}
+_SIZE_ADJECTIVE = {"large": r"large|big|huge|major|dramatic|substantial|marked|considerable|significant|sharp|strong|profound|"
+                            r"remarkable|important|meaningful|vast|massive|great",
+                   "small": r"small|slight|modest|minor|marginal|mild"}
+_SIZES = (
+    ("trivial", re.compile(r"\b(little (or|to) no|no (meaningful |important |significant |clinically \w+ |real )?"
+                           r"(difference|effect|benefit|change|improvement)|makes? no difference|no better than)\b", re.I)),
+    ("large", re.compile(rf"(?<!not )\b({_SIZE_ADVERB['large']}|(much|far) (more|less|lower|higher|better|worse|greater|fewer|smaller)|"
+                         rf"(a|an) ({_SIZE_ADJECTIVE['large']}) (reduction|increase|decrease|drop|fall|rise|improvement|benefit|"
+                         rf"effect|difference|change|gain|loss|relief))\b", re.I)),
+    ("small", re.compile(rf"\b({_SIZE_ADVERB['small']}|(a )?({_SIZE_ADJECTIVE['small']}) (reduction|increase|decrease|drop|fall|"
+                         rf"rise|improvement|benefit|effect|difference|change|gain|loss|relief))\b", re.I)),
+)
+_SIZE_WORD = re.compile(rf"\b(?P<article>an?) (?:{_SIZE_ADJECTIVE['large']}|{_SIZE_ADJECTIVE['small']}|{_SIZE_ADVERB['large']}|"
+                        rf"{_SIZE_ADVERB['small']}) (?P<next>\w)"
+                        rf"|\s*\b(?:{_SIZE_ADVERB['large']}|{_SIZE_ADVERB['small']})\b(?!\s+(?:as|than)\b)"
+                        r"|\s*\b(?:much|far)\b(?=\s+(?:more|less|lower|higher|better|worse|greater|fewer|smaller)\b)", re.I)
+
+
+def without_size(text: str) -> str:
+    """``text`` without its size words: "greatly reduces" → "reduces", "a large reduction" → "a reduction".
+
+    Examples
+    --------
+    >>> without_size("Ketamine gives a large benefit and greatly reduces pain.")
+    'Ketamine gives a benefit and reduces pain.'
+    >>> without_size("It is a highly effective treatment.")
+    'It is an effective treatment.'
+    """
+    def drop(match: re.Match[str]) -> str:
+        if match["article"] is None:
+            return ""
+        article = "an" if match["next"].lower() in "aeiou" else "a"
+        return (article.capitalize() if match["article"][0].isupper() else article) + " " + match["next"]
+    return _SIZE_WORD.sub(drop, text)
+
+
+def effect_size(sentence: str) -> str | None:
+    """The size of effect a sentence words, after Santesso et al. (2020): ``large`` ("greatly reduces",
+    "a large reduction", "much lower"), ``small`` ("slightly", "a modest benefit"), ``trivial`` ("little or
+    no difference", "no effect"), or None when it states none (the plain verb, a moderate effect).
+
+    Examples
+    --------
+    >>> [effect_size(s) for s in ["Ketamine greatly reduces pain.", "Ketamine reduces pain slightly.",
+    ...     "Ketamine makes little or no difference to mood.", "Ketamine reduces pain."]]
+    ['large', 'small', 'trivial', None]
+    """
+    for size, pattern in _SIZES:
+        if pattern.search(sentence):
+            return size
+    return None
+
+
+#: How large an effect each size word claims; a sentence that words no size claims a moderate effect.
+SIZE_RANK = {"trivial": 0, "small": 1, None: 2, "large": 3}
+
+
 # -- wording a claim at its level, in its own words ------------------------------------------------
 
 _MODALS = {"can", "could", "will", "would", "should", "may", "might", "must"}
@@ -160,7 +226,7 @@ _VERBS = frozenset("""
     reduce relieve ease cause improve increase lower raise block work last help depend treat prevent affect worsen give make lead
     offer cost take begin start stay bypass become hold need live use require protect trigger induce inhibit activate promote
     suppress produce decrease enhance impair alter target influence contribute predict fade occur appear remain show find provide
-    carry shorten lengthen extend slow speed drive mediate bind express spare lessen dampen boost restore kill cure
+    carry shorten lengthen extend slow speed drive mediate bind express spare lessen dampen boost restore kill cure result cut
 """.split())
 _PROPER = {"medicare", "medicaid", "spravato"}
 
@@ -201,8 +267,10 @@ def _clause(text: str) -> str:
 
 def worded(statement: str, level: int) -> str:
     """``statement`` worded for a certainty ``level`` (4 high … 1 very-low), after GRADE's informative
-    statements: high as it stands, moderate "probably", low "may", very low "it is uncertain whether".
-    A hedge already in the statement ("may", "might", "could") is not doubled.
+    statements (Santesso et al. 2020): high as it stands, moderate "probably", low "may", very low "it is
+    uncertain whether". A hedge already in the statement ("may", "might", "could") is not doubled. The
+    statement's effect size words are kept ("may greatly reduce", "probably reduces … slightly"), except
+    at very low certainty, where GRADE states no size: "greatly" and "a large" are dropped.
 
     Examples
     --------
@@ -214,10 +282,14 @@ def worded(statement: str, level: int) -> str:
     'Ketamine infusions can probably relieve pain in CRPS.'
     >>> worded("Ketamine is not a first-line treatment.", 2), worded("Ketamine may reduce migraine pain.", 1)
     ('Ketamine may not be a first-line treatment.', 'It is uncertain whether ketamine can reduce migraine pain.')
+    >>> worded("Ketamine greatly reduces pain.", 2), worded("Ketamine greatly reduces pain.", 1)
+    ('Ketamine may greatly reduce pain.', 'It is uncertain whether ketamine reduces pain.')
     """
     text = statement.strip()
     if level >= 4 or not text:
         return text
+    if level <= 1:
+        text = without_size(text)
     words = text.split(" ")
     at = _verb(words)
     if level <= 1:
@@ -229,9 +301,12 @@ def worded(statement: str, level: int) -> str:
     verb = words[at]
     lower = verb.lower()
     negated = at + 1 < len(words) and words[at + 1].lower() == "not"
+    lead = at  # the hedge goes before the adverbs that lead the verb: "may greatly reduce", "probably also lowers"
+    while lead > 1 and _is_adverb(words[lead - 1]):
+        lead -= 1
     if level == 3:
         if lower not in ("may", "might", "could"):
-            words.insert(at + 1 if lower in _MODALS or lower in _AUXILIARIES else at, "probably")
+            words.insert(at + 1 if lower in _MODALS or lower in _AUXILIARIES else lead, "probably")
     elif lower in _MODALS:
         words[at] = "may"
     elif lower in _AUXILIARIES:
@@ -242,8 +317,17 @@ def worded(statement: str, level: int) -> str:
         else:
             words[at] = ("may " + replacement).strip()
     else:
-        words[at] = "may " + _base(verb)
+        words[at] = _base(verb)
+        words.insert(lead, "may")
     return " ".join(words)
+
+
+_ADVERBS = frozenset({"also", "often", "still", "even", "further", "only", "now", "usually", "generally", "typically"})
+
+
+def _is_adverb(word: str) -> bool:
+    lower = word.lower()
+    return lower in _ADVERBS or (lower.endswith("ly") and lower.isalpha() and len(lower) > 4)
 
 
 def advice(statement: str, level: int, kind: str) -> str:
