@@ -31,7 +31,7 @@ from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
 from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import SIZE_RANK, effect_size, firmness, is_attributed, is_factual, without_size, worded
+from .wording import SIZE_RANK, effect_size, firmness, is_attributed, is_factual, worded
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -273,7 +273,7 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
     return found
 
 
-_SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "little or no effect", None: "an effect of no stated size"}
+_SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "little or no effect", None: "an effect without size words (read as a moderate one)"}
 
 
 def _overstated_size(grade: Grade, sentence: Sentence, statement: str) -> tuple[str | None, str | None] | None:
@@ -376,8 +376,9 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     sizes = _overstated_size(grade, sentence, statement)
     if grade.level > Level.UNSUPPORTED and grade.kind in HEDGED_KINDS and firmness(sentence.clean) > wording(grade.level).firmness \
             and not is_attributed(sentence.clean):
-        # the rewording keeps the writer's sentence, less the size words the claim does not state
-        text = without_size(sentence.clean) if sizes else sentence.clean
+        # the writer's sentence reworded; when it also words a larger effect, the claim's own statement, so that
+        # overstated-claim and overstated-effect suggest the same words
+        text = statement if sizes else sentence.clean
         found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as "
                               f"“{worded(text, grade.level)}”", sentence, claim_id))
     if sizes:

@@ -233,9 +233,11 @@ _PROPER = {"medicare", "medicaid", "spravato"}
 
 def _verb(words: list[str]) -> int | None:
     """Index of the main verb of a simple statement: a modal or auxiliary, else a known claim verb in its
-    present tense; a leading phrase up to the first comma ("In opioid-dependent patients, …") is skipped."""
+    present tense; a leading phrase or clause up to the first comma ("In opioid-dependent patients, …", "While
+    ketamine is not approved for pain, …") is skipped."""
     start = 1
-    if words and words[0].lower() in ("in", "for", "of", "among", "after", "during", "when", "with", "used", "without"):
+    if words and words[0].lower() in ("in", "for", "of", "among", "after", "during", "when", "with", "used", "without", "while",
+                                      "although", "though", "whereas", "because", "since", "if", "as", "before", "unlike"):
         start = next((i + 1 for i, w in enumerate(words) if w.endswith(",")), 1)
     for i in range(start, len(words)):
         lower = words[i].lower().strip(",;:")
