@@ -209,3 +209,19 @@ def firmness_allowed(level):
     from kbase.vocabulary import wording
 
     return wording(level).firmness
+
+
+@pytest.mark.parametrize(("statement", "kind", "low_advice"), [
+    ("Ketamine reduces the need for opioids.", "effect", "“Ketamine may reduce the need for opioids.”"),
+    ("Smoking is associated with back pain.", "association", "“Smoking may be associated with back pain.”"),
+    ("Ketamine infusions can cause nausea.", "harm", "“Ketamine infusions may cause nausea.”"),
+    ("Ketamine eases pain by blocking NMDA receptors.", "mechanism", "“Ketamine may ease pain by blocking NMDA receptors.”"),
+    ("About one in five adults lives with chronic pain.", "prevalence", "state it with its source: certainty words do not apply to a prevalence fact"),
+    ("The FDA has approved ketamine as an anesthetic.", "regulatory", "state it with its source: certainty words do not apply to a regulatory fact"),
+    ("Neuropathic pain is chronic pain caused by nerve damage.", "definition", "state it with its source: certainty words do not apply to a definition fact"),
+])
+def test_advice_for_each_kind_of_claim(statement, kind, low_advice):
+    from kbase.vocabulary import CLAIM_KINDS
+
+    assert claim_kind(statement) == kind and kind in CLAIM_KINDS
+    assert advice(statement, 2, kind) == low_advice
