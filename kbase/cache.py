@@ -13,6 +13,11 @@ mode 600). A cache copied from another machine, committed to a repository, edite
 fails the check: it is ignored with a notice on the ``kbase`` logger and rebuilt, never trusted.
 Nothing is ever required of the cache: any error reading or writing it falls back to parsing.
 
+Writing: a large entry (a big ``.bib``, the grades of a big library) is pickled and written by a
+forked child process while the load goes on (:data:`BACKGROUND_BYTES`); a later read in the same
+process waits for it, and every write is atomic (a temporary file renamed into place), so a reader
+in another process sees the old entry or the new one, never half of one.
+
 Turn it off with ``kbase --no-cache``, ``cache = false`` in ``kbase.toml``, or ``KBASE_NO_CACHE=1``.
 """
 
@@ -23,11 +28,13 @@ import hmac
 import logging
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "open_cache", "slot_name"]
+__all__ = ["BACKGROUND_BYTES", "CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "open_cache",
+           "slot_name", "wait_for_writes"]
 
 CACHE_FOLDER = ".kbase-cache"
 _MAGIC = b"kbase-cache 1\n"
@@ -35,6 +42,11 @@ _MAC_SIZE = 32
 _KEY_SIZE = 64  # hex SHA-256
 _log = logging.getLogger("kbase")
 _fingerprint: str | None = None
+
+#: Entries worth at least this many input bytes are written in the background (a forked child
+#: process pickles and writes them while the load goes on); smaller ones are written in place.
+BACKGROUND_BYTES = 1_000_000
+_writers: dict[Path, int] = {}  # entry file → pid of the child process still writing it
 
 
 def disabled_by_environment() -> bool:
@@ -113,6 +125,7 @@ class Cache:
         self.folder = Path(folder)
         self._key: bytes | None = None
         self._ready = False
+        self._held: tuple[int, list[tuple[str, str, Any]]] | None = None  # (holding process, entries held back)
         self.enabled = True
 
     @classmethod
@@ -146,6 +159,7 @@ class Cache:
         if not self.enabled:
             return None
         path = self._path(slot)
+        _settle(path)
         try:
             data = path.read_bytes()
         except OSError:
@@ -169,10 +183,35 @@ class Cache:
             _log.warning("ignored %s: %s (rebuilt)", path, exc)
             return None
 
-    def put(self, slot: str, key: str, value: Any) -> None:
-        """Keep ``value`` in ``slot`` under ``key``; a cache that cannot be written is skipped, silently."""
+    def put(self, slot: str, key: str, value: Any, *, size: int = 0) -> None:
+        """Keep ``value`` in ``slot`` under ``key``; a cache that cannot be written is skipped, silently.
+
+        ``size`` is how many input bytes the value stands for: from :data:`BACKGROUND_BYTES` up, and
+        where the process can fork safely (no other thread running), a child process writes it.
+        """
         if not self.enabled:
             return
+        if size >= BACKGROUND_BYTES:
+            if self._held is not None and self._held[0] == os.getpid():  # a forked worker's copy writes its own
+                self._held[1].append((slot, key, value))
+                return
+            if self._write_in_background(slot, key, value):
+                return
+        self._write(slot, key, value)
+
+    @contextmanager
+    def holding_writes(self) -> Iterator[None]:
+        """Hold large entries back until the block ends, then write them in the background: inside it,
+        a worker pool's threads run, and a process with threads must not fork."""
+        self._held, held = (os.getpid(), []), self._held
+        try:
+            yield
+        finally:
+            queued, self._held = self._held[1], held
+            for entry in queued:
+                self.put(*entry, size=BACKGROUND_BYTES)
+
+    def _write(self, slot: str, key: str, value: Any) -> None:
         try:
             body = key.encode("ascii") + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - a value that cannot be pickled is simply not cached
@@ -190,12 +229,39 @@ class Cache:
         except OSError as exc:
             _log.debug("not cached: %s", exc)
 
-    def fetch(self, slot: str, key: str, compute: Callable[[], Any]) -> Any:
-        """The entry in ``slot`` under ``key``, computed and kept when there is none."""
+    def _write_in_background(self, slot: str, key: str, value: Any) -> bool:
+        """Fork a child that writes the entry; False when this process cannot fork safely (write in place)."""
+        from .workers import can_fork
+
+        if not can_fork(now=True):
+            return False
+        if self._mac(b"") is None:  # the secret is read (or made) once, here, not by every child
+            return True
+        try:
+            self._prepare()
+        except OSError:
+            return True
+        path = self._path(slot)
+        _settle(path)  # one writer per entry at a time
+        try:
+            pid = os.fork()
+        except OSError:
+            return False
+        if pid == 0:  # the child: write, and leave without running the parent's exit handlers or flushing its output
+            try:
+                os.nice(10)  # the load goes on in the parent (and its grading worker): they come first
+                self._write(slot, key, value)
+            finally:
+                os._exit(0)
+        _writers[path] = pid
+        return True
+
+    def fetch(self, slot: str, key: str, compute: Callable[[], Any], *, size: int = 0) -> Any:
+        """The entry in ``slot`` under ``key``, computed and kept when there is none (``size``: see :meth:`put`)."""
         value = self.get(slot, key)
         if value is None:
             value = compute()
-            self.put(slot, key, value)
+            self.put(slot, key, value, size=size)
         return value
 
     def _prepare(self) -> None:
@@ -224,8 +290,25 @@ class MemoryCache(Cache):
         entry = self._entries.get(slot)
         return entry[1] if entry is not None and entry[0] == key else None
 
-    def put(self, slot: str, key: str, value: Any) -> None:
+    def put(self, slot: str, key: str, value: Any, *, size: int = 0) -> None:
         self._entries[slot] = (key, value)
+
+
+def _settle(path: Path) -> None:
+    """Wait for this process's writer of ``path``, if one is still writing; reap the writers that are done."""
+    for entry, pid in list(_writers.items()):
+        try:
+            done, _ = os.waitpid(pid, 0 if entry == path else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            del _writers[entry]
+
+
+def wait_for_writes() -> None:
+    """Wait until every entry this process handed to a background writer is on disk."""
+    for path in list(_writers):
+        _settle(path)
 
 
 def slot_name(kind: str, path: str) -> str:

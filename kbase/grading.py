@@ -34,6 +34,7 @@ from .independence import independent_groups
 from .lineage import source_groups
 from .queries import cycles, premise_graph
 from .vocabulary import DESIGN_START, SECONDARY_DESIGNS, Level
+from .workers import can_fork
 from .model import Claim, Grade, LinkGrade, Reason, Reference
 
 if TYPE_CHECKING:
@@ -87,10 +88,11 @@ def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
     return cycles(premise_graph(G))
 
 
-def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
-    """Claim nodes with every premise before the claims that rest on it, and each node's cycle.
+def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int], int]:
+    """Claim nodes with every premise before the claims that rest on it, each node's cycle, and how
+    many nodes at the front of the order are joined by ``depends_on``.
 
-    Only claims joined by ``depends_on`` need ordering; the rest keep file order.
+    Only claims joined by ``depends_on`` need ordering; the rest keep file order, after them.
     """
     import networkx as nx
 
@@ -100,9 +102,21 @@ def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int]]:
     order: list[str] = []
     for component in reversed(list(nx.topological_sort(condensed))):
         order.extend(sorted(condensed.nodes[component]["members"]))
-    in_order = set(order)
+    in_order, tied = set(order), len(order)
     order.extend(n for n, d in G.nodes(data=True) if d["kind"] == "claim" and n not in in_order)
-    return order, members
+    return order, members, tied
+
+
+#: A library with at least this many claims that no ``depends_on`` joins is graded in two processes
+#: at once (a forked worker grades half of them) on a machine with two or more cores.
+PARALLEL_GRADE_CLAIMS = 2000
+_inherited: tuple[object, ...] = ()  # what a forked grading worker reads: inherited by fork, never pickled
+
+
+def _grade_inherited() -> dict[str, Grade]:
+    G, nodes, groups, component, options = _inherited
+    authors_of: dict[str, set[str]] = {}
+    return {node_id(n): _grade(G, G.nodes[n]["record"], {}, groups, component, options, authors_of) for n in nodes}  # type: ignore[attr-defined]
 
 
 def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str] | None = None,
@@ -125,18 +139,40 @@ def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str
         pass the larger graph as ``structure``: lineage and premise order are read from it
         (minus ``without``), which is much faster than scanning the view.
     """
+    global _inherited
     base = G if structure is None else structure
     groups = source_groups(base, without)
-    order, component = _premise_order(base)
+    order, component, tied = _premise_order(base)
     wanted = None if only is None else {claim_node(c) for c in only}
     done: dict[str, Grade] = dict(known or {})
     graded: dict[str, Grade] = {}
     authors_of: dict[str, set[str]] = {}  # author ids by reference key, computed once per run
-    for node in order:
-        if (wanted is not None and node not in wanted) or G.nodes[node]["record"] is None:
-            continue
+    todo = [n for n in order if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None]
+    free = [n for n in order[tied:] if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None]
+    forked = None
+    if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True):
+        # claims that no depends_on joins need no other grade: a forked worker grades the second half of them
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing as mp
+
+        theirs = free[len(free) // 2:]
+        _inherited = (G, theirs, groups, component, options)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+        forked = pool.submit(_grade_inherited)
+        _inherited = ()
+        skip = set(theirs)
+        todo = [n for n in todo if n not in skip]
+    for node in todo:
         cid = node_id(node)
         graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options, authors_of)
+    if forked is not None:
+        try:
+            graded.update(forked.result())
+        except Exception:  # noqa: BLE001 - a worker that died: grade its half here
+            authors_of.clear()
+            for node in theirs:
+                graded[node_id(node)] = _grade(G, G.nodes[node]["record"], {}, groups, component, options, authors_of)
+        pool.shutdown()
     return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
 
 

@@ -102,20 +102,16 @@ def _text_of(contents: dict[Path, bytes], path: Path, claims: Path) -> bytes:
 def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Path, target: Path, reuse: Cache) -> Iterator[None]:
     """Parse a revision's claims file in a forked worker while the caller loads another revision, then
     hand the result to ``reuse`` (large files, on machines with ``fork`` and two cores or more)."""
-    import multiprocessing as mp
-    import os
-
     from .kb import PARALLEL_CLAIMS_BYTES
     from .loaders.claims import claims_entry, load_claims
+    from .workers import forked_pool
 
     data = _text_of(files[0], claims, claims)
-    if len(data) < PARALLEL_CLAIMS_BYTES or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
-        yield
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    target.write_bytes(data)
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+    with forked_pool(len(data) >= PARALLEL_CLAIMS_BYTES, workers=1) as pool:
+        if pool is None:
+            yield
+            return
+        target.write_bytes(data)
         future = pool.submit(load_claims, str(target))
         yield
         reuse.put(*claims_entry(reuse, str(target), data), future.result())

@@ -9,7 +9,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +23,8 @@ from .model import Article, Claim, Finding, Grade, Reference
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from concurrent.futures import Executor
 
     from .cache import Cache
 
@@ -135,8 +137,10 @@ def _read_library(claims: str, bibs: list[str], encoding: str, retractions: str 
     """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
     from .loaders.bib import load_bibs
 
-    with paused_gc(), _claims_loader(claims, store) as pending:
-        bib_files = load_bibs(bibs, encoding, store)
+    # a worker pool runs threads: large cache entries are written once it has closed
+    with store.holding_writes() if store is not None else nullcontext(), paused_gc(), _worker_pool(claims, bibs) as pool:
+        pending = _start_claims(claims, store, pool)
+        bib_files = load_bibs(bibs, encoding, store, pool=pool)
         claims_file = pending()
     problems = list(claims_file.problems)
     references: list[Reference] = []
@@ -169,10 +173,10 @@ class _Derived:
     """What was derived from all the files of a library (problems, counts, grades, library findings),
     kept in the cache under the key of every file's bytes, the grading settings and today's date."""
 
-    def __init__(self, store: Cache, claims: str, key: str) -> None:
+    def __init__(self, store: Cache, claims: str, key: str, size: int = 0) -> None:
         from .cache import slot_name
 
-        self.store, self.key = store, key
+        self.store, self.key, self.size = store, key, size  # size: the input bytes, large entries are written in the background
         self._slot = slot_name("library", claims)
         self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", key)
 
@@ -184,12 +188,15 @@ class _Derived:
 
         parts: list[object] = ["library", claims, encoding, options.year, options.stale_years, options.review_days,
                                _dt.date.today().isoformat()]
+        size = 0
         try:
             for path in [claims, *bibs, *([str(retractions)] if retractions is not None else [])]:
-                parts += [path, read_input(path)]
+                data = read_input(path)
+                parts += [path, data]
+                size += len(data)
         except LoadError:
             return None
-        return cls(store, claims, store.key(*parts))  # type: ignore[arg-type]
+        return cls(store, claims, store.key(*parts), size)  # type: ignore[arg-type]
 
     def keep_meta(self, kb: KnowledgeBase) -> None:
         self.meta = {"problems": kb.problems, "warnings": kb.warnings, "counts": (len(kb.claims), len(kb.references)),
@@ -197,7 +204,7 @@ class _Derived:
         self.store.put(f"{self._slot}-meta", self.key, self.meta)
 
     def fetch(self, name: str, compute: Callable[[], object]) -> object:
-        return self.store.fetch(f"{self._slot}-{name}", self.key, compute)
+        return self.store.fetch(f"{self._slot}-{name}", self.key, compute, size=self.size)
 
 
 @contextmanager
@@ -222,32 +229,49 @@ def paused_gc() -> Iterator[None]:
 PARALLEL_CLAIMS_BYTES = 256_000
 
 
-@contextmanager
-def _claims_loader(path: str, store: Cache | None = None) -> Iterator[Callable[[], ClaimsFile]]:
-    """Start reading ``claims.yaml``; the yielded function returns the result.
+def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Executor | None]:
+    """Two forked workers (:mod:`kbase.workers`) when the library is large enough to parse in parallel:
+    a claims file from :data:`PARALLEL_CLAIMS_BYTES`, or a ``.bib`` from
+    :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES`; they are forked only when work is handed to them
+    (a file the cache holds needs none)."""
+    from .loaders.bib import PARALLEL_BIB_BYTES
+    from .workers import forked_pool
 
-    Large files are parsed in a forked worker process, so that on a machine with two or more
-    cores YAML and BibTeX parse at the same time; small files, or platforms without ``fork``,
-    are read in this process.
+    def size(path: str) -> int:
+        try:
+            return os.path.getsize(path)
+        except OSError:
+            return 0
+
+    return forked_pool(size(claims) >= PARALLEL_CLAIMS_BYTES or any(size(path) >= PARALLEL_BIB_BYTES for path in bibs))
+
+
+def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Callable[[], ClaimsFile]:
+    """Start reading ``claims.yaml``; the returned function gives the result.
+
+    A large file is parsed by a worker of ``pool``, so that YAML and BibTeX parse at the same time;
+    a small one, or one without a pool, is read in this process when the result is asked for.
     """
-    from .loaders.claims import cached_claims, load_claims
+    from .loaders.claims import cached_claims, claims_entry, claims_from_bytes, load_claims, read_claims_bytes
 
     hit = cached_claims(path, store) if store is not None else None
     if hit is not None:
-        yield lambda: hit
-        return
+        return lambda: hit
     try:
-        size = os.path.getsize(path)
-    except OSError:
-        size = 0
-    if size < PARALLEL_CLAIMS_BYTES or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
-        yield lambda: load_claims(path, store)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+        data = read_claims_bytes(path)
+    except LoadError:
+        data = b""
+    if pool is None or len(data) < PARALLEL_CLAIMS_BYTES:
+        return lambda: load_claims(path, store)
+    future = pool.submit(claims_from_bytes, path, data)
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
-        future = pool.submit(load_claims, path, store)
-        yield future.result
+    def result() -> ClaimsFile:
+        claims_file = future.result()
+        if store is not None:  # kept by this process (in the background): the worker's copy of the cache is not
+            store.put(*claims_entry(store, path, data), claims_file, size=len(data))
+        return claims_file
+
+    return result
 
 
 class KnowledgeBase:

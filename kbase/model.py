@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bibtex import latex_to_text, split_names, surname, unenclose
-from .errors import Location
+from .errors import Location, pickled_by_fields
 from .vocabulary import STANCES, Level, Severity
 
 __all__ = [
@@ -34,6 +34,7 @@ _ABSTRACT_VENUE = re.compile(r"\babstracts?\b", re.IGNORECASE)
 _ABSTRACT_TITLE = re.compile(r"\s*abstract\s+[A-Z]?[\d.-]+\s*:", re.IGNORECASE)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Reference:
     """One entry of ``references.bib``, with the fields kbase reads decoded for display.
@@ -127,6 +128,7 @@ class Reference:
         return f"{who} {self.year}" if self.year else who
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """A link from a claim to a reference, as written under ``evidence:``."""
@@ -140,6 +142,7 @@ class Evidence:
     where: Location | None = field(default=None, compare=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Appearance:
     """Where an article makes a claim."""
@@ -150,6 +153,7 @@ class Appearance:
     where: Location | None = field(default=None, compare=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """An article the team writes; claims point at it through ``appears_in``."""
@@ -159,6 +163,7 @@ class Article:
     where: Location | None = field(default=None, compare=False)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One factual statement the team makes, with the references that bear on it."""
@@ -183,6 +188,7 @@ class Claim:
         return self.kind or claim_kind(self.statement)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One step of grading: which rule acted, what it did, and the level after it."""
@@ -192,6 +198,7 @@ class Reason:
     level: Level | None = None  # the claim's level after this step; None before it has one
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LinkGrade:
     """How much one evidence link is worth on its own (grading rule 3)."""
@@ -209,6 +216,7 @@ class LinkGrade:
     preprint: bool = False  # the reference is a preprint: one level below its design (not yet peer reviewed)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Grade:
     """The certainty of a claim's evidence, with the reasons behind it.
@@ -243,6 +251,7 @@ class Grade:
         return flag in self.flags
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Something an audit found; the same object whichever format prints it."""

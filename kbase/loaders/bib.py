@@ -8,6 +8,7 @@ Titles and names are decoded from LaTeX for display; the raw fields are kept.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from collections.abc import Sequence
@@ -21,10 +22,13 @@ from ..spelling import did_you_mean
 from .text import decode_text, offset_location, read_input, read_text
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from ..cache import Cache
     from bibtexparser import model as bm
 
-__all__ = ["BibFile", "COMMENTED_AT", "early_closes", "infer_design", "load_bib", "load_bibs", "mask_commented_entries", "parse_bib"]
+__all__ = ["BibFile", "COMMENTED_AT", "PARALLEL_BIB_BYTES", "early_closes", "infer_design", "load_bib", "load_bibs", "mask_commented_entries",
+           "parse_bib"]
 
 
 @dataclass
@@ -39,7 +43,7 @@ class BibFile:
 
 
 
-def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = ()) -> BibFile:
+def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = (), *, pool: Executor | None = None) -> BibFile:
     """Read and check the BibTeX file at ``path``.
 
     ``strings`` are ``@string`` blocks of files read before this one: a macro defined in one
@@ -49,20 +53,39 @@ def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = ())
         text = read_text(path, encoding)
     except LoadError as exc:
         return BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
-    return parse_bib(text, path, strings)
+    return parse_bib(text, path, strings, pool=pool)
 
 
-def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None = None) -> list[BibFile]:
+def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None = None, *,
+              pool: Executor | None = None) -> list[BibFile]:
     """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it.
 
     With a ``cache`` (:mod:`kbase.cache`), a file whose bytes, and whose predecessors' bytes, are
-    unchanged since it was last parsed comes from the cache.
+    unchanged since it was last parsed comes from the cache. A large file is parsed in two halves
+    at once (:func:`parse_bib`) by the ``pool`` of worker processes given, or by one made for it
+    (:func:`kbase.workers.forked_pool`).
     """
+    if pool is None:
+        from contextlib import nullcontext
+
+        from ..workers import forked_pool
+
+        def size(path: str) -> int:
+            try:
+                return os.path.getsize(path)
+            except OSError:
+                return 0
+
+        large = any(size(path) >= PARALLEL_BIB_BYTES for path in paths)
+        # a pool runs threads: large cache entries are written once it has closed
+        with cache.holding_writes() if cache is not None and large else nullcontext(), forked_pool(large) as own:
+            if own is not None:
+                return load_bibs(paths, encoding, cache, pool=own)
     if cache is None:
         files: list[BibFile] = []
         strings: list[object] = []
         for path in paths:
-            bib_file = load_bib(path, encoding, strings)
+            bib_file = load_bib(path, encoding, strings, pool=pool)
             strings = bib_file.strings
             files.append(bib_file)
         return files
@@ -80,11 +103,11 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None
 
             def parse(path: str = path, data: bytes = data, strings: Sequence[object] = strings) -> BibFile:
                 try:
-                    return parse_bib(decode_text(path, data, encoding), path, strings)
+                    return parse_bib(decode_text(path, data, encoding), path, strings, pool=pool)
                 except LoadError as exc:
                     return BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
 
-            bib_file = cache.fetch(slot_name("bib", path), key, parse)
+            bib_file = cache.fetch(slot_name("bib", path), key, parse, size=len(data))
             before = key
         strings = bib_file.strings
         files.append(bib_file)
@@ -116,8 +139,58 @@ def mask_commented_entries(text: str) -> str:
     return _COMMENTED_ENTRY.sub(lambda m: m.group(1) + COMMENTED_AT, text)
 
 
-def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = ()) -> BibFile:
-    """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``)."""
+#: A ``.bib`` of at least this many bytes is parsed in two halves at once when a worker pool is
+#: given (``kbase.load`` makes one for a large library on a machine with two or more cores).
+PARALLEL_BIB_BYTES = 2_000_000
+_STRING_BLOCK = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
+_ENTRY_LINE = re.compile(r"\n@")
+
+
+def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = (), *, pool: Executor | None = None) -> BibFile:
+    """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``).
+
+    With a ``pool`` of worker processes, a text of :data:`PARALLEL_BIB_BYTES` or more is cut in two
+    at an entry that starts a line outside any braces, and a worker parses the second half while
+    this process parses the first. The halves are used only when neither has a problem and no key
+    is in both, and when the file defines no ``@string`` (a macro may be used after its
+    definition); otherwise, the whole text is parsed in one piece, so that problems are found and
+    reported exactly as they would be without a pool.
+    """
+    if pool is not None and len(text) >= PARALLEL_BIB_BYTES and not strings:
+        halves = _parse_in_halves(text, path, pool)
+        if halves is not None:
+            return halves
+    return _parse_bib(text, path, strings)
+
+
+def _parse_in_halves(text: str, path: str, pool: Executor) -> BibFile | None:
+    """The file parsed as two halves at once, or None when it cannot be cut safely or a half had a problem."""
+    if _STRING_BLOCK.search(text):
+        return None
+    cut = None
+    for match in _ENTRY_LINE.finditer(text, len(text) // 2):
+        at = match.start() + 1
+        if text.count("{", 0, at) == text.count("}", 0, at):  # outside every entry
+            cut = at
+            break
+        if at - len(text) // 2 > len(text) // 10:
+            return None
+    if cut is None:
+        return None
+    head = text[:cut]
+    # the second half keeps its line numbers: it starts after as many empty lines as the first half has
+    try:
+        future = pool.submit(_parse_bib, "\n" * head.count("\n") + text[cut:], path)
+        first = _parse_bib(head, path)
+        second = future.result()
+    except Exception:  # noqa: BLE001 - a worker that died or could not be reached: parse in one piece
+        return None
+    if first.problems or second.problems or {r.key for r in first.references} & {r.key for r in second.references}:
+        return None
+    return BibFile(path, first.references + second.references, [], first.warnings + second.warnings, [])
+
+
+def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
     deep = text.find("{" * (MAX_BRACE_RUN + 1))
     if deep >= 0:
         return BibFile(path, problems=[_problem(offset_location(path, text, deep),

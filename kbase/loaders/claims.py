@@ -23,7 +23,7 @@ from .text import decode_text, offset_location, read_input
 if TYPE_CHECKING:
     from ..cache import Cache
 
-__all__ = ["ClaimsFile", "cached_claims", "claims_entry", "load_claims", "parse_claims", "SLUG"]
+__all__ = ["ClaimsFile", "SLUG", "cached_claims", "claims_entry", "claims_from_bytes", "load_claims", "parse_claims", "read_claims_bytes"]
 
 #: What a claim or article id may look like: lower-case words joined by ``-``, ``_`` or ``.``.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
@@ -75,19 +75,25 @@ def load_claims(path: str, cache: Cache | None = None) -> ClaimsFile:
     a file unchanged since it was last parsed comes from the cache.
     """
     try:
-        data = read_input(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
+        data = read_claims_bytes(path)
     except LoadError as exc:
         return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
-
-    def parse() -> ClaimsFile:
-        try:
-            return parse_claims(decode_text(path, data), path)
-        except LoadError as exc:
-            return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
-
     if cache is None:
-        return parse()
-    return cache.fetch(*claims_entry(cache, path, data), parse)
+        return claims_from_bytes(path, data)
+    return cache.fetch(*claims_entry(cache, path, data), lambda: claims_from_bytes(path, data), size=len(data))
+
+
+def read_claims_bytes(path: str) -> bytes:
+    """The bytes of the claims file at ``path``, refused past :data:`MAX_CLAIMS_BYTES` (raises LoadError)."""
+    return read_input(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
+
+
+def claims_from_bytes(path: str, data: bytes) -> ClaimsFile:
+    """What :func:`load_claims` returns for the claims file ``path`` whose bytes are ``data``."""
+    try:
+        return parse_claims(decode_text(path, data), path)
+    except LoadError as exc:
+        return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
 
 
 def claims_entry(cache: Cache, path: str, data: bytes) -> tuple[str, str]:
@@ -100,7 +106,7 @@ def claims_entry(cache: Cache, path: str, data: bytes) -> tuple[str, str]:
 def cached_claims(path: str, cache: Cache) -> ClaimsFile | None:
     """What :func:`load_claims` would return, when the cache has it for the file's current bytes; else None."""
     try:
-        data = read_input(path, max_bytes=MAX_CLAIMS_BYTES, what="claims files")
+        data = read_claims_bytes(path)
     except LoadError:
         return None
     return cache.get(*claims_entry(cache, path, data))  # type: ignore[no-any-return]

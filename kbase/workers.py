@@ -1,0 +1,46 @@
+"""Forked worker processes: when kbase may use them to load a large library faster, and a pool of them.
+
+On a machine with two or more cores and ``fork`` (Linux, macOS), a large library is read by
+several processes at once: ``claims.yaml`` and each half of a large ``.bib`` are parsed side by
+side (:func:`kbase.load`, :mod:`kbase.loaders.bib`), half the claims are graded by a worker
+(:mod:`kbase.grading`), and large cache entries are written by a child (:mod:`kbase.cache`).
+A forked worker inherits the parent's memory, so nothing is copied to it. Where there is one
+core, no ``fork`` (Windows), or — for a fork in the middle of the work — another thread in the
+process (forking a threaded process can deadlock the child), everything runs in the calling
+process, as it would without workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+__all__ = ["can_fork", "forked_pool"]
+
+
+def can_fork(*, now: bool = False) -> bool:
+    """Whether forked workers may help: two or more cores and ``fork``; with ``now``, also no other
+    thread running in this process (a fork is about to happen in the middle of the work)."""
+    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        return False
+    return not now or threading.active_count() == 1
+
+
+@contextmanager
+def forked_pool(wanted: bool, workers: int = 2) -> Iterator[Executor | None]:
+    """A pool of ``workers`` forked processes when ``wanted`` and :func:`can_fork`, else None.
+    Processes are forked when work is first handed to the pool, not before."""
+    if not wanted or not can_fork():
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        yield pool

@@ -1,0 +1,139 @@
+"""Loading in parallel gives what loading in one process gives: a ``.bib`` parsed in two halves (every
+real-world file of the corpus), claims graded by two processes, cache entries written by a child.
+
+Each mechanism only starts for large libraries; the tests lower the thresholds so that small real
+files take the parallel path, and compare with the serial result."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+import kbase
+import kbase.cache
+import kbase.grading
+import kbase.loaders.bib as bib
+from conftest import SHARED, bib_entry, claims_yaml
+
+CORPUS = SHARED / "corpus" / "bib"
+FILES = sorted(CORPUS.rglob("*.bib")) if CORPUS.is_dir() else []
+LEGACY = {"encoding1.bib": "latin-1", "encoding3.bib": "latin-1", "encoding4.bib": "latin-1", "gbk_test.bib": "gbk"}
+forking = pytest.mark.skipif("fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2,
+                             reason="parallel loading needs fork and two cores")
+
+
+def _state(bib_file):
+    return ([(r, r.where, r.fields) for r in bib_file.references], [(f, f.where) for f in bib_file.problems],
+            [(f, f.where) for f in bib_file.warnings])
+
+
+@forking
+@pytest.mark.skipif(not FILES, reason="the shared corpus is not beside the repository")
+def test_every_corpus_file_parses_in_halves_exactly_as_in_one_piece(monkeypatch):
+    monkeypatch.setattr(bib, "PARALLEL_BIB_BYTES", 0)
+    cut = []
+    in_halves = bib._parse_in_halves
+    monkeypatch.setattr(bib, "_parse_in_halves", lambda *args: cut.append(in_halves(*args)) or cut[-1])
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        for path in FILES:
+            text = path.read_bytes().decode(LEGACY.get(path.name, "utf-8-sig"))
+            serial = bib.parse_bib(text, str(path))
+            assert _state(bib.parse_bib(text, str(path), pool=pool)) == _state(serial), path
+    assert len(cut) == len(FILES) and sum(c is not None for c in cut) >= 200  # most were really cut in two
+
+
+@forking
+def test_a_problem_or_a_key_in_both_halves_is_reported_as_in_one_piece(monkeypatch):
+    monkeypatch.setattr(bib, "PARALLEL_BIB_BYTES", 0)
+    entries = [bib_entry(f"k{i}") for i in range(40)]
+    broken = entries[:30] + ["@article{bad, title = {no closing brace,\n\n"] + entries[30:]
+    repeated = entries + [bib_entry("k3")]
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        for text in ("".join(broken), "".join(repeated)):
+            serial = bib.parse_bib(text, "r.bib")
+            assert serial.problems
+            assert bib._parse_in_halves(text, "r.bib", pool) is None
+            assert _state(bib.parse_bib(text, "r.bib", pool=pool)) == _state(serial)
+
+
+def _premised_library(library, n):
+    claims = [f"""
+    - id: c{i}
+      statement: Claim number {i} holds.{f'''
+      depends_on: [c{i - 1}]''' if i % 7 == 1 else ''}
+      evidence:
+        - ref: r{i % 50}
+          stance: {'contradicts' if i % 11 == 0 else 'supports'}
+        - ref: r{(i * 7) % 50}
+          stance: supports
+          concerns: [imprecision]
+    """ for i in range(n)]
+    designs = ["rct", "meta-analysis", "cohort", "case-report", "narrative-review"]
+    return library.write(claims_yaml(*claims), "".join(bib_entry(f"r{j}", designs[j % 5], 2000 + j % 25) for j in range(50)))
+
+
+@forking
+def test_grading_in_two_processes_gives_the_same_grades(library, monkeypatch):
+    kb = _premised_library(library, 300).load()
+    serial = kbase.grading.grade_claims(kb.graph, kb.options)
+    monkeypatch.setattr(kbase.grading, "PARALLEL_GRADE_CLAIMS", 10)
+    parallel = kbase.grading.grade_claims(kb.graph, kb.options)
+    assert list(parallel) == list(serial) and parallel == serial
+    assert any(g.level != serial["c0"].level for g in serial.values())  # the grades differ: the comparison means something
+
+
+@forking
+def test_cache_entries_written_in_the_background_are_read_back(library, monkeypatch):
+    monkeypatch.setenv("KBASE_NO_CACHE", "")
+    monkeypatch.setattr(kbase.cache, "BACKGROUND_BYTES", 0)
+    _premised_library(library, 60)
+    fresh = library.load()
+    cold = library.load(cache=True)
+    expected = (dict(fresh.grades), fresh.check())
+    assert (dict(cold.grades), cold.check()) == expected
+    kbase.cache.wait_for_writes()
+    entries = sorted(p.name.split("-")[0] for p in (library.folder / kbase.cache.CACHE_FOLDER).glob("*.pickle"))
+    assert entries.count("bib") == 1 and entries.count("library") >= 2  # the .bib, and meta and grades
+    warm = library.load(cache=True)
+    assert (dict(warm.grades), warm.check()) == expected and "graph" not in warm.__dict__
+
+
+def test_records_pickle_by_their_fields():
+    import pickle
+
+    from kbase.errors import Location
+    from kbase.model import Finding, Grade, LinkGrade, Reason, Reference
+    from kbase.vocabulary import Level, Severity
+
+    records = [Reference("k", "article", design="rct", fields=(("title", "{T}"),), where=Location("r.bib", 3, 1)),
+               Grade("c", Level.LOW, ("stale",), 1, (Reason("start", "x", Level.LOW),),
+                     (LinkGrade("k", "supports", "rct", False, Level.HIGH, Level.LOW, ("imprecision",)),), (("k",),), "harm"),
+               Finding("weak-claim", Severity.WARNING, "m", Location("d.docx", 2, 1, "paragraph", "Ketamine"), "c")]
+    for record in records:
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == record and repr(back) == repr(record) and getattr(back, "where", None) == getattr(record, "where", None)
+
+
+@forking
+def test_a_large_library_loaded_by_workers_keeps_every_file_in_the_cache(library, monkeypatch):
+    """The claims parsed by a worker and both halves of the .bib end up in the cache, written by the
+    loading process (a worker's copy of the cache must not keep entries back, nor write them)."""
+    import kbase.kb
+
+    monkeypatch.setenv("KBASE_NO_CACHE", "")
+    monkeypatch.setattr(kbase.cache, "BACKGROUND_BYTES", 0)
+    monkeypatch.setattr(kbase.kb, "PARALLEL_CLAIMS_BYTES", 0)
+    monkeypatch.setattr(bib, "PARALLEL_BIB_BYTES", 0)
+    _premised_library(library, 80)
+    fresh = library.load()
+    cold = library.load(cache=True)
+    assert (dict(cold.grades), cold.check()) == (dict(fresh.grades), fresh.check())
+    kbase.cache.wait_for_writes()
+    kinds = sorted(p.name.split("-")[0] for p in (library.folder / kbase.cache.CACHE_FOLDER).glob("*.pickle"))
+    assert kinds.count("bib") == kinds.count("claims") == 1
+    warm = library.load(cache=True)
+    assert "graph" not in warm.__dict__ and dict(warm.grades) == dict(fresh.grades)
+    assert warm.claims == fresh.claims and [r.where for r in warm.references.values()] == [r.where for r in fresh.references.values()]
