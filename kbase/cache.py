@@ -15,8 +15,9 @@ Nothing is ever required of the cache: any error reading or writing it falls bac
 
 Writing: a large entry (a big ``.bib``, the grades of a big library) is pickled and written by a
 forked child process while the load goes on (:data:`BACKGROUND_BYTES`); a later read in the same
-process waits for it, and every write is atomic (a temporary file renamed into place), so a reader
-in another process sees the old entry or the new one, never half of one.
+process waits for it, and so does the process before it exits; every write is atomic (a temporary
+file renamed into place), so a reader in another process sees the old entry or the new one, never
+half of one.
 
 Turn it off with ``kbase --no-cache``, ``cache = false`` in ``kbase.toml``, or ``KBASE_NO_CACHE=1``.
 """
@@ -47,6 +48,7 @@ _fingerprint: str | None = None
 #: process pickles and writes them while the load goes on); smaller ones are written in place.
 BACKGROUND_BYTES = 1_000_000
 _writers: dict[Path, int] = {}  # entry file → pid of the child process still writing it
+_waits_at_exit = False
 
 
 def disabled_by_environment() -> bool:
@@ -177,8 +179,11 @@ class Cache:
             return None
         if body[:_KEY_SIZE].decode("ascii", "replace") != key:
             return None  # an older entry of the slot: its input changed
+        from .runtime import paused_gc
+
         try:
-            return pickle.loads(body[_KEY_SIZE:])
+            with paused_gc():  # a large entry is many long-lived records
+                return pickle.loads(body[_KEY_SIZE:])
         except Exception as exc:  # noqa: BLE001 - an entry that verifies but does not load is a stale format
             _log.warning("ignored %s: %s (rebuilt)", path, exc)
             return None
@@ -231,7 +236,7 @@ class Cache:
 
     def _write_in_background(self, slot: str, key: str, value: Any) -> bool:
         """Fork a child that writes the entry; False when this process cannot fork safely (write in place)."""
-        from .workers import can_fork
+        from .runtime import can_fork
 
         if not can_fork(now=True):
             return False
@@ -253,6 +258,12 @@ class Cache:
                 self._write(slot, key, value)
             finally:
                 os._exit(0)
+        global _waits_at_exit
+        if not _waits_at_exit:
+            import atexit
+
+            atexit.register(wait_for_writes)  # a process that ends leaves complete entries behind
+            _waits_at_exit = True
         _writers[path] = pid
         return True
 

@@ -34,7 +34,7 @@ from .independence import independent_groups
 from .lineage import source_groups
 from .queries import cycles, premise_graph
 from .vocabulary import DESIGN_START, SECONDARY_DESIGNS, Level
-from .workers import can_fork
+from .runtime import can_fork
 from .model import Claim, Grade, LinkGrade, Reason, Reference
 
 if TYPE_CHECKING:

@@ -104,7 +104,7 @@ def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Pa
     hand the result to ``reuse`` (large files, on machines with ``fork`` and two cores or more)."""
     from .kb import PARALLEL_CLAIMS_BYTES
     from .loaders.claims import claims_entry, load_claims
-    from .workers import forked_pool
+    from .runtime import forked_pool
 
     data = _text_of(files[0], claims, claims)
     with forked_pool(len(data) >= PARALLEL_CLAIMS_BYTES, workers=1) as pool:

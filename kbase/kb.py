@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import re
 import multiprocessing as mp
 import os
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import LoadError, Location, UnknownArticleError, UnknownClaimError, UnknownReferenceError
 from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
 from .graph import build_graph, claim_node
+from .runtime import paused_gc
 from .vocabulary import LINK_STANCES, Level, Severity
 from .loaders.claims import ClaimsFile
 from .model import Article, Claim, Finding, Grade, Reference
@@ -207,35 +207,18 @@ class _Derived:
         return self.store.fetch(f"{self._slot}-{name}", self.key, compute, size=self.size)
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many long-lived records.
-
-    A load allocates millions of objects that all stay alive; each full collection walks them
-    all, which made up about a quarter of the load time of a 100,000-reference library.
-    Nothing kbase builds here forms reference cycles, so pausing frees nothing later.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 #: Claims files larger than this are parsed in a second process while the main one reads the
 #: BibTeX files; below it, starting the process costs more than it saves.
 PARALLEL_CLAIMS_BYTES = 256_000
 
 
 def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Executor | None]:
-    """Two forked workers (:mod:`kbase.workers`) when the library is large enough to parse in parallel:
+    """Two forked workers (:mod:`kbase.runtime`) when the library is large enough to parse in parallel:
     a claims file from :data:`PARALLEL_CLAIMS_BYTES`, or a ``.bib`` from
     :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES`; they are forked only when work is handed to them
     (a file the cache holds needs none)."""
     from .loaders.bib import PARALLEL_BIB_BYTES
-    from .workers import forked_pool
+    from .runtime import forked_pool
 
     def size(path: str) -> int:
         try:

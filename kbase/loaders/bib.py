@@ -63,12 +63,19 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None
     With a ``cache`` (:mod:`kbase.cache`), a file whose bytes, and whose predecessors' bytes, are
     unchanged since it was last parsed comes from the cache. A large file is parsed in two halves
     at once (:func:`parse_bib`) by the ``pool`` of worker processes given, or by one made for it
-    (:func:`kbase.workers.forked_pool`).
+    (:func:`kbase.runtime.forked_pool`).
     """
+    from ..runtime import paused_gc
+
+    with paused_gc():
+        return _load_bibs(paths, encoding, cache, pool)
+
+
+def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: Executor | None) -> list[BibFile]:
     if pool is None:
         from contextlib import nullcontext
 
-        from ..workers import forked_pool
+        from ..runtime import forked_pool
 
         def size(path: str) -> int:
             try:
@@ -80,7 +87,7 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None
         # a pool runs threads: large cache entries are written once it has closed
         with cache.holding_writes() if cache is not None and large else nullcontext(), forked_pool(large) as own:
             if own is not None:
-                return load_bibs(paths, encoding, cache, pool=own)
+                return _load_bibs(paths, encoding, cache, own)
     if cache is None:
         files: list[BibFile] = []
         strings: list[object] = []

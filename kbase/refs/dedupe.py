@@ -148,14 +148,19 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
                 return False
         return True
 
-    kinds = [version_kind(r) for r in references]
+    kinds: dict[int, str] = {}  # version_kind of the entries that have a candidate twin, computed once each
+
+    def kind(i: int) -> str:
+        if i not in kinds:
+            kinds[i] = version_kind(references[i])
+        return kinds[i]
 
     def compatible(i: int, j: int) -> bool:
-        if kinds[i] != kinds[j]:
+        if kind(i) != kind(j):
             # another version of the work (a preprint, a report), not a duplicate: listed apart
-            if versions is not None and "published" in (kinds[i], kinds[j]) and _similar(i, j, years=False):
-                other, published = (i, j) if kinds[j] == "published" else (j, i)
-                versions.append((references[other].key, references[published].key, kinds[other]))
+            if versions is not None and "published" in (kind(i), kind(j)) and _similar(i, j, years=False):
+                other, published = (i, j) if kind(j) == "published" else (j, i)
+                versions.append((references[other].key, references[published].key, kind(other)))
             return False
         return _similar(i, j)
 
@@ -184,8 +189,9 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
             continue
         if len(members) > MAX_BLOCK:
             continue  # a block this large is a common word, not a signal; other blocks still see these entries
+        # a large block is scored by rapidfuzz's threads on every core (it releases the GIL)
         scores = process.cdist([titles[i] for i in members], [titles[i] for i in members], scorer=fuzz.ratio,
-                               score_cutoff=TITLE_SCORE, dtype=np.uint8)
+                               score_cutoff=TITLE_SCORE, dtype=np.uint8, workers=-1 if len(members) >= 100 else 1)
         rows, cols = np.nonzero(np.triu(scores, k=1))
         for a, b in zip(rows.tolist(), cols.tolist()):
             i, j = members[a], members[b]

@@ -1,4 +1,4 @@
-"""Forked worker processes: when kbase may use them to load a large library faster, and a pool of them.
+"""How kbase uses the machine for a large library: forked worker processes, and the garbage collector.
 
 On a machine with two or more cores and ``fork`` (Linux, macOS), a large library is read by
 several processes at once: ``claims.yaml`` and each half of a large ``.bib`` are parsed side by
@@ -8,10 +8,14 @@ A forked worker inherits the parent's memory, so nothing is copied to it. Where 
 core, no ``fork`` (Windows), or — for a fork in the middle of the work — another thread in the
 process (forking a threaded process can deadlock the child), everything runs in the calling
 process, as it would without workers.
+
+Loading builds millions of long-lived records; Python's cyclic garbage collector would walk them
+all again and again while they are made, so it is paused meanwhile (:func:`paused_gc`).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import threading
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["can_fork", "forked_pool"]
+__all__ = ["can_fork", "forked_pool", "paused_gc"]
 
 
 def can_fork(*, now: bool = False) -> bool:
@@ -44,3 +48,21 @@ def forked_pool(wanted: bool, workers: int = 2) -> Iterator[Executor | None]:
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
         yield pool
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building (or unpickling) many long-lived records.
+
+    A load allocates millions of objects that all stay alive; each full collection walks them
+    all, which made up about a quarter of the load time of a 100,000-reference library (and
+    about 40 % of reading one from the parse cache). Nothing kbase builds here forms reference
+    cycles, so pausing frees nothing later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
