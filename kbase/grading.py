@@ -25,7 +25,7 @@ so that ``kbase evidence`` can say why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from .independence import independent_groups
 from .lineage import source_groups
 from .queries import cycles, premise_graph
 from .vocabulary import DESIGN_START, SECONDARY_DESIGNS, Level
-from .runtime import can_fork
+from .runtime import can_fork, forked_pool
 from .model import Claim, Grade, LinkGrade, Reason, Reference
 
 if TYPE_CHECKING:
@@ -113,10 +113,15 @@ PARALLEL_GRADE_CLAIMS = 2000
 _inherited: tuple[object, ...] = ()  # what a forked grading worker reads: inherited by fork, never pickled
 
 
-def _grade_inherited() -> dict[str, Grade]:
-    G, nodes, groups, component, options = _inherited
+def _grade_free(G: nx.MultiDiGraph, nodes: Sequence[str], groups: dict[str, int], component: dict[str, int],
+                options: GradingOptions) -> dict[str, Grade]:
+    """Grades of claims that no ``depends_on`` joins (they need no other claim's grade)."""
     authors_of: dict[str, set[str]] = {}
-    return {node_id(n): _grade(G, G.nodes[n]["record"], {}, groups, component, options, authors_of) for n in nodes}  # type: ignore[attr-defined]
+    return {node_id(n): _grade(G, G.nodes[n]["record"], {}, groups, component, options, authors_of) for n in nodes}
+
+
+def _grade_inherited() -> dict[str, Grade]:
+    return _grade_free(*_inherited)  # type: ignore[arg-type]
 
 
 def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str] | None = None,
@@ -147,32 +152,23 @@ def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str
     done: dict[str, Grade] = dict(known or {})
     graded: dict[str, Grade] = {}
     authors_of: dict[str, set[str]] = {}  # author ids by reference key, computed once per run
-    todo = [n for n in order if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None]
-    free = [n for n in order[tied:] if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None]
-    forked = None
-    if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True):
-        # claims that no depends_on joins need no other grade: a forked worker grades the second half of them
-        from concurrent.futures import ProcessPoolExecutor
-        import multiprocessing as mp
-
-        theirs = free[len(free) // 2:]
-        _inherited = (G, theirs, groups, component, options)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-        forked = pool.submit(_grade_inherited)
-        _inherited = ()
-        skip = set(theirs)
-        todo = [n for n in todo if n not in skip]
-    for node in todo:
-        cid = node_id(node)
-        graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options, authors_of)
-    if forked is not None:
-        try:
-            graded.update(forked.result())
-        except Exception:  # noqa: BLE001 - a worker that died: grade its half here
-            authors_of.clear()
-            for node in theirs:
-                graded[node_id(node)] = _grade(G, G.nodes[node]["record"], {}, groups, component, options, authors_of)
-        pool.shutdown()
+    tied_todo, free = ([n for n in part if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None]
+                       for part in (order[:tied], order[tied:]))
+    # claims that no depends_on joins need no other grade: a forked worker grades the second half of them
+    theirs = free[len(free) // 2:] if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True) else []
+    with forked_pool(bool(theirs), workers=1) as pool:
+        if pool is not None:
+            _inherited = (G, theirs, groups, component, options)
+            forked = pool.submit(_grade_inherited)
+            _inherited = ()
+        for node in tied_todo + free[: len(free) - len(theirs)]:
+            cid = node_id(node)
+            graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options, authors_of)
+        if pool is not None:
+            try:
+                graded.update(forked.result())
+            except Exception:  # noqa: BLE001 - a worker that died: grade its half here
+                graded.update(_grade_free(G, theirs, groups, component, options))
     return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import multiprocessing as mp
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -218,15 +216,10 @@ def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Exe
     :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES`; they are forked only when work is handed to them
     (a file the cache holds needs none)."""
     from .loaders.bib import PARALLEL_BIB_BYTES
+    from .loaders.text import input_size
     from .runtime import forked_pool
 
-    def size(path: str) -> int:
-        try:
-            return os.path.getsize(path)
-        except OSError:
-            return 0
-
-    return forked_pool(size(claims) >= PARALLEL_CLAIMS_BYTES or any(size(path) >= PARALLEL_BIB_BYTES for path in bibs))
+    return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or any(input_size(path) >= PARALLEL_BIB_BYTES for path in bibs))
 
 
 def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Callable[[], ClaimsFile]:
@@ -235,23 +228,22 @@ def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Call
     A large file is parsed by a worker of ``pool``, so that YAML and BibTeX parse at the same time;
     a small one, or one without a pool, is read in this process when the result is asked for.
     """
-    from .loaders.claims import cached_claims, claims_entry, claims_from_bytes, load_claims, read_claims_bytes
+    from .loaders.claims import claims_entry, claims_from_bytes, load_claims, read_claims_bytes
 
-    hit = cached_claims(path, store) if store is not None else None
-    if hit is not None:
-        return lambda: hit
     try:
         data = read_claims_bytes(path)
     except LoadError:
-        data = b""
-    if pool is None or len(data) < PARALLEL_CLAIMS_BYTES:
-        return lambda: load_claims(path, store)
-    future = pool.submit(claims_from_bytes, path, data)
+        return lambda: load_claims(path, store)  # which reports why it cannot be read
+    entry = claims_entry(store, path, data) if store is not None else None
+    hit = store.get(*entry) if store is not None and entry is not None else None
+    if hit is not None:
+        return lambda: hit
+    future = pool.submit(claims_from_bytes, path, data) if pool is not None and len(data) >= PARALLEL_CLAIMS_BYTES else None
 
     def result() -> ClaimsFile:
-        claims_file = future.result()
-        if store is not None:  # kept by this process (in the background): the worker's copy of the cache is not
-            store.put(*claims_entry(store, path, data), claims_file, size=len(data))
+        claims_file = future.result() if future is not None else claims_from_bytes(path, data)
+        if store is not None and entry is not None:  # kept by this process: a worker's copy of the cache is not
+            store.put(*entry, claims_file, size=len(data))
         return claims_file
 
     return result

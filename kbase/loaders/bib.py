@@ -8,7 +8,6 @@ Titles and names are decoded from LaTeX for display; the raw fields are kept.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from ..errors import LoadError, Location
 from ..vocabulary import DESIGNS
 from ..model import Finding, Reference, Severity
 from ..spelling import did_you_mean
-from .text import decode_text, offset_location, read_input, read_text
+from .text import decode_text, input_size, offset_location, read_input, read_text
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -77,13 +76,7 @@ def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: E
 
         from ..runtime import forked_pool
 
-        def size(path: str) -> int:
-            try:
-                return os.path.getsize(path)
-            except OSError:
-                return 0
-
-        large = any(size(path) >= PARALLEL_BIB_BYTES for path in paths)
+        large = any(input_size(path) >= PARALLEL_BIB_BYTES for path in paths)
         # a pool runs threads: large cache entries are written once it has closed
         with cache.holding_writes() if cache is not None and large else nullcontext(), forked_pool(large) as own:
             if own is not None:

@@ -23,7 +23,7 @@ from .text import decode_text, offset_location, read_input
 if TYPE_CHECKING:
     from ..cache import Cache
 
-__all__ = ["ClaimsFile", "SLUG", "cached_claims", "claims_entry", "claims_from_bytes", "load_claims", "parse_claims", "read_claims_bytes"]
+__all__ = ["ClaimsFile", "SLUG", "claims_entry", "claims_from_bytes", "load_claims", "parse_claims", "read_claims_bytes"]
 
 #: What a claim or article id may look like: lower-case words joined by ``-``, ``_`` or ``.``.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
@@ -101,15 +101,6 @@ def claims_entry(cache: Cache, path: str, data: bytes) -> tuple[str, str]:
     from ..cache import slot_name
 
     return slot_name("claims", path), cache.key("claims", path, data)
-
-
-def cached_claims(path: str, cache: Cache) -> ClaimsFile | None:
-    """What :func:`load_claims` would return, when the cache has it for the file's current bytes; else None."""
-    try:
-        data = read_claims_bytes(path)
-    except LoadError:
-        return None
-    return cache.get(*claims_entry(cache, path, data))  # type: ignore[no-any-return]
 
 
 def parse_claims(text: str, path: str = "claims.yaml") -> ClaimsFile:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 import codecs
 from pathlib import Path
 
 from ..errors import LoadError, Location
 
-__all__ = ["decode_text", "offset_location", "read_input", "read_text"]
+__all__ = ["decode_text", "input_size", "offset_location", "read_input", "read_text"]
+
+
+def input_size(path: str) -> int:
+    """The size of the file at ``path`` in bytes, 0 when it cannot be read (its loader reports why)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def offset_location(path: str, data: bytes | str, offset: int) -> Location:
