@@ -1,0 +1,75 @@
+"""``kbase refs``: lint, deduplicate, format, import and set fields of the BibTeX files
+(:class:`kbase.RefLibrary`); added to the root group by :mod:`kbase.cli`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kbase import Project, render
+from kbase.cli_common import command, emit, exit_with, fail_on_option
+
+__all__ = ["refs"]
+
+
+@click.group()
+def refs() -> None:
+    """Reference hygiene: lint, duplicates, formatting and import of the BibTeX files."""
+
+
+@command(refs, "lint", formats=("text", "json", "sarif"))
+@fail_on_option
+def refs_lint(s: Project, fmt: str, fail_on: str) -> None:
+    """Check every entry: required fields for its type, DOI/PMID/ISBN/ISSN/URL syntax and checksums,
+    impossible years, empty titles, fields given twice, and a missing or unknown design."""
+    library = s.refs()
+    findings = library.lint(s.year)
+    emit(render.findings(findings, fmt, (0, len(library.references)), f"{len(library.references)} references"))
+    exit_with(findings, fail_on)
+
+
+@command(refs, "dedupe", formats=("text", "json"))
+@click.option("--apply", is_flag=True, help="Merge each group into the key claims use, and rewrite the ref: links in claims.yaml.")
+def refs_dedupe(s: Project, apply: bool, fmt: str) -> None:
+    """Find duplicate references: the same DOI or PMID, or a fuzzy title match with the same year and first author;
+    preprints and reports of a published work are listed as versions, never merged."""
+    library = s.refs()
+    groups, versions = library.dedupe(s.open().claims.values() if Path(s.claims).exists() else ())
+    emit(render.duplicates(groups, library.references, fmt, versions))
+    if apply and groups:
+        renamed = library.merge(groups, s.claims)
+        click.echo(f"merged {len(renamed)} entr{'ies' if len(renamed) != 1 else 'y'} into their kept keys", err=True)
+
+
+@command(refs, "fmt")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
+def refs_fmt(s: Project, check: bool) -> None:
+    """Normalise layout and field order of the .bib files, losing nothing (idempotent)."""
+    changed = s.refs(check=False).format(check)
+    for path in changed:
+        click.echo(f"{path}: not formatted (run kbase refs fmt)" if check else f"formatted {path}", err=True)
+    sys.exit(1 if check and changed else 0)
+
+
+@command(refs, "import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--from", "kind", type=click.Choice(["auto", "csl-json", "ris"]), default="auto", show_default=True,
+              help="The file's format (auto: by extension, .json or .ris).")
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+def refs_import(s: Project, file: str, kind: str, dry_run: bool) -> None:
+    """Add the items of a CSL-JSON or RIS file to the first .bib, skipping (and naming) duplicates."""
+    library = s.refs(check=all(Path(p).exists() for p in s.bib))  # a missing .bib is created
+    emit(render.imported(library.import_file(file, kind, dry_run), dry_run))
+
+
+@command(refs, "set")
+@click.argument("key")
+@click.argument("fields", nargs=-1, required=True, metavar="FIELD=VALUE...")
+def refs_set(s: Project, key: str, fields: tuple[str, ...]) -> None:
+    """Set fields of a reference in its .bib (kbase refs set cohen2018consensus design=guideline); the rest is kept byte for byte."""
+    if not all("=" in f for f in fields):
+        raise click.UsageError("give FIELD=VALUE pairs")
+    pairs = [tuple(f.split("=", 1)) for f in fields]
+    click.echo(f"wrote {s.refs().set_fields(key, pairs)}", err=True)
