@@ -154,6 +154,7 @@ class LibraryDiff:
     problems_before: list[str] = field(default_factory=list)
     problems_after: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    library_before: KnowledgeBase | None = field(default=None, repr=False, compare=False)  # the first revision, loaded
 
     @property
     def articles(self) -> list[str]:
@@ -278,6 +279,7 @@ def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str
     # a revision's problems name its files as REV:path, not the temporary copies they were read from
     result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)
     result.notes = notes_before + notes_after
+    result.library_before = old
     return result
 
 
@@ -344,8 +346,9 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
     A draft is chosen when it changed since ``revision`` (committed, staged, unstaged or new and not
     ignored), when one of its sentences states a claim whose level or flags changed, or that was
     added, since then (matched against those claims alone, at the audit's threshold), or when it
-    cites a reference that was removed or retracted since then. The drafts come in the order of
-    ``patterns``.
+    cites a reference that was removed or retracted since then (by key, identifier, reference-list
+    number or Word field: resolved in ``revision``'s library, which still has a removed reference).
+    The drafts come in the order of ``patterns``.
 
     Raises
     ------
@@ -353,6 +356,7 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
         Not a git repository, git missing, or an unknown revision.
     """
     from .audit.batch import expand_drafts
+    from .audit.drafts import DraftReport, resolve_citations
     from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
     from .drafts.reader import read_draft
     from .errors import LoadError
@@ -383,8 +387,12 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
         except LoadError:
             result.why[path] = "unreadable"  # audited, so that the audit reports why
             continue
-        for sentence in draft.sentences:
-            cited = next((k for c in sentence.citations for k in c.keys if k in gone), None)
+        # what each sentence cites, resolved in the first revision, where a removed reference still is: keys,
+        # identifiers, numbers through the draft's reference list and Word fields alike
+        keys = resolve_citations(diff.library_before.graph if diff.library_before is not None else new.graph, draft,
+                                 DraftReport(path)) if gone else [[] for _ in draft.sentences]
+        for sentence, cites in zip(draft.sentences, keys):
+            cited = next((k for k in cites if k in gone), None)
             if cited:
                 result.why[path] = f"cites {cited} ({gone[cited]})"
                 break

@@ -241,6 +241,33 @@ def test_five_commits_diff_audit_changed_and_log_at_each_step(five):
     assert levels[0] == "high" and levels[-1] != "high"
 
 
+@pytest.mark.parametrize("citation", ["numbered", "doi", "key"])
+def test_audit_changed_finds_a_draft_citing_a_removed_reference_in_any_form(repo, citation):
+    """A removed reference is known only to the earlier revision: the drafts' citations are resolved
+    there, so a number in a reference list or a DOI finds it as well as a key does."""
+    draft = repo / "content" / "mechanism.md"
+    draft.parent.mkdir()
+    cite = {"numbered": "[1]", "doi": "[@doi:10.1586/ecp.11.17]", "key": "[@zhou2011targeting]"}[citation]
+    listing = ("\n\n## References\n\n1. Zhou HY, Chen SR, Pan HL. Targeting N-methyl-D-aspartate receptors for treatment of "
+               "neuropathic pain. Expert Rev Clin Pharmacol. 2011;4(3):379-388. doi:10.1586/ecp.11.17\n") if citation == "numbered" else ""
+    draft.write_text(f"# Further reading\n\nA review of the field is worth reading {cite}.{listing}", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "draft")
+    claims = (repo / "claims.yaml").read_text(encoding="utf-8")
+    claims = re.sub(r"\n *- ref: zhou2011targeting\n( {8,}\S.*\n)*", "\n", claims)
+    (repo / "claims.yaml").write_text(claims, encoding="utf-8")
+    bib = (repo / "references.bib").read_text(encoding="utf-8")
+    bib = re.sub(r"@article\{zhou2011targeting,.*?\n\}\n", "", bib, flags=re.S)
+    assert "zhou2011targeting" not in bib + claims
+    (repo / "references.bib").write_text(bib, encoding="utf-8")
+    from kbase.history import changed_drafts
+
+    chosen = changed_drafts("HEAD", [str(draft)], repo / "claims.yaml", [repo / "references.bib"], year=2026)
+    assert chosen.why == {str(draft): "cites zhou2011targeting (removed)"}
+    result = run(repo, "audit", "--changed", "HEAD", "content/*.md", "--format", "json")
+    assert "content/mechanism.md" in result.stdout and "unknown-citation" in result.stdout, result.output
+
+
 def test_audit_changed_needs_to_know_the_drafts(repo):
     result = run(repo, "audit", "--changed")
     assert result.exit_code == 2 and "which drafts?" in result.stderr and "kbase.toml" in result.stderr
