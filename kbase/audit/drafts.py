@@ -31,7 +31,7 @@ from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
 from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import SIZE_RANK, effect_size, firmness, is_attributed, is_factual, worded
+from .wording import SIZE_NAMES, SIZE_RANK, effect_size, firmness, is_attributed, is_factual, worded
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -273,9 +273,6 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
     return found
 
 
-_SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "little or no effect", None: "an effect without size words (read as a moderate one)"}
-
-
 def _overstated_size(grade: Grade, sentence: Sentence, statement: str) -> tuple[str | None, str | None] | None:
     """The sizes (draft's, claim's) when the sentence words a larger effect than the claim's statement
     (Santesso et al. 2020: "greatly reduces" is a large effect, "reduces" a moderate one, "reduces … slightly"
@@ -382,8 +379,8 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
         found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as "
                               f"“{worded(text, grade.level)}”", sentence, claim_id))
     if sizes:
-        found.append(_finding("overstated-effect", f"{about} as {_SIZE_NAMES[sizes[0]]}, where the claim states "
-                              f"{_SIZE_NAMES[sizes[1]]}; word it as “{worded(statement, grade.level)}”", sentence, claim_id))
+        found.append(_finding("overstated-effect", f"{about} as {SIZE_NAMES[sizes[0]]}, where the claim states "
+                              f"{SIZE_NAMES[sizes[1]]}; word it as “{worded(statement, grade.level)}”", sentence, claim_id))
     return found
 
 

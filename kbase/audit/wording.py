@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SIZE_RANK", "advice", "claim_kind", "effect_size", "firmness", "is_attributed", "is_factual", "without_size", "worded"]
+__all__ = ["SIZE_NAMES", "SIZE_RANK", "advice", "claim_kind", "effect_size", "firmness", "is_attributed", "is_factual", "without_size", "worded"]
 
 _UNCERTAIN = re.compile(r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
                         r"insufficient evidence|not enough (data|evidence))\b", re.I)
@@ -215,6 +215,9 @@ def effect_size(sentence: str) -> str | None:
 
 #: How large an effect each size word claims; a sentence that words no size claims a moderate effect.
 SIZE_RANK = {"trivial": 0, "small": 1, None: 2, "large": 3}
+#: Each size as the draft audit names it (``overstated-effect``).
+SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "little or no effect",
+              None: "an effect without size words (read as a moderate one)"}
 
 
 # -- wording a claim at its level, in its own words ------------------------------------------------
