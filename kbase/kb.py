@@ -249,6 +249,22 @@ def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Call
     return result
 
 
+def _beside_their_claims(rules: list[Finding], extra: list[Finding], claim_order: list[str]) -> list[Finding]:
+    """``rules`` (the library findings: each claim's together, claims in file order, then the rest) with
+    each finding of ``extra`` placed after the findings of the claim it is about."""
+    by_claim: dict[str, list[Finding]] = {}
+    for f in extra:
+        by_claim.setdefault(f.subject, []).append(f)
+    merged: list[Finding] = []
+    i = 0
+    for claim_id in claim_order:
+        while i < len(rules) and rules[i].subject == claim_id and rules[i].rule != "premise-cycle":
+            merged.append(rules[i])
+            i += 1
+        merged.extend(by_claim.get(claim_id, ()))
+    return merged + rules[i:]
+
+
 class KnowledgeBase:
     """A loaded library: its graph, the problems met while loading, and grading on demand.
 
@@ -380,8 +396,9 @@ class KnowledgeBase:
             from .loaders.blame import entry_change_dates
 
             due = {f.subject for f in rules if f.rule == "review-due"}
-            rules += [f for f in changed_since_review(self.claims.values(), entry_change_dates(list(self.references.values())))
-                      if f.subject not in due]
+            extra = [f for f in changed_since_review(self.claims.values(), entry_change_dates(list(self.references.values())))
+                     if f.subject not in due]
+            rules = _beside_their_claims(rules, extra, list(self.claims)) if extra else rules
         findings = list(self.problems) + list(self.warnings) + rules
         return [f for f in findings if f.severity >= min_severity]
 

@@ -385,6 +385,11 @@ def test_review_due_when_a_linked_reference_changed_after_the_review(five):
     assert "the entry of 'trial2019' changed on" in found["infusion-relieves-pain"]
     commit(five, "correct the trial's title")
     assert list(due()) == ["infusion-relieves-pain"]
+    # listed with the claim's other findings, claims in file order, not after the others
+    findings = json.loads(run(five, "audit", "--format", "json", "--fail-on", "none").stdout)["findings"]
+    claim_ids = re.findall(r"^  - id: (\S+)$", claims.read_text(encoding="utf-8"), re.M)
+    about_claims = [claim_ids.index(f["subject"]) for f in findings if f["subject"] in claim_ids]
+    assert len(set(about_claims)) >= 2 and about_claims == sorted(about_claims), findings
 
 
 def test_a_large_second_revision_parsed_in_the_background_gives_the_same_diff(tmp_path, monkeypatch):
