@@ -16,7 +16,6 @@ all again and again while they are made, so it is paused meanwhile (:func:`pause
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import threading
 from collections.abc import Iterator
@@ -32,6 +31,8 @@ __all__ = ["can_fork", "forked_pool", "paused_gc"]
 def can_fork(*, now: bool = False) -> bool:
     """Whether forked workers may help: two or more cores and ``fork``; with ``now``, also no other
     thread running in this process (a fork is about to happen in the middle of the work)."""
+    import multiprocessing as mp  # here, not at import: a command that forks nothing does not load it
+
     if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
         return False
     return not now or threading.active_count() == 1
@@ -44,6 +45,7 @@ def forked_pool(wanted: bool, workers: int = 2) -> Iterator[Executor | None]:
     if not wanted or not can_fork():
         yield None
         return
+    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:

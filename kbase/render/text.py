@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import zip_longest
 from typing import TYPE_CHECKING
 
-from ..audit.wording import advice
 from ..vocabulary import LINK_STANCES, STANCES, Level
 from ..model import Claim, Finding, Grade, Reference, Severity
 
@@ -92,6 +91,8 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
     for number, chain in enumerate(chains, 1):
         out.append(f"      {number}. {chain}")
     out.append(f"  kind:                 {grade.kind}{'' if claim.kind else ' (inferred from the statement)'}")
+    from ..audit.wording import advice  # its patterns compile on first use: `kbase check` never needs them
+
     out.append(f"  suggested wording:    {advice(claim.statement, grade.level, grade.kind)}")
     out.append("")
     out.append("  why:")
