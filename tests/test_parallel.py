@@ -137,3 +137,21 @@ def test_a_large_library_loaded_by_workers_keeps_every_file_in_the_cache(library
     warm = library.load(cache=True)
     assert "graph" not in warm.__dict__ and dict(warm.grades) == dict(fresh.grades)
     assert warm.claims == fresh.claims and [r.where for r in warm.references.values()] == [r.where for r in fresh.references.values()]
+
+
+@forking
+def test_a_file_with_no_safe_cut_is_parsed_in_one_piece_in_linear_time(monkeypatch):
+    """A stray brace early in the file leaves every entry line "inside braces": no cut is made, and
+    looking for one reads each byte a bounded number of times (it used to count from the start of the
+    file again for every candidate line: quadratic, minutes on a large file)."""
+    scanned = []
+
+    class Counted(str):
+        def count(self, sub, start=0, end=None):  # type: ignore[override]
+            scanned.append((len(self) if end is None else end) - start)
+            return str.count(self, sub, start, end)
+
+    text = Counted("@comment{ a stray opening brace\n\n" + "".join(bib_entry(f"k{i}") for i in range(5000)))
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        assert bib._parse_in_halves(text, "r.bib", pool) is None
+    assert sum(scanned) <= 2 * len(text)  # "{" and "}" counted once each over at most the whole text

@@ -167,14 +167,17 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> BibFile | None:
     """The file parsed as two halves at once, or None when it cannot be cut safely or a half had a problem."""
     if _STRING_BLOCK.search(text):
         return None
-    cut = None
-    for match in _ENTRY_LINE.finditer(text, len(text) // 2):
+    cut, middle = None, len(text) // 2
+    depth, counted = text.count("{", 0, middle) - text.count("}", 0, middle), middle  # braces open, counted up to `counted`
+    for match in _ENTRY_LINE.finditer(text, middle):
         at = match.start() + 1
-        if text.count("{", 0, at) == text.count("}", 0, at):  # outside every entry
+        if at - middle > len(text) // 10:  # no safe cut near the middle (unbalanced braces): one piece
+            return None
+        depth += text.count("{", counted, at) - text.count("}", counted, at)  # each byte counted once: linear
+        counted = at
+        if depth == 0:  # outside every entry
             cut = at
             break
-        if at - len(text) // 2 > len(text) // 10:
-            return None
     if cut is None:
         return None
     head = text[:cut]
