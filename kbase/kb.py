@@ -215,11 +215,11 @@ def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Exe
     a claims file from :data:`PARALLEL_CLAIMS_BYTES`, or a ``.bib`` from
     :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES`; they are forked only when work is handed to them
     (a file the cache holds needs none)."""
-    from .loaders.bib import PARALLEL_BIB_BYTES
+    from .loaders.bib import has_large_bib
     from .loaders.text import input_size
     from .runtime import forked_pool
 
-    return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or any(input_size(path) >= PARALLEL_BIB_BYTES for path in bibs))
+    return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or has_large_bib(bibs))
 
 
 def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Callable[[], ClaimsFile]:

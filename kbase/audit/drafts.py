@@ -273,13 +273,10 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
     return found
 
 
-def _overstated_size(grade: Grade, sentence: Sentence, statement: str) -> tuple[str | None, str | None] | None:
+def _overstated_size(sentence: Sentence, statement: str) -> tuple[str | None, str | None] | None:
     """The sizes (draft's, claim's) when the sentence words a larger effect than the claim's statement
     (Santesso et al. 2020: "greatly reduces" is a large effect, "reduces" a moderate one, "reduces … slightly"
-    a small one); None when it does not, or when size words do not apply."""
-    if grade.level <= Level.UNSUPPORTED or grade.kind not in HEDGED_KINDS or firmness(sentence.clean) == 0 \
-            or is_attributed(sentence.clean):
-        return None
+    a small one); else None."""
     stated, claimed = effect_size(sentence.clean), effect_size(statement)
     return (stated, claimed) if SIZE_RANK[stated] > SIZE_RANK[claimed] else None
 
@@ -368,11 +365,13 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
                                   f"also cite {', '.join(contradicting)}", sentence, claim_id))
     if grade.level == Level.VERY_LOW:
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
-    # certainty words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
-    # a regulatory fact or a definition (the claim's kind)
-    sizes = _overstated_size(grade, sentence, statement)
-    if grade.level > Level.UNSUPPORTED and grade.kind in HEDGED_KINDS and firmness(sentence.clean) > wording(grade.level).firmness \
-            and not is_attributed(sentence.clean):
+    # certainty and size words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
+    # a regulatory fact or a definition (the claim's kind), nor to one study's reported result; size words not
+    # to a sentence that says the matter is open (firmness 0)
+    checked = grade.level > Level.UNSUPPORTED and grade.kind in HEDGED_KINDS and not is_attributed(sentence.clean)
+    firm = firmness(sentence.clean) if checked else 0
+    sizes = _overstated_size(sentence, statement) if firm > 0 else None
+    if firm > wording(grade.level).firmness:
         # the writer's sentence reworded; when it also words a larger effect, the claim's own statement, so that
         # overstated-claim and overstated-effect suggest the same words
         text = statement if sizes else sentence.clean

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..cache import Cache
     from bibtexparser import model as bm
 
-__all__ = ["BibFile", "COMMENTED_AT", "PARALLEL_BIB_BYTES", "early_closes", "infer_design", "load_bib", "load_bibs", "mask_commented_entries",
+__all__ = ["BibFile", "COMMENTED_AT", "PARALLEL_BIB_BYTES", "early_closes", "has_large_bib", "infer_design", "load_bib", "load_bibs", "mask_commented_entries",
            "parse_bib"]
 
 
@@ -76,7 +76,7 @@ def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: E
 
         from ..runtime import forked_pool
 
-        large = any(input_size(path) >= PARALLEL_BIB_BYTES for path in paths)
+        large = has_large_bib(paths)
         # a pool runs threads: large cache entries are written once it has closed
         with cache.holding_writes() if cache is not None and large else nullcontext(), forked_pool(large) as own:
             if own is not None:
@@ -144,6 +144,11 @@ def mask_commented_entries(text: str) -> str:
 PARALLEL_BIB_BYTES = 2_000_000
 _STRING_BLOCK = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
 _ENTRY_LINE = re.compile(r"\n@")
+
+
+def has_large_bib(paths: Sequence[str]) -> bool:
+    """Whether one of the files is large enough to parse in two halves (:data:`PARALLEL_BIB_BYTES`)."""
+    return any(input_size(path) >= PARALLEL_BIB_BYTES for path in paths)
 
 
 def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = (), *, pool: Executor | None = None) -> BibFile:
