@@ -14,7 +14,9 @@ fails the check: it is ignored with a notice on the ``kbase`` logger and rebuilt
 Nothing is ever required of the cache: any error reading or writing it falls back to parsing.
 
 Writing: a large entry (a big ``.bib``, the grades of a big library) is pickled and written by a
-forked child process while the load goes on (:data:`BACKGROUND_BYTES`); a later read in the same
+forked child process while the load goes on (:data:`BACKGROUND_BYTES`); an entry that a worker
+process already pickled to hand it back (a large ``claims.yaml``) is written as those bytes, in
+place, without pickling it again; a later read in the same
 process waits for it, and so does the process before it exits; every write is atomic (a temporary
 file renamed into place), so a reader in another process sees the old entry or the new one, never
 half of one.
@@ -188,13 +190,19 @@ class Cache:
             _log.warning("ignored %s: %s (rebuilt)", path, exc)
             return None
 
-    def put(self, slot: str, key: str, value: Any, *, size: int = 0) -> None:
+    def put(self, slot: str, key: str, value: Any, *, size: int = 0, pickled: bytes | None = None) -> None:
         """Keep ``value`` in ``slot`` under ``key``; a cache that cannot be written is skipped, silently.
 
         ``size`` is how many input bytes the value stands for: from :data:`BACKGROUND_BYTES` up, and
         where the process can fork safely (no other thread running), a child process writes it.
+        ``pickled`` is ``value`` already pickled (as a worker process hands back its result,
+        :func:`kbase.runtime.pickled_call`): those bytes are written as they are, in place.
         """
         if not self.enabled:
+            return
+        if pickled is not None:
+            _settle(self._path(slot))  # one writer per entry at a time
+            self._write_body(slot, key.encode("ascii") + pickled)
             return
         if size >= BACKGROUND_BYTES:
             if self._held is not None and self._held[0] == os.getpid():  # a forked worker's copy writes its own
@@ -222,6 +230,10 @@ class Cache:
         except Exception as exc:  # noqa: BLE001 - a value that cannot be pickled is simply not cached
             _log.debug("not cached: %s", exc)
             return
+        self._write_body(slot, body)
+
+    def _write_body(self, slot: str, body: bytes) -> None:
+        """Sign and write an entry's ``body`` (its key, then the pickled value), atomically."""
         mac = self._mac(body)
         if mac is None:
             return
@@ -301,7 +313,7 @@ class MemoryCache(Cache):
         entry = self._entries.get(slot)
         return entry[1] if entry is not None and entry[0] == key else None
 
-    def put(self, slot: str, key: str, value: Any, *, size: int = 0) -> None:
+    def put(self, slot: str, key: str, value: Any, *, size: int = 0, pickled: bytes | None = None) -> None:
         self._entries[slot] = (key, value)
 
 

@@ -4,7 +4,8 @@ On a machine with two or more cores and ``fork`` (Linux, macOS), a large library
 several processes at once: ``claims.yaml`` and each half of a large ``.bib`` are parsed side by
 side (:func:`kbase.load`, :mod:`kbase.loaders.bib`), half the claims are graded by a worker
 (:mod:`kbase.grading`), and large cache entries are written by a child (:mod:`kbase.cache`).
-A forked worker inherits the parent's memory, so nothing is copied to it. Where there is one
+A forked worker inherits the parent's memory, so nothing is copied to it; what it hands back is
+pickled (:func:`pickled_call` hands back the bytes themselves, for a caller that keeps them). Where there is one
 core, no ``fork`` (Windows), or — for a fork in the middle of the work — another thread in the
 process (forking a threaded process can deadlock the child), everything runs in the calling
 process, as it would without workers.
@@ -18,14 +19,14 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["can_fork", "forked_pool", "paused_gc"]
+__all__ = ["can_fork", "forked_pool", "paused_gc", "pickled_call", "unpickled"]
 
 
 def can_fork(*, now: bool = False) -> bool:
@@ -50,6 +51,22 @@ def forked_pool(wanted: bool, workers: int = 2) -> Iterator[Executor | None]:
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
         yield pool
+
+
+def pickled_call(function: Callable[..., object], *args: object) -> bytes:
+    """``function(*args)`` pickled: what a worker hands back when the caller keeps the result's bytes
+    too (the parse cache writes them as they are instead of pickling the result a second time)."""
+    import pickle
+
+    return pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickled(data: bytes) -> Any:
+    """The value of :func:`pickled_call`'s bytes, loaded with the garbage collector paused."""
+    import pickle
+
+    with paused_gc():
+        return pickle.loads(data)
 
 
 @contextmanager

@@ -120,9 +120,14 @@ def test_records_pickle_by_their_fields():
 @forking
 def test_a_large_library_loaded_by_workers_keeps_every_file_in_the_cache(library, monkeypatch):
     """The claims parsed by a worker and both halves of the .bib end up in the cache, written by the
-    loading process (a worker's copy of the cache must not keep entries back, nor write them)."""
+    loading process (a worker's copy of the cache must not keep entries back, nor write them); the
+    claims, pickled by the worker to hand them back, are written as those bytes, not pickled again."""
     import kbase.kb
 
+    pickled_again: list[str] = []
+    write = kbase.cache.Cache._write_in_background
+    monkeypatch.setattr(kbase.cache.Cache, "_write_in_background",
+                        lambda self, slot, key, value: pickled_again.append(slot.split("-")[0]) or write(self, slot, key, value))
     monkeypatch.setenv("KBASE_NO_CACHE", "")
     monkeypatch.setattr(kbase.cache, "BACKGROUND_BYTES", 0)
     monkeypatch.setattr(kbase.kb, "PARALLEL_CLAIMS_BYTES", 0)
@@ -134,6 +139,7 @@ def test_a_large_library_loaded_by_workers_keeps_every_file_in_the_cache(library
     kbase.cache.wait_for_writes()
     kinds = sorted(p.name.split("-")[0] for p in (library.folder / kbase.cache.CACHE_FOLDER).glob("*.pickle"))
     assert kinds.count("bib") == kinds.count("claims") == 1
+    assert "bib" in pickled_again and "claims" not in pickled_again
     warm = library.load(cache=True)
     assert "graph" not in warm.__dict__ and dict(warm.grades) == dict(fresh.grades)
     assert warm.claims == fresh.claims and [r.where for r in warm.references.values()] == [r.where for r in fresh.references.values()]
