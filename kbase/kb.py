@@ -211,15 +211,16 @@ PARALLEL_CLAIMS_BYTES = 256_000
 
 
 def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Executor | None]:
-    """Two forked workers (:mod:`kbase.runtime`) when the library is large enough to parse in parallel:
+    """Three forked workers (:mod:`kbase.runtime`) when the library is large enough to parse in parallel:
     a claims file from :data:`PARALLEL_CLAIMS_BYTES`, or a ``.bib`` from
-    :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES`; they are forked only when work is handed to them
-    (a file the cache holds needs none)."""
+    :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES` (one parses ``claims.yaml``, two the halves of the
+    ``.bib``, while this process waits for what they hand back); they are forked only when work is
+    handed to them (a file the cache holds needs none)."""
     from .loaders.bib import has_large_bib
     from .loaders.text import input_size
     from .runtime import forked_pool
 
-    return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or has_large_bib(bibs))
+    return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or has_large_bib(bibs), workers=3)
 
 
 def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Callable[[], ClaimsFile]:

@@ -19,14 +19,14 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["can_fork", "forked_pool", "paused_gc", "pickled_call", "unpickled"]
+__all__ = ["can_fork", "forked_pool", "joined_pickle", "paused_gc", "pickled_call", "unpickled"]
 
 
 def can_fork(*, now: bool = False) -> bool:
@@ -67,6 +67,33 @@ def unpickled(data: bytes) -> Any:
 
     with paused_gc():
         return pickle.loads(data)
+
+
+class _Joined:
+    """Pickles as ``combine`` and already pickled parts: pickling it copies bytes, loading it loads the parts."""
+
+    __slots__ = ("combine", "parts")
+
+    def __init__(self, combine: Callable[..., object], parts: tuple[bytes, ...]) -> None:
+        self.combine, self.parts = combine, parts
+
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[object, ...]]:
+        return _join, (self.combine, self.parts)
+
+
+def _join(combine: Callable[..., object], parts: tuple[bytes, ...]) -> object:
+    import pickle
+
+    return combine(*(pickle.loads(part) for part in parts))
+
+
+def joined_pickle(combine: Callable[..., object], parts: Sequence[bytes]) -> bytes:
+    """The pickle of ``combine(*values)``, made from the values' pickles ``parts`` without loading them:
+    what workers handed back as :func:`pickled_call` bytes is kept whole (``combine`` must be a
+    module-level function)."""
+    import pickle
+
+    return pickle.dumps(_Joined(combine, tuple(parts)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @contextmanager

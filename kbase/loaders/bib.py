@@ -101,13 +101,13 @@ def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: E
         else:
             key = cache.key("bib", path, encoding, data, before)
 
-            def parse(path: str = path, data: bytes = data, strings: Sequence[object] = strings) -> BibFile:
+            bib_file = cache.get(slot_name("bib", path), key)
+            if bib_file is None:
                 try:
-                    return parse_bib(decode_text(path, data, encoding), path, strings, pool=pool)
+                    bib_file, pickled = _parse_bib_pickled(decode_text(path, data, encoding), path, strings, pool)
                 except LoadError as exc:
-                    return BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
-
-            bib_file = cache.fetch(slot_name("bib", path), key, parse, size=len(data))
+                    bib_file, pickled = BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings)), None
+                cache.put(slot_name("bib", path), key, bib_file, size=len(data), pickled=pickled)
             before = key
         strings = bib_file.strings
         files.append(bib_file)
@@ -155,21 +155,27 @@ def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object]
     """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``).
 
     With a ``pool`` of worker processes, a text of :data:`PARALLEL_BIB_BYTES` or more is cut in two
-    at an entry that starts a line outside any braces, and a worker parses the second half while
-    this process parses the first. The halves are used only when neither has a problem and no key
+    at an entry that starts a line outside any braces, and two workers parse the halves at once
+    (while this process does other work: :func:`kbase.load` has ``claims.yaml`` parsed by a third). The halves are used only when neither has a problem and no key
     is in both, and when the file defines no ``@string`` (a macro may be used after its
     definition); otherwise, the whole text is parsed in one piece, so that problems are found and
     reported exactly as they would be without a pool.
     """
+    return _parse_bib_pickled(text, path, strings, pool)[0]
+
+
+def _parse_bib_pickled(text: str, path: str, strings: Sequence[object], pool: Executor | None) -> tuple[BibFile, bytes | None]:
+    """:func:`parse_bib`'s result and, when workers parsed it, its pickle (made of theirs, for the parse cache)."""
     if pool is not None and len(text) >= PARALLEL_BIB_BYTES and not strings:
         halves = _parse_in_halves(text, path, pool)
         if halves is not None:
             return halves
-    return _parse_bib(text, path, strings)
+    return _parse_bib(text, path, strings), None
 
 
-def _parse_in_halves(text: str, path: str, pool: Executor) -> BibFile | None:
-    """The file parsed as two halves at once, or None when it cannot be cut safely or a half had a problem."""
+def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, bytes] | None:
+    """The file parsed as two halves by two workers at once, with its pickle made of the two they handed
+    back; None when it cannot be cut safely or a half had a problem."""
     if _STRING_BLOCK.search(text):
         return None
     cut, middle = None, len(text) // 2
@@ -185,17 +191,24 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> BibFile | None:
             break
     if cut is None:
         return None
+    from ..runtime import joined_pickle, pickled_call, unpickled
+
     head = text[:cut]
     # the second half keeps its line numbers: it starts after as many empty lines as the first half has
     try:
-        future = pool.submit(_parse_bib, "\n" * head.count("\n") + text[cut:], path)
-        first = _parse_bib(head, path)
-        second = future.result()
+        futures = [pool.submit(pickled_call, _parse_bib, part, path) for part in (head, "\n" * head.count("\n") + text[cut:])]
+        parts = [future.result() for future in futures]
     except Exception:  # noqa: BLE001 - a worker that died or could not be reached: parse in one piece
         return None
+    first, second = (unpickled(part) for part in parts)
     if first.problems or second.problems or {r.key for r in first.references} & {r.key for r in second.references}:
         return None
-    return BibFile(path, first.references + second.references, [], first.warnings + second.warnings, [])
+    return joined_halves(first, second), joined_pickle(joined_halves, parts)
+
+
+def joined_halves(first: BibFile, second: BibFile) -> BibFile:
+    """One file's two halves, parsed apart (neither with a problem), as one."""
+    return BibFile(first.path, first.references + second.references, [], first.warnings + second.warnings, [])
 
 
 def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
