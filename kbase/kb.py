@@ -239,14 +239,14 @@ def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Call
     hit = store.get(*entry) if store is not None and entry is not None else None
     if hit is not None:
         return lambda: hit
-    from .runtime import pickled_call, unpickled
+    from .runtime import pickled_call, unpickled_when_done
 
-    future = pool.submit(pickled_call, claims_from_bytes, path, data) if pool is not None and len(data) >= PARALLEL_CLAIMS_BYTES else None
+    worker = (unpickled_when_done(pool.submit(pickled_call, claims_from_bytes, path, data))
+              if pool is not None and len(data) >= PARALLEL_CLAIMS_BYTES else None)
 
     def result() -> ClaimsFile:
-        # the worker's pickle is loaded here and, with a cache, kept as it is
-        pickled = future.result() if future is not None else None
-        claims_file = unpickled(pickled) if pickled is not None else claims_from_bytes(path, data)
+        # the worker's pickle, loaded as soon as it came back, is kept in the cache as it is
+        claims_file, pickled = worker() if worker is not None else (claims_from_bytes(path, data), None)
         if store is not None and entry is not None:  # kept by this process: a worker's copy of the cache is not
             store.put(*entry, claims_file, size=len(data), pickled=pickled)
         return claims_file

@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
+    from concurrent.futures import Executor, Future
 
-__all__ = ["can_fork", "forked_pool", "joined_pickle", "paused_gc", "pickled_call", "unpickled"]
+__all__ = ["can_fork", "forked_pool", "joined_pickle", "paused_gc", "pickled_call", "unpickled_when_done"]
 
 
 def can_fork(*, now: bool = False) -> bool:
@@ -61,12 +61,35 @@ def pickled_call(function: Callable[..., object], *args: object) -> bytes:
     return pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def unpickled(data: bytes) -> Any:
+def _unpickled(data: bytes) -> Any:
     """The value of :func:`pickled_call`'s bytes, loaded with the garbage collector paused."""
     import pickle
 
     with paused_gc():
         return pickle.loads(data)
+
+
+def unpickled_when_done(future: Future[bytes]) -> Callable[[], tuple[Any, bytes]]:
+    """For a worker's :func:`pickled_call`: a function giving (value, its pickle), the value loaded once,
+    as soon as the worker hands the bytes back (by the pool's thread, while this process waits for
+    other workers), or when first asked for. A worker's exception is raised when asked for."""
+    lock, box = threading.Lock(), []
+
+    def load() -> tuple[Any, bytes]:
+        with lock:
+            if not box:
+                data = future.result()
+                box.append((_unpickled(data), data))
+            return box[0]  # type: ignore[no-any-return]
+
+    def early(done: Future[bytes]) -> None:
+        try:
+            load()
+        except BaseException:  # noqa: BLE001 - the caller sees it when it asks for the value
+            pass
+
+    future.add_done_callback(early)
+    return load
 
 
 class _Joined:

@@ -191,16 +191,17 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, byt
             break
     if cut is None:
         return None
-    from ..runtime import joined_pickle, pickled_call, unpickled
+    from ..runtime import joined_pickle, pickled_call, unpickled_when_done
 
     head = text[:cut]
     # the second half keeps its line numbers: it starts after as many empty lines as the first half has
     try:
-        futures = [pool.submit(pickled_call, _parse_bib, part, path) for part in (head, "\n" * head.count("\n") + text[cut:])]
-        parts = [future.result() for future in futures]
+        workers = [unpickled_when_done(pool.submit(pickled_call, _parse_bib, part, path))
+                   for part in (head, "\n" * head.count("\n") + text[cut:])]
+        (first, first_pickled), (second, second_pickled) = (worker() for worker in workers)
     except Exception:  # noqa: BLE001 - a worker that died or could not be reached: parse in one piece
         return None
-    first, second = (unpickled(part) for part in parts)
+    parts = [first_pickled, second_pickled]
     if first.problems or second.problems or {r.key for r in first.references} & {r.key for r in second.references}:
         return None
     return joined_halves(first, second), joined_pickle(joined_halves, parts)
