@@ -165,3 +165,25 @@ def test_a_file_with_no_safe_cut_is_parsed_in_one_piece_in_linear_time(monkeypat
     with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
         assert bib._parse_in_halves(text, "r.bib", pool) is None
     assert sum(scanned) <= 2 * len(text)  # "{" and "}" counted once each over at most the whole text
+
+
+def test_a_workers_pickle_is_loaded_once_as_soon_as_it_arrives_and_its_error_raised_when_asked(monkeypatch, caplog):
+    from concurrent.futures import Future
+
+    import kbase.runtime as runtime
+
+    loads = []
+    monkeypatch.setattr(runtime, "_unpickled", lambda data: loads.append(data) or pickle.loads(data))
+    arrived: Future[bytes] = Future()
+    value = runtime.unpickled_when_done(arrived)
+    arrived.set_result(pickle.dumps({"claims": [1, 2]}))
+    assert len(loads) == 1  # loaded when it arrived, before anyone asked
+    first, second = value(), value()
+    assert first[0] == {"claims": [1, 2]} and first[0] is second[0] and first[1] == loads[0] and len(loads) == 1
+
+    failed: Future[bytes] = Future()
+    broken = runtime.unpickled_when_done(failed)
+    failed.set_exception(ValueError("the worker died"))
+    with pytest.raises(ValueError, match="the worker died"):
+        broken()
+    assert not caplog.records  # nothing logged by the early load: the caller hears of it when it asks
