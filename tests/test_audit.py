@@ -67,6 +67,11 @@ POSITIVE_NEGATIVE = [
     ("duplicate-reference",
      ([c("a", "r", "s")], bib_entry("r", doi="10.1000/ABC") + bib_entry("s", doi="https://doi.org/10.1000/abc")),
      ([c("a", "r", "s")], bib_entry("r", doi="10.1000/abc") + bib_entry("s", doi="10.1000/abd"))),
+    ("identifier-conflict",
+     ([c("a", "r", "s")], bib_entry("r", doi="10.1000/abc", title="Ketamine for chronic pain")
+      + bib_entry("s", pmid="123456", doi="10.1000/ABC", title="Grain prices in the Baltic trade, 1600-1700")),
+     ([c("a", "r", "s")], bib_entry("r", doi="10.1000/abc", title="Ketamine for chronic pain")
+      + bib_entry("s", doi="10.1000/abc", title="Ketamine for chronic pain: a trial"))),
     ("invalid-identifier",
      ([c("a", "r")], bib_entry("r", doi="10.12/x", pmid="PMC123", isbn="978-0-306-40615-8", url="www.example.org")),
      ([c("a", "r")], bib_entry("r", doi="10.1000/xyz", pmid="123456", isbn="978-0-306-40615-7", url="https://example.org/a"))),
@@ -137,3 +142,20 @@ def test_review_due_after_the_interval_set_in_kbase_toml(library):
 def test_a_review_date_that_is_not_a_date_is_a_located_error(library):
     kb = library.write(claims_yaml(c("a", "r", extra="  reviewed: last spring\n")), bib_entry("r")).load(strict=False)
     assert [p.message for p in kb.problems] == ["reviewed of claim 'a' must be a date written YYYY-MM-DD, not 'last spring'"]
+
+
+@pytest.mark.parametrize(("r", "s"), [
+    ({"title": "Ketamine for chronic pain"}, {"title": "Ketamine for chronic pain."}),
+    ({"title": "Ketamine for chronic pain"}, {"title": "Grain prices in the Baltic trade"}),
+    ({"title": "Handbook of pain medicine", "volume": "1"}, {"title": "Handbook of pain medicine", "volume": "2"}),
+    ({"title": "Handbook of pain medicine", "volume": "1"}, {"title": "Handbook of pain medicine"}),
+], ids=["same-work", "unrelated-titles", "two-volumes", "one-volume-given"])
+def test_audit_calls_duplicates_exactly_what_refs_dedupe_merges(library, r, s):
+    """A pair sharing a DOI is a duplicate-reference in the audit if and only if refs dedupe groups it
+    (the audit used to call any shared DOI a duplicate, while dedupe refused to merge unrelated titles)."""
+    from kbase.refs.dedupe import find_duplicates
+
+    kb = library.write(claims_yaml(c("a", "r", "s")), bib_entry("r", doi="10.1000/abc", **r) + bib_entry("s", doi="10.1000/abc", **s)).load()
+    rules = {f.rule for f in kb.audit()} & {"duplicate-reference", "identifier-conflict"}
+    merged = bool(find_duplicates(list(kb.references.values())))
+    assert rules == ({"duplicate-reference"} if merged else {"identifier-conflict"})

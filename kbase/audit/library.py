@@ -16,6 +16,7 @@ from ..identifiers import identifier_problems, normalize_doi
 from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
 from ..vocabulary import HEDGED_KINDS, Level
+from ..works import identifier_conflict
 from .rules import finding
 
 if TYPE_CHECKING:
@@ -185,7 +186,12 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
                 seen[(kind, value)] = ref
             elif other.key != ref.key:
                 line = other.where.line if other.where else "?"
-                yield finding("duplicate-reference", f"references {other.key!r} (line {line}) and {ref.key!r} share the {kind} {value}", ref.where, ref.key)
+                shared = f"references {other.key!r} (line {line}) and {ref.key!r} share the {kind} {value}"
+                conflict = identifier_conflict(other, ref)  # the test kbase refs dedupe uses before merging
+                if conflict:
+                    yield finding("identifier-conflict", f"{shared}, but {conflict}: one of them has a wrong {kind}", ref.where, ref.key)
+                else:
+                    yield finding("duplicate-reference", shared, ref.where, ref.key)
         if ref.design_inferred:
             inferred = (f"inferred {ref.design!r} from its title or entry type" if ref.design != "unknown"
                         else "none could be inferred from its title, so it counts as 'unknown'")

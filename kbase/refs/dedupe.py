@@ -1,7 +1,8 @@
 """``kbase refs dedupe``: find references entered twice, and merge them.
 
-Two entries are duplicates when they share a normalised DOI or a PMID (and their titles do not
-disagree: ``token_set_ratio`` ≥ 60, since real exports carry wrong identifiers), or when they are the
+Two entries are duplicates when they share a normalised DOI or a PMID (unless
+:func:`kbase.works.identifier_conflict` finds them different works: titles with little in common,
+``token_set_ratio`` < 60, or different volumes — real exports carry wrong identifiers), or when they are the
 same version of the work (:func:`version_kind`: a preprint, a report and the published article are
 *versions*, never merged) and their titles agree (rapidfuzz ``ratio`` of the normalised titles ≥ 88,
 titles of at least 20 characters, and the words of one that the other lacks, typos aside, are at
@@ -15,17 +16,17 @@ two title words, or the last two title words; each block is scored with ``rapidf
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..identifiers import normalize_doi
 from ..model import Reference
+from ..works import ascii_lower, different_part, identifier_conflict, normal_title
 
 __all__ = ["DuplicateGroup", "declared_versions", "find_duplicates", "normal_title", "published_versions", "version_kind"]
 
 # chosen on Cora (benchmarks/cora.py; docs/refs.md): title ratio 88, at most a fifth of a title's letters in words the other lacks
-TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, IDENTIFIER_TITLE_SCORE, MISSING_SHARE = 88.0, 80.0, 20, 2000, 60.0, 0.2
+TITLE_SCORE, AUTHOR_SCORE, MIN_TITLE, MAX_BLOCK, MISSING_SHARE = 88.0, 80.0, 20, 2000, 0.2
 
 
 def version_kind(ref: Reference) -> str:
@@ -33,22 +34,6 @@ def version_kind(ref: Reference) -> str:
     versions are never duplicates, however alike — results change between a preprint or a report
     and the journal article."""
     return ref.version
-
-
-def ascii_lower(text: str) -> str:
-    """``text`` folded to lower-case ASCII (accents dropped)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def normal_title(title: str) -> str:
-    """A title reduced to lower-case ASCII words.
-
-    Examples
-    --------
-    >>> normal_title("Ketamine: Risks & Benefits — a {Review}.")
-    'ketamine risks benefits a review'
-    """
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_lower(title)))
 
 
 def _surname(ref: Reference) -> str:
@@ -140,14 +125,6 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
             blocks.setdefault(("head", *words[:2]), []).append(i)
             blocks.setdefault(("tail", *words[-2:]), []).append(i)
 
-    def same_part(i: int, j: int) -> bool:
-        for part in ("volume", "part", "edition", "number"):
-            # volumes 1 and 2 of one work share a title but are two references
-            vi, vj = references[i].field(part).strip(), references[j].field(part).strip()
-            if vi and vj and vi != vj:
-                return False
-        return True
-
     kinds: dict[int, str] = {}  # version_kind of the entries that have a candidate twin, computed once each
 
     def kind(i: int) -> str:
@@ -168,7 +145,7 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
         yi, yj = references[i].year, references[j].year
         if years and yi is not None and yj is not None and yi != yj:
             return False
-        if not same_part(i, j) or not _same_words(titles[i], titles[j]):
+        if different_part(references[i], references[j]) is not None or not _same_words(titles[i], titles[j]):
             return False
         si, sj = surnames[i], surnames[j]
         return not si or not sj or fuzz.ratio(si, sj) >= AUTHOR_SCORE
@@ -179,10 +156,8 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
         if key[0] in ("doi", "pmid"):
             for j in members[1:]:
                 i = members[0]
-                # a shared identifier on unrelated titles is a wrong identifier, not one work
-                if titles[i] and titles[j] and fuzz.token_set_ratio(titles[i], titles[j]) < IDENTIFIER_TITLE_SCORE:
-                    continue
-                if not same_part(i, j):
+                # a shared identifier on unrelated titles, or on volumes 1 and 2, is a wrong identifier, not one work
+                if identifier_conflict(references[i], references[j]):
                     continue
                 if union.join(i, j):
                     how[(i, j)] = (key[0], 100.0)

@@ -189,7 +189,7 @@ def make_key(item: ImportedItem, taken: set[str]) -> str:
         taken.add(item.key)
         return item.key
     from ..bibtex import split_names, surname
-    from .dedupe import ascii_lower
+    from ..works import ascii_lower
 
     authors = split_names(item.get("author"))
     family = surname(authors[0]) if authors else "anon"
