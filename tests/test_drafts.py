@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -184,3 +185,40 @@ def test_missing_draft(tmp_path):
 def test_api_audit_draft(kb):
     findings = kb.audit_draft(DRAFTS / "05-background.txt")
     assert [f.rule for f in findings] == ["uncited-claim", "unregistered-claim", "unregistered-claim", "uncited-claim", "unregistered-claim"]
+
+
+def _audit_in_a_terminal(tmp_path, *args: str) -> tuple[int, str, str]:
+    """Run the installed ``kbase audit`` with its standard error on a pseudo-terminal (as in a shell) and
+    its standard output piped: (exit code, standard output, what the terminal showed)."""
+    import os
+    import subprocess
+
+    leader, follower = os.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    from pathlib import Path
+
+    command = [str(Path(sys.executable).with_name("kbase")), "--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "audit", *args]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path, env=env) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is done with it
+                break
+            if not chunk:
+                break
+            shown += chunk
+        stdout = process.stdout.read() if process.stdout else b""
+    os.close(leader)
+    return process.returncode, stdout.decode(), shown.decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_terminal_shows_the_progress_bar_and_the_findings_stay_the_same(tmp_path):
+    drafts = [str(DRAFTS / "01-mechanism.md"), str(DRAFTS / "05-background.txt"), str(DRAFTS / "03-safety-latex.md")]
+    code, stdout, shown = _audit_in_a_terminal(tmp_path, *drafts, "-j", "2")
+    assert "auditing drafts" in shown and "100%" in shown  # the bar, on the terminal, to the end
+    assert shown.rstrip().splitlines()[-1].startswith("3 drafts: ")
+    piped = audit(*drafts, "-j", "2")
+    assert (code, stdout) == (piped.exit_code, piped.stdout)  # the bar never reaches standard output
