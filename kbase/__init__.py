@@ -49,6 +49,7 @@ __all__ = [
     "UnknownReferenceError",
     "load",
     "read_config",
+    "short_lived_process",
     "today",
     "write_output",
 ]
@@ -61,11 +62,12 @@ if TYPE_CHECKING:
     from .model import Claim, Evidence, Finding, Grade, Reference
     from .project import Project
     from .refs import RefLibrary
+    from .runtime import short_lived_process
     from .vocabulary import CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
     "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs",
-    "read_config": "config", "write_output": "files", "Project": "project",
+    "read_config": "config", "write_output": "files", "Project": "project", "short_lived_process": "runtime",
     "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
     **{name: "vocabulary" for name in ("CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},
 }

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kbase import LEVELS, SEVERITIES, Level, Project, Severity, render
+from kbase import LEVELS, SEVERITIES, Level, Project, Severity, render, short_lived_process
 from kbase.cli_common import command, emit, exit_with, fail_on_option, output_option, style_option
 from kbase.cli_edit import article, claim, fmt_claims, link, unlink
 from kbase.cli_refs import refs
@@ -208,7 +208,8 @@ for command_ in (refs, claim, article, link, unlink, fmt_claims):
 
 
 def main() -> None:
-    """Entry point of the ``kbase`` console script."""
+    """Entry point of the ``kbase`` console script: one command, then the process ends."""
+    short_lived_process()  # what a load builds is frozen out of the garbage collector's walks
     cli(prog_name="kbase")
 
 

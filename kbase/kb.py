@@ -135,34 +135,34 @@ def _read_library(claims: str, bibs: list[str], encoding: str, retractions: str 
     """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
     from .loaders.bib import load_bibs
 
-    # a worker pool runs threads: large cache entries are written once it has closed
-    with store.holding_writes() if store is not None else nullcontext(), paused_gc(), _worker_pool(claims, bibs) as pool:
-        pending = _start_claims(claims, store, pool)
-        bib_files = load_bibs(bibs, encoding, store, pool=pool)
-        claims_file = pending()
-    problems = list(claims_file.problems)
-    references: list[Reference] = []
-    keys: dict[str, Reference] = {}
-    warnings: list[Finding] = []
-    for bib_file in bib_files:
-        problems.extend(bib_file.problems)
-        warnings.extend(bib_file.warnings)
-        for reference in bib_file.references:
-            if reference.key in keys:
-                first = keys[reference.key].where
-                problems.append(Finding("duplicate-key", Severity.ERROR,
-                                        f"duplicate entry key {reference.key!r} (first at {first})", reference.where, reference.key))
-                continue
-            keys[reference.key] = reference
-            references.append(reference)
-    if retractions is not None:
-        from .retractions import apply_notices, read_retraction_watch
+    with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
+        # a worker pool runs threads: large cache entries are written once it has closed
+        with store.holding_writes() if store is not None else nullcontext(), _worker_pool(claims, bibs) as pool:
+            pending = _start_claims(claims, store, pool)
+            bib_files = load_bibs(bibs, encoding, store, pool=pool)
+            claims_file = pending()
+        problems = list(claims_file.problems)
+        references: list[Reference] = []
+        keys: dict[str, Reference] = {}
+        warnings: list[Finding] = []
+        for bib_file in bib_files:
+            problems.extend(bib_file.problems)
+            warnings.extend(bib_file.warnings)
+            for reference in bib_file.references:
+                if reference.key in keys:
+                    first = keys[reference.key].where
+                    problems.append(Finding("duplicate-key", Severity.ERROR,
+                                            f"duplicate entry key {reference.key!r} (first at {first})", reference.where, reference.key))
+                    continue
+                keys[reference.key] = reference
+                references.append(reference)
+        if retractions is not None:
+            from .retractions import apply_notices, read_retraction_watch
 
-        try:
-            references = apply_notices(references, read_retraction_watch(str(retractions)))
-        except LoadError as exc:
-            problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
-    with paused_gc():
+            try:
+                references = apply_notices(references, read_retraction_watch(str(retractions)))
+            except LoadError as exc:
+                problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
         graph = build_graph(claims_file.claims, references, claims_file.articles.values())
     return graph, problems, warnings
 

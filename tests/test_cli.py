@@ -115,3 +115,27 @@ def test_console_script_runs_on_the_bundled_library():
     assert result.returncode == 0, result.stderr
     assert "level:                very-low" in result.stdout
     assert "why:" in result.stdout
+
+
+FROZEN_AT_EXIT = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen", gc.get_freeze_count(), file=sys.stderr))
+{body}
+"""
+
+
+@pytest.mark.parametrize(("body", "frozen"), [
+    ("from kbase.cli import main\nsys.argv = ['kbase', 'check']\nmain()", True),
+    ("import kbase\nkb = kbase.load()\nkb.grades", False),
+], ids=["console-script", "library"])
+def test_only_the_command_line_freezes_what_it_loaded(tmp_path, body, frozen):
+    """The console script runs one command and ends: what a load builds is frozen out of the garbage
+    collector's walks (kbase.short_lived_process). A program using the library is left as it was: a
+    library it drops must stay collectable."""
+    import shutil
+
+    for name in ("claims.yaml", "references.bib"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    result = subprocess.run([sys.executable, "-c", FROZEN_AT_EXIT.format(body=body)], cwd=tmp_path, capture_output=True, text=True)
+    count = int(result.stderr.rsplit("frozen ", 1)[1].split()[0])
+    assert (count > 1000) == frozen, result.stderr
