@@ -114,7 +114,10 @@ def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Pa
         target.write_bytes(data)
         future = pool.submit(load_claims, str(target))
         yield
-        reuse.put(*claims_entry(reuse, str(target), data), future.result())
+        try:
+            reuse.put(*claims_entry(reuse, str(target), data), future.result())
+        except Exception:  # noqa: BLE001 - a worker that died: the revision's claims are parsed when it is loaded
+            pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,7 +246,10 @@ def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Call
 
     def result() -> ClaimsFile:
         # the worker's pickle, loaded as soon as it came back, is kept in the cache as it is
-        claims_file, pickled = worker() if worker is not None else (claims_from_bytes(path, data), None)
+        try:
+            claims_file, pickled = worker() if worker is not None else (claims_from_bytes(path, data), None)
+        except Exception:  # noqa: BLE001 - a worker that died (out of memory, killed): parse here
+            claims_file, pickled = claims_from_bytes(path, data), None
         if store is not None and entry is not None:  # kept by this process: a worker's copy of the cache is not
             store.put(*entry, claims_file, size=len(data), pickled=pickled)
         return claims_file

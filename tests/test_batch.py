@@ -6,6 +6,7 @@ nested folders, plus one unreadable draft; the library is the bundled ketamine l
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -87,3 +88,34 @@ def test_dask_on_a_local_cluster_of_processes_gives_the_serial_result(content):
     serial = list(audit_many(auditor, paths, 1))
     assert audit_with_dask(auditor, paths, partitions=4, scheduler="processes") == serial
     assert any(o.error for o in serial) and any(o.findings for o in serial)
+
+
+class _DiesInAWorker:
+    """A draft auditor that dies, as a process killed for memory would, when a worker reaches one draft."""
+
+    def __init__(self, auditor, fatal: str) -> None:
+        self.auditor, self.fatal, self.parent = auditor, fatal, os.getpid()
+
+    def __call__(self, path: str):
+        if path == self.fatal and os.getpid() != self.parent:
+            os._exit(9)
+        return self.auditor(path)
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_a_worker_that_dies_does_not_hang_the_audit(content):
+    """multiprocessing.Pool waits forever for the drafts of a worker that died; the audit now finishes
+    them in this process, in order, with the serial result."""
+    import signal
+
+    kb = kbase.load("claims.yaml", "references.bib", year=2026)
+    paths = expand_drafts(["content/**/*.md"])
+    auditor = kb.draft_auditor()
+    serial = list(audit_many(auditor, paths, 1))
+    previous = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("the audit hung on a dead worker")))
+    signal.alarm(60)
+    try:
+        assert list(audit_many(_DiesInAWorker(auditor, paths[len(paths) // 2]), paths, 2)) == serial
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

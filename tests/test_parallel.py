@@ -187,3 +187,33 @@ def test_a_workers_pickle_is_loaded_once_as_soon_as_it_arrives_and_its_error_rai
     with pytest.raises(ValueError, match="the worker died"):
         broken()
     assert not caplog.records  # nothing logged by the early load: the caller hears of it when it asks
+
+
+_LOADING_PROCESS = os.getpid()
+
+
+def _dies_in_a_worker(path, data):
+    """claims_from_bytes, except in a forked worker, which dies as one killed for memory would."""
+    if os.getpid() != _LOADING_PROCESS:
+        os._exit(9)
+    return _claims_from_bytes(path, data)
+
+
+from kbase.loaders.claims import claims_from_bytes as _claims_from_bytes  # noqa: E402
+
+
+@forking
+def test_a_worker_that_dies_leaves_the_work_to_the_loading_process(library, monkeypatch):
+    """A worker killed while parsing (out of memory, say) breaks the pool: claims.yaml and both halves
+    of the .bib are then read by the loading process, with the same result, and no traceback."""
+    import kbase.kb
+    import kbase.loaders.claims
+
+    monkeypatch.setattr(kbase.kb, "PARALLEL_CLAIMS_BYTES", 0)
+    monkeypatch.setattr(bib, "PARALLEL_BIB_BYTES", 0)
+    _premised_library(library, 80)
+    expected = library.load()
+    expected_grades = dict(expected.grades)
+    monkeypatch.setattr(kbase.loaders.claims, "claims_from_bytes", _dies_in_a_worker)
+    survived = library.load()
+    assert survived.claims == expected.claims and dict(survived.grades) == expected_grades and not survived.problems

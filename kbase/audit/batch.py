@@ -124,9 +124,13 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
     """The outcome of each draft, in the order of ``paths``, audited in ``jobs`` processes (0: one per core).
 
     One process (or one draft) audits in this process. Workers are started with ``fork`` where the
-    platform has it (they share the loaded library without copying it) and ``spawn`` elsewhere.
+    platform has it (they share the loaded library without copying it) and ``spawn`` elsewhere. A
+    worker that dies (killed, out of memory) breaks the pool: the drafts not yet given back are
+    then audited in this process (``multiprocessing.Pool``, used before, waited forever for them).
     """
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     jobs = jobs or os.cpu_count() or 1
     jobs = min(jobs, len(paths))
@@ -135,8 +139,16 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
         return
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_start_worker, initargs=(auditor,)) as pool:
-        yield from pool.imap(_audit_in_worker, paths, chunksize=chunk)
+    given = 0
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(auditor,))
+    try:
+        for outcome in pool.map(_audit_in_worker, paths, chunksize=chunk):
+            given += 1
+            yield outcome
+    except BrokenProcessPool:
+        yield from map(auditor, paths[given:])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a caller that stops early does not wait for the rest
 
 
 Progress = Callable[[Iterable[DraftOutcome], int], Iterable[DraftOutcome]]
