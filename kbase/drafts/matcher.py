@@ -13,7 +13,9 @@ A wording that shares no word with the sentence has F2 = 0 and so scores at most
 generally a wording must share a minimum IDF-weighted part of its words to reach the threshold
 (see :meth:`ClaimMatcher.min_recall`). That makes an inverted index from word to wordings, with
 the shared weight accumulated per wording, an exact filter: it returns the same best match as
-scoring every wording with ``rapidfuzz.process.extractOne``, at a fraction of the cost. The
+scoring every wording with ``rapidfuzz.process.extract``, at a fraction of the cost. Of wordings
+with the same score, the one whose words come in the sentence's order wins (a comparison and its
+reverse share every word), then the one listed first. The
 default threshold, 62, was chosen on the labelled drafts (see docs/drafts.md).
 
 The wordings of a claim are its statement, its aliases and the quotes of its ``appears_in``
@@ -119,7 +121,7 @@ class ClaimMatcher:
         for i, tokens in enumerate(self.token_sets):
             for token in tokens:
                 self.index.setdefault(token, []).append(i)
-        self.mass = [sum(self.idf[t] for t in tokens) for tokens in self.token_sets]
+        self.mass = [math.fsum(self.idf[t] for t in tokens) for tokens in self.token_sets]
 
     # -- scoring ---------------------------------------------------------------
 
@@ -130,10 +132,12 @@ class ClaimMatcher:
         q, c = set(query.split()), set(choice.split())
         shared = q & c
         if shared:
-            weight = self.idf.get
-            overlap = sum(weight(t, self.unknown_idf) for t in shared)
-            recall = overlap / sum(weight(t, self.unknown_idf) for t in c)
-            precision = overlap / sum(weight(t, self.unknown_idf) for t in q)
+            # fsum: a sum that does not depend on the order a set gives its words in (that order
+            # changes with Python's hash seed, and two wordings of one score could tie or not)
+            weight, unknown, fsum = self.idf.get, self.unknown_idf, math.fsum
+            overlap = fsum(weight(t, unknown) for t in shared)
+            recall = overlap / fsum(weight(t, unknown) for t in c)
+            precision = overlap / fsum(weight(t, unknown) for t in q)
             f2 = 5 * precision * recall / (4 * precision + recall)
         else:
             f2 = 0.0
@@ -174,20 +178,29 @@ class ClaimMatcher:
     def match(self, sentence: str) -> Match | None:
         """The best-scoring claim for ``sentence`` at or above the threshold, or None.
 
-        Scores only the candidates of the index; ties go to the wording listed first, as with
-        ``rapidfuzz.process.extractOne``.
+        Scores only the candidates of the index; ties are broken by :meth:`_best`.
         """
         reduced = " ".join(content_words(sentence))
         if not reduced:
             return None
-        best_index, best_score = -1, -1.0
-        for i in self.candidates(reduced):
-            score = self.score(reduced, self.reduced[i])
-            if score >= self.threshold and score > best_score:
-                best_index, best_score = i, score
-        if best_index < 0:
+        return self._best(reduced, ((i, self.score(reduced, self.reduced[i])) for i in self.candidates(reduced)))
+
+    def _best(self, reduced: str, scored: Iterable[tuple[int, float]]) -> Match | None:
+        """The best of (wording index, score) pairs at or above the threshold: the highest score, and on a
+        tie the wording whose words come in the sentence's order, then the one listed first. A comparison
+        and its reverse ("A works better than B", "B works better than A") share every word and score
+        alike; the order of the words tells them apart."""
+        passing = [(i, score) for i, score in scored if score >= self.threshold]
+        if not passing:
             return None
-        return Match(self.owner[best_index], round(best_score, 1), self.wordings[best_index])
+        top = max(score for _, score in passing)
+        tied = [i for i, score in passing if score == top]
+        best = tied[0]
+        if len(tied) > 1:
+            from rapidfuzz import fuzz
+
+            best = max(tied, key=lambda i: (fuzz.ratio(reduced, self.reduced[i]), -i))
+        return Match(self.owner[best], round(top, 1), self.wordings[best])
 
     def use_semantic(self, vectors: object, threshold: float = SEMANTIC_THRESHOLD, cache: object | None = None) -> None:
         """Turn on matching by meaning: ``vectors`` are the unit embeddings of :attr:`wordings`, row for row;
@@ -229,7 +242,5 @@ class ClaimMatcher:
         reduced = " ".join(content_words(sentence))
         if not reduced or not self.reduced:
             return None
-        best = process.extractOne(reduced, self.reduced, scorer=self._scorer, processor=None, score_cutoff=self.threshold)
-        if best is None:
-            return None
-        return Match(self.owner[best[2]], round(best[1], 1), self.wordings[best[2]])
+        found = process.extract(reduced, self.reduced, scorer=self._scorer, processor=None, score_cutoff=self.threshold, limit=None)
+        return self._best(reduced, ((index, score) for _, score, index in found))
