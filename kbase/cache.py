@@ -181,11 +181,10 @@ class Cache:
             return None
         if body[:_KEY_SIZE].decode("ascii", "replace") != key:
             return None  # an older entry of the slot: its input changed
-        from .runtime import paused_gc
+        from .runtime import unpickled
 
         try:
-            with paused_gc():  # a large entry is many long-lived records
-                return pickle.loads(body[_KEY_SIZE:])
+            return unpickled(body[_KEY_SIZE:])
         except Exception as exc:  # noqa: BLE001 - an entry that verifies but does not load is a stale format
             _log.warning("ignored %s: %s (rebuilt)", path, exc)
             return None

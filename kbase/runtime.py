@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
-__all__ = ["can_fork", "forked_pool", "joined_pickle", "paused_gc", "pickled_call", "short_lived_process", "unpickled_when_done"]
+__all__ = ["can_fork", "forked_pool", "joined_pickle", "paused_gc", "pickled_call", "short_lived_process", "unpickled", "unpickled_when_done"]
 
 
 def can_fork(*, now: bool = False) -> bool:
@@ -61,8 +61,9 @@ def pickled_call(function: Callable[..., object], *args: object) -> bytes:
     return pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _unpickled(data: bytes) -> Any:
-    """The value of :func:`pickled_call`'s bytes, loaded with the garbage collector paused."""
+def unpickled(data: bytes) -> Any:
+    """The value pickled in ``data`` (a worker's :func:`pickled_call`, a cache entry), loaded with the
+    garbage collector paused: a large one is many long-lived records."""
     import pickle
 
     with paused_gc():
@@ -79,7 +80,7 @@ def unpickled_when_done(future: Future[bytes]) -> Callable[[], tuple[Any, bytes]
         with lock:
             if not box:
                 data = future.result()
-                box.append((_unpickled(data), data))
+                box.append((unpickled(data), data))
             return box[0]  # type: ignore[no-any-return]
 
     def early(done: Future[bytes]) -> None:

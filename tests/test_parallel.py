@@ -17,6 +17,7 @@ import kbase
 import kbase.cache
 import kbase.grading
 import kbase.loaders.bib as bib
+from kbase.runtime import joined_pickle
 from conftest import SHARED, bib_entry, claims_yaml
 
 CORPUS = SHARED / "corpus" / "bib"
@@ -44,7 +45,7 @@ def test_every_corpus_file_parses_in_halves_exactly_as_in_one_piece(monkeypatch)
             serial = bib.parse_bib(text, str(path))
             assert _state(bib.parse_bib(text, str(path), pool=pool)) == _state(serial), path
             if cut[-1] is not None:  # the pickle the parse cache keeps, made of the workers' two
-                assert _state(pickle.loads(cut[-1][1])) == _state(serial), path
+                assert _state(pickle.loads(joined_pickle(bib.joined_halves, cut[-1][1]))) == _state(serial), path
     assert len(cut) == len(FILES) and sum(c is not None for c in cut) >= 200  # most were really cut in two
 
 
@@ -173,7 +174,7 @@ def test_a_workers_pickle_is_loaded_once_as_soon_as_it_arrives_and_its_error_rai
     import kbase.runtime as runtime
 
     loads = []
-    monkeypatch.setattr(runtime, "_unpickled", lambda data: loads.append(data) or pickle.loads(data))
+    monkeypatch.setattr(runtime, "unpickled", lambda data: loads.append(data) or pickle.loads(data))
     arrived: Future[bytes] = Future()
     value = runtime.unpickled_when_done(arrived)
     arrived.set_result(pickle.dumps({"claims": [1, 2]}))

@@ -90,6 +90,7 @@ def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: E
             files.append(bib_file)
         return files
     from ..cache import slot_name
+    from ..runtime import joined_pickle
 
     files, strings, before = [], [], ""
     for path in paths:
@@ -104,9 +105,11 @@ def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: E
             bib_file = cache.get(slot_name("bib", path), key)
             if bib_file is None:
                 try:
-                    bib_file, pickled = _parse_bib_pickled(decode_text(path, data, encoding), path, strings, pool)
+                    bib_file, parts = _parse_bib_parts(decode_text(path, data, encoding), path, strings, pool)
                 except LoadError as exc:
-                    bib_file, pickled = BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings)), None
+                    bib_file, parts = BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings)), None
+                # parsed in halves by workers: the cache keeps their two pickles, joined, instead of pickling it again
+                pickled = joined_pickle(joined_halves, parts) if parts else None
                 cache.put(slot_name("bib", path), key, bib_file, size=len(data), pickled=pickled)
             before = key
         strings = bib_file.strings
@@ -161,11 +164,11 @@ def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object]
     definition); otherwise, the whole text is parsed in one piece, so that problems are found and
     reported exactly as they would be without a pool.
     """
-    return _parse_bib_pickled(text, path, strings, pool)[0]
+    return _parse_bib_parts(text, path, strings, pool)[0]
 
 
-def _parse_bib_pickled(text: str, path: str, strings: Sequence[object], pool: Executor | None) -> tuple[BibFile, bytes | None]:
-    """:func:`parse_bib`'s result and, when workers parsed it, its pickle (made of theirs, for the parse cache)."""
+def _parse_bib_parts(text: str, path: str, strings: Sequence[object], pool: Executor | None) -> tuple[BibFile, list[bytes] | None]:
+    """:func:`parse_bib`'s result and, when workers parsed it in halves, the pickles they handed back."""
     if pool is not None and len(text) >= PARALLEL_BIB_BYTES and not strings:
         halves = _parse_in_halves(text, path, pool)
         if halves is not None:
@@ -173,9 +176,9 @@ def _parse_bib_pickled(text: str, path: str, strings: Sequence[object], pool: Ex
     return _parse_bib(text, path, strings), None
 
 
-def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, bytes] | None:
-    """The file parsed as two halves by two workers at once, with its pickle made of the two they handed
-    back; None when it cannot be cut safely or a half had a problem."""
+def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, list[bytes]] | None:
+    """The file parsed as two halves by two workers at once, with the two pickles they handed back
+    (:func:`joined_halves` joins them); None when it cannot be cut safely or a half had a problem."""
     if _STRING_BLOCK.search(text):
         return None
     cut, middle = None, len(text) // 2
@@ -191,7 +194,7 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, byt
             break
     if cut is None:
         return None
-    from ..runtime import joined_pickle, pickled_call, unpickled_when_done
+    from ..runtime import pickled_call, unpickled_when_done
 
     head = text[:cut]
     # the second half keeps its line numbers: it starts after as many empty lines as the first half has
@@ -204,7 +207,7 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, byt
     parts = [first_pickled, second_pickled]
     if first.problems or second.problems or {r.key for r in first.references} & {r.key for r in second.references}:
         return None
-    return joined_halves(first, second), joined_pickle(joined_halves, parts)
+    return joined_halves(first, second), parts
 
 
 def joined_halves(first: BibFile, second: BibFile) -> BibFile:
