@@ -4,7 +4,12 @@ The goal: no 50 MB input takes more than a few seconds or a few hundred MB — o
 file of that size legitimately takes longer (a 50 MB .bib is a 100,000-reference library),
 no worse than bibtexparser alone on the same bytes.
 
-    python benchmarks/bench_hostile.py
+    python benchmarks/bench_hostile.py            # the 50 MB cases, then the readers' growth
+    python benchmarks/bench_hostile.py --growth   # only the growth: each reader at 1x, 2x and 4x a size
+
+The growth table times each reader on the worst shape kbase knows for it at three sizes and prints
+the time of 2x and 4x as a ratio of 1x (measured in the same run): a linear reader shows about 2 and
+4; a quadratic one 4 and 16.
 """
 
 from __future__ import annotations
@@ -52,7 +57,76 @@ print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": resource.getrus
 """
 
 
+def _html_stray_end_tags(n: int) -> None:
+    from kbase.drafts.html import parse_html
+
+    parse_html("<p>" + "<b>" * n + "Pain eases." + "</i>" * n + "</p>")
+
+
+def _docx_paragraphs(n: int, folder: Path = Path(tempfile.gettempdir())) -> None:
+    import zipfile
+
+    from kbase.drafts.docx import read_docx
+
+    body = b"".join(b"<w:p><w:r><w:t>A drug reduces pain in %d adults.</w:t></w:r></w:p>" % i for i in range(n))
+    path = folder / f"kbase-bench-{n}.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                                              b"<w:body>" + body + b"</w:body></w:document>")
+    try:
+        read_docx(path)
+    finally:
+        path.unlink()
+
+
+def _csl_json_items(n: int, folder: Path = Path(tempfile.gettempdir())) -> None:
+    from kbase.refs.imports import read_csl_json
+
+    path = folder / f"kbase-bench-{n}.json"
+    path.write_text(json.dumps([{"type": "article-journal", "title": f"Trial {i}", "author": [{"family": "Roe", "given": "A"}],
+                                 "issued": {"date-parts": [[2020]]}, "volume": i} for i in range(n)]))
+    try:
+        read_csl_json(str(path))
+    finally:
+        path.unlink()
+
+
+def _glob_through_links(n: int) -> None:
+    import os
+
+    from kbase.audit.batch import safe_glob
+
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(n):
+            sub = Path(folder) / f"d{i % 50}"
+            sub.mkdir(exist_ok=True)
+            (sub / f"{i}.md").write_text("x")
+        for i in range(20):
+            os.symlink(".", Path(folder) / f"loop{i}")  # never entered
+        safe_glob(f"{folder}/**/*.md")
+
+
+GROWTH = {"HTML: stray end tags": (_html_stray_end_tags, 100_000), ".docx: paragraphs": (_docx_paragraphs, 20_000),
+          "CSL-JSON: items": (_csl_json_items, 20_000), "glob: files beside looping links": (_glob_through_links, 4_000)}
+
+
+def growth() -> None:
+    import time
+
+    print(f"{'reader':<34} {'1x':>9} {'2x/1x':>6} {'4x/1x':>6}")
+    for label, (read, size) in GROWTH.items():
+        times = []
+        for factor in (1, 2, 4):
+            start = time.perf_counter()
+            read(size * factor)
+            times.append(time.perf_counter() - start)
+        print(f"{label:<34} {times[0]:8.2f}s {times[1] / times[0]:6.2f} {times[2] / times[0]:6.2f}", flush=True)
+
+
 def main() -> None:
+    if "--growth" in sys.argv:
+        growth()
+        return
     for label, (name, make) in CASES.items():
         with tempfile.TemporaryDirectory() as folder:
             (Path(folder) / "ok.yaml").write_text("kbase: 1\nclaims: []\n", encoding="utf-8")
@@ -65,6 +139,7 @@ def main() -> None:
                                                  text=True, timeout=900).stdout)
                 line += f"  [bibtexparser alone {base['seconds']:.1f} s, {base['peak_mb']:.0f} MB]"
             print(line, flush=True)
+    growth()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,12 @@ process waits for it, and so does the process before it exits; every write is at
 file renamed into place), so a reader in another process sees the old entry or the new one, never
 half of one.
 
+Untrusted folders: a repository can ship its own ``.kbase-cache``. A cache folder that is a symbolic
+link, not a folder, or not this user's is not used (said once on the ``kbase`` logger); an entry is
+read only when it is a regular file (never through a link, never a FIFO or a device) of at most
+:data:`MAX_ENTRY_BYTES`; entries and markers are created with ``O_EXCL`` (``mkstemp``), so a link
+planted under a name kbase will write is never followed.
+
 Turn it off with ``kbase --no-cache``, ``cache = false`` in ``kbase.toml``, or ``KBASE_NO_CACHE=1``.
 """
 
@@ -31,8 +37,10 @@ import hmac
 import logging
 import os
 import pickle
+import stat
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +57,8 @@ _fingerprint: str | None = None
 #: Entries worth at least this many input bytes are written in the background (a forked child
 #: process pickles and writes them while the load goes on); smaller ones are written in place.
 BACKGROUND_BYTES = 1_000_000
+#: No cache entry is read beyond this size (the graded 100,000-reference library's largest is about 150 MB).
+MAX_ENTRY_BYTES = 2_000_000_000
 _writers: dict[Path, int] = {}  # entry file → pid of the child process still writing it
 _waits_at_exit = False
 
@@ -61,11 +71,18 @@ def disabled_by_environment() -> bool:
 def open_cache(setting: bool | str | Path | Cache | None, claims: str | Path) -> Cache | None:
     """The cache a load of the library whose claims file is ``claims`` uses: ``True`` the project's
     (beside the claims file), a folder, a :class:`Cache` as given; None when ``setting`` is off or
-    ``KBASE_NO_CACHE`` is set (a :class:`MemoryCache`, private to the process, is used regardless)."""
+    ``KBASE_NO_CACHE`` is set (a :class:`MemoryCache`, private to the process, is used regardless), and
+    when the claims file is not a regular file (``--claims /dev/stdin``: read once, and nothing is kept
+    beside it)."""
     if isinstance(setting, MemoryCache):
         return setting
     if setting is False or setting is None or disabled_by_environment():
         return None
+    try:
+        if not stat.S_ISREG(os.stat(claims).st_mode):
+            return None
+    except OSError:
+        pass  # a missing claims file: its loader says so
     if isinstance(setting, Cache):
         return setting
     return Cache.beside(claims) if setting is True else Cache(setting)
@@ -135,7 +152,7 @@ class Cache:
     @classmethod
     def beside(cls, claims_path: str | Path) -> Cache:
         """The cache of the library whose claims file is ``claims_path``."""
-        return cls(Path(claims_path).resolve().parent / CACHE_FOLDER)
+        return cls(Path(os.path.abspath(claims_path)).parent / CACHE_FOLDER)
 
     def key(self, *parts: bytes | str | int | None, code: bool = True) -> str:
         """A key (hex SHA-256) for ``parts``, with the kbase code fingerprint mixed in (``code=False``: not,
@@ -164,9 +181,10 @@ class Cache:
             return None
         path = self._path(slot)
         _settle(path)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if not self._folder_is_safe(creating=False):
+            return None
+        data = _read_entry(path)
+        if data is None:
             return None
         head = len(_MAGIC) + _MAC_SIZE + _KEY_SIZE
         if len(data) < head or not data.startswith(_MAGIC):
@@ -236,14 +254,20 @@ class Cache:
         mac = self._mac(body)
         if mac is None:
             return
+        temp = None
         try:
             self._prepare()
-            temp = self.folder / f".{slot}.{os.getpid()}.tmp"
-            with open(temp, "wb") as handle:
+            fd, temp = tempfile.mkstemp(prefix=f".{slot}.", suffix=".tmp", dir=self.folder)
+            with os.fdopen(fd, "wb") as handle:
                 handle.write(_MAGIC + mac + body)
             os.replace(temp, self._path(slot))
+            temp = None
         except OSError as exc:
             _log.debug("not cached: %s", exc)
+        finally:
+            if temp is not None:  # a full disk leaves no partial entry behind
+                with suppress(OSError):
+                    os.unlink(temp)
 
     def _write_in_background(self, slot: str, key: str, value: Any) -> bool:
         """Fork a child that writes the entry; False when this process cannot fork safely (write in place)."""
@@ -286,16 +310,39 @@ class Cache:
             self.put(slot, key, value, size=size)
         return value
 
+    def _folder_is_safe(self, creating: bool) -> bool:
+        """The cache folder is this user's own folder, not a link (missing is fine unless ``creating``);
+        else the cache is turned off, said once."""
+        try:
+            info = os.lstat(self.folder)
+        except FileNotFoundError:
+            return not creating
+        except OSError:
+            return False
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+            return True
+        what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder" if not stat.S_ISDIR(info.st_mode) else \
+            "not your folder"
+        _log.warning("the parse cache is off: %s is %s; kbase keeps its cache only in a folder of its own", self.folder, what)
+        self.enabled = False
+        return False
+
     def _prepare(self) -> None:
         if self._ready:
             return
-        self.folder.mkdir(exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# written by kbase: its parse cache is never committed\n*\n", encoding="utf-8")
-        tag = self.folder / "CACHEDIR.TAG"
-        if not tag.exists():  # https://bford.info/cachedir/: backup tools skip the folder
-            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# kbase parse cache (.kbase-cache)\n", encoding="utf-8")
+        with suppress(FileExistsError):
+            os.mkdir(self.folder)
+        if not self._folder_is_safe(creating=True):
+            raise OSError(f"{self.folder}: not a folder of kbase's")
+        for name, text in ((".gitignore", "# written by kbase: its parse cache is never committed\n*\n"),
+                           # https://bford.info/cachedir/: backup tools skip the folder
+                           ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# kbase parse cache (.kbase-cache)\n")):
+            try:  # O_EXCL: whatever is there already, a link included, is left alone
+                fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
         self._ready = True
 
 
@@ -314,6 +361,24 @@ class MemoryCache(Cache):
 
     def put(self, slot: str, key: str, value: Any, *, size: int = 0, pickled: bytes | None = None) -> None:
         self._entries[slot] = (key, value)
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of the entry file ``path``, when it is a regular file (not a link, a FIFO or a device)
+    of at most :data:`MAX_ENTRY_BYTES`; else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            _log.warning("ignored %s: not a kbase cache entry (rebuilt)", path)
+            return None
+        try:
+            return handle.read(info.st_size)
+        except OSError:
+            return None
 
 
 def _settle(path: Path) -> None:

@@ -175,7 +175,7 @@ def table(s: Project, article: str | None, topic: str | None, level: str | None,
     kb = s.open()
     rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style,
                             html=fmt == "html")
-    emit(render.evidence_table(kb, rows, fmt, article=article, style=style), output, s.library_files)
+    emit(render.evidence_table(kb, rows, fmt, article=article, style=style), output, s.inputs(style))
 
 
 @command(cli, formats=("text", "html"))
@@ -186,21 +186,21 @@ def cite(s: Project, article: str | None, fmt: str, style: str | None, output: s
     """Print a bibliography in a CSL style: the references an article's claims rest on, or all."""
     kb = s.open()
     entries = kb.bibliography(article, style, html=fmt == "html")
-    emit(render.bibliography(entries, fmt, numbered=kb.formatter(style).numeric), output, s.library_files)
+    emit(render.bibliography(entries, fmt, numbered=kb.formatter(style).numeric), output, s.inputs(style))
 
 
 @command(cli, formats=("csl-json",))
 @output_option
 def export(s: Project, fmt: str, output: str | None) -> None:
     """Export the references as CSL-JSON, for Zotero, pandoc and other citation tools."""
-    emit(render.csl_json(s.open().csl_json()), output, s.library_files)
+    emit(render.csl_json(s.open().csl_json()), output, s.inputs())
 
 
 @command(cli, formats=("graphml", "dot", "json"))
 @output_option
 def graph(s: Project, fmt: str, output: str | None) -> None:
     """Export the claim–reference graph as GraphML (Gephi, yEd), DOT (Graphviz) or node-link JSON."""
-    emit(render.graph_export(s.open(), fmt), output, s.library_files)
+    emit(render.graph_export(s.open(), fmt), output, s.inputs())
 
 
 for command_ in (refs, claim, article, link, unlink, fmt_claims):

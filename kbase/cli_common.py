@@ -13,7 +13,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 import kbase
-from kbase import FAIL_ON, KbaseError, ProblemsFound, Project, Severity, render
+from kbase import FAIL_ON, KbaseError, LoadError, ProblemsFound, Project, Severity, render
 
 __all__ = ["command", "edit", "emit", "exit_with", "fail_on_option", "output_option", "style_option"]
 
@@ -53,6 +53,8 @@ def command(group: click.Group | None, name: str | None = None, formats: tuple[s
             except ProblemsFound as exc:  # printed in the format asked for, on stderr: stdout stays parseable
                 output = render.findings(exc.problems, kwargs.get("fmt", "text"), exc.counts, "" if not any(exc.counts) else None)
                 emit(render.Output(err=output.out + output.err))
+            except LoadError as exc:  # located: file:line:col: message, as compilers print it
+                emit(render.Output(err=f"{exc}\n" if exc.location.line else f"kbase: {exc}\n"))
             except KbaseError as exc:
                 emit(render.Output(err=f"kbase: {exc}\n"))
             sys.exit(2)

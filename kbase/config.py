@@ -7,7 +7,10 @@ bib = ["library/references.bib", "library/extra.bib"]
 encoding = "utf-8"
 ```
 
-Command-line options win over the file; paths are relative to the folder holding it.
+Command-line options win over the file; paths are relative to the folder holding it, and must stay
+inside that folder (a cloned repository's settings are untrusted: ``claims = "/etc/shadow"`` or a
+path through a link that leads outside is refused with a located error; a path the user passes on
+the command line may be anywhere).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ def read_config(folder: Path) -> dict[str, Any]:
         path = folder / name
         if not path.is_file():
             continue
+        if path.is_relative_to(Path.cwd()):
+            path = path.relative_to(Path.cwd())  # named in messages as the user would type it
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -54,14 +59,28 @@ def read_config(folder: Path) -> dict[str, Any]:
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
             settings[key] = value
         base = path.parent
-        if "claims" in settings:
-            settings["claims"] = str(_relative(base, settings["claims"]))
-        if "bib" in settings:
-            settings["bib"] = [str(_relative(base, b)) for b in settings["bib"]]
-        if "drafts" in settings:
-            settings["drafts"] = [str(_relative(base, d)) for d in settings["drafts"]]
+        text = path.read_text(encoding="utf-8")
+        for key in ("claims", "bib", "drafts"):
+            if key in settings:
+                values = [_inside(path, text, key, v) for v in ([settings[key]] if key == "claims" else settings[key])]
+                settings[key] = [str(_relative(base, v)) for v in values] if key != "claims" else str(_relative(base, values[0]))
         return settings
     return {}
+
+
+def _inside(settings: Path, text: str, key: str, value: str) -> str:
+    """``value`` when the path (or a glob's folders) it names stays inside the settings' folder; else a located error."""
+    import os
+    import re
+
+    folder = os.path.realpath(settings.parent)
+    literal = re.split(r"[*?[]", value, maxsplit=1)[0]  # a glob's fixed part: the folders it starts in
+    resolved = os.path.realpath(os.path.join(folder, literal))
+    if Path(value).is_absolute() or ".." in Path(value).parts or not Path(resolved).is_relative_to(folder):
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if re.match(rf"\s*{key}\s*=", row)), 1)
+        raise LoadError(Location(str(settings), line, 1), f"setting {key!r} names {value!r}, outside this project's folder; "
+                        "settings may name only files inside it (pass a path outside on the command line instead)")
+    return value
 
 
 def _relative(base: Path, value: str) -> Path:

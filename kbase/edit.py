@@ -261,7 +261,7 @@ class ClaimsEditor:
 
     def edit(self, change: Callable[[Any], None]) -> str:
         """Apply ``change`` to the parsed document under the lock; check; write. Returns the new text."""
-        with library_lock(self.path):
+        with library_lock(self.path, self.bib_paths):
             new, data = self.prepare(change)
             if data is not None:
                 write_atomic_bytes(self.path, data)
@@ -451,7 +451,7 @@ class ClaimsEditor:
 
     def fmt(self) -> str:
         """Rewrite the file in kbase's layout (2-space mappings, lists indented under their key)."""
-        with library_lock(self.path):
+        with library_lock(self.path, self.bib_paths):
             text, bom = self._read()
             from ruamel.yaml import YAML
 

@@ -9,10 +9,17 @@ Nothing else in kbase opens a library file for writing.
   and synced beside its target first, then a journal naming them is written, then each is renamed
   into place. A crash before the journal leaves the old files; after it, :func:`recover` (run by
   the next edit or load) finishes the renames, so the new files are all in place.
-* :func:`library_lock` is the editing lock: an ``flock`` on ``<file>.lock``, which the operating
-  system releases when its holder dies, so a stale lock can never be "taken over" twice.
-* :func:`write_output` writes a command's ``-o`` file, refusing the library's own files, folders,
+* :func:`library_lock` is the editing lock of a whole library: an ``flock`` on ``<claims file>.lock``,
+  which the operating system releases when its holder dies, so a stale lock can never be "taken
+  over" twice. Every command that writes any library file takes it (docs/safety.md).
+* :func:`write_output` writes a command's ``-o`` file, refusing the files the command reads, folders,
   FIFOs and devices.
+
+A cloned repository is untrusted (docs/safety.md): its journal is obeyed only where it names a
+temporary file kbase made beside one of the library's own files; a library file that is a symbolic
+link is written through only when the link stays in its own folder; locks are never opened through a
+link; every file kbase creates is made with ``O_EXCL`` (``mkstemp``), so a link planted in its place
+is never followed.
 """
 
 from __future__ import annotations
@@ -21,13 +28,14 @@ import contextlib
 import errno
 import json
 import os
+import re
 import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .errors import KbaseError
+from .errors import KbaseError, LoadError, Location
 
 __all__ = ["LockHeld", "library_lock", "recover", "recover_before_reading", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
 
@@ -51,10 +59,25 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+#: A journal is a short list of file names; anything larger is not one kbase wrote.
+JOURNAL_MAX_BYTES = 64 * 1024
+
+
 def _target(path: str | Path) -> Path:
-    """The file a write to ``path`` must replace: the end of its symbolic links, if any."""
+    """The file a write to ``path`` must replace: the end of its symbolic links, if any.
+
+    A link is followed only when it ends inside the link's own folder (``claims.yaml ->
+    library/claims.yaml``): a link shipped in a repository must never make kbase write outside it.
+    """
     target = Path(path)
-    return Path(os.path.realpath(target)) if target.is_symlink() else target
+    if not target.is_symlink():
+        return target
+    end = Path(os.path.realpath(target))
+    home = Path(os.path.realpath(target.parent if str(target.parent) else "."))
+    if not end.is_relative_to(home):
+        raise KbaseError(f"{path}: a symbolic link to {end}, outside its folder; kbase does not write through it "
+                         "(replace the link with the file, or name the file itself)")
+    return end
 
 
 def _prepare(path: str | Path, data: bytes) -> tuple[Path, str]:
@@ -142,7 +165,7 @@ def write_together(changes: Mapping[str | Path, bytes], lock_path: str | Path) -
         for path, data in changes.items():
             prepared.append(_prepare(path, data))
         journal = _target(lock_path).parent / JOURNAL
-        write_atomic(journal, json.dumps([[os.path.abspath(tmp), str(target.resolve())] for target, tmp in prepared]))
+        write_atomic(journal, json.dumps([[os.path.abspath(tmp), os.path.realpath(target)] for target, tmp in prepared]))
     except BaseException:
         for _, tmp in prepared:
             with contextlib.suppress(OSError):
@@ -156,23 +179,80 @@ def write_together(changes: Mapping[str | Path, bytes], lock_path: str | Path) -
     journal.unlink()
 
 
-def recover_before_reading(path: str | Path) -> None:
+def recover_before_reading(path: str | Path, files: Iterable[str | Path] = ()) -> None:
     """Finish a transaction a crash interrupted beside ``path`` before it is read (waits for the lock
-    when one is pending, so a reader never sees half of a multi-file change)."""
-    if (_target(path).parent / JOURNAL).exists():
-        with library_lock(path):
+    when one is pending, so a reader never sees half of a multi-file change); ``files`` are the
+    library's other files, the only ones its journal may name besides ``path``."""
+    try:
+        folder = _target(path).parent
+    except KbaseError:
+        return  # a link kbase never writes through (/dev/stdin, a file elsewhere): no change of kbase's can be pending there
+    if os.path.lexists(folder / JOURNAL):
+        with library_lock(path, files):
             pass  # taking the lock recovers
 
 
-def recover(folder: str | Path) -> bool:
-    """Finish a transaction that a crash interrupted in ``folder``; True when there was one."""
-    journal = Path(folder) / JOURNAL
+def _journal_entries(journal: Path) -> list[tuple[str, str]] | None:
+    """The ``[temporary, target]`` pairs of ``journal``; None when there is none. Only a regular file of
+    this user, not a link, of at most :data:`JOURNAL_MAX_BYTES`, holding a list of pairs of names, is read."""
+    where = Location(str(journal), 1, 1)
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))
+        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
+        return None
+    except OSError as exc:
+        why = "a symbolic link, which kbase never makes" if exc.errno == errno.ELOOP else _why(exc)
+        raise LoadError(where, f"the journal of an interrupted change is {why}; nothing was done: remove it") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > JOURNAL_MAX_BYTES:
+            raise LoadError(where, "not a journal kbase wrote (not a small regular file of yours); nothing was done: remove it")
+        data = handle.read(JOURNAL_MAX_BYTES + 1)
+    try:
+        entries = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise LoadError(where, "an unreadable journal of an interrupted change; nothing was done: remove it once the library checks") from None
+    if not isinstance(entries, list) or not all(isinstance(e, list) and len(e) == 2 and all(isinstance(n, str) for n in e)
+                                                for e in entries):
+        raise LoadError(where, "not a journal kbase wrote (a list of [temporary file, library file] pairs); nothing was done: remove it")
+    return [(tmp, target) for tmp, target in entries]
+
+
+def _check_entry(tmp: str, target: str, allowed: set[str]) -> str | None:
+    """Why the journal entry ``[tmp, target]`` is not one kbase wrote for this library; None when it is."""
+    if target not in allowed:
+        return f"{target!r} is not a file of this library"
+    folder, name = os.path.split(target)
+    tmp_folder, tmp_name = os.path.split(tmp)
+    if tmp_folder != folder or not re.fullmatch(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp", tmp_name):
+        return f"{tmp!r} is not a temporary file kbase makes beside {name}"
+    for path, what in ((tmp, "temporary file"), (target, "library file")):
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue  # a temporary already renamed into place; a library file not made yet
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            return f"the {what} {path!r} is not a regular file of yours"
+    return None
+
+
+def recover(folder: str | Path, files: Iterable[str | Path] = ()) -> bool:
+    """Finish a transaction that a crash interrupted in ``folder``; True when there was one.
+
+    The journal is untrusted (a repository can ship one): each entry must rename a temporary file
+    kbase makes (``.NAME.xxxxxxxx.tmp``, a regular file of this user, not a link) onto a library
+    file beside it, one of ``files``; anything else raises a located error, and nothing is touched.
+    """
+    journal = Path(folder) / JOURNAL
+    entries = _journal_entries(journal)
+    if entries is None:
         return False
-    except (OSError, ValueError):
-        raise KbaseError(f"{journal}: an unreadable journal of an interrupted change; remove it once the library checks") from None
+    allowed = {os.path.realpath(f) for f in files}
+    for number, (tmp, target) in enumerate(entries):
+        why = _check_entry(tmp, target, allowed)
+        if why is not None:
+            raise LoadError(Location(str(journal), 1, 1), f"entry {number + 1} of the journal of an interrupted change: {why}; "
+                            "nothing was done (kbase never writes such an entry): remove the journal")
     for tmp, target in entries:
         with contextlib.suppress(FileNotFoundError):  # already renamed before the crash
             os.replace(tmp, target)
@@ -182,13 +262,16 @@ def recover(folder: str | Path) -> bool:
 
 
 @contextlib.contextmanager
-def library_lock(path: str | Path, wait: float | None = None) -> Iterator[None]:
-    """Hold the lock ``<path>.lock`` while changing ``path`` (and the files changed with it).
+def library_lock(path: str | Path, files: Iterable[str | Path] = (), wait: float | None = None) -> Iterator[None]:
+    """Hold the lock ``<path>.lock`` while changing ``path`` and the library's other ``files``.
 
-    Another holder makes this wait up to ``wait`` seconds (default ``KBASE_LOCK_WAIT`` or 10),
-    then raise :class:`LockHeld` naming its process. The lock is an ``flock``: the system drops
-    it when its holder dies, so a lock file left by a killed process is simply free. After taking
-    it, an interrupted transaction in the folder is finished (:func:`recover`).
+    ``path`` is the library's claims file for every command (one lock per library, whichever of its
+    files a command writes). Another holder makes this wait up to ``wait`` seconds (default
+    ``KBASE_LOCK_WAIT`` or 10), then raise :class:`LockHeld` naming its process. The lock is an
+    ``flock``: the system drops it when its holder dies, so a lock file left by a killed process is
+    simply free. The lock file is never opened through a link, and must be a regular file of this
+    user. After taking it, an interrupted transaction in the folder is finished (:func:`recover`),
+    if its journal names only ``path``, ``files`` and kbase's temporaries beside them.
     """
     import fcntl
 
@@ -196,9 +279,15 @@ def library_lock(path: str | Path, wait: float | None = None) -> Iterator[None]:
     deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
     while True:
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+            fd = os.open(lock, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise KbaseError(f"{lock}: the lock file is a symbolic link, which kbase never makes; remove it") from None
             raise KbaseError(f"{lock}: cannot create the lock file: {_why(exc)}") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            os.close(fd)
+            raise KbaseError(f"{lock}: the lock file is not a regular file of yours; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -219,7 +308,7 @@ def library_lock(path: str | Path, wait: float | None = None) -> Iterator[None]:
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        recover(lock.parent)
+        recover(lock.parent, [path, *files])
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -234,8 +323,8 @@ def write_output(path: str | None, text: str, protected: Iterable[str | Path] = 
     ------
     KbaseError
         When ``path`` is empty, a folder, a FIFO, a device or another special file, or one of the
-        ``protected`` files (the library's own ``claims.yaml`` and ``.bib`` files), whatever the
-        link or spelling that names it.
+        ``protected`` files (every file the command reads: the library's ``claims.yaml`` and ``.bib``
+        files, its settings, a retraction list, a style), whatever the link or spelling that names it.
     """
     if path is None or path == "-":
         return False
@@ -243,7 +332,8 @@ def write_output(path: str | None, text: str, protected: Iterable[str | Path] = 
         raise KbaseError("-o needs a file name ('-' for standard output)")
     target = Path(os.path.realpath(path))
     if any(target == Path(os.path.realpath(p)) for p in protected):
-        raise KbaseError(f"{path}: is one of the library's own files; kbase will not overwrite it with output")
+        raise KbaseError(f"{path}: is a file this command reads (the library, its settings, a retraction list or a style); "
+                         "kbase will not overwrite it with output")
     if target.exists() and not target.is_file():
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise KbaseError(f"{path}: {kind}; give a file name for -o")

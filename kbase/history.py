@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .cache import Cache, MemoryCache
 from .errors import KbaseError
+from .git import GitMissing, run_git
 from .kb import KnowledgeBase, load
 from .vocabulary import Level
 
@@ -30,8 +31,8 @@ __all__ = ["ChangedDrafts", "ClaimChange", "GradePoint", "LibraryDiff", "changed
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=60, check=False)
-    except FileNotFoundError:
+        return run_git(folder, *args)
+    except GitMissing:
         raise KbaseError("git is not installed; kbase diff reads the library's history from git") from None
     except subprocess.TimeoutExpired:
         raise KbaseError(f"git {' '.join(args)} took more than a minute") from None
@@ -368,7 +369,7 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
     _check_repository(folder)
     _check_revision(folder, revision)
     top = Path(_git(folder, "rev-parse", "--show-toplevel").stdout.decode("utf-8", "replace").strip())
-    touched = {(top / name).resolve() for name in _git(top, "diff", "--name-only", "-z", revision, "--").stdout.decode(
+    touched = {(top / name).resolve() for name in _git(top, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", revision, "--").stdout.decode(
         "utf-8", "surrogateescape").split("\0") if name}
     touched |= {(top / name).resolve() for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode(
         "utf-8", "surrogateescape").split("\0") if name}

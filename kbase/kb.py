@@ -107,7 +107,7 @@ def load(
     from .files import recover_before_reading
 
     bibs = [str(path) for path in ([bib] if isinstance(bib, (str, Path)) else list(bib))]
-    recover_before_reading(claims)
+    recover_before_reading(claims, bibs)
     options = GradingOptions(year or _dt.date.today().year, stale_years, review_days)
     from .cache import open_cache
 

@@ -74,10 +74,19 @@ def _candidates(draft_path: str | Path) -> str:
             claim_id, n = f"{base}-{n}", n + 1
         taken.add(claim_id)
         text = json.dumps(sentence.clean, ensure_ascii=False)
-        lines.append(f"  # candidate from {sentence.where}: check the wording, then link evidence (kbase link {claim_id} KEY …)\n"
+        lines.append(f"  # candidate from {_one_line(str(sentence.where))}: check the wording, then link evidence (kbase link {claim_id} KEY …)\n"
                      f"  - id: {claim_id}\n    statement: {text}\n    topic: candidate\n"
                      f"    appears_in:\n      - article: {stem}\n        quote: {text}\n")
     return "".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """``text`` safe inside a YAML comment: line breaks (YAML's and Unicode's) and control characters
+    written as escapes, so a file name cannot end the comment and start a claim."""
+    import unicodedata
+
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+                   for ch in text)
 
 
 @dataclass
@@ -94,6 +103,7 @@ class Project:
     cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
     drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
     semantic: bool = True  # match by meaning too, when kbase[semantic] is installed (kbase.semantic)
+    root: str = "."  # the folder whose kbase.toml or pyproject.toml was read
 
     @classmethod
     def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
@@ -101,7 +111,9 @@ class Project:
         """Options given win; the rest come from ``kbase.toml`` or ``[tool.kbase]`` in ``folder`` (default: here)."""
         from .config import read_config
 
-        config = read_config(Path(folder) if folder else Path.cwd())
+        root = Path(folder) if folder else Path.cwd()
+        config = read_config(root)
+        grading.setdefault("root", str(root))
         grading.setdefault("review_days", config.get("review_days", 365))
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         grading.setdefault("drafts", config.get("drafts", []))
@@ -111,8 +123,14 @@ class Project:
 
     @property
     def library_files(self) -> list[str]:
-        """The files a command's output must never replace."""
+        """The library's own files: the claims file and the ``.bib`` files."""
         return [self.claims, *self.bib]
+
+    def inputs(self, *more: str | None) -> list[str]:
+        """Every file a command reads, which its output (``-o``) must never replace: the library's files,
+        the settings files, the retraction list, and ``more`` (a style file, drafts)."""
+        settings = [str(Path(self.root) / name) for name in ("kbase.toml", "pyproject.toml")]
+        return [*self.library_files, *settings, *(p for p in (self.retractions, *more) if p)]
 
     def open(self) -> KnowledgeBase:
         """Load the library; raises :class:`~kbase.errors.ProblemsFound` when it cannot be read as it is."""
@@ -141,7 +159,7 @@ class Project:
 
         from .cache import open_cache
 
-        library = RefLibrary(self.bib, self.encoding, open_cache(self.cache, self.claims))
+        library = RefLibrary(self.bib, self.encoding, open_cache(self.cache, self.claims), lock=self.claims)
         if check and library.problems:
             raise ProblemsFound(library.problems)
         return library
@@ -159,7 +177,7 @@ class Project:
         from .files import write_atomic, write_atomic_bytes
 
         files: dict[str, str | bytes] = {self.claims: STARTER_CLAIMS, self.bib[0]: STARTER_BIB}
-        present = [name for name in files if Path(name).exists()]
+        present = [name for name in files if Path(name).exists() or Path(name).is_symlink()]
         if present:
             raise KbaseError(f"{', '.join(present)} already exist{'s' if len(present) == 1 else ''}; kbase init starts a new "
                              "library and changes nothing here")
@@ -172,11 +190,14 @@ class Project:
             files[self.bib[0]] = Path(from_bib).read_bytes()
         if from_draft is not None:
             files[self.claims] = STARTER_CLAIMS.replace("articles:\nclaims:\n", _candidates(from_draft))
-        for name, content in files.items():
-            if isinstance(content, bytes):
-                write_atomic_bytes(name, content)
-            else:
-                write_atomic(name, content)
+        from .files import library_lock
+
+        with library_lock(self.claims, self.bib):
+            for name, content in files.items():
+                if isinstance(content, bytes):
+                    write_atomic_bytes(name, content)
+                else:
+                    write_atomic(name, content)
         return list(files)
 
     def diff(self, revisions: str | None = None) -> LibraryDiff:

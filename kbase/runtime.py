@@ -42,15 +42,44 @@ def can_fork(*, now: bool = False) -> bool:
 @contextmanager
 def forked_pool(wanted: bool, workers: int = 2) -> Iterator[Executor | None]:
     """A pool of ``workers`` forked processes when ``wanted`` and :func:`can_fork`, else None.
-    Processes are forked when work is first handed to the pool, not before."""
+
+    Processes are forked when work is first handed to the pool, not before. Where the system
+    refuses (no writable ``/dev/shm`` for the pool's semaphores, ``fork`` refused by a process
+    limit), the pool is None, or the work handed to it is done in this process: never an error.
+    """
     if not wanted or not can_fork():
         yield None
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        yield pool
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+    except OSError:
+        yield None
+        return
+    with pool:
+        yield _InProcessWhenRefused(pool)
+
+
+class _InProcessWhenRefused:
+    """A process pool whose ``submit`` does the work here when the system refuses to start a worker."""
+
+    def __init__(self, pool: Executor) -> None:
+        self._pool = pool
+
+    def submit(self, function: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        from concurrent.futures import Future
+
+        try:
+            return self._pool.submit(function, *args)
+        except OSError:
+            done: Future[Any] = Future()
+            try:
+                done.set_result(function(*args))
+            except Exception as exc:  # noqa: BLE001 - handed back as the worker's error would be
+                done.set_exception(exc)
+            return done
 
 
 def pickled_call(function: Callable[..., object], *args: object) -> bytes:

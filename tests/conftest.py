@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import tempfile
 import textwrap
 from pathlib import Path
@@ -109,3 +111,18 @@ STRONG_AND_BARE = claims_yaml(
       statement: Nothing backs this.
     """,
 )
+
+
+@contextlib.contextmanager
+def hang(seconds: int = 10):
+    """Fail instead of running on for minutes (a guard against a return of quadratic work, not a benchmark)."""
+    def stop(signum, frame):  # noqa: ARG001
+        raise AssertionError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 import kbase
-from conftest import bib_entry, claims_yaml
+from conftest import bib_entry, claims_yaml, hang
 from kbase.cli import cli
 from kbase.drafts.html import parse_html
 from kbase.drafts.reader import parse_draft
@@ -45,21 +45,6 @@ def run(*args: str):
     result = CliRunner().invoke(cli, ["--year", "2026", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
-
-
-@contextlib.contextmanager
-def hang(seconds: int = 10):
-    """Fail instead of running on for minutes (a guard against a return of quadratic work, not a benchmark)."""
-    def stop(signum, frame):  # noqa: ARG001
-        raise AssertionError(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 @pytest.fixture

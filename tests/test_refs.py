@@ -131,7 +131,7 @@ def test_fmt_refuses_a_file_with_a_broken_block(library):
     library.write(claims_yaml("- id: a\n  statement: A.\n"), "@article{x,\n  title = {T,\n\n@article{y, title={ok}}\n")
     result = CliRunner().invoke(cli, ["refs", "fmt"])
     assert result.exit_code == 2
-    assert result.stderr == "kbase: references.bib:1:1: cannot format a file with a block that does not parse; `kbase check` shows it\n"
+    assert result.stderr == "references.bib:1:1: cannot format a file with a block that does not parse; `kbase check` shows it\n"
 
 
 CSL = [
@@ -187,7 +187,7 @@ def test_bad_import_files(library, name, content, message):
     library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
     (library.folder / name).write_text(content, encoding="utf-8")
     result = CliRunner().invoke(cli, ["refs", "import", name])
-    assert result.exit_code == 2 and result.stderr == f"kbase: {message}\n"
+    assert result.exit_code == 2 and result.stderr == f"{message}\n"
 
 
 @needs_shared

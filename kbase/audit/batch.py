@@ -11,8 +11,9 @@ in the order of the drafts, so any number of processes prints the same bytes as 
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -86,25 +87,96 @@ class DraftAuditor:
             report = self.report(path)
         except LoadError as exc:
             return DraftOutcome(path, error=(exc.location, exc.message))
+        except (RecursionError, MemoryError, ValueError, LookupError, OSError) as exc:  # a reader's fault: this draft only
+            return DraftOutcome(path, error=(Location(path, 0, 0), f"kbase could not read this draft ({type(exc).__name__}: {exc}); "
+                                                                   "the other drafts were audited — please report this file's shape"))
         return DraftOutcome(path, tuple(report.findings), len(report.sentences), report.matched)
 
 
 def expand_drafts(patterns: Iterable[str]) -> list[str]:
     """Paths and glob patterns (``content/**/*.md``, quoted so that kbase expands them) as draft paths.
 
-    A pattern's matches come sorted; a path that exists is taken as it is, even if it holds a
-    ``*``; a pattern that matches nothing is kept, so that the audit reports it as unreadable.
-    Each draft is audited once, in the order first given.
+    A pattern's matches come sorted, and are only files with a draft's extension
+    (:data:`~kbase.drafts.reader.DRAFT_SUFFIXES`); a path that exists is taken as it is, even if it
+    holds a ``*``; a pattern that matches nothing is kept, so that the audit reports it as
+    unreadable. Each draft is audited once, in the order first given. Patterns never follow a
+    symbolic link (:func:`safe_glob`).
     """
+    from ..drafts.reader import DRAFT_SUFFIXES
+
     out: dict[str, None] = {}
     for pattern in patterns:
         if _GLOB_CHARS & set(pattern) and not os.path.exists(pattern):
-            matches = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+            matches = [p for p in safe_glob(pattern) if os.path.splitext(p)[1].lower() in DRAFT_SUFFIXES]
             for match in matches or [pattern]:
                 out.setdefault(match)
         else:
             out.setdefault(pattern)
     return list(out)
+
+
+def safe_glob(pattern: str) -> list[str]:
+    """The regular files ``pattern`` matches (``**`` for any depth, as :func:`glob.glob` with ``recursive``),
+    sorted, each real file once, without following a symbolic link: a folder that is a link is not
+    entered and a file that is a link is not taken, so a repository's links (``content/a -> .``)
+    neither loop nor lead outside it. The folders the pattern names before its first wildcard are
+    taken as they are. Hidden names match only a part that starts with a dot, as in :mod:`glob`."""
+    parts = pattern.split("/")
+    start = 0
+    base = "/" if pattern.startswith("/") else ""
+    if base:
+        parts = parts[1:]
+    while start < len(parts) - 1 and not _GLOB_CHARS & set(parts[start]):  # the literal folders first
+        base = os.path.join(base, parts[start]) if base else parts[start]
+        start += 1
+    found: dict[tuple[int, int], str] = {}
+
+    def entries(folder: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(folder or ".") as listing:
+                return list(listing)
+        except OSError:
+            return []
+
+    def take(path: str) -> None:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISREG(info.st_mode):
+            found.setdefault((info.st_dev, info.st_ino), path)
+
+    def walk(folder: str, index: int) -> None:
+        part = parts[index]
+        last = index == len(parts) - 1
+        if part == "**":
+            if last:
+                part = "*"
+            else:
+                walk(folder, index + 1)  # zero folders
+                for entry in entries(folder):
+                    if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                        walk(os.path.join(folder, entry.name), index)
+                return
+        if not _GLOB_CHARS & set(part):
+            path = os.path.join(folder, part)
+            if last:
+                take(path)
+            elif os.path.isdir(path) and not os.path.islink(path):
+                walk(path, index + 1)
+            return
+        for entry in entries(folder):
+            if not fnmatch.fnmatchcase(entry.name, part) or (entry.name.startswith(".") and not part.startswith(".")):
+                continue
+            path = os.path.join(folder, entry.name)
+            if last:
+                take(path)
+            elif entry.is_dir(follow_symlinks=False):
+                walk(path, index + 1)
+
+    if parts and (not base or os.path.isdir(base)):
+        walk(base, start)
+    return sorted(found.values())
 
 
 _worker_auditor: DraftAuditor | None = None
@@ -126,7 +198,8 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
     One process (or one draft) audits in this process. Workers are started with ``fork`` where the
     platform has it (they share the loaded library without copying it) and ``spawn`` elsewhere. A
     worker that dies (killed, out of memory) breaks the pool: the drafts not yet given back are
-    then audited in this process (``multiprocessing.Pool``, used before, waited forever for them).
+    then audited in this process (``multiprocessing.Pool``, used before, waited forever for them);
+    so are all of them when the system refuses the pool (no writable ``/dev/shm``, ``fork`` refused).
     """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -140,12 +213,16 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     given = 0
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(auditor,))
+    try:
+        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(auditor,))
+    except OSError:  # no writable /dev/shm for the pool's semaphores: one process
+        yield from map(auditor, paths)
+        return
     try:
         for outcome in pool.map(_audit_in_worker, paths, chunksize=chunk):
             given += 1
             yield outcome
-    except BrokenProcessPool:
+    except (BrokenProcessPool, OSError):  # a worker died, or could not be started (fork refused)
         yield from map(auditor, paths[given:])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a caller that stops early does not wait for the rest

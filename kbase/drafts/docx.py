@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import json
 import re
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,13 +41,14 @@ from xml.etree import ElementTree
 
 from ..errors import LoadError, Location
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
-from .text import Citation, anchor_char
+from .text import MAX_FIELDS, Citation, anchor_char
 
 __all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "read_docx"]
 
 MAX_DOCX_BYTES = 50_000_000      # the package on disk
-MAX_XML_BYTES = 60_000_000       # word/document.xml unpacked (a zip bomb stops here)
-MAX_FIELDS = 60_000
+MAX_XML_BYTES = 20_000_000       # the parts read (PARTS), unpacked together (a zip bomb stops here)
+MAX_RATIO = 200                  # no part may unpack to more than this many times its packed size
+PARTS = ("word/document.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(heading\s?\d|title|subtitle|überschrift\s?\d|titre\s?\d)$", re.I)
@@ -64,25 +67,32 @@ def read_docx(path: str | Path) -> Draft:
         citation field that cannot be read (the paragraph is named).
     """
     name = str(path)
-    document = _document_xml(name)
+    parts = _package_parts(name)
     reader = _Reader(name)
     try:
-        root = ElementTree.fromstring(document)
+        root = ElementTree.fromstring(parts["word/document.xml"])
     except (ElementTree.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding declared
         raise LoadError(Location(name, 0, 0), f"word/document.xml is not well-formed XML ({exc}); open the file in Word and save it again") from None
     body = root.find(f"{W}body")
     if body is None:
         raise LoadError(Location(name, 0, 0), "word/document.xml has no body: this is not a Word document")
-    reader.numbering = _numbering(name)
+    reader.numbering = _numbering(_xml(parts.get("word/numbering.xml")))
     try:
-        reader.notes = _notes(name, reader)
+        reader.notes = _notes(name, reader, parts)
         reader.walk(body)
     except RecursionError:
         raise LoadError(Location(name, 0, 0), "word/document.xml is nested too deeply to be a Word document") from None
     return draft_from_blocks(reader.blocks, name, reader.anchors, unit="paragraph")
 
 
-def _document_xml(name: str) -> bytes:
+def _package_parts(name: str) -> dict[str, bytes]:
+    """The XML parts kbase reads (:data:`PARTS`), unpacked: word/document.xml always, the others when present.
+
+    A zip bomb stops early: all the parts together unpack to at most :data:`MAX_XML_BYTES`, none
+    may unpack to more than :data:`MAX_RATIO` times its packed size, and each is read only up to
+    what is left of the budget (a header may lie about the size). Damaged data (bad deflate or
+    LZMA streams, a truncated package) is a located error, never a traceback.
+    """
     where = Location(name, 0, 0)
     try:
         size = Path(name).stat().st_size
@@ -92,84 +102,86 @@ def _document_xml(name: str) -> bytes:
         raise LoadError(where, f"cannot read: {exc.strerror}") from None
     if size > MAX_DOCX_BYTES:
         raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
+    bomb = f"refused as a possible zip bomb (kbase reads Word drafts whose text parts unpack to at most {MAX_XML_BYTES / 1e6:.0f} MB)"
     try:
         with open(name, "rb") as handle:
             head = handle.read(8)
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise LoadError(where, "this is an OLE file, not a .docx package: a password-protected document, or an old .doc; "
                                    "remove the password (or save as .docx) in Word and try again")
+        parts: dict[str, bytes] = {}
+        left = MAX_XML_BYTES
         with zipfile.ZipFile(name) as package:
-            try:
-                info = package.getinfo("word/document.xml")
-            except KeyError:
-                raise LoadError(where, "the package has no word/document.xml: this is not a Word document") from None
-            if info.file_size > MAX_XML_BYTES:
-                raise LoadError(where, f"word/document.xml unpacks to {info.file_size / 1e6:.0f} MB (over {MAX_XML_BYTES / 1e6:.0f} MB); "
-                                       "refused as a possible zip bomb")
-            with package.open(info) as member:
-                data = member.read(MAX_XML_BYTES + 1)  # the header may lie about the size
-            if len(data) > MAX_XML_BYTES:
-                raise LoadError(where, f"word/document.xml unpacks to over {MAX_XML_BYTES / 1e6:.0f} MB; refused as a possible zip bomb")
-            return data
+            for part in PARTS:
+                try:
+                    info = package.getinfo(part)
+                except KeyError:
+                    if part == "word/document.xml":
+                        raise LoadError(where, "the package has no word/document.xml: this is not a Word document") from None
+                    continue
+                if info.file_size > left or info.file_size > MAX_RATIO * max(info.compress_size, 10_000):
+                    raise LoadError(where, f"{part} unpacks to {info.file_size / 1e6:.1f} MB from {info.compress_size / 1e6:.1f} MB; {bomb}")
+                with package.open(info) as member:
+                    data = member.read(left + 1)
+                if len(data) > left:
+                    raise LoadError(where, f"{part} unpacks to more than it says; {bomb}")
+                left -= len(data)
+                parts[part] = data
+        return parts
     except LoadError:
         raise
     except zipfile.BadZipFile:
         raise LoadError(where, "not a .docx package (not a zip file); save the draft from Word as .docx") from None
     except RuntimeError as exc:  # an encrypted zip member
         raise LoadError(where, f"cannot open the package ({exc})") from None
-    except (OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise LoadError(where, f"the package is damaged ({exc})") from None
+    except (OSError, ValueError, NotImplementedError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        raise LoadError(where, f"the package is damaged ({exc}); open it in Word and save it again") from None
 
 
-def _part(name: str, part: str) -> ElementTree.Element | None:
-    """Another part of the package (numbering, footnotes), or None when it is absent, too large or unreadable."""
+def _xml(data: bytes | None) -> ElementTree.Element | None:
+    """A part other than the document, parsed; None when absent or not well-formed (it is then ignored)."""
+    if data is None:
+        return None
     try:
-        with zipfile.ZipFile(name) as package:
-            info = package.getinfo(part)
-            if info.file_size > MAX_XML_BYTES:
-                return None
-            with package.open(info) as member:
-                data = member.read(MAX_XML_BYTES + 1)
-            return ElementTree.fromstring(data) if len(data) <= MAX_XML_BYTES else None
-    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError, LookupError, RuntimeError, ValueError, EOFError):
+        return ElementTree.fromstring(data)
+    except (ElementTree.ParseError, LookupError, ValueError, RecursionError):
         return None
 
 
-def _notes(name: str, reader: _Reader) -> dict[tuple[str, str], list[Citation]]:
+def _notes(name: str, reader: _Reader, parts: dict[str, bytes]) -> dict[tuple[str, str], list[Citation]]:
     """The citations of each footnote and endnote (word/footnotes.xml, word/endnotes.xml), by ``(kind, id)``:
     with a note style (Chicago notes, OSCOLA) Zotero puts its fields there, behind a note mark in the text."""
     from .text import find_citations
 
     notes: dict[tuple[str, str], list[Citation]] = {}
     for kind in ("footnote", "endnote"):
-        root = _part(name, f"word/{kind}s.xml")
+        root = _xml(parts.get(f"word/{kind}s.xml"))
         if root is None:
             continue
         for note in root.iter(f"{W}{kind}"):
             inner = _Reader(name)
             inner.numbering = reader.numbering
-            parts = ["".join(value for _, value in inner._pieces(p)) for p in _paragraphs(note)]
-            notes[(kind, note.get(f"{W}id", ""))] = find_citations(" ".join(parts), inner.anchors)
+            texts = ["".join(value for _, value in inner._pieces(p)) for p in _paragraphs(note)]
+            notes[(kind, note.get(f"{W}id", ""))] = find_citations(" ".join(texts), inner.anchors)
     return notes
 
 
-def _numbering(name: str) -> dict[tuple[str, str], str]:
+def _numbering(root: ElementTree.Element | None) -> dict[tuple[str, str], str]:
     """``(numId, ilvl) -> numFmt`` from word/numbering.xml ("decimal", "bullet", …); empty when absent or unreadable."""
-    root = _part(name, "word/numbering.xml")
     if root is None:
         return {}
-    abstract: dict[tuple[str, str], str] = {}
+    abstract: dict[str, dict[str, str]] = {}  # abstractNumId -> {ilvl: numFmt}
     for node in root.iter(f"{W}abstractNum"):
+        levels = abstract.setdefault(node.get(f"{W}abstractNumId", ""), {})
         for level in node.iter(f"{W}lvl"):
             fmt = level.find(f"{W}numFmt")
-            abstract[(node.get(f"{W}abstractNumId", ""), level.get(f"{W}ilvl", "0"))] = fmt.get(f"{W}val", "") if fmt is not None else ""
+            levels[level.get(f"{W}ilvl", "0")] = fmt.get(f"{W}val", "") if fmt is not None else ""
     formats: dict[tuple[str, str], str] = {}
     for num in root.iter(f"{W}num"):
         ref = num.find(f"{W}abstractNumId")
         if ref is not None:
-            for (abstract_id, level), fmt in abstract.items():
-                if abstract_id == ref.get(f"{W}val"):
-                    formats[(num.get(f"{W}numId", ""), level)] = fmt
+            for level, fmt in abstract.get(ref.get(f"{W}val", ""), {}).items():
+                formats[(num.get(f"{W}numId", ""), level)] = fmt
     return formats
 
 

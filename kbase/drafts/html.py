@@ -17,6 +17,7 @@ entries before their words do.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ..errors import LoadError, Location
 from ..identifiers import identifiers_in
 from ..loaders.text import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
-from .text import Citation, anchor_char
+from .text import MAX_FIELDS, Citation, anchor_char
 
 __all__ = ["parse_html", "read_html"]
 
@@ -34,6 +35,7 @@ SKIP = frozenset("script style noscript template iframe frame frameset object em
 BLOCKS = frozenset("p div li ol ul h1 h2 h3 h4 h5 h6 blockquote section article main td th tr table tbody thead dd dt dl figure "
                    "figcaption pre hr address details summary body html".split())
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_LIST_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits, as browsers read start and value; longer is not a list number
 _CITING_SUP = re.compile(r"^\[?\s*\d{1,4}(?:\s*[-–—,]\s*\d{1,4}){0,50}\s*\]?$")
 
 
@@ -81,7 +83,7 @@ def _declared_charset(name: str) -> str | None:
 
 def parse_html(text: str, path: str = "draft.html") -> Draft:
     """Split an HTML page into located sentences (see :func:`read_html`)."""
-    reader = _Reader()
+    reader = _Reader(path)
     try:
         reader.feed(_defuse(text))
         reader.close()
@@ -110,8 +112,10 @@ def _defuse(text: str) -> str:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, path: str = "draft.html") -> None:
         super().__init__(convert_charrefs=True)
+        self.path = path
+        self.open_tags: Counter[str] = Counter()  # how many of each tag the stack holds: a stray end tag is found in O(1)
         self.blocks: list[tuple[Block, bool]] = []
         self.anchors: dict[str, Citation] = {}
         self.stack: list[str] = []          # open elements (for skipping and closing)
@@ -171,6 +175,7 @@ class _Reader(HTMLParser):
                 self.write(" ")
             return
         self.stack.append(tag)
+        self.open_tags[tag] += 1
         if tag in SKIP or hidden or self.skip_depth:
             self.skip_depth += 1
             return
@@ -182,13 +187,13 @@ class _Reader(HTMLParser):
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.kind = "heading"
             elif tag in ("ol", "ul"):
-                start = attributes.get("start") or "1"
-                self.lists.append([tag == "ol", int(start) if start.isdigit() else 1])
+                start = (attributes.get("start") or "1").strip()
+                self.lists.append([tag == "ol", int(start) if _LIST_NUMBER.fullmatch(start) else 1])
             elif tag == "li":
                 self.kind = "item"
                 if self.lists and self.lists[-1][0]:
                     value = attributes.get("value") or ""
-                    if value.isdigit():
+                    if _LIST_NUMBER.fullmatch(value.strip()):
                         self.lists[-1][1] = int(value)
                     self.number = self.lists[-1][1]
                     self.lists[-1][1] += 1
@@ -198,10 +203,11 @@ class _Reader(HTMLParser):
             self.link.append((attributes.get("href") or "", tag))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID or tag not in self.stack:
+        if tag in VOID or not self.open_tags[tag]:
             return  # a stray end tag
         while self.stack:  # close what was left open inside it
             open_tag = self.stack.pop()
+            self.open_tags[open_tag] -= 1
             self._close(open_tag)
             if open_tag == tag:
                 break
@@ -219,6 +225,9 @@ class _Reader(HTMLParser):
             href, _ = self.link.pop()
             cited = [f"{scheme}:{value}" for scheme, value in identifiers_in(href)] if "http" in href else []
             if cited and self.sup is None:
+                if len(self.anchors) >= MAX_FIELDS:
+                    raise LoadError(Location(self.path, *self.getpos()), f"more than {MAX_FIELDS:,} citing links; kbase reads drafts "
+                                    "with fewer")
                 char = anchor_char(len(self.anchors))
                 self.anchors[char] = Citation("link", tuple(cited[:1]))
                 self.write(char)

@@ -13,9 +13,12 @@ from pathlib import Path
 from ..loaders.text import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, ListEntry, Sentence, draft_from_blocks
 
-__all__ = ["Draft", "ListEntry", "Sentence", "read_draft", "parse_draft"]
+__all__ = ["DRAFT_SUFFIXES", "Draft", "ListEntry", "Sentence", "read_draft", "parse_draft"]
 
 MAX_DRAFT_BYTES = 5_000_000
+#: The extensions of drafts: a glob (``content/**/*``) audits only these; a file named itself is read whatever its name.
+DRAFT_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".qmd", ".rmd", ".txt", ".text", ".html", ".htm", ".xhtml", ".docx",
+                            ".docm"})
 _NUMBERED_LINE = re.compile(r"^(\s*)\[?(\d{1,3})[.)\]]\s+(\S.*)$")
 _EXAMPLE_LABEL = re.compile(r"^ {0,3}\(@([\w-]+)\)(?:[ \t]|$)", re.M)  # pandoc example lists: "(@good) text"
 _FOOTNOTE_LABEL = re.compile(r"^( {0,3})\[\^[^\]\s]{1,100}\]:[ \t]*")  # "[^1]: text": the text is read as a paragraph

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ANCHOR_BASE", "Citation", "anchor_char", "clean_for_matching", "find_citations", "split_sentences"]
+__all__ = ["ANCHOR_BASE", "MAX_FIELDS", "Citation", "anchor_char", "clean_for_matching", "find_citations", "split_sentences"]
 
 # Words that end with a period without ending a sentence (compared in lower case, without the period):
 # titles, Latin, months, and the locator abbreviations of citations ("chap. 3", "bk. VI", "n. 6").
@@ -38,6 +38,8 @@ ABBREVIATIONS = frozenset(
 #: Readers of Word and HTML drafts put ``chr(ANCHOR_BASE + n)`` (a private-use character) where
 #: citation field ``n`` was; :func:`find_citations` returns the citation handed for it.
 ANCHOR_BASE = 0xF0000
+#: The most citation fields (or citing links) one draft may hold: the private-use plane has 65,534 characters.
+MAX_FIELDS = 60_000
 _ANCHOR = re.compile("[\U000F0000-\U000FFFFD]+")
 
 

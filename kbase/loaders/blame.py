@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..git import run_git
 from ..model import Reference
 
 __all__ = ["entry_change_dates"]
@@ -24,8 +25,7 @@ def entry_change_dates(references: Sequence[Reference]) -> dict[str, str]:
     for path, refs in by_file.items():
         file = Path(path).resolve()
         try:
-            blame = subprocess.run(["git", "blame", "--line-porcelain", "--", file.name], cwd=file.parent, capture_output=True,
-                                   timeout=120, check=False)
+            blame = run_git(file.parent, "blame", "--no-textconv", "--line-porcelain", "--", file.name, timeout=120)
         except (OSError, subprocess.TimeoutExpired):
             return {}
         if blame.returncode != 0:

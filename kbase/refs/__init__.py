@@ -12,8 +12,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -51,12 +53,23 @@ class RefLibrary:
         Their encoding (default UTF-8).
     cache : kbase.cache.Cache, optional
         The parse cache to read unchanged files from (the command line passes the project's).
+    lock : path, optional
+        The library's claims file, whose lock (:func:`kbase.files.library_lock`) every write to these
+        files takes, so that one lock guards the whole library (default: the first ``.bib``).
     """
 
-    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8", cache: Cache | None = None) -> None:
+    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8", cache: Cache | None = None,
+                 lock: str | Path | None = None) -> None:
         self.paths = [str(p) for p in paths]
         self.encoding = encoding
         self.cache = cache
+        self.lock = str(lock) if lock is not None else (self.paths[0] if self.paths else "references.bib")
+
+    def _locked(self) -> AbstractContextManager[None]:
+        """The library lock, held while any of these files is written."""
+        from ..files import library_lock
+
+        return library_lock(self.lock, self.paths)
 
     @cached_property
     def files(self) -> list[BibFile]:
@@ -107,7 +120,7 @@ class RefLibrary:
         """Merge each group into its kept key, in the ``.bib`` files and the claims' links; ``{removed: kept}``."""
         from .merge import apply_merges
 
-        return apply_merges(groups, {r.key: r for r in self.references}, str(claims_path), self.encoding)
+        return apply_merges(groups, {r.key: r for r in self.references}, str(claims_path), self.encoding, self.paths)
 
     def format(self, check: bool = False) -> list[str]:
         """Lay out every file in kbase's style, losing nothing; returns the files that were (or, with
@@ -118,16 +131,17 @@ class RefLibrary:
         from .fmt import format_bib, parsed_content
 
         changed = []
-        for path in self.paths:
-            text = read_text(path, self.encoding)
-            formatted = format_bib(text, path)
-            if formatted == text:
-                continue
-            if parsed_content(formatted, path) != parsed_content(text, path):  # never write a lossy result
-                raise KbaseError(f"{path}: formatting would change the content; file left as it is")
-            changed.append(path)
-            if not check:
-                write_atomic(path, formatted, self.encoding)
+        with self._locked() if not check else contextlib.nullcontext():
+            for path in self.paths:
+                text = read_text(path, self.encoding)
+                formatted = format_bib(text, path)
+                if formatted == text:
+                    continue
+                if parsed_content(formatted, path) != parsed_content(text, path):  # never write a lossy result
+                    raise KbaseError(f"{path}: formatting would change the content; file left as it is")
+                changed.append(path)
+                if not check:
+                    write_atomic(path, formatted, self.encoding)
         return changed
 
     def set_fields(self, key: str, fields: Sequence[tuple[str, str]]) -> str:
@@ -136,7 +150,7 @@ class RefLibrary:
         or the result would not read back with the new values. Returns the file written."""
         from ..bibtex import bib_value, unenclose
         from ..errors import KbaseError, UnknownReferenceError
-        from ..files import library_lock, write_atomic
+        from ..files import write_atomic
         from ..loaders.bib import parse_bib
         from ..loaders.text import read_text
         from ..spelling import did_you_mean
@@ -152,7 +166,7 @@ class RefLibrary:
             if name.lower() == "design" and value not in DESIGNS:
                 raise KbaseError(f"unknown design {value!r}{did_you_mean(value, list(DESIGNS))}; use one of: {', '.join(DESIGNS)}")
         path = by_key[key].where.path if by_key[key].where else self.paths[0]
-        with library_lock(path):
+        with self._locked():
             new = with_fields_set(read_text(path, self.encoding), key, fields)
             check = {r.key: r for r in parse_bib(new, path).references}.get(key)
             if check is None or any(check.field(n) != unenclose(bib_value(v)) for n, v in fields):  # as written, nothing more
@@ -182,9 +196,12 @@ class RefLibrary:
         from ..files import write_atomic
         from ..loaders.text import read_text
 
-        plan = self.plan_import(file, kind)
-        if plan.added and not dry_run:
-            current = read_text(plan.target, self.encoding) if Path(plan.target).exists() else ""
-            new = current.rstrip("\n") + "\n" + plan.text if current else plan.text.lstrip("\n")
-            write_atomic(plan.target, new, self.encoding)
+        if dry_run:
+            return self.plan_import(file, kind)
+        with self._locked():
+            plan = self.plan_import(file, kind)
+            if plan.added:
+                current = read_text(plan.target, self.encoding) if Path(plan.target).exists() else ""
+                new = current.rstrip("\n") + "\n" + plan.text if current else plan.text.lstrip("\n")
+                write_atomic(plan.target, new, self.encoding)
         return plan

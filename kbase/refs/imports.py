@@ -43,14 +43,60 @@ class ImportedItem:
         return next((v for k, v in self.fields if k == name), "")
 
 
-def _csl_names(people: Sequence[dict]) -> str:
+def _csl_value(value: object, what: str, where: Location) -> str:
+    """A CSL-JSON scalar as text: a string, or a whole number of at most 12 digits (a volume, a page);
+    anything else (an object, a list, ``null`` spelt out, infinity, a 5,000-digit number) is a located error."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**12:
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e12:
+        return str(int(value))
+    shown = type(value).__name__ if not isinstance(value, (int, float)) else "a number too large or not whole"
+    raise LoadError(where, f"{what} must be text or a whole number, not {shown}")
+
+
+def _csl_names(people: object, what: str, where: Location) -> str:
+    """CSL-JSON names (``[{"family": …, "given": …}]`` or ``[{"literal": …}]``) as BibTeX's ``A and B``."""
+    if not isinstance(people, list):
+        raise LoadError(where, f"{what} must be a list of names such as [{{\"family\": \"Smith\", \"given\": \"J\"}}], "
+                               f"not {type(people).__name__}")
     names = []
     for person in people:
-        if person.get("literal"):
-            names.append("{" + person["literal"] + "}")
-        elif person.get("family"):
-            names.append(person["family"] + (", " + person["given"] if person.get("given") else ""))
+        if not isinstance(person, dict):
+            raise LoadError(where, f"each {what} must be an object with family and given names, not {type(person).__name__}")
+        parts = {k: _csl_value(person[k], f"{what} {k}", where) for k in ("literal", "family", "given") if person.get(k) is not None}
+        if parts.get("literal"):
+            names.append("{" + parts["literal"] + "}")
+        elif parts.get("family"):
+            names.append(parts["family"] + (", " + parts["given"] if parts.get("given") else ""))
     return " and ".join(names)
+
+
+def _csl_year(issued: object, where: Location) -> str:
+    """The year of a CSL-JSON date (``{"date-parts": [[2020, 5]]}``, or ``{"raw": "2020-05"}``); "" when it has none."""
+    if issued is None:
+        return ""
+    if not isinstance(issued, dict):
+        raise LoadError(where, f'issued must be a date object such as {{"date-parts": [[2020]]}}, not {type(issued).__name__}')
+    parts = issued.get("date-parts")
+    if parts is not None:
+        if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
+            raise LoadError(where, 'issued date-parts must be a list of [year, month, day] lists, such as [[2020, 5]]')
+        if not parts or not parts[0]:
+            return ""
+        year = parts[0][0]
+        if isinstance(year, str) and year.strip().isdecimal():
+            year = int(year.strip())
+        if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
+            raise LoadError(where, f"issued year must be a whole number from 1 to 9999, not {year!r:.40}")
+        return str(year)
+    for name in ("raw", "literal"):
+        text = issued.get(name)
+        if isinstance(text, str):
+            found = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", text)
+            return found.group(1) if found else ""
+    return ""
 
 
 def read_csl_json(path: str) -> list[ImportedItem]:
@@ -60,6 +106,10 @@ def read_csl_json(path: str) -> list[ImportedItem]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError(Location(path, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise LoadError(Location(path, 1, 1), "nested too deeply to be CSL-JSON") from None
+    except ValueError as exc:  # a number of more digits than Python converts
+        raise LoadError(Location(path, 1, 1), f"not CSL-JSON: {exc}") from None
     items = data.get("items", data) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise LoadError(Location(path, 1, 1), "CSL-JSON must be a list of items")
@@ -73,16 +123,18 @@ def read_csl_json(path: str) -> list[ImportedItem]:
         for csl, bib in (("title", "title"), ("container-title", "journal"), ("volume", "volume"), ("issue", "number"),
                          ("page", "pages"), ("publisher", "publisher"), ("DOI", "doi"), ("PMID", "pmid"), ("URL", "url"),
                          ("ISBN", "isbn"), ("ISSN", "issn"), ("abstract", "abstract")):
-            if item.get(csl):
-                value = str(item[csl])
+            if item.get(csl) is not None and item.get(csl) != "":
+                value = _csl_value(item[csl], f"item {number}: {csl}", where)
                 fields.append((bib, value.replace("-", "--") if bib == "pages" else value))
         if item.get("author"):
-            fields.insert(0, ("author", _csl_names(item["author"])))
+            fields.insert(0, ("author", _csl_names(item["author"], f"item {number}: author", where)))
         if item.get("editor"):
-            fields.append(("editor", _csl_names(item["editor"])))
-        parts = (item.get("issued") or {}).get("date-parts") or [[]]
-        if parts and parts[0]:
-            fields.append(("year", str(parts[0][0])))
+            fields.append(("editor", _csl_names(item["editor"], f"item {number}: editor", where)))
+        year = _csl_year(item.get("issued"), where)
+        if year:
+            fields.append(("year", year))
+        if not any(name == "title" for name, _ in fields):
+            raise LoadError(where, f"item {number} has no title; kbase imports references with at least a title")
         fields += _relations(item)
         entry_type = CSL_TO_BIB.get(str(item.get("type", "")), "misc")
         if entry_type == "incollection" and item.get("container-title"):

@@ -100,7 +100,7 @@ def with_fields_set(text: str, key: str, fields: Sequence[tuple[str, str]]) -> s
 
 
 def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str,
-                 encoding: str = "utf-8") -> dict[str, str]:
+                 encoding: str = "utf-8", bib_files: Sequence[str] = ()) -> dict[str, str]:
     """Merge every group into its kept key; returns ``{removed key: kept key}``.
 
     Under the library lock, the new ``.bib`` files and the new ``claims.yaml`` (links renamed
@@ -114,7 +114,7 @@ def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Referen
     if not renamed:
         return {}
     bib_paths = list(dict.fromkeys(r.where.path for r in references.values() if r.where))
-    with library_lock(claims_path):
+    with library_lock(claims_path, [*bib_paths, *bib_files]):
         changes: dict[str, bytes] = {path: text.encode(encoding) for path, text in _merged_bibs(groups, references).items()}
         if Path(claims_path).exists():
             _, claims_bytes = ClaimsEditor(claims_path, bib_paths, encoding).prepare(ClaimsEditor.rename_references(renamed))

@@ -210,16 +210,22 @@ def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, 
     keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting)]
     title = (kb.articles[article].title or article) if article else "All claims"
     drawing = svg_graph(kb.graph, [row.claim_id for row in rows], {row.claim_id: row.grade.level for row in rows})
-    return html_report(rows, title=title, graph_svg=drawing, bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False),
-                       style=style or DEFAULT_STYLE)
+    from .text import visible
+
+    # control and bidi characters shown as escapes: an HTML page shows them, never obeys them
+    return visible(html_report(rows, title=title, graph_svg=drawing, style=style or DEFAULT_STYLE,
+                               bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False)))
 
 
 def bibliography(entries: Sequence[str], fmt: str, numbered: bool = True) -> str:
-    """A bibliography as ``text`` (numbered lines when the style numbers) or an ``html`` list."""
+    """A bibliography as ``text`` (numbered lines when the style numbers) or an ``html`` list (control and
+    bidi characters shown as escapes in both)."""
+    from .text import visible
+
     if fmt == "html":
         tag = "ol" if numbered else "ul"
-        return f"<{tag}>\n" + "".join(f"<li>{e}</li>\n" for e in entries) + f"</{tag}>\n"
-    return _lines(f"{n}. {e}" if numbered else e for n, e in enumerate(entries, 1))
+        return visible(f"<{tag}>\n" + "".join(f"<li>{e}</li>\n" for e in entries) + f"</{tag}>\n")
+    return visible(_lines(f"{n}. {e}" if numbered else e for n, e in enumerate(entries, 1)))
 
 
 def csl_json(items: Sequence[dict[str, object]]) -> str:
@@ -228,10 +234,13 @@ def csl_json(items: Sequence[dict[str, object]]) -> str:
 
 
 def graph_export(kb: KnowledgeBase, fmt: str) -> str:
-    """The library graph as ``graphml``, ``dot`` or node-link ``json``."""
+    """The library graph as ``graphml``, ``dot`` or node-link ``json`` (GraphML and DOT show control and bidi
+    characters as escapes: XML cannot carry most of them, and a terminal would obey them)."""
     from .graph import export_graph
+    from .text import visible
 
-    return export_graph(kb.graph, kb.grades, fmt)
+    out = export_graph(kb.graph, kb.grades, fmt)
+    return out if fmt == "json" else visible(out)
 
 
 def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference], fmt: str,

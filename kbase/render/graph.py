@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from .json import dumps
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -76,5 +76,5 @@ def export_graph(G: nx.MultiDiGraph, grades: Mapping[str, Grade], fmt: str) -> s
     if fmt == "dot":
         return _dot(H)
     if fmt == "json":
-        return json.dumps(nx.node_link_data(H, edges="links"), indent=2, ensure_ascii=False) + "\n"
+        return dumps(nx.node_link_data(H, edges="links")) + "\n"
     raise ValueError(f"unknown graph format {fmt!r}")

@@ -6,6 +6,7 @@ The shapes are documented in ``docs/commands.md``; keys are only ever added.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,9 +18,20 @@ __all__ = ["dumps", "finding_data", "grade_data", "findings_document"]
 SCHEMA_VERSION = 1
 
 
+#: Characters JSON may carry raw but a terminal or editor showing the file would obey: C1 controls,
+#: bidirectional marks, overrides and isolates (C0 controls json.dumps escapes itself).
+_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def dumps(data: Any) -> str:
-    """Pretty, stable JSON (UTF-8 kept readable)."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    r"""Pretty, stable JSON (UTF-8 kept readable; control and bidi characters as ``\u`` escapes, which read back the same).
+
+    >>> print(dumps({"title": "rtl\u202e"}))
+    {
+      "title": "rtl\u202e"
+    }
+    """
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
