@@ -9,12 +9,10 @@ timings themselves are in ``benchmarks/bench_hostile.py``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import multiprocessing as mp
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
