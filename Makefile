@@ -25,8 +25,8 @@ demo: $(VENV)/.installed
 	$(KBASE) evidence nmda-blockade
 	@echo; echo "== kbase evidence relief-three-months"
 	$(KBASE) evidence relief-three-months
-	@echo; echo "== kbase audit (the seed article as a draft: first findings)"
-	-$(KBASE) audit ../shared/seed/ketamine-infusion-chronic-pain.txt --min-severity warning 2>&1 | head -n 12
+	@echo; echo "== kbase audit examples/ketamine-draft.md   (a short draft with planted problems)"
+	-$(KBASE) audit examples/ketamine-draft.md
 	@echo; echo "== kbase table --article ketamine-chronic-pain --format html"
 	@mkdir -p build
 	$(KBASE) table --article ketamine-chronic-pain --format html -o build/ketamine-report.html

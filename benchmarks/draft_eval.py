@@ -1,6 +1,8 @@
 """Precision and recall of the claim matcher and of every draft rule on the labelled drafts.
 
-    python benchmarks/draft_eval.py [--threshold 60] [--sweep]
+    python benchmarks/draft_eval.py [--threshold 60] [--sweep] [--semantic]
+
+`--semantic` matches by meaning too (kbase[semantic] installed; off by default, as in kbase).
 
 `--sweep` prints the matcher's figures over a range of thresholds: the default threshold is
 chosen from it (see docs/drafts.md).
@@ -23,8 +25,9 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--misses", action="store_true", help="list every disagreement with the labels")
+    parser.add_argument("--semantic", action="store_true", help="match by meaning too (kbase[semantic])")
     args = parser.parse_args()
-    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib")
+    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026, semantic=args.semantic)
     folder = ROOT / "tests" / "drafts"
     if args.sweep:
         print("threshold  precision  recall   (claim matching)")

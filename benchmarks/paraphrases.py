@@ -71,7 +71,7 @@ def drafts_precision() -> dict[int, float]:
     from benchmarks.evaluation import evaluate as evaluate_drafts
     from kbase.drafts.matcher import DEFAULT_THRESHOLD
 
-    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
+    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026, semantic=True)
     matcher = kb.matcher(DEFAULT_THRESHOLD)
     out = {}
     for threshold in range(40, 91):
@@ -86,7 +86,7 @@ def evaluate() -> dict[str, object]:
 
     with tempfile.TemporaryDirectory() as tmp:
         claims, bib = convert(Path(tmp))
-        kb = kbase.load(claims, bib)
+        kb = kbase.load(claims, bib, semantic=True)
         matcher = kb.matcher()
         data = rows()
         lexical_only = ClaimMatcher(kb.claims.values(), matcher.threshold)

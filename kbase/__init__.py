@@ -21,6 +21,7 @@ from .errors import (KbaseError, LoadError, Location, NotInLibraryError, Problem
 from .version import __version__  # noqa: F401  (kbase.__version__)
 
 __all__ = [
+    "CLAIM_KINDS",
     "CONCERNS",
     "DESIGNS",
     "FAIL_ON",
@@ -63,13 +64,13 @@ if TYPE_CHECKING:
     from .project import Project
     from .refs import RefLibrary
     from .runtime import short_lived_process
-    from .vocabulary import CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
+    from .vocabulary import CLAIM_KINDS, CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
     "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs",
     "read_config": "config", "write_output": "files", "Project": "project", "short_lived_process": "runtime",
     "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
-    **{name: "vocabulary" for name in ("CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},
+    **{name: "vocabulary" for name in ("CLAIM_KINDS", "CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},
 }
 
 

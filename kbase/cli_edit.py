@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 import kbase
-from kbase import CONCERNS, STANCES, Project
+from kbase import CLAIM_KINDS, CONCERNS, STANCES, Project
 from kbase.cli_common import command, edit
 
 __all__ = ["article", "claim", "fmt_claims", "link", "unlink"]
@@ -34,9 +34,10 @@ def claim_add(s: Project, claim_id: str, statement: str, topic: str | None, arti
 @click.option("--statement", default=None, help="A new wording of the claim.")
 @click.option("--topic", default=None, help="The topic to group it by.")
 @click.option("--alias", "aliases", multiple=True, help="Another wording the draft audit should match (repeatable).")
-def claim_set(s: Project, claim_id: str, statement: str | None, topic: str | None, aliases: tuple[str, ...]) -> None:
-    """Change a claim's statement or topic, or add aliases."""
-    edit(s.editor().set_claim, f"updated claim {claim_id}", claim_id, statement=statement, topic=topic, aliases=aliases)
+@click.option("--kind", type=click.Choice(CLAIM_KINDS), default=None, help="What sort of statement it is (inferred when not set).")
+def claim_set(s: Project, claim_id: str, statement: str | None, topic: str | None, aliases: tuple[str, ...], kind: str | None) -> None:
+    """Change a claim's statement, topic or kind, or add aliases."""
+    edit(s.editor().set_claim, f"updated claim {claim_id}", claim_id, statement=statement, topic=topic, aliases=aliases, kind=kind)
 
 
 @click.group()

@@ -350,8 +350,8 @@ class ClaimsEditor:
         return self.edit(change)
 
     def set_claim(self, claim_id: str, *, statement: str | None = None, topic: str | None = None,
-                  aliases: Sequence[str] = ()) -> str:
-        """Change a claim's statement or topic, or add aliases (other wordings the draft audit matches)."""
+                  aliases: Sequence[str] = (), kind: str | None = None) -> str:
+        """Change a claim's statement, topic or kind (``CLAIM_KINDS``), or add aliases (other wordings the draft audit matches)."""
         from ruamel.yaml.comments import CommentedSeq
 
         def change(data: Any) -> None:
@@ -360,6 +360,11 @@ class ClaimsEditor:
                 claim["statement"] = statement
             if topic is not None:
                 claim["topic"] = topic
+            if kind is not None:
+                if "kind" in claim:
+                    claim["kind"] = kind
+                else:
+                    claim.insert(list(claim).index("statement") + 1 if "statement" in claim else len(claim), "kind", kind)
             if aliases:
                 present = claim.get("aliases")
                 if present is None:

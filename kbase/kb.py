@@ -68,7 +68,7 @@ def load(
     encoding: str = "utf-8",
     review_days: int = 365,
     cache: bool | str | Path | Cache = False,
-    semantic: bool = True,
+    semantic: bool = False,
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -95,8 +95,9 @@ def load(
         the files are unchanged: ``True`` for ``.kbase-cache/`` beside the claims file, or a
         folder. Off by default for library use; the command line turns it on.
     semantic : bool
-        With the ``kbase[semantic]`` extra installed, draft audits and ``suggest`` also match by
-        meaning (:mod:`kbase.semantic`); ``False`` keeps them lexical. Without the extra it changes nothing.
+        With the ``kbase[semantic]`` extra installed, ``True`` makes draft audits and ``suggest`` also
+        match by meaning (:mod:`kbase.semantic`). Off by default: on a library of one topic it costs
+        precision (docs/drafts.md). Without the extra it changes nothing.
 
     Examples
     --------
@@ -289,7 +290,7 @@ class KnowledgeBase:
         else:
             self.graph = graph
         self._derived = derived
-        self.semantic = True  # match by meaning too when kbase[semantic] is installed (load(semantic=False): never)
+        self.semantic = False  # match by meaning too when kbase[semantic] is installed and load(semantic=True) asked for it
         self.problems = problems
         self.options = options
         self.claims_path = claims_path

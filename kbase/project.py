@@ -102,7 +102,7 @@ class Project:
     review_days: int = 365
     cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
     drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
-    semantic: bool = True  # match by meaning too, when kbase[semantic] is installed (kbase.semantic)
+    semantic: bool = False  # match by meaning too (kbase.semantic): off until its precision reaches the lexical matcher's
     root: str = "."  # the folder whose kbase.toml or pyproject.toml was read
 
     @classmethod
@@ -117,7 +117,7 @@ class Project:
         grading.setdefault("review_days", config.get("review_days", 365))
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         grading.setdefault("drafts", config.get("drafts", []))
-        grading.setdefault("semantic", config.get("semantic", True))
+        grading.setdefault("semantic", config.get("semantic", False))
         return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
                    encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
 

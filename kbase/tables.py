@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .audit.wording import advice, firmness
-from .vocabulary import DESIGN_START, HEDGED_KINDS, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level, wording
+from .audit.wording import advice, library_wording
+from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
 from .graph import claims, ref_node
 from .model import Grade, LinkGrade
 
@@ -85,7 +85,7 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
     if grade.has_flag("single-source") and grade.level <= Level.LOW:
         actions.append("add an independent source")
     # the claim's own words, softened only when they say more than the level allows and certainty words apply
-    if grade.level < Level.HIGH and grade.kind in HEDGED_KINDS and firmness(statement) > wording(grade.level).firmness:
+    if library_wording(statement, grade.level, grade.kind) != statement.strip():
         actions.append(f"word it as {advice(statement, grade.level, grade.kind)}")
     if grade.has_flag("stale"):
         actions.append("check for newer evidence")

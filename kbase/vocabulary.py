@@ -143,9 +143,12 @@ FAIL_ON: tuple[str, ...] = (*SEVERITIES, "none")
 
 
 #: What sort of statement a claim is (``kind:`` in claims.yaml; inferred from the statement when absent).
-CLAIM_KINDS = ("effect", "association", "harm", "mechanism", "prevalence", "regulatory", "definition")
+CLAIM_KINDS = ("effect", "association", "harm", "mechanism", "prevalence", "trend", "accuracy", "regulatory", "recommendation",
+               "practice", "caution", "definition")
 #: The kinds whose wording follows the certainty of their evidence (GRADE's informative statements). A
-#: prevalence figure, a regulatory fact or a definition is checked for a source, not for hedges.
+#: prevalence figure or a trend, a test's accuracy, a regulatory fact, a guideline's recommendation, how
+#: something is done (practice), a definition is checked for a source, not for hedges; and a caution
+#: ("should only be given by…", "is a poor choice for people with psychosis") is never weakened.
 HEDGED_KINDS = frozenset({"effect", "association", "harm", "mechanism"})
 
 

@@ -48,7 +48,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_SESSION_TEMP, ignore_errors=True)
 # The project's shared data (seed article, verified facts, corpus) sits beside the repository.
 SHARED = Path(os.environ.get("KBASE_SHARED", ROOT.parent / "shared"))
-needs_shared = pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"shared data not found at {SHARED} (set KBASE_SHARED)")
+needs_shared = pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"the project's shared data (seed article, corpus) is not at {SHARED}: "
+                                  "a clone runs without it; CI runs with it (README, 'Two commands')")
 
 
 def bib_entry(key: str, design: str | None = "rct", year: int | None = 2020, entry_type: str = "article", **fields: str) -> str:

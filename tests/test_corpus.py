@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import ROOT, SHARED
 from kbase.errors import LoadError
 from kbase.loaders.bib import load_bib
 from kbase.refs.fmt import format_bib, parsed_content
 
-CORPUS = SHARED / "corpus" / "bib"
-FILES = sorted(CORPUS.rglob("*.bib")) if CORPUS.is_dir() else []
+# the whole shared corpus where it is beside the repository (CI); else the sample bundled in tests/data
+WHOLE = (SHARED / "corpus" / "bib").is_dir()
+CORPUS = SHARED / "corpus" / "bib" if WHOLE else ROOT / "tests" / "data" / "corpus-sample"
+FILES = sorted(CORPUS.rglob("*.bib"))
 # BibTeX reads an entry wherever "@" starts one, also after a "%" (which is not a comment
 # character outside entries); bibtexparser and pybtex agree, so the count does too.
 # an entry commented out line by line with "%" (biber's own names.bib has two) is not an entry, as for biber
@@ -26,7 +28,6 @@ LEGACY = {"encoding1.bib": "latin-1", "encoding3.bib": "latin-1", "encoding4.bib
 # biblatex-only "%" comments inside an entry: bibtexparser stops in the middle of the block
 UNFORMATTABLE = {"xdata.bib": 68}
 
-pytestmark = pytest.mark.skipif(not FILES, reason="the shared corpus is not beside the repository")
 
 
 def _text(path: Path) -> str:
@@ -35,7 +36,7 @@ def _text(path: Path) -> str:
 
 
 def test_the_corpus_is_all_there():
-    assert len(FILES) >= 470
+    assert len(FILES) >= (470 if WHOLE else 14)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(CORPUS)) for p in FILES])

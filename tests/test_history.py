@@ -89,7 +89,7 @@ def test_a_revision_before_the_library_existed_reads_as_empty(repo):
     result = run(repo, "diff", "other..main", "--format", "json")
     data = json.loads(result.stdout)
     assert "claims.yaml did not exist at other: read as empty" in data["notes"]
-    assert len(data["claims"]) == 56 and all(c["before"] is None for c in data["claims"])
+    assert len(data["claims"]) == 57 and all(c["before"] is None for c in data["claims"])
 
 
 def test_a_revision_that_does_not_load_lists_its_problems(repo):

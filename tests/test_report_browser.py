@@ -54,10 +54,10 @@ def test_ketamine_report_shows_table_badges_and_graph_offline(tmp_path):
     assert result.exit_code == 0, result.output
     facts, seen = open_report(report, tmp_path / "report.png")
     assert facts["table_visible"] and facts["badges_visible"] and facts["graph_visible"]
-    assert facts["rows"] == 56 and facts["badge_count"] == 56
-    assert "34" in facts["summary_text"] and "unsupported" in facts["summary_text"]
+    assert facts["rows"] == 57 and facts["badge_count"] == 57
+    assert "35" in facts["summary_text"] and "unsupported" in facts["summary_text"]
     assert facts["graph_box"]["width"] > 500 and facts["graph_box"]["height"] > 500
-    assert facts["graph_nodes"] == 56 + 14  # every claim, and every reference linked to one (yang2020emerging is not)
+    assert facts["graph_nodes"] == 57 + 14  # every claim, and every reference linked to one (yang2020emerging is not)
     assert seen["requests"] == [report.resolve().as_uri()]  # nothing fetched but the file itself
     assert seen["console"] == [] and seen["errors"] == []
     # the 12 references that support or contradict a claim (mentions are not cited); the list numbers

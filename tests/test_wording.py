@@ -225,3 +225,58 @@ def test_advice_for_each_kind_of_claim(statement, kind, low_advice):
 
     assert claim_kind(statement) == kind and kind in CLAIM_KINDS
     assert advice(statement, 2, kind) == low_advice
+
+
+def test_one_wording_of_each_bundled_claim_in_evidence_table_report_and_audit(tmp_path):
+    """kbase evidence, kbase table (Markdown and the HTML report) and the draft audit word every bundled claim the
+    same way (issue 27: evidence suggested a rewording that table called "fine as worded")."""
+    import html
+
+    from click.testing import CliRunner
+
+    import kbase
+    from conftest import ROOT
+    from kbase.audit.wording import library_wording
+    from kbase.cli import cli
+    from kbase.vocabulary import HEDGED_KINDS
+
+    base = ["--year", "2026", "--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib")]
+    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
+    table = CliRunner().invoke(cli, [*base, "table"]).stdout
+    report = html.unescape(CliRunner().invoke(cli, [*base, "table", "--format", "html"]).stdout)
+    draft = tmp_path / "draft.md"
+    checked = audited = 0
+    for claim in kb.claims.values():
+        grade = kb.grade(claim.id)
+        if grade.kind not in HEDGED_KINDS or not 1 <= grade.level <= 3:
+            continue
+        wording = library_wording(claim.statement, grade.level, grade.kind)
+        assert f"“{wording}”" in CliRunner().invoke(cli, [*base, "evidence", claim.id]).stdout, claim.id
+        changed = wording != claim.statement.strip()
+        assert (f"word it as “{wording}”" in table) == changed, claim.id
+        assert (f"word it as “{wording}”" in report) == changed, claim.id
+        draft.write_text(f"{claim.statement.rstrip('.')}, definitely.\n", encoding="utf-8")  # a hype word: always advised
+        found = [f.message for f in kb.audit_draft(str(draft)) if f.rule == "overstated-claim" and f.subject == claim.id]
+        assert all(f"word it as “{wording}”" in message for message in found), (claim.id, found)
+        checked, audited = checked + 1, audited + len(found)
+    assert checked >= 12 and audited >= checked // 2  # 13 claims of hedged kinds between very-low and moderate
+
+
+def test_claim_set_kind_sets_a_kind_the_audit_then_uses(library, monkeypatch):
+    """`kbase claim set ID --kind caution`: written after the statement, read back, and a caution is never hedged."""
+    from click.testing import CliRunner
+
+    from kbase.cli import cli
+
+    library.write(claims_yaml("""
+        - id: only-professionals
+          statement: Ketamine is given by trained anaesthetists.
+          evidence:
+            - ref: a
+              stance: supports
+        """), bib_entry("a", "cross-sectional"))
+    assert CliRunner().invoke(cli, ["claim", "set", "only-professionals", "--kind", "caution"]).exit_code == 0
+    assert "    statement: Ketamine is given by trained anaesthetists.\n    kind: caution\n" in library.claims_path.read_text()
+    shown = CliRunner().invoke(cli, ["evidence", "only-professionals"]).stdout
+    assert "kind:                 caution\n" in shown and "a caution is never weakened" in shown
+    assert CliRunner().invoke(cli, ["claim", "set", "only-professionals", "--kind", "nonsense"]).exit_code == 2

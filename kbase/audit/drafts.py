@@ -31,13 +31,19 @@ from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
 from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import SIZE_NAMES, SIZE_RANK, effect_size, firmness, is_attributed, is_factual, worded
+from .wording import (SIZE_NAMES, SIZE_RANK, effect_size, firmness, hype_words, is_assertion, is_attributed, is_factual, library_wording,
+                      reversal)
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["DraftReport", "ReferenceFinder", "audit_draft", "coverage", "match_sentences", "resolve_citations", "resolve_reference_list",
            "sentence_findings"]
+
+#: A sentence is said to state the opposite of a claim only when it matches the claim at least this well: a looser
+#: match that reads reversed shares only the topic's words ("Ketamine infusion may transform your chronic pain
+#: management" against "the FDA does not approve ketamine infusion for chronic pain", 64), and is no match.
+REVERSAL_MIN_SCORE = 75
 
 #: Ranks library references for a sentence: ``suggest(text, k) -> [keys]`` (``kbase suggest``).
 Suggester = Callable[[str, int], Sequence[str]]
@@ -230,8 +236,9 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
 
 
 def match_sentences(sentences: Sequence[Sentence], matcher: ClaimMatcher, draft: str = "") -> list[Match | None]:
-    """Step 3: the known claim each sentence states (a question asserts nothing, so it states none)."""
-    asserted = [i for i, s in enumerate(sentences) if not s.clean.endswith("?")]
+    """Step 3: the known claim each sentence states. Only an assertion states one (:func:`~kbase.audit.wording.is_assertion`):
+    a question, a heading, a list's lead-in, an instruction, a caption or what unnamed people say states none."""
+    asserted = [i for i, s in enumerate(sentences) if is_assertion(s.clean)]
     found: list[Match | None] = [None] * len(sentences)
     for i, match in zip(asserted, matcher.match_many((sentences[i].clean for i in asserted), draft)):
         found[i] = match
@@ -261,14 +268,30 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
     found: list[Finding] = []
     for i, sentence in enumerate(sentences):
         match = matches[i]
+        opposite = reversal(sentence.clean, match.wording) if match is not None else None
+        if opposite is not None and match is not None and match.score < REVERSAL_MIN_SCORE:
+            match = None  # shares only the topic's words and says the reverse: not this claim at all
         if match is None:
             if not sentence.citations and is_factual(sentence.clean):
                 found.append(_finding("unregistered-claim", f"factual-looking sentence cites nothing and matches no known claim: "
                                       f"“{_short(sentence.clean)}”", sentence))
             continue
         claimed = (wordings or {}).get(match.claim_id) or [match.wording]
-        found.extend(_claim_findings(grades[match.claim_id], sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i],
-                                     claimed[0]))
+        grade = grades[match.claim_id]
+        against = [l.ref for l in grade.links if l.stance == "contradicts" and not l.set_aside]
+        if opposite is not None and grade.level == Level.UNSUPPORTED and against:
+            # the draft denies a claim that the library's evidence denies too: it is right, and needs that evidence cited
+            if not set(covered[i]) & set(against):
+                found.append(_finding("uncited-claim", f"states the opposite of claim {match.claim_id!r} ({match.described}; {opposite}), "
+                                      f"as the library's evidence does, but cites nothing for it: cite {', '.join(against)}",
+                                      sentence, match.claim_id))
+            continue
+        if opposite is not None:  # never "uncited", "overstated" or "supported" for a claim the sentence denies
+            found.append(_finding("contradicts-claim", f"states the opposite of claim {match.claim_id!r} ({match.described}; {opposite}), "
+                                  f"which the library words “{library_wording(claimed[0], grade.level, grade.kind)}” ({grade.level})",
+                                  sentence, match.claim_id))
+            continue
+        found.extend(_claim_findings(grade, sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i], claimed[0]))
         found.extend(_quantity_findings(sentence, match, claimed))
     return found
 
@@ -345,6 +368,11 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     contradicting = [k for k, s in stance.items() if s == "contradicts"]
     found: list[Finding] = []
     about = f"states claim {claim_id!r} ({match.described})"
+    if contradicting and not supporting and not set(keys) & set(contradicting) and match.score >= REVERSAL_MIN_SCORE:
+        # the library's evidence says the opposite and nothing supports it: nothing to cite, nothing to hedge (a sentence that
+        # cites the contradicting evidence itself is a contradicting-citation, below)
+        return [_finding("contradicts-claim", f"{about}, which the library's evidence contradicts ({', '.join(contradicting)}) and "
+                         "nothing supports: do not state it as fact", sentence, claim_id)]
     if not has_citation:
         if supporting:
             found.append(_finding("uncited-claim", f"{about} but cites nothing; the library supports it with {', '.join(supporting)}", sentence, claim_id))
@@ -371,15 +399,19 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     checked = grade.level > Level.UNSUPPORTED and grade.kind in HEDGED_KINDS and not is_attributed(sentence.clean)
     firm = firmness(sentence.clean) if checked else 0
     sizes = _overstated_size(sentence, statement) if firm > 0 else None
-    if firm > wording(grade.level).firmness:
-        # the writer's sentence reworded; when it also words a larger effect, the claim's own statement, so that
-        # overstated-claim and overstated-effect suggest the same words
-        text = statement if sizes else sentence.clean
+    # the suggestion is always the library's own wording of the claim (never a rewrite of the writer's sentence,
+    # which could keep a hype word or break its grammar), so every finding on a sentence suggests the same words
+    suggestion = library_wording(statement, grade.level, grade.kind)
+    hype = [w for w in hype_words(sentence.clean) if w.lower() not in statement.lower()] if grade.level > Level.UNSUPPORTED else []
+    if hype:
+        found.append(_finding("overstated-claim", f"{about} with {', '.join(repr(w) for w in dict.fromkeys(hype))}, which no evidence "
+                              f"supports at any certainty ({grade.level} here); word it as “{suggestion}”", sentence, claim_id))
+    elif firm > wording(grade.level).firmness:
         found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as "
-                              f"“{worded(text, grade.level)}”", sentence, claim_id))
+                              f"“{suggestion}”", sentence, claim_id))
     if sizes:
         found.append(_finding("overstated-effect", f"{about} as {SIZE_NAMES[sizes[0]]}, where the claim states "
-                              f"{SIZE_NAMES[sizes[1]]}; word it as “{worded(statement, grade.level)}”", sentence, claim_id))
+                              f"{SIZE_NAMES[sizes[1]]}; word it as “{suggestion}”", sentence, claim_id))
     return found
 
 

@@ -43,7 +43,7 @@ UNITS = {
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _RANGE_JOIN = r"\s*(?:-|–|—|to|or)\s*"
 _QUANTITY = re.compile(
-    rf"(?<![\w.])(?:between\s+)?(?P<dollar>\$\s?)?(?P<low>{_NUMBER})(?:\s*(?P<unit1>{_UNIT})\b)?"
+    rf"(?<![\w.])(?<![A-Za-z]-)(?:between\s+)?(?P<dollar>\$\s?)?(?P<low>{_NUMBER})(?:\s*(?P<unit1>{_UNIT})\b)?"
     rf"(?:(?:{_RANGE_JOIN}|\s+and\s+)(?P<dollar2>\$\s?)?(?P<high>{_NUMBER}))?(?:\s*(?P<unit>{_UNIT})(?![\w/])|\s+(?P<noun>[a-z]{{3,}}))?",
     re.IGNORECASE,
 )
@@ -51,6 +51,9 @@ _ONE_IN = re.compile(rf"\b(?P<a>{_NUMBER})\s+(?:in|out of)\s+(?P<b>{_NUMBER})\b"
 _FRACTION = re.compile(r"\b(half|a third|one third|a quarter|one quarter|two thirds|three quarters)\b", re.IGNORECASE)
 _FRACTIONS = {"half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter": 25.0, "one quarter": 25.0, "two thirds": 200 / 3,
               "three quarters": 75.0}
+# names that hold digits, not figures: omega-3, IL-6, COVID-19 (by the lookbehind above), B12, type 2 diabetes, stage 3
+_NAMED_NUMBER = re.compile(r"\b(type|stage|phase|grade|class|tier|level|step|category|schedule|chapter|section|figure|table|"
+                           r"generation|wave|part|day|week|cycle|round) \d+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b", re.IGNORECASE)
 _NOT_COUNT_NOUNS = frozenset("and or to of in the a an per with for from than times".split())
 
 
@@ -93,7 +96,10 @@ def quantities(text: str) -> list[Quantity]:
     [('duration', 91, 91), ('mass/kg', 0, 2)]
     >>> [(q.dimension, q.low) for q in quantities("One in five adults; half of them; $400 to $1,000 per infusion.")]
     [('percent', 20.0), ('percent', 50.0), ('money', 400.0)]
+    >>> quantities("Omega-3 supplements, vitamin B12, IL-6 and COVID-19 in type 2 diabetes.")  # names, not figures
+    []
     """
+    text = _NAMED_NUMBER.sub(lambda m: "x" * len(m.group()), text)  # same length: places stay where they were
     found: list[tuple[int, Quantity]] = []
     taken: list[tuple[int, int]] = []
     for match in _ONE_IN.finditer(text):

@@ -71,7 +71,10 @@ RULES: dict[str, Rule] = {
         Rule("unregistered-claim", Severity.WARNING, "A factual-looking draft sentence (numbers, study language, causal or comparative verbs) cites nothing and matches no known claim.", "draft"),
         Rule("weak-claim-in-draft", Severity.INFO, "A draft sentence states a claim whose evidence is very-low certainty.", "draft"),
         Rule("reference-list-only", Severity.WARNING, "A draft has a reference list but no in-text citations.", "draft"),
-        Rule("overstated-claim", Severity.WARNING, "A draft sentence words a claim more firmly than its level allows (the wording scale).", "draft"),
+        Rule("overstated-claim", Severity.WARNING, "A draft sentence words a claim more firmly than its level allows (the wording scale), "
+             "or with a hype or proof word (cures, proves, definitely, always, miracle, 100%) that the claim itself does not use.", "draft"),
+        Rule("contradicts-claim", Severity.WARNING, "A draft sentence states the opposite of a known claim (a negation, an opposite "
+             "word, a comparison's sides swapped), or states a claim that the library's evidence contradicts and nothing supports.", "draft"),
         Rule("overstated-effect", Severity.WARNING, "A draft sentence words a larger effect than its claim states (\"greatly reduces\" "
              "for \"reduces\", \"reduces\" for \"reduces slightly\"; Santesso et al. 2020).", "draft"),
         Rule("one-sided-citation", Severity.WARNING, "A draft sentence states a contested claim and cites only its supporting side.", "draft"),

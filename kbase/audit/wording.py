@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SIZE_NAMES", "SIZE_RANK", "advice", "claim_kind", "effect_size", "firmness", "is_attributed", "is_factual", "without_size", "worded"]
+__all__ = ["SIZE_NAMES", "SIZE_RANK", "advice", "claim_kind", "effect_size", "firmness", "hype_words", "is_assertion", "is_attributed",
+           "is_factual", "library_wording", "reversal", "without_size", "worded"]
 
 _UNCERTAIN = re.compile(r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
                         r"insufficient evidence|not enough (data|evidence))\b", re.I)
@@ -95,7 +96,7 @@ def is_factual(sentence: str) -> bool:
     False
     """
     text = sentence.strip().strip("\"“”'")
-    if text.endswith(("?", ":")) or len(text.split()) < 4:
+    if len(text.split()) < 4 or not _states_something(text):  # what unnamed people say still needs a source
         return False
     if _ADVICE_START.match(text) or _ADVICE.search(text):
         return False
@@ -113,9 +114,186 @@ def is_attributed(sentence: str) -> bool:
     return bool(_ATTRIBUTED.search(sentence))
 
 
+# -- what a sentence is: an assertion, hype, the opposite of a claim ---------------------------------
+
+# Certainty and proof words no evidence grade licenses in health writing (issue 27): a sentence that uses
+# one overstates any claim whose own statement does not.
+_HYPE = re.compile(r"\b(cur(e|es|ed|ing)|proves?|proved|proven|guarantee[sd]?|definitely|certainly|undoubtedly|unquestionably|"
+                   r"always|never fails?|miracle\w*|breakthrough\w*|revolutionary|completely|totally|100 ?%|one hundred percent|"
+                   r"without (a )?doubt|no doubt|conclusively|once and for all|works? for everyone|for everyone|in every case)\b", re.I)
+
+# Sentences that assert nothing a reader could check against a source, so get no certainty advice:
+# instructions and safety rules, captions and image descriptions, attributions to unnamed people.
+_INSTRUCTION = re.compile(r"\b((must|should|may|can) only be|(must|should) (not )?be (given|administered|used|taken|done|performed)|"
+                          r"only (a|an|your) (qualified|licensed|trained)|(always|never) (take|use|give|drive|combine|mix))\b", re.I)
+_CAPTION = re.compile(r"^(image|photo|picture|figure|fig\.|illustration|diagram|chart|graph|infographic|video|caption)\b|"
+                      r"\b(pictured|shown (above|below|here|in the (figure|image|picture))|in (this|the) (image|photo|picture|diagram|"
+                      r"figure|illustration|chart)|the (top|bottom|upper|lower) (left|right)|(left|right|top|bottom)[- ](hand )?"
+                      r"(side|corner|circle|panel))\b", re.I)
+_UNNAMED = re.compile(r"^(but |and |yet |still )?((some|many|most|a few|several|other) (people|experts|doctors|users|patients|"
+                      r"proponents|advocates|critics|researchers|scientists|sources|studies|reports|websites|articles|fans|supporters)|"
+                      r"(people|users|fans|proponents|advocates|supporters|critics)) "
+                      r"(say|said|claim\w*|believe\w*|think|thought|suggest\w*|report\w*|argue\w*|feel|swear)\b|"
+                      r"^(it is|it['’]s) (said|claimed|believed|rumou?red|widely (said|believed))\b|^(some|many) (say|believe|claim)\b|"
+                      r"\b(according to (some|many|anecdotal|word of mouth|users|fans))\b", re.I)
+
+
+def hype_words(sentence: str) -> list[str]:
+    """The hype and proof words of a sentence ("cures", "proves", "definitely", "always", "miracle", "100%"), in order.
+
+    >>> hype_words("This meta-analysis proves that melatonin always works; a miracle.")
+    ['proves', 'always', 'miracle']
+    """
+    return [m.group() for m in _HYPE.finditer(sentence)]
+
+
+def is_assertion(sentence: str, heading: bool = False) -> bool:
+    """Whether a sentence asserts something a source could back, so that its wording may be advised: not a
+    heading (or a line shaped like one: no closing punctuation), a question, a list's lead-in ending in ":",
+    an instruction or safety rule ("may only be given by a qualified professional"), a caption or image
+    description, or a report of what unnamed people say ("Some say…", "Fans claim…").
+
+    Examples
+    --------
+    >>> [is_assertion(s) for s in ["Melatonin shortens sleep onset by seven minutes.", "Does melatonin work?",
+    ...     "Here are ways ketamine can help:", "Ketamine may only be administered by a qualified professional.",
+    ...     "The bottom left circle explains how ketamine reduces pain.", "Some people say melatonin cures insomnia.",
+    ...     "Providing Long-term Pain Relief"]]
+    [True, False, False, False, False, False, False]
+    """
+    text = sentence.strip().strip("\"“”'")
+    return not heading and _states_something(text) and not _UNNAMED.search(text)
+
+
+def _states_something(text: str) -> bool:
+    """Not a question, a lead-in, a heading-shaped line, an instruction or a caption (see :func:`is_assertion`)."""
+    if not text or text.endswith(("?", ":")):
+        return False
+    if not text.endswith((".", "!", "…", ")", "]")):  # a heading, a list fragment; a full sentence may lack its period
+        words = text.split()
+        capitals = sum(1 for w in words if w[:1].isupper())
+        if len(words) < 9 or capitals * 2 > len(words):
+            return False
+    return not (_ADVICE_START.match(text) or _INSTRUCTION.search(text) or _CAPTION.search(text))
+
+
+# Words whose meaning flips a claim: each pair's two sides say opposite things (Santesso et al.'s "increases"
+# against "reduces", and the health writer's "temporary" against "long-lasting").
+_OPPOSITES = (
+    (r"temporar\w*|short[- ](term|lived)|briefly|fades?|wears? off|not (permanent|lasting)",
+     r"long[- ](term|lasting)|lasting|permanent\w*|durable|for good|sustained|persist\w*"),
+    (r"increas\w*|rais(e|es|ed|ing)|boost\w*|higher|more|greater|worsen\w*|exacerbat\w*|aggravat\w*",
+     r"reduc\w*|decreas\w*|lower(s|ed|ing)?|less|fewer|smaller|improv\w*|eas(e|es|ed|ing)|relie\w*|alleviat\w*|lessen\w*"),
+    (r"safe|safer|harmless|well[- ]tolerated", r"unsafe|dangerous|harmful|hazardous|toxic|risky"),
+    (r"effective|efficacious|works?|helps?|benefits?", r"ineffective|useless|(does|do)n['’]?t work|no (benefit|effect)"),
+    (r"better|superior", r"worse|inferior"),
+    (r"common|frequent\w*|often|usually", r"rare|rarely|uncommon|seldom|infrequent\w*"),
+    (r"approved", r"unapproved|not approved"),
+    (r"promot\w*|enhanc\w*|induc\w*|activat\w*|stimulat\w*|facilitat\w*|accelerat\w*",
+     r"suppress\w*|inhibit\w*|prevent\w*|counteract\w*|imped\w*|antagoni\w*|block\w*|hinder\w*|delay\w*|slow(s|ed)?"),
+    (r"positive(ly)?|beneficial|favou?rable|good", r"negative(ly)?|detrimental|unfavou?rable|poor(er)?|bad"),
+    (r"dependent", r"independent"),
+    (r"eas(y|ily)|simple", r"difficult|hard"),
+    (r"resistant|protect\w*", r"vulnerable|susceptible|prone"),
+    (r"present|found", r"absent|missing"),
+)
+_OPPOSITE_PATTERNS = [(re.compile(rf"\b({a})\b", re.I), re.compile(rf"\b({b})\b", re.I)) for a, b in _OPPOSITES]
+_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|yet to|"
+                       r"\w+n['’]t)\b|\bno (evidence|proof|sign) (that|of)\b", re.I)
+# negations that do not turn the whole statement round: a contrast ("approved as an anesthetic but not for pain"),
+# "not only", "whether or not", "if not", "not just", "no more than" (a figure's bound)
+_SIDE_NEGATION = re.compile(r"\b(but|and|or|if|whether or) not\b|\bnot (only|just|least|necessarily)\b|\bno (more|less|later|earlier) than\b|"
+                            # an effect's size, not its direction: overstated-effect compares those
+                            r"\blittle (or|to) no\b|\bno (\w+ )?(difference|effect|benefit|change|improvement)\b", re.I)
+# a leading concessive clause ("While ketamine is not approved for pain, …") does not set the main clause's polarity
+_CONCESSIVE = re.compile(r"^\s*(while|although|though|even though|whereas|despite|in spite of)\b[^,]{0,200},", re.I)
+_COMPARISON_AT = re.compile(r"\b(?:more|less|better|worse|safer|greater|higher|lower|stronger|weaker|superior|inferior|"
+                            r"\w+er) (?:\w+ ){0,3}(?:than|to)\b", re.I)
+
+
+def _sides(text: str) -> tuple[set[str], set[str]] | None:
+    """The content words before and after a comparison ("A is better than B": ({a}, {b})), or None."""
+    found = _COMPARISON_AT.search(text)
+    if found is None:
+        return None
+    words = lambda part: {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", part.lower())} - _STOP  # noqa: E731
+    return words(text[:found.start()]), words(text[found.end():])
+
+
+_STOP = frozenset("the and for with that this from are was were has have had its their than more less may can could "
+                  "probably likely is be been being not who which what when".split())
+
+
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|although|though|so|yet)\s+|\s+but\s+", re.I)
+
+
+def _closest_clause(sentence: str, statement: str) -> str:
+    """The clause of a compound ``sentence`` that shares the most words with ``statement``: the polarity of
+    "Onset is within 30 minutes, and omega-3 does not change that" is that of its first clause."""
+    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()]
+    if len(clauses) < 2:
+        return sentence
+    theirs = set(re.findall(r"[a-z]{3,}", statement.lower()))
+    return max(clauses, key=lambda c: len(set(re.findall(r"[a-z]{3,}", c.lower())) & theirs))
+
+
+def reversal(sentence: str, statement: str) -> str | None:
+    """Why ``sentence`` states the opposite of ``statement``, or None when it does not: a negation one has and
+    the other lacks ("does not", "no", "never", "fails to", "no evidence that"), a word of one side of an
+    opposite pair where the claim has the other ("temporary" / "long-term", "increases" / "reduces", "safe" /
+    "dangerous"), or a comparison whose sides are swapped ("A more effective than B" / "B more effective than A").
+
+    Examples
+    --------
+    >>> reversal("Ketamine infusion provides long-term relief.", "Pain relief from ketamine infusions is often temporary.")
+    "'long-term' where the claim says 'temporary'"
+    >>> reversal("Melatonin does not shorten sleep onset.", "Melatonin shortens sleep onset.")
+    "'not' where the claim has no negation"
+    >>> reversal("Melatonin shortens the time it takes to fall asleep.", "Melatonin shortens sleep onset.") is None
+    True
+    """
+    flips = []
+    sentence, statement = _CONCESSIVE.sub("", sentence, count=1), _CONCESSIVE.sub("", statement, count=1)
+    sentence = _closest_clause(sentence, statement)
+    said, claimed = _NEGATION.findall(sentence), _NEGATION.findall(statement)
+    contrast = _SIDE_NEGATION.search(sentence) or _SIDE_NEGATION.search(statement)  # a compound: its parts are judged apart
+    if bool(said) != bool(claimed) and not contrast:
+        word = (said or claimed)[0]
+        word = word if isinstance(word, str) else next(w for w in word if w)
+        flips.append(f"'{word}' where the claim has no negation" if said else f"no negation where the claim says '{word}'")
+    for one, other in _OPPOSITE_PATTERNS:
+        mine = (one.search(sentence), other.search(sentence))
+        theirs = (one.search(statement), other.search(statement))
+        for here, there in ((mine[0], theirs[1]), (mine[1], theirs[0])):
+            if here and there and not (mine[0] and mine[1]) and not (theirs[0] and theirs[1]):
+                flips.append(f"'{here.group()}' where the claim says '{there.group()}'")
+    a, b = _sides(sentence), _sides(statement)
+    if a and b and a[0] and a[1] and (a[0] & b[1]) and (a[1] & b[0]) and not (a[0] & b[0]):
+        flips.append("the comparison's sides swapped")
+    return flips[0] if len(flips) % 2 else None
+
+
 # -- claim kinds -----------------------------------------------------------------------------------
 
 _KIND_RULES = (
+    ("caution", re.compile(r"\b(should|must) (not|never|only|always|be avoided)\b|\b(only|never) be (given|used|administered|taken)\b|"
+                           r"\b(poor (choice|candidate)|not (recommended|advised|suitable) for|avoid\w*|contraindicat\w*|"
+                           r"do(es)? not (take|use|give)|(talk|speak) (to|with) (your|a) (doctor|pharmacist))\b", re.I)),
+    ("recommendation", re.compile(r"\b(guidelines?|recommend\w*|advis(es|ed)|first-line|second-line|standard of care|"
+                                  r"(is|are) (preferred|indicated))\b", re.I)),
+    ("accuracy", re.compile(r"\b(sensitivity|specificity|(in)?accura(te|tely|cy)|mislabell?\w*|labell?ed (in)?correctly|"
+                            r"(more|less) than (the )?(label|labell?ed|stated|listed)|false (positives?|negatives?)|positive predictive|"
+                            r"detects? \w+ (of|in) \d|(test|screen\w*|label\w*|assay)s? (is|are|was|were) (\w+ )?(accurate|correct|wrong))\b",
+                            re.I)),
+    ("trend", re.compile(r"\b(has|have|had) (risen|rised|fallen|grown|doubled|tripled|halved|increased|decreased|declined|dropped|"
+                         r"climbed|soared)|\b(rising|falling|growing|declining|on the rise|trend\w*|since (19|20)\d\d|"
+                         r"(rose|fell|grew|doubled|tripled|halved) (from|to|by|between|over))\b", re.I)),
+    ("practice", re.compile(r"\b((is|are|was|were) (already |now |commonly |widely |often |usually )?(used|given|administered|offered|"
+                            r"prescribed|performed|done) (to|for|in|as|by|at|during|over)|a (standard |typical )?course (of|starts|is)|"
+                            r"(takes|last) (a few|about|\d+) (hours|minutes)|(is|are) (usually|typically) (given|done|performed))\b",
+                            re.I)),
+    # one study's result ("Of 297 patients given ketamine, about 20% had side effects") is a figure to cite, not to hedge
+    ("prevalence", re.compile(r"^(of|among|in) (about |around |nearly |over |more than )?\d[\d,]*\b", re.I)),
     ("regulatory", re.compile(r"\b(fda|approv\w*|licen[cs]\w*|medicare|medicaid|insurance|insurer|covers?|coverage|"
                               r"reimburs\w*|off-label|prescription-only|schedule [ivx]+|regulat\w*)\b", re.I)),
     ("definition", re.compile(r"^[\w\s()-]{1,60}\b(is|are) (a|an|the)? ?[\w\s-]{0,60}\b(caused by|in which)\b|"
@@ -134,9 +312,11 @@ _KIND_RULES = (
 
 
 def claim_kind(statement: str) -> str:
-    """The kind of a claim, from its statement: ``regulatory``, ``definition``, ``harm``, ``mechanism``,
-    ``prevalence`` (frequency, cost, counts), ``association``, else ``effect`` (an intervention and an outcome).
-    A ``kind:`` in claims.yaml overrides it.
+    """The kind of a claim, from its statement: ``caution`` (who must not, or only who may), ``recommendation``
+    (a guideline's or practice advice), ``accuracy`` (a test's or label's), ``trend`` (a change over time),
+    ``practice`` (how something is done or used), ``regulatory``, ``definition``, ``harm``, ``mechanism``,
+    ``prevalence`` (frequency, cost, counts), ``association``, else ``effect`` (an intervention and an
+    outcome). A ``kind:`` in claims.yaml (``kbase claim set ID --kind``) overrides it.
 
     Examples
     --------
@@ -144,6 +324,10 @@ def claim_kind(statement: str) -> str:
     ...     "The FDA has approved ketamine as an anesthetic.", "Ketamine infusions can cause nausea and vomiting.",
     ...     "Ketamine reduces the need for opioids.", "Neuropathic pain is chronic pain caused by damage to nerves."]]
     ['prevalence', 'regulatory', 'harm', 'effect', 'definition']
+    >>> [claim_kind(s) for s in ["Ketamine should only be given by a qualified professional.",
+    ...     "Intravenous ketamine is already used to treat depression.", "Melatonin use in adults has risen fivefold since 1999.",
+    ...     "Guidelines recommend sleep hygiene before medication.", "Melatonin gummies are often labelled inaccurately."]]
+    ['caution', 'practice', 'trend', 'recommendation', 'accuracy']
     """
     for kind, pattern in _KIND_RULES:
         if pattern.search(statement):
@@ -238,10 +422,10 @@ def _verb(words: list[str]) -> int | None:
     """Index of the main verb of a simple statement: a modal or auxiliary, else a known claim verb in its
     present tense; a leading phrase or clause up to the first comma ("In opioid-dependent patients, …", "While
     ketamine is not approved for pain, …") is skipped."""
-    start = 1
-    if words and words[0].lower() in ("in", "for", "of", "among", "after", "during", "when", "with", "used", "without", "while",
-                                      "although", "though", "whereas", "because", "since", "if", "as", "before", "unlike"):
-        start = next((i + 1 for i, w in enumerate(words) if w.endswith(",")), 1)
+    start = _lead_end(words) or 1
+    if words and words[0].lower() in _WH:  # "How well ketamine works depends on…": the verb after the subject clause
+        first = _verb(words[1:])
+        start = first + 2 if first is not None else start
     for i in range(start, len(words)):
         lower = words[i].lower().strip(",;:")
         if lower in _MODALS or lower in _AUXILIARIES:
@@ -251,6 +435,18 @@ def _verb(words: list[str]) -> int | None:
         if lower.isalpha() and (_base(lower) in _VERBS and lower != _base(lower) or lower in _VERBS and i > start):
             return i
     return None
+
+
+_LEADS = frozenset(("in", "for", "of", "among", "after", "during", "when", "with", "used", "without", "while", "although", "though",
+                    "whereas", "because", "since", "if", "as", "before", "unlike", "given", "taken", "compared"))
+_WH = frozenset(("how", "whether", "what", "why", "who"))
+
+
+def _lead_end(words: list[str]) -> int:
+    """The index just after a leading phrase or clause up to its comma ("Used with other drugs, …"); 0 when there is none."""
+    if words and words[0].lower() in _LEADS:
+        return next((i + 1 for i, w in enumerate(words) if w.endswith(",")), 0)
+    return 0
 
 
 def _base(verb: str) -> str:
@@ -298,8 +494,13 @@ def worded(statement: str, level: int) -> str:
     words = text.split(" ")
     at = _verb(words)
     if level <= 1:
+        if words[0].lower() in _WH:  # "How well ketamine works depends on…" cannot follow "whether"
+            return worded(text, 2).rstrip(".") + ", though the evidence is very uncertain."
         if at is not None and words[at].lower() in ("may", "might", "could"):
             words[at] = "can"
+        lead = _lead_end(words)
+        if lead:  # "It is uncertain whether, used with other drugs, ketamine can cause…"
+            return "It is uncertain whether, " + _clause(" ".join(words[:lead])) + " " + " ".join(words[lead:])
         return "It is uncertain whether " + _clause(" ".join(words))
     if at is None:
         return ("It is likely that " if level == 3 else "It is possible that ") + _clause(text)
@@ -310,17 +511,18 @@ def worded(statement: str, level: int) -> str:
     while lead > 1 and _is_adverb(words[lead - 1]):
         lead -= 1
     if level == 3:
-        if lower not in ("may", "might", "could"):
+        if lower in ("does", "do", "did") and negated:  # "probably does not", not "does probably not"
+            words.insert(lead, "probably")
+        elif lower not in ("may", "might", "could"):
             words.insert(at + 1 if lower in _MODALS or lower in _AUXILIARIES else lead, "probably")
     elif lower in _MODALS:
         words[at] = "may"
     elif lower in _AUXILIARIES:
-        replacement = _AUXILIARIES[lower]
-        if negated:
-            del words[at + 1]
-            words[at] = ("may not " + replacement).strip()
-        else:
-            words[at] = ("may " + replacement).strip()
+        # the adverbs and "not" after the auxiliary go between "may" and the verb: "is typically not" → "may typically not be"
+        end = at + 1
+        while end < len(words) and (words[end].lower() == "not" or _is_adverb(words[end])):
+            end += 1
+        words[at:end] = [" ".join(["may", *words[at + 1:end], _AUXILIARIES[lower]]).strip()]
     else:
         words[at] = _base(verb)
         words.insert(lead, "may")
@@ -335,10 +537,33 @@ def _is_adverb(word: str) -> bool:
     return lower in _ADVERBS or (lower.endswith("ly") and lower.isalpha() and len(lower) > 4)
 
 
+def library_wording(statement: str, level: int, kind: str) -> str:
+    """How the library words a claim at its certainty ``level``: its own statement, softened (:func:`worded`)
+    only when it says more than the level allows and certainty words apply to its ``kind``. The one wording
+    of a claim that ``kbase evidence``, the evidence tables, the HTML report and the draft audit print.
+
+    Examples
+    --------
+    >>> library_wording("Ketamine reduces the need for opioids.", 2, "effect")
+    'Ketamine may reduce the need for opioids.'
+    >>> library_wording("Ketamine infusions can relieve pain in CRPS.", 3, "effect")  # "can" fits moderate
+    'Ketamine infusions can relieve pain in CRPS.'
+    >>> library_wording("Ketamine should only be given by a qualified professional.", 1, "caution")
+    'Ketamine should only be given by a qualified professional.'
+    """
+    from ..vocabulary import HEDGED_KINDS, wording
+
+    text = statement.strip()
+    if kind not in HEDGED_KINDS or level >= 4 or level <= 0 or firmness(text) <= wording(level).firmness:
+        return text
+    return worded(text, level)
+
+
 def advice(statement: str, level: int, kind: str) -> str:
-    """How a writer should word a claim, in its own words: the one wording advice of ``kbase evidence``,
-    the evidence tables and the draft audit. Only kinds in :data:`~kbase.vocabulary.HEDGED_KINDS` take
-    certainty words; a prevalence figure, a regulatory fact or a definition is stated with its source.
+    """How a writer should word a claim: the one wording advice of ``kbase evidence``, the evidence tables
+    and the draft audit (:func:`library_wording`). Only kinds in :data:`~kbase.vocabulary.HEDGED_KINDS`
+    take certainty words; a prevalence figure, a regulatory fact or a definition is stated with its source,
+    and a caution is never weakened.
 
     Examples
     --------
@@ -351,8 +576,10 @@ def advice(statement: str, level: int, kind: str) -> str:
 
     if level <= 0:
         return "do not state it as fact"
+    if kind == "caution":
+        return "state it with its source, as firmly as it is: a caution is never weakened"
     if kind not in HEDGED_KINDS:
         return f"state it with its source: certainty words do not apply to a {kind} fact"
     if level >= 4:
         return f"state it plainly: “{statement.strip()}”"
-    return f"“{worded(statement, level)}”"
+    return f"“{library_wording(statement, level, kind)}”"
