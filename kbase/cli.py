@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from kbase import LEVELS, SEVERITIES, Level, Project, Severity, render, short_lived_process
-from kbase.cli_common import command, emit, exit_with, fail_on_option, output_option, style_option
+from kbase.cli_common import command, emit, exit_with, fail_on_option, output_option, say, style_option
 from kbase.cli_edit import article, claim, fmt_claims, link, unlink
 from kbase.cli_refs import refs
 
@@ -47,8 +47,8 @@ def cli(ctx: click.Context, **options: Any) -> None:
 def init(s: Project, from_bib: str | None, from_draft: str | None) -> None:
     """Start a library here: claims.yaml (with a commented example) and references.bib."""
     for name in s.init(from_bib, from_draft):
-        click.echo(f"wrote {name}", err=True)
-    click.echo("next: add references (kbase refs import FILE), then claims (kbase claim add), then kbase check", err=True)
+        say(f"wrote {name}")
+    say("next: add references (kbase refs import FILE), then claims (kbase claim add), then kbase check")
 
 
 @command(cli, formats=("text", "json"))

@@ -15,20 +15,25 @@ import click
 import kbase
 from kbase import FAIL_ON, KbaseError, LoadError, ProblemsFound, Project, Severity, render
 
-__all__ = ["command", "edit", "emit", "exit_with", "fail_on_option", "output_option", "style_option"]
+__all__ = ["command", "edit", "emit", "exit_with", "fail_on_option", "output_option", "say", "style_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def say(message: str) -> None:
+    """Tell the user what was done, on standard error; a file name from a repository's settings is shown, never obeyed."""
+    click.echo(render.message(message), err=True)
 
 
 def emit(output: render.Output | str, path: str | None = None, protected: Iterable[str] = ()) -> None:
     """Print a renderer's output, or write its standard output atomically to ``path`` (``-o``)."""
     out, err = (output.out, output.err) if isinstance(output, render.Output) else (output, "")
     if kbase.write_output(path, out, protected):
-        click.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}")
     elif out:
         click.echo(out, nl=False)
     if err:
-        click.echo(err, nl=False, err=True)
+        click.echo(render.message(err), nl=False, err=True)
 
 
 def exit_with(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:
@@ -39,7 +44,7 @@ def exit_with(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:
 def edit(change: Callable[..., object], message: str, *args: Any, **kwargs: Any) -> None:
     """Make one change to claims.yaml (a :class:`kbase.ClaimsEditor` method), then say what was done."""
     change(*args, **kwargs)
-    click.echo(message, err=True)
+    say(message)
 
 
 def command(group: click.Group | None, name: str | None = None, formats: tuple[str, ...] = ()) -> Callable[[F], F]:
@@ -54,9 +59,9 @@ def command(group: click.Group | None, name: str | None = None, formats: tuple[s
                 output = render.findings(exc.problems, kwargs.get("fmt", "text"), exc.counts, "" if not any(exc.counts) else None)
                 emit(render.Output(err=output.out + output.err))
             except LoadError as exc:  # located: file:line:col: message, as compilers print it
-                emit(render.Output(err=f"{exc}\n" if exc.location.line else f"kbase: {exc}\n"))
-            except KbaseError as exc:
-                emit(render.Output(err=f"kbase: {exc}\n"))
+                emit(render.Output(err=render.message(f"{exc}\n" if exc.location.line else f"kbase: {exc}\n")))
+            except KbaseError as exc:  # a name from a repository's settings may carry escapes: shown, never obeyed
+                emit(render.Output(err=render.message(f"kbase: {exc}\n")))
             sys.exit(2)
 
         wrapped = functools.update_wrapper(wrapper, func)

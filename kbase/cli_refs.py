@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kbase import Project, render
-from kbase.cli_common import command, emit, exit_with, fail_on_option
+from kbase.cli_common import command, emit, exit_with, fail_on_option, say
 
 __all__ = ["refs"]
 
@@ -40,7 +40,7 @@ def refs_dedupe(s: Project, apply: bool, fmt: str) -> None:
     emit(render.duplicates(groups, library.references, fmt, versions))
     if apply and groups:
         renamed = library.merge(groups, s.claims)
-        click.echo(f"merged {len(renamed)} entr{'ies' if len(renamed) != 1 else 'y'} into their kept keys", err=True)
+        say(f"merged {len(renamed)} entr{'ies' if len(renamed) != 1 else 'y'} into their kept keys")
 
 
 @command(refs, "fmt")
@@ -49,7 +49,7 @@ def refs_fmt(s: Project, check: bool) -> None:
     """Normalise layout and field order of the .bib files, losing nothing (idempotent)."""
     changed = s.refs(check=False).format(check)
     for path in changed:
-        click.echo(f"{path}: not formatted (run kbase refs fmt)" if check else f"formatted {path}", err=True)
+        say(f"{path}: not formatted (run kbase refs fmt)" if check else f"formatted {path}")
     sys.exit(1 if check and changed else 0)
 
 
@@ -72,4 +72,4 @@ def refs_set(s: Project, key: str, fields: tuple[str, ...]) -> None:
     if not all("=" in f for f in fields):
         raise click.UsageError("give FIELD=VALUE pairs")
     pairs = [tuple(f.split("=", 1)) for f in fields]
-    click.echo(f"wrote {s.refs().set_fields(key, pairs)}", err=True)
+    say(f"wrote {s.refs().set_fields(key, pairs)}")

@@ -15,6 +15,7 @@ the command line may be anywhere).
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,15 @@ def read_config(folder: Path) -> dict[str, Any]:
             continue
         if path.is_relative_to(Path.cwd()):
             path = path.relative_to(Path.cwd())  # named in messages as the user would type it
+        if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder)):
+            raise LoadError(Location(str(path)), "a symbolic link leading outside the project: kbase reads no settings through it")
+        text = _settings_text(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise LoadError(Location(str(path)), f"not valid TOML: {exc}") from None
-        except UnicodeDecodeError:
-            raise LoadError(Location(str(path)), "not UTF-8") from None
+        except RecursionError:
+            raise LoadError(Location(str(path)), "nested too deeply to be kbase's settings") from None
         if table:
             data = data.get("tool", {}).get("kbase")
             if data is None:
@@ -59,13 +63,38 @@ def read_config(folder: Path) -> dict[str, Any]:
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
             settings[key] = value
         base = path.parent
-        text = path.read_text(encoding="utf-8")
         for key in ("claims", "bib", "drafts"):
             if key in settings:
                 values = [_inside(path, text, key, v) for v in ([settings[key]] if key == "claims" else settings[key])]
                 settings[key] = [str(_relative(base, v)) for v in values] if key != "claims" else str(_relative(base, values[0]))
         return settings
     return {}
+
+
+#: Settings files are small; a larger one (or a file that cannot be read, such as /proc/self/pagemap) is not kbase's.
+MAX_SETTINGS_BYTES = 1_000_000
+
+
+def _settings_text(path: Path) -> str:
+    """The text of a settings file: a regular file of at most :data:`MAX_SETTINGS_BYTES`, UTF-8; else a located error."""
+    import stat
+
+    where = Location(str(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(where, "not a regular file")
+            data = handle.read(MAX_SETTINGS_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(where, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise LoadError(where, f"over {MAX_SETTINGS_BYTES // 1000} kB: not kbase's settings")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LoadError(where, "not UTF-8") from None
 
 
 def _inside(settings: Path, text: str, key: str, value: str) -> str:

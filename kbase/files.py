@@ -231,7 +231,7 @@ def _check_entry(tmp: str, target: str, allowed: set[str]) -> str | None:
             info = os.lstat(path)
         except FileNotFoundError:
             continue  # a temporary already renamed into place; a library file not made yet
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or (what == "temporary file" and info.st_nlink != 1):
             return f"the {what} {path!r} is not a regular file of yours"
     return None
 
@@ -285,9 +285,9 @@ def library_lock(path: str | Path, files: Iterable[str | Path] = (), wait: float
                 raise KbaseError(f"{lock}: the lock file is a symbolic link, which kbase never makes; remove it") from None
             raise KbaseError(f"{lock}: cannot create the lock file: {_why(exc)}") from None
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
-            os.close(fd)
-            raise KbaseError(f"{lock}: the lock file is not a regular file of yours; remove it")
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_nlink != 1:
+            os.close(fd)  # a hard link to another file of the user's would be truncated below
+            raise KbaseError(f"{lock}: the lock file is not a regular file of yours with one name (a hard link?); remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -316,13 +316,29 @@ def library_lock(path: str | Path, files: Iterable[str | Path] = (), wait: float
         os.close(fd)
 
 
+def _link_in_project(path: str) -> str | None:
+    """The first part of ``path`` inside the working folder that is a symbolic link (``report.csv -> ~/.bashrc``,
+    ``out/ -> ~``), or None. The parts above the working folder are the user's own and are followed."""
+    here = os.path.abspath(".")
+    full = os.path.abspath(path)
+    if not Path(full).is_relative_to(here):
+        return None
+    parts = Path(full).relative_to(here).parts
+    for depth in range(1, len(parts) + 1):
+        candidate = os.path.join(here, *parts[:depth])
+        if os.path.islink(candidate):
+            return os.path.relpath(candidate)
+    return None
+
+
 def write_output(path: str | None, text: str, protected: Iterable[str | Path] = ()) -> bool:
     """Write a command's output file; False (write nothing) when ``path`` is None or ``-`` (standard output).
 
     Raises
     ------
     KbaseError
-        When ``path`` is empty, a folder, a FIFO, a device or another special file, or one of the
+        When ``path`` is empty, a folder, a FIFO, a device or another special file, a path through a symbolic link
+        inside the working folder (a repository can ship one), or one of the
         ``protected`` files (every file the command reads: the library's ``claims.yaml`` and ``.bib``
         files, its settings, a retraction list, a style), whatever the link or spelling that names it.
     """
@@ -330,6 +346,10 @@ def write_output(path: str | None, text: str, protected: Iterable[str | Path] = 
         return False
     if not path.strip():
         raise KbaseError("-o needs a file name ('-' for standard output)")
+    link = _link_in_project(path)
+    if link is not None:
+        raise KbaseError(f"{path}: {link} is a symbolic link (to {os.path.realpath(link)}); kbase does not write -o through a "
+                         "link inside the project, which a repository could have shipped: remove it, or name the file it points to")
     target = Path(os.path.realpath(path))
     if any(target == Path(os.path.realpath(p)) for p in protected):
         raise KbaseError(f"{path}: is a file this command reads (the library, its settings, a retraction list or a style); "

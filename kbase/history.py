@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .cache import Cache, MemoryCache
 from .errors import KbaseError
-from .git import GitMissing, run_git
+from .git import GitMissing, GitRefused, run_git
 from .kb import KnowledgeBase, load
 from .vocabulary import Level
 
@@ -34,6 +34,8 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         return run_git(folder, *args)
     except GitMissing:
         raise KbaseError("git is not installed; kbase diff reads the library's history from git") from None
+    except GitRefused as exc:
+        raise KbaseError(str(exc)) from None
     except subprocess.TimeoutExpired:
         raise KbaseError(f"git {' '.join(args)} took more than a minute") from None
 

@@ -8,6 +8,7 @@ Every command of the command line starts from a :class:`Project`; so can a scrip
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,7 @@ class Project:
     drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
     semantic: bool = False  # match by meaning too (kbase.semantic): off until its precision reaches the lexical matcher's
     root: str = "."  # the folder whose kbase.toml or pyproject.toml was read
+    named: tuple[str, ...] = ()  # the library files the user named on the command line (--claims, --bib): trusted as given
 
     @classmethod
     def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
@@ -114,6 +116,7 @@ class Project:
         root = Path(folder) if folder else Path.cwd()
         config = read_config(root)
         grading.setdefault("root", str(root))
+        grading.setdefault("named", tuple(p for p in (claims, *bib) if p))
         grading.setdefault("review_days", config.get("review_days", 365))
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         grading.setdefault("drafts", config.get("drafts", []))
@@ -147,16 +150,31 @@ class Project:
         """Raise a message with the next step when the library's files are not there."""
         from .errors import KbaseError
 
+        self._refuse_outside_links()
         missing = [name for name in self.library_files if not Path(name).exists()]
         if missing:
             start = "run `kbase init` to start a library here" if not Path(self.claims).exists() else \
                 "create it, export it from Zotero, or point --bib at yours"
             raise KbaseError(f"{', '.join(missing)}: no such file; {start}")
 
+    def _refuse_outside_links(self) -> None:
+        """A library file the settings or the defaults name that is a link leading outside the project is refused: a
+        link a repository ships must not make kbase read (and print) a file elsewhere. A path named on the command line is
+        used as given."""
+        from .errors import KbaseError
+
+        for name in self.library_files:
+            if name not in self.named and os.path.islink(name):
+                end = os.path.realpath(name)
+                if not Path(end).is_relative_to(os.path.realpath(self.root)):
+                    raise KbaseError(f"{name}: a symbolic link to {end}, outside the project; kbase reads a file outside the "
+                                     f"project only when you name it (--claims or --bib {end})")
+
     def refs(self, check: bool = True) -> RefLibrary:
         """The ``.bib`` files alone; with ``check``, raises :class:`~kbase.errors.ProblemsFound` when one cannot be read."""
         from .refs import RefLibrary
 
+        self._refuse_outside_links()
         from .cache import open_cache
 
         library = RefLibrary(self.bib, self.encoding, open_cache(self.cache, self.claims), lock=self.claims)

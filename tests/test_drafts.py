@@ -290,3 +290,21 @@ def test_every_suggestion_is_a_sentence_in_the_library_s_words(kb):
     docs = (ROOT / "docs" / "drafts.md").read_text(encoding="utf-8")
     listed = docs.split("<!-- suggestions: begin -->\n", 1)[1].split("<!-- suggestions: end -->", 1)[0]
     assert sorted(suggested) == [line[2:] for line in listed.splitlines() if line.startswith("- ")]
+
+
+def test_citing_a_retracted_reference_says_it_is_retracted(library):
+    """Issue 29: the miscited-claim message named a retracted reference as one 'the library does not link as support'."""
+    from conftest import bib_entry, claims_yaml
+
+    library.write(claims_yaml("""
+        - id: relief
+          statement: Ketamine relieves chronic pain.
+          evidence:
+            - ref: gone
+              stance: supports
+            - ref: kept
+              stance: supports
+        """), bib_entry("gone", "rct", pubstate="retracted") + bib_entry("kept", "rct", title="Another trial"))
+    (library.folder / "draft.md").write_text("Ketamine relieves chronic pain [@gone].\n", encoding="utf-8")
+    messages = [f.message for f in library.load().audit_draft("draft.md") if f.rule == "miscited-claim"]
+    assert messages and "cites gone, which the library sets aside (retracted" in messages[0], messages

@@ -415,3 +415,26 @@ def test_a_large_second_revision_parsed_in_the_background_gives_the_same_diff(tm
     assert background.stdout == serial.stdout
     data = json.loads(background.stdout)
     assert len(data["claims"]) == 6 and any(c["renamed_from"] == "claim-7" for c in data["claims"])
+
+
+def test_a_claim_that_stays_unsupported_is_not_counted_as_lowered(tmp_path):
+    """Issue 29: 'unsupported → unsupported, flag dropped' was counted among the lowered claims."""
+    from conftest import bib_entry, claims_yaml
+
+    (tmp_path / "claims.yaml").write_text(claims_yaml("""
+        - id: against
+          statement: A drug cures pain.
+          evidence:
+            - ref: a
+              stance: contradicts
+        """), encoding="utf-8")
+    (tmp_path / "references.bib").write_text(bib_entry("a", "rct"), encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    (tmp_path / "claims.yaml").write_text(claims_yaml("""
+        - id: against
+          statement: A drug cures pain.
+        """), encoding="utf-8")  # the contradicting link goes: unsupported either way, no longer contested
+    result = run(tmp_path, "diff", "HEAD")
+    assert "(0 lowered, 0 raised)" in result.stderr + result.stdout, result.output

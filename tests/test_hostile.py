@@ -270,8 +270,8 @@ def test_an_endless_stream_is_refused(project, name):
             "draft": ["audit", "/dev/zero"], "retractions": ["--retractions", "/dev/zero", "check"]}[name]
     with hang():
         result = run(*args)
-    assert result.exit_code == 2
-    assert "/dev/zero:1:1: " in result.stderr and "NUL byte" in result.stderr
+    assert result.exit_code == 2  # a device is refused before a byte is read (issue 26: a repository can ship one)
+    assert "/dev/zero: " in result.stderr and "not a regular file (a FIFO or a device)" in result.stderr
 
 
 def test_a_huge_retraction_list_field_is_a_located_error(project):

@@ -95,9 +95,10 @@ def test_dedupe_apply_merges_and_keeps_everything_else_byte_for_byte(library):
     result = CliRunner().invoke(cli, ["refs", "dedupe", "--apply"])
     assert result.exit_code == 0, result.output
     bib = library.bib_path.read_text(encoding="utf-8")
-    # smith2020 (used by a claim) is kept and gains the DOI; smith2020b is gone; nothing else moved
+    # smith2020 (used by a claim) is kept and gains the DOI, in kbase refs fmt's field order (issue 29: an edit leaves a
+    # formatted file formatted); smith2020b is gone; nothing else moved
     expected = DEDUPE_BIB.replace(
-        "  design = {rct},\n}\n\n@string", "  design = {rct},\n  doi = {10.1000/xyz},\n}\n\n@string"
+        "  year = {2020},\n  design = {rct},\n}\n\n@string", "  year = {2020},\n  doi = {10.1000/xyz},\n  design = {rct},\n}\n\n@string"
     ).replace(
         "@article{smith2020b,\n  author = {Smith, J. A.},\n  title = {Ketamine Infusions for Complex Regional Pain Syndrome.},\n"
         "  journal = jp,\n  year = {2020},\n  doi = {10.1000/xyz},\n}\n\n", "")
@@ -307,3 +308,26 @@ def test_declared_versions_link_a_preprint_to_its_article_even_when_the_title_ch
     dedupe = CliRunner().invoke(cli, ["refs", "dedupe", "--format", "json"])
     versions = json.loads(dedupe.stdout)["versions"]
     assert {(v["key"], v["published"]) for v in versions} == {("crossref2020", "smith2021"), ("lee2020pre", "smith2021")}
+
+
+@pytest.mark.parametrize("edits", [
+    [("url", "https://example.org/x")],
+    [("design", "rct"), ("note", "read in full")],
+    [("number", "")],                                  # an empty value removes the field
+    [("url", "https://example.org/x"), ("url", ""), ("pages", "5--9")],
+])
+def test_refs_set_leaves_a_formatted_file_formatted_and_never_writes_an_empty_field(library, edits):
+    """Issue 29: after `refs set KEY url=…` (a field fmt puts elsewhere) `refs fmt --check` said "not formatted";
+    `refs set KEY year=` wrote `year = {}`."""
+    from conftest import bib_entry
+
+    library.write(claims_yaml(), bib_entry("a", "rct", journal="J", number="2") + bib_entry("b", "cohort", journal="J"))
+    run = lambda *args: CliRunner().invoke(cli, list(args))  # noqa: E731
+    assert run("refs", "fmt").exit_code == 0
+    lint_before = run("refs", "lint").stdout
+    for name, value in edits:
+        assert run("refs", "set", "a", f"{name}={value}").exit_code == 0
+    text = library.bib_path.read_text(encoding="utf-8")
+    assert run("refs", "fmt", "--check").exit_code == 0, text
+    assert "= {}" not in text and run("refs", "lint").stdout == lint_before
+    assert "number" not in text.split("@article{b")[0] or ("number", "") not in edits

@@ -207,3 +207,18 @@ def test_cite_instead_only_when_that_link_is_graded_higher_for_this_claim():
     grade = Grade("c", Level.LOW)
     assert writer_action(grade, (strong_meta, review), ()).startswith("cite the meta-analysis (meta) instead of the narrative-review review")
     assert "instead of" not in writer_action(grade, (weak_meta, review), ())
+
+
+def test_empty_results_are_said_in_words(library):
+    """Issue 29: an empty table, bibliography or library said nothing (a bare header, no output, 'Every one of the 0 claims')."""
+    from click.testing import CliRunner
+
+    from conftest import claims_yaml
+    from kbase.cli import cli
+
+    library.write(claims_yaml(articles='articles:\n  lonely:\n    title: "An article with no claims yet"\n'), "")
+    run = lambda *args: CliRunner().invoke(cli, ["--year", "2026", *args])  # noqa: E731
+    assert "no claim of article 'lonely': the table is empty" in run("table", "--article", "lonely").stderr
+    assert "no reference to list" in run("cite", "--article", "lonely").stderr
+    assert "The library has no claims yet" in run("grades").stdout
+    assert run("table", "--format", "csv").stdout.startswith("claim,")  # a machine format stays what it is

@@ -146,7 +146,8 @@ def test_a_library_file_linked_outside_the_repository_is_not_written(repo):
         (repo / "items.json").write_text(json.dumps([{"type": "article-journal", "title": "An imported trial",
                                                      "author": [{"family": "Roe", "given": "A"}], "issued": {"date-parts": [[2021]]}}]))
         result = kbase(repo, *args)
-        assert result.returncode == 2 and "outside its folder" in result.stderr, (args, result.stderr)
+        assert result.returncode == 2 and "outside the project" in result.stderr, (args, result.stderr)
+    assert kbase(repo, "check").returncode == 2  # nor is it read: its lines would be printed as problems
     assert snapshot(home) == mine
 
 
@@ -455,3 +456,106 @@ def test_a_claims_file_piped_in_is_read_once(repo):
                             text=True, input=STRONG_AND_BARE, env={k: v for k, v in os.environ.items() if k != "KBASE_NO_CACHE"})
     assert result.returncode == 0 and result.stderr.startswith("2 claims, 2 references: 0 errors"), result.stderr
     assert not Path("/dev/.kbase-cache").exists()  # no cache kept beside a stream
+
+
+# -- a second attacker's round (a reviewer built these against the first fixes) -----------------------------
+
+
+@pytest.mark.parametrize("link", ["report.csv", "out/report.csv"])
+def test_output_never_goes_through_a_link_the_repository_ships(repo, link):
+    home = home_of(repo)
+    if link == "report.csv":
+        os.symlink(home / ".bashrc", repo / "report.csv")
+    else:
+        os.symlink(home, repo / "out")
+    mine = snapshot(home)
+    result = kbase(repo, "table", "--format", "csv", "-o", link)
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr, result.stderr
+    assert snapshot(home) == mine
+
+
+def test_an_output_path_the_user_types_outside_the_project_is_written(repo):
+    out = repo.parent / "home" / "report.csv"
+    assert kbase(repo, "table", "--format", "csv", "-o", str(out)).returncode == 0 and out.read_text().startswith("claim")
+
+
+@pytest.mark.parametrize("setting", ["blame.ignoreRevsFile=/dev/zero", "core.attributesFile=/dev/zero", "diff.orderFile=/dev/zero",
+                                     "mailmap.file=/dev/zero", "include.path=FIFO", "blame.ignoreRevsFile=FIFO"])
+def test_git_never_reads_a_device_or_a_fifo_the_repository_names(repo, setting):
+    key, value = setting.split("=")
+    if value == "FIFO":
+        os.mkfifo(repo.parent / "fifo")
+        value = str(repo.parent / "fifo")
+    with (repo / ".git" / "config").open("a") as handle:  # as an archive would carry it (git config itself would read the include)
+        section, name = key.rsplit(".", 1)
+        handle.write(f"[{section}]\n\t{name} = {value}\n")
+    (repo / "claims.yaml").write_text(STRONG_AND_BARE.replace("  - id: bare\n", "  - id: bare\n    reviewed: 2026-01-01\n"))
+    (repo / "kbase.toml").write_text('drafts = ["drafts/*.md"]\n')
+    for args in (["audit"], ["audit", "--changed", "HEAD"], ["diff", "HEAD"]):
+        result = kbase(repo, *args, timeout=30)  # before: 20 s and 24 GB of memory, or a minute waiting on the FIFO
+        assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr, (args, result.stderr)
+
+
+def test_a_fifo_the_repository_ships_as_a_git_file_stops_git_not_kbase(repo):
+    os.mkfifo(repo / ".mailmap")
+    assert kbase(repo, "audit", timeout=30).returncode in (0, 1)
+    result = kbase(repo, "diff", "HEAD", timeout=30)
+    assert result.returncode == 2 and ".mailmap is not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["claims.yaml", "references.bib"])
+def test_a_library_file_that_is_a_fifo_or_device_is_refused_at_once(repo, name):
+    (repo / name).unlink()
+    os.mkfifo(repo / name)
+    result = kbase(repo, "check", timeout=30)
+    assert result.returncode == 2 and "not a regular file (a FIFO or a device)" in result.stdout + result.stderr
+    (repo / name).unlink()
+    os.symlink("/dev/zero", repo / name)  # a device, through a link: outside the project, so not even opened
+    assert kbase(repo, "check", timeout=30).returncode == 2
+
+
+def test_a_draft_that_is_a_fifo_named_in_the_settings_is_refused_at_once(repo):
+    os.mkfifo(repo / "drafts" / "f.md")
+    (repo / "kbase.toml").write_text('drafts = ["drafts/f.md", "drafts/post.md"]\n')
+    result = kbase(repo, "audit", "drafts/f.md", "drafts/post.md", timeout=30)
+    assert result.returncode == 2 and "drafts/f.md: " in result.stderr and "not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize("shape", ["deep", "pagemap", "link-outside"])
+def test_a_settings_file_the_repository_ships_is_read_safely(repo, shape):
+    settings = repo / "kbase.toml"
+    if shape == "deep":
+        settings.write_text("drafts = " + "[" * 1000 + "]" * 1000 + "\n")
+    elif shape == "pagemap":
+        os.symlink("/proc/self/pagemap", settings)
+    else:
+        (home_of(repo) / "settings.toml").write_text('claims = "claims.yaml"\n')
+        os.symlink(home_of(repo) / "settings.toml", settings)
+    result = kbase(repo, "check")
+    assert result.returncode == 2 and result.stderr.startswith("kbase.toml:1:1: ") and "Traceback" not in result.stderr
+
+
+def test_names_from_the_settings_are_shown_escaped_in_errors(repo):
+    (repo / "kbase.toml").write_text('claims = "c\\u001b]52;c;cHduZWQ=\\u0007\\u202e.yaml"\nbib = ["r\\u001b[31mRED.bib"]\n')
+    for args in (["check"], ["init"], ["refs", "fmt"]):
+        result = kbase(repo, *args)
+        assert not RAW.search(result.stdout + result.stderr), (args, result.stderr)
+
+
+def test_a_lock_that_is_a_hard_link_to_a_users_file_is_refused(repo):
+    home = home_of(repo)
+    os.link(home / ".bashrc", repo / "claims.yaml.lock")
+    mine = snapshot(home)
+    result = kbase(repo, "link", "bare", "spare", "--stance", "supports")
+    assert result.returncode == 2 and "hard link" in result.stderr
+    assert snapshot(home) == mine
+
+
+def test_the_library_api_never_writes_through_a_link_leading_out_of_its_folder(repo):
+    from kbase.errors import KbaseError
+    from kbase.files import write_atomic
+
+    os.symlink(home_of(repo) / ".bashrc", repo / "out.txt")
+    with pytest.raises(KbaseError, match="outside its folder"):
+        write_atomic(repo / "out.txt", "x")
+    assert (home_of(repo) / ".bashrc").read_text() == "# the user's shell settings\n"

@@ -386,8 +386,12 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
             found.append(_finding("contradicting-citation", f"{about} and cites {', '.join(against)}, which contradicts it", sentence, claim_id))
         elif not backing and not against:
             linked = ", ".join(supporting) or "nothing"
-            found.append(_finding("miscited-claim", f"{about} but cites {', '.join(keys)}, which the library does not link as support "
-                                  f"(supporting: {linked})", sentence, claim_id))
+            aside = {l.ref: l.set_aside for l in grade.links if l.set_aside}
+            if all(k in aside for k in keys):  # a retracted paper: say so, not "not linked"
+                cites = "; ".join(f"{k}, which the library sets aside ({aside[k]})" for k in keys)
+            else:
+                cites = f"{', '.join(keys)}, which the library does not link as support"
+            found.append(_finding("miscited-claim", f"{about} but cites {cites} (supporting: {linked})", sentence, claim_id))
         elif backing and grade.has_flag("contested") and not against:
             found.append(_finding("one-sided-citation", f"{about}, which is contested, but cites only the supporting side; "
                                   f"also cite {', '.join(contradicting)}", sentence, claim_id))

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 import lzma
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -95,7 +96,10 @@ def _package_parts(name: str) -> dict[str, bytes]:
     """
     where = Location(name, 0, 0)
     try:
-        size = Path(name).stat().st_size
+        info = Path(name).stat()
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError(where, "not a regular file (a FIFO or a device): kbase reads Word drafts from files")
     except FileNotFoundError:
         raise LoadError(where, "no such file") from None
     except OSError as exc:

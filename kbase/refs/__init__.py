@@ -169,7 +169,7 @@ class RefLibrary:
         with self._locked():
             new = with_fields_set(read_text(path, self.encoding), key, fields)
             check = {r.key: r for r in parse_bib(new, path).references}.get(key)
-            if check is None or any(check.field(n) != unenclose(bib_value(v)) for n, v in fields):  # as written, nothing more
+            if check is None or any(check.field(n) != (unenclose(bib_value(v)) if v.strip() else "") for n, v in fields):
                 raise KbaseError(f"{path}: setting {', '.join(n for n, _ in fields)} on {key!r} would not read back; file left as it is")
             write_atomic(path, new, self.encoding)
         return path

@@ -92,11 +92,40 @@ def with_fields_set(text: str, key: str, fields: Sequence[tuple[str, str]]) -> s
     additions = []
     for name, value in fields:
         place = _field_spans(raw).get(name.lower())
-        if place is None:
+        if not value.strip():  # an empty value removes the field (kbase never writes `year = {}`)
+            if place is not None:
+                raw = _without_field(raw, name.lower(), place)
+        elif place is None:
             additions.append((name.lower(), bib_value(value)))
         else:
             raw = raw[:place[0]] + bib_value(value) + raw[place[1]:]
-    return text[:start] + _with_fields(raw, additions) + text[end:]
+    return text[:start] + _formatted(_with_fields(raw, additions)) + text[end:]
+
+
+def _formatted(raw: str) -> str:
+    """One edited entry in ``kbase refs fmt``'s layout (fields in its order), so that an edit leaves a formatted
+    file formatted; the entry as it is when it cannot be laid out losslessly."""
+    from .fmt import format_bib, parsed_content
+
+    try:
+        laid_out = format_bib(raw, "entry.bib").rstrip("\n")
+        if parsed_content(laid_out, "entry.bib") == parsed_content(raw, "entry.bib"):
+            return laid_out + raw[len(raw.rstrip()):]
+    except Exception:  # noqa: BLE001 - the entry stays as written: the edit is still checked when read back
+        pass
+    return raw
+
+
+def _without_field(raw: str, name: str, place: tuple[int, int]) -> str:
+    """An entry's raw text without the field ``name`` whose value spans ``place``: its line, or its part of one."""
+    head = [m for m in re.finditer(rf"(?:^|[,{{(])(\s*){re.escape(name)}\s*=\s*", raw, re.I) if m.end() == place[0]]
+    begin = head[0].start(1) if head else place[0]
+    stop = place[1]
+    tail = re.match(r"\s*,?[ \t]*", raw[stop:])
+    stop += tail.end() if tail else 0
+    if "\n" in raw[begin:place[0]] and raw[stop:stop + 1] == "\n":
+        begin = raw.rfind("\n", 0, place[0])  # the whole line goes, with its line break
+    return raw[:begin] + raw[stop:]
 
 
 def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str,
@@ -150,7 +179,7 @@ def _merged_bibs(groups: Sequence[DuplicateGroup], references: dict[str, Referen
                 raise KbaseError(f"{path}: cannot find the entry {key!r} to edit; run `kbase refs fmt` first")
             start, end, raw = span
             if key == group.keep:
-                edits.setdefault(path, []).append((start, end, _with_fields(raw, additions)))
+                edits.setdefault(path, []).append((start, end, _formatted(_with_fields(raw, additions))))
             else:
                 while end < len(texts[path]) and texts[path][end] in "\r\n" and end - span[1] < 2:
                     end += 1  # the block's own line break and one blank line go with it

@@ -39,11 +39,20 @@ __all__ = [
     "imported",
     "library_diff",
     "claim_log",
+    "message",
     "notices_to_stderr",
     "progress_bar",
     "stats",
     "suggestions",
 ]
+
+
+def message(text: str) -> str:
+    """A message for the terminal (an error, "wrote FILE"): control, escape and bidi characters in a file name a
+    repository's settings chose are shown as escapes, never obeyed."""
+    from .text import visible
+
+    return visible(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +201,13 @@ def suggestions(kb: KnowledgeBase, query: str, k: int, fmt: str, style: str | No
     return Output(_lines(lines))
 
 
-def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None = None, style: str | None = None) -> str:
-    """An evidence table as ``md``, ``csv``, ``json`` or a self-contained ``html`` report."""
+def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None = None, style: str | None = None) -> Output:
+    """An evidence table as ``md``, ``csv``, ``json`` or a self-contained ``html`` report; no row is said in words."""
+    empty = "" if rows else f"no claim {'of article ' + repr(article) if article else 'matches'}: the table is empty\n"
+    return Output(_evidence_table(kb, rows, fmt, article=article, style=style), empty)
+
+
+def _evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None, style: str | None) -> str:
     from ..citations import DEFAULT_STYLE
 
     if fmt in ("md", "csv"):  # text a terminal may show: no control or escape characters
@@ -217,15 +231,16 @@ def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, 
                                bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False)))
 
 
-def bibliography(entries: Sequence[str], fmt: str, numbered: bool = True) -> str:
+def bibliography(entries: Sequence[str], fmt: str, numbered: bool = True) -> Output:
     """A bibliography as ``text`` (numbered lines when the style numbers) or an ``html`` list (control and
-    bidi characters shown as escapes in both)."""
+    bidi characters shown as escapes in both); none is said in words."""
     from .text import visible
 
+    empty = "" if entries else "no reference to list: no claim of this selection links a supporting or contradicting reference\n"
     if fmt == "html":
         tag = "ol" if numbered else "ul"
-        return visible(f"<{tag}>\n" + "".join(f"<li>{e}</li>\n" for e in entries) + f"</{tag}>\n")
-    return visible(_lines(f"{n}. {e}" if numbered else e for n, e in enumerate(entries, 1)))
+        return Output(visible(f"<{tag}>\n" + "".join(f"<li>{e}</li>\n" for e in entries) + f"</{tag}>\n"), empty)
+    return Output(visible(_lines(f"{n}. {e}" if numbered else e for n, e in enumerate(entries, 1))), empty)
 
 
 def csl_json(items: Sequence[dict[str, object]]) -> str:
@@ -308,7 +323,7 @@ def library_diff(diff: LibraryDiff, fmt: str) -> Output:
             "references": {"added": diff.references_added, "removed": diff.references_removed, "retracted": diff.references_retracted},
             "articles_affected": diff.articles, "problems": {"before": diff.problems_before, "after": diff.problems_after},
             "notes": diff.notes}))
-    lowered = sum(1 for c in diff.claims if c.lowered or (c.before is not None and c.after == 0))
+    lowered = sum(1 for c in diff.claims if c.lowered)  # unsupported → unsupported with a flag dropped is not lowered
     raised = sum(1 for c in diff.claims if c.raised)
     summary = (f"{diff.before} → {diff.after}: {len(diff.claims)} claim{'s' if len(diff.claims) != 1 else ''} changed "
                f"({lowered} lowered, {raised} raised); references +{len(diff.references_added)} −{len(diff.references_removed)}"

@@ -72,6 +72,8 @@ def grades_text(claims: Mapping[str, Claim], grades: Mapping[str, Grade]) -> str
     if unsupported:
         lines.append(f"Unsupported ({len(unsupported)} of {len(grades)}): nothing in the library supports these claims:")
         lines.extend(f"  - {c}: {claims[c].statement}" for c in unsupported)
+    elif not grades:
+        lines.append("The library has no claims yet: add one with kbase claim add ID --statement \"…\".")
     else:
         lines.append(f"Every one of the {len(grades)} claims has supporting evidence.")
     return "\n".join(lines)
