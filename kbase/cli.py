@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kbase import LEVELS, SEVERITIES, Level, Project, Severity, render, short_lived_process
+from kbase import FAIL_ON, LEVELS, SEVERITIES, Level, Project, Severity, render, short_lived_process
 from kbase.cli_common import command, emit, exit_with, fail_on_option, output_option, say, style_option
 from kbase.cli_edit import article, claim, fmt_claims, link, unlink
 from kbase.cli_refs import refs
@@ -48,7 +48,10 @@ def init(s: Project, from_bib: str | None, from_draft: str | None) -> None:
     """Start a library here: claims.yaml (with a commented example) and references.bib."""
     for name in s.init(from_bib, from_draft):
         say(f"wrote {name}")
-    say("next: add references (kbase refs import FILE), then claims (kbase claim add), then kbase check")
+    step = "add references (kbase refs import FILE), then " if from_bib is None else ""
+    claims = "check the candidate claims and link their evidence (kbase link ID KEY --stance supports)" if from_draft else \
+        "add claims (kbase claim add)"
+    say(f"next: {step}{claims}, then kbase check")
 
 
 @command(cli, formats=("text", "json"))
@@ -121,9 +124,13 @@ def impact(s: Project, refkey: str | None, retracted_list: str | None, fmt: str)
 
 
 @command(cli, formats=("text", "json"))
-def grades(s: Project, fmt: str) -> None:
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="none", show_default=True,
+              help="Exit 1 when kbase check finds a problem of this severity or worse (a link to a missing reference…).")
+def grades(s: Project, fmt: str, fail_on: str) -> None:
     """List the grade of every claim, then the claims nothing supports."""
-    emit(render.grades(s.open(), fmt))
+    kb = s.open()
+    emit(render.grades(kb, fmt))
+    exit_with(kb.check(), fail_on)
 
 
 @command(cli, formats=("text", "json"))
@@ -139,7 +146,11 @@ def stats(s: Project, fmt: str) -> None:
 def suggest(s: Project, query: str, count: int, fmt: str, style: str | None) -> None:
     """Rank the library's references for a claim: CLAIM_ID or a sentence in quotes (BM25 over titles,
     abstracts and keywords, cached in .kbase-cache/); shows each one's best-matching sentence."""
-    emit(render.suggestions(s.open(), query, count, fmt, style))
+    kb = s.open()
+    if query in kb.claims:  # a claim's id: its statement and aliases, and the references it already links marked
+        emit(render.suggestions(kb, query, kb.suggest_for(query, count), fmt, style, {e.ref: e.stance for e in kb.claims[query].evidence}))
+    else:
+        emit(render.suggestions(kb, query, kb.suggest(query, count), fmt, style))
 
 
 @command(cli, formats=("text", "json", "markdown"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftsAudit", "KnowledgeBase", "load"]
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 @dataclass
@@ -575,13 +573,14 @@ class KnowledgeBase:
         return index
 
     def suggest(self, text: str, k: int = 10) -> list[Suggestion]:
-        """Rank the library's references for ``text`` (a claim statement, or a claim id)."""
-        if text in self.claims:
-            claim = self.claims[text]
-            text = " ".join((claim.statement, *claim.aliases))
-        elif _SLUG.fullmatch(text.strip()):  # reads as a claim id, not a sentence: a typo, most likely
-            self.claim(text.strip())
+        """Rank the library's references for ``text``, any text: a sentence, a phrase, one word ("insomnia")."""
         return self.suggest_index.search(text, k)
+
+    def suggest_for(self, claim_id: str, k: int = 10) -> list[Suggestion]:
+        """Rank the library's references for the claim ``claim_id`` (its statement and aliases); raises
+        :class:`~kbase.errors.UnknownClaimError` for an id the library lacks."""
+        claim = self.claim(claim_id)
+        return self.suggest_index.search(" ".join((claim.statement, *claim.aliases)), k)
 
     def stats(self) -> dict[str, object]:
         """Counts a content lead wants at a glance."""

@@ -61,15 +61,18 @@ def _candidates(draft_path: str | Path) -> str:
     from .audit.wording import is_factual
     from .drafts.reader import read_draft
 
+    from .drafts.matcher import STOPWORDS
+
     draft = read_draft(draft_path)
-    stem = re.sub(r"[^a-z0-9]+", "-", Path(draft_path).stem.lower()).strip("-") or "draft"
-    lines = [f"articles:\n  {stem}:\n    title: {json.dumps(Path(draft_path).name, ensure_ascii=False)}\nclaims:\n"]
+    title = _draft_title(draft_path, draft.sentences[0].section if draft.sentences else "")
+    stem = "-".join(re.findall(r"[a-z0-9]+", title.lower())[:6]) or "draft"
+    lines = [f"articles:\n  {stem}:\n    title: {json.dumps(title, ensure_ascii=False)}\nclaims:\n"]
     taken: set[str] = set()
     for sentence in draft.sentences:
         if sentence.citations or not is_factual(sentence.clean):
             continue
         words = re.findall(r"[a-z0-9]+", sentence.clean.lower())
-        base = "-".join([w for w in words if len(w) > 2][:5]) or "claim"
+        base = "-".join([w for w in words if len(w) > 2 and w not in STOPWORDS][:5]) or "claim"  # the key words, in order
         claim_id, n = base, 2
         while claim_id in taken:
             claim_id, n = f"{base}-{n}", n + 1
@@ -79,6 +82,22 @@ def _candidates(draft_path: str | Path) -> str:
                      f"  - id: {claim_id}\n    statement: {text}\n    topic: candidate\n"
                      f"    appears_in:\n      - article: {stem}\n        quote: {text}\n")
     return "".join(lines)
+
+
+def _draft_title(path: str | Path, first_heading: str) -> str:
+    """A draft's title: its front matter's ``title:``, its HTML ``<title>``, its first heading, else its file name."""
+    import re
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except OSError:
+        head = ""
+    front = re.match(r"---\r?\n(.*?)\r?\n(?:---|\.\.\.)\s*\n", head, re.S)
+    found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", front.group(1), re.M) if front else None
+    found = found or re.search(r"<title[^>]*>\s*([^<]+?)\s*</title>", head, re.I)
+    title = found.group(1) if found else first_heading or Path(path).name
+    return _one_line(" ".join(title.split()))
 
 
 def _one_line(text: str) -> str:

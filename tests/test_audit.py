@@ -159,3 +159,42 @@ def test_audit_calls_duplicates_exactly_what_refs_dedupe_merges(library, r, s):
     rules = {f.rule for f in kb.audit()} & {"duplicate-reference", "identifier-conflict"}
     merged = bool(find_duplicates(list(kb.references.values())))
     assert rules == ({"duplicate-reference"} if merged else {"identifier-conflict"})
+
+
+def test_one_reference_linked_to_one_claim_with_two_stances_is_reported(library):
+    """Issue 29: a link as both `mentions` and `contradicts` was accepted silently."""
+    from conftest import bib_entry, claims_yaml
+
+    library.write(claims_yaml("""
+        - id: a
+          statement: A drug eases pain.
+          evidence:
+            - ref: trial
+              stance: mentions
+            - ref: trial
+              stance: contradicts
+        """), bib_entry("trial", "rct"))
+    found = [f for f in library.load().audit() if f.rule == "duplicate-link"]
+    assert [f.message for f in found] == ["claim 'a' links 'trial' as 'mentions' (line 6) and as 'contradicts': a reference takes "
+                                          "one stance on a claim; keep the one it takes"]
+    assert str(found[0].where).startswith("claims.yaml:8:")
+
+
+def test_a_dangling_link_shows_where_the_claim_is_shown_and_grades_can_fail_on_it(library):
+    """Issue 29: `kbase evidence` said "unsupported, 0 of 0" without a word, and `grades` exited 0."""
+    from click.testing import CliRunner
+
+    from conftest import claims_yaml
+    from kbase.cli import cli
+
+    library.write(claims_yaml("""
+        - id: a
+          statement: A drug eases pain.
+          evidence:
+            - ref: missing2020
+              stance: supports
+        """), "")
+    run = lambda *args: CliRunner().invoke(cli, ["--year", "2026", *args])  # noqa: E731
+    assert "not in the library:   missing2020" in run("evidence", "a").stdout
+    assert run("grades").exit_code == 0
+    assert run("grades", "--fail-on", "error").exit_code == 1

@@ -199,8 +199,29 @@ def test_init_from_a_bib_and_a_draft(tmp_path, monkeypatch):
                                                      "Chronic pain costs the US economy more than 500 billion dollars a year."]
     assert all(c.appears_in and c.appears_in[0].quote == c.statement for c in candidates)  # the writer's own words
     assert "# candidate from" in (tmp_path / "claims.yaml").read_text(encoding="utf-8")
+    assert "next: check the candidate claims and link their evidence" in result.stderr and "refs import" not in result.stderr
     table = _run("table", "--topic", "candidate")
     assert table.exit_code == 0 and "About one in five adults" in table.output
+
+
+def test_init_from_a_draft_takes_its_title_and_makes_readable_ids(tmp_path, monkeypatch):
+    """Issue 29: the article was named after the file ("article", "article.md") and ids were like
+    about-adults-the-take-sleep."""
+    import kbase
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.md").write_text('---\ntitle: "Melatonin for sleep: what works"\n---\n# Sleep\n\n'
+                                         "About half of adults take a sleep supplement each year.\n", encoding="utf-8")
+    assert _run("init", "--from-draft", "article.md").exit_code == 0
+    kb = kbase.load("claims.yaml", "references.bib")
+    assert {a: kb.articles[a].title for a in kb.articles} == {"melatonin-for-sleep-what-works": "Melatonin for sleep: what works"}
+    assert list(kb.claims) == ["half-adults-take-sleep-supplement"]
+    (tmp_path / "page.html").write_text("<html><head><title>Sleep aids, plainly</title></head><body><p>Most adults sleep "
+                                        "seven hours a night.</p></body></html>", encoding="utf-8")
+    for name in ("claims.yaml", "references.bib"):
+        (tmp_path / name).unlink()
+    assert _run("init", "--from-draft", "page.html").exit_code == 0
+    assert "sleep-aids-plainly" in kbase.load("claims.yaml", "references.bib").articles
 
 
 def test_init_from_a_broken_bib_writes_nothing(tmp_path, monkeypatch):

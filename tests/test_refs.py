@@ -149,9 +149,11 @@ def test_import_csl_json_skips_duplicates_and_appends(library):
     (library.folder / "zotero.json").write_text(json.dumps(CSL), encoding="utf-8")
     result = CliRunner().invoke(cli, ["refs", "import", "zotero.json"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [  # what it added is linted as it is added (issue 29)
         "zotero.json:1:1: skipped “Ketamine infusions for complex regional pain syndrome”: duplicates smith2020",
-        "1 added, 1 duplicate skipped",
+        "references.bib:29:1: warning missing-field @incollection 'who2021chapter' has no publisher",
+        "references.bib:29:1: info missing-design 'who2021chapter' has no design field (kbase infers 'unknown'); add one of the vocabulary",
+        "1 added, 1 duplicate skipped; 2 lint findings on what was added",
     ]
     bib = library.bib_path.read_text(encoding="utf-8")
     assert bib.startswith(DEDUPE_BIB)
@@ -331,3 +333,19 @@ def test_refs_set_leaves_a_formatted_file_formatted_and_never_writes_an_empty_fi
     assert run("refs", "fmt", "--check").exit_code == 0, text
     assert "= {}" not in text and run("refs", "lint").stdout == lint_before
     assert "number" not in text.split("@article{b")[0] or ("number", "") not in edits
+
+
+def test_an_import_is_linted_as_it_is_added_and_a_report_names_its_institution(library):
+    """Issue 29: an imported entry dated 2031 with an invalid DOI was added without a word, and a CSL report became
+    a @techreport with a publisher, which refs lint then asked to be an institution."""
+    library.write(claims_yaml(), "")
+    (library.folder / "r.json").write_text(json.dumps([{"type": "report", "title": "A national report on pain",
+                                                        "author": [{"family": "Roe", "given": "A"}], "publisher": "Institute",
+                                                        "issued": {"date-parts": [[2031]]}, "DOI": "10.bad"}]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--year", "2026", "refs", "import", "r.json"])
+    assert result.exit_code == 0
+    assert "warning impossible-year" in result.stderr and "warning invalid-identifier" in result.stderr
+    assert "institution = {Institute}" in library.bib_path.read_text(encoding="utf-8")
+    lint = CliRunner().invoke(cli, ["--year", "2026", "refs", "lint"]).stdout
+    assert "missing-field" not in lint
+    assert CliRunner().invoke(cli, ["refs", "fmt", "--check"]).exit_code == 0

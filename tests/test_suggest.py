@@ -46,7 +46,8 @@ def test_ranking_and_best_sentence(library):
     assert [r.key for r in results][:1] == ["ma"]
     assert results[0].sentence == "Pain fell after ketamine infusion in CRPS."
     assert "sleep" not in [r.key for r in results]  # shares no word: not suggested
-    assert [r.key for r in kb.suggest("crps")][:1] == ["ma"]  # a claim id ranks with its statement
+    assert [r.key for r in kb.suggest_for("crps")][:1] == ["ma"]  # a claim ranks with its statement
+    assert kb.suggest("insomnia") == []  # one word is text, never guessed to be a claim id (issue 29)
 
 
 def test_index_is_cached_and_rebuilt_when_the_bib_changes(library, monkeypatch):
@@ -92,3 +93,14 @@ def test_audit_suggest_adds_candidates(tmp_path):
                                       "audit", str(draft), "--suggest", "--format", "json"])
     uncited = next(f for f in json.loads(result.stdout)["findings"] if f["rule"] == "uncited-claim")
     assert len(uncited["suggestions"]) == 3 and "zhao2018effect" in uncited["suggestions"]
+
+
+def test_suggest_for_a_claim_marks_the_references_it_already_links(library):
+    """Issue 29: `suggest CLAIM_ID` did not say which suggestions the claim already links."""
+    claims = LIB_CLAIMS.replace("complex regional pain syndrome.\n",
+                                "complex regional pain syndrome.\n    evidence:\n      - ref: ma\n        stance: supports\n")
+    library.write(claims, LIB_BIB)
+    text = CliRunner().invoke(cli, ["suggest", "crps"]).stdout
+    assert "ma  score" in text and "(already linked: supports)" in text.split("\n")[0]
+    data = json.loads(CliRunner().invoke(cli, ["suggest", "crps", "--format", "json"]).stdout)
+    assert data["suggestions"][0]["linked"] == "supports"

@@ -129,7 +129,7 @@ def test_citations_in_other_styles_and_csl_files(tmp_path):
     assert run("cite", "--style", str(csl)).exit_code == 0
     bad = run("cite", "--style", "no-such-style")
     assert bad.exit_code == 2
-    assert bad.stderr == "kbase: no installed CSL style 'no-such-style' (give a name such as 'apa' or 'nature', or a .csl file)\n"
+    assert bad.stderr == "kbase: no installed CSL style 'no-such-style' (give a name such as 'apa', 'ama', 'vancouver' or 'nature', or a .csl file)\n"
 
 
 def test_unknown_article_is_exit_2():
@@ -222,3 +222,19 @@ def test_empty_results_are_said_in_words(library):
     assert "no reference to list" in run("cite", "--article", "lonely").stderr
     assert "The library has no claims yet" in run("grades").stdout
     assert run("table", "--format", "csv").stdout.startswith("claim,")  # a machine format stays what it is
+
+
+@pytest.mark.parametrize("alias", ["ama", "AMA", "vancouver", "nlm", "harvard", "chicago", "mla", "ieee", "bmj", "lancet", "nejm", "jama"])
+def test_common_style_names_are_accepted(alias):
+    """Issue 29: `cite --style ama` gave no hint toward american-medical-association."""
+    from kbase.citations import resolve_style
+
+    assert resolve_style(alias).is_file()
+
+
+def test_an_unknown_style_name_gets_a_did_you_mean():
+    from kbase.citations import resolve_style
+    from kbase.errors import KbaseError
+
+    with pytest.raises(KbaseError, match="did you mean 'american-medical-association'"):
+        resolve_style("american-medical-asociation")

@@ -277,7 +277,7 @@ def test_a_draft_name_cannot_inject_a_claim_through_init(tmp_path):
     from ruamel.yaml import YAML
 
     claims = YAML(typ="safe").load((tmp_path / "claims.yaml").read_text())["claims"]
-    assert [c["id"] for c in claims] == ["melatonin-shortens-the-time-takes"]
+    assert [c["id"] for c in claims] == ["melatonin-shortens-time-takes-fall"]
     assert kbase(tmp_path, "check").returncode == 0
 
 

@@ -45,6 +45,10 @@ __all__ = ["DraftReport", "ReferenceFinder", "audit_draft", "coverage", "match_s
 #: management" against "the FDA does not approve ketamine infusion for chronic pain", 64), and is no match.
 REVERSAL_MIN_SCORE = 75
 
+#: A study named in a sentence's own words: "Orhurhu et al. found", "Cohen and colleagues (2018) reported".
+_NAMED_STUDY = re.compile(r"\b(?P<family>[A-Z][\w'’-]{1,40}) (?:et al\.?|and (?:colleagues|coworkers|co-workers))"
+                          r"(?: ?\(?(?P<year>(?:19|20)\d\d)\)?)?")
+
 #: Ranks library references for a sentence: ``suggest(text, k) -> [keys]`` (``kbase suggest``).
 Suggester = Callable[[str, int], Sequence[str]]
 
@@ -92,6 +96,7 @@ class ReferenceFinder:
             for pair in identifiers_in(ref.url):
                 self.identifiers.setdefault(pair, ref.key)
         self._targets: list[tuple[Reference, str, set[str]]] | None = None
+        self._first_authors: list[tuple[str, Reference]] | None = None
 
     def key(self, cited: str) -> str | None:
         """The library key a cited key names: itself, or the reference with the identifier it names (``doi:10.1/x``)."""
@@ -132,6 +137,19 @@ class ReferenceFinder:
             if score > best_score:
                 best, best_score = ref, score
         return best.key if best is not None and best_score >= 80 else None
+
+    def named(self, text: str) -> list[str]:
+        """The references a sentence names in its words ("Orhurhu et al. found…", "Cohen and colleagues (2018)"): the one
+        library reference whose first author has that family name (and that year, when given); none when several do."""
+        found = []
+        for match in _NAMED_STUDY.finditer(text):
+            family, year = match["family"].lower(), match["year"]
+            if self._first_authors is None:
+                self._first_authors = [(r.surnames()[0].lower() if r.surnames() else "", r) for r in self.library.values()]
+            hits = [r.key for name, r in self._first_authors if name == family and (not year or str(r.year) == year)]
+            if len(hits) == 1:
+                found.append(hits[0])
+        return found
 
     def entry(self, text: str) -> str | None:
         """The reference an entry of a draft's own reference list names: by identifier first, then by text."""
@@ -231,6 +249,7 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
                     keys.append(report.resolved[number])
                 elif number not in listed:
                     report.findings.append(_finding("unknown-citation", f"cites [{number}], which the draft's reference list does not have", sentence))
+        keys.extend(finder.named(sentence.clean))  # "Orhurhu et al. found…" is checked against that reference
         cited.append(list(dict.fromkeys(keys)))
     return cited
 
@@ -291,7 +310,8 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
                                   f"which the library words “{library_wording(claimed[0], grade.level, grade.kind)}” ({grade.level})",
                                   sentence, match.claim_id))
             continue
-        found.extend(_claim_findings(grade, sentence, match, covered[i], bool(sentence.citations) or covered[i] != cited[i], claimed[0]))
+        has_citation = bool(sentence.citations) or bool(cited[i]) or covered[i] != cited[i]  # cited[i]: a study named in words too
+        found.extend(_claim_findings(grade, sentence, match, covered[i], has_citation, claimed[0]))
         found.extend(_quantity_findings(sentence, match, claimed))
     return found
 

@@ -108,12 +108,18 @@ def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
 def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years: int) -> Iterator[Finding]:
     where, cid = claim.where, claim.id
     seen: dict[tuple[str, str], Evidence] = {}
+    stances: dict[str, Evidence] = {}
     for link in claim.evidence:
         first = seen.setdefault((link.ref, link.stance), link)
         if first is not link:
             at = f" (first at line {first.where.line})" if first.where else ""
             yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {link.stance!r} twice{at}; keep one link "
                           "with every concern it needs", link.where, cid)
+        other = stances.setdefault(link.ref, link)
+        if other.stance != link.stance and first is link:  # "mentions" and "contradicts" together: the grade reads both
+            at = f" (line {other.where.line})" if other.where else ""
+            yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {other.stance!r}{at} and as {link.stance!r}: "
+                          "a reference takes one stance on a claim; keep the one it takes", link.where, cid)
     for link in claim.evidence:
         if G.nodes[ref_node(link.ref)]["missing"]:
             hint = _did_you_mean(G, link.ref, "ref")

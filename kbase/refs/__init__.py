@@ -40,6 +40,7 @@ class ImportPlan:
     skipped: tuple[tuple[ImportedItem, str], ...]
     text: str
     target: str
+    findings: tuple[Finding, ...] = ()  # reference lint on the entries added (an impossible year, a malformed DOI…)
 
 
 class RefLibrary:
@@ -196,12 +197,21 @@ class RefLibrary:
         from ..files import write_atomic
         from ..loaders.text import read_text
 
+        from dataclasses import replace
+
+        from ..audit.refs import lint_references
+        from ..loaders.bib import parse_bib
+
         if dry_run:
-            return self.plan_import(file, kind)
-        with self._locked():
             plan = self.plan_import(file, kind)
-            if plan.added:
+            new, where = plan.text, plan.target
+        else:
+            with self._locked():
+                plan = self.plan_import(file, kind)
                 current = read_text(plan.target, self.encoding) if Path(plan.target).exists() else ""
                 new = current.rstrip("\n") + "\n" + plan.text if current else plan.text.lstrip("\n")
-                write_atomic(plan.target, new, self.encoding)
-        return plan
+                if plan.added:
+                    write_atomic(plan.target, new, self.encoding)
+            where = plan.target
+        keys = {key for key, _ in plan.added}  # linted as added: kbase's own writes pass kbase's checks, or say why not
+        return replace(plan, findings=tuple(lint_references(r for r in parse_bib(new, where).references if r.key in keys)))

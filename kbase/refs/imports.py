@@ -139,6 +139,10 @@ def read_csl_json(path: str) -> list[ImportedItem]:
         entry_type = CSL_TO_BIB.get(str(item.get("type", "")), "misc")
         if entry_type == "incollection" and item.get("container-title"):
             fields = [("booktitle", v) if k == "journal" else (k, v) for k, v in fields]
+        # BibTeX names a report's publisher its institution and a thesis's its school (what refs lint asks for)
+        publisher = {"techreport": "institution", "phdthesis": "school"}.get(entry_type)
+        if publisher:
+            fields = [(publisher, v) if k == "publisher" else (k, v) for k, v in fields]
         wanted = str(item.get("id") or "")
         out.append(ImportedItem(entry_type, tuple(fields), where, wanted if _KEY.fullmatch(wanted) else ""))
     return out

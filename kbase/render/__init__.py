@@ -12,7 +12,7 @@ Modules: :mod:`~kbase.render.text`, :mod:`~kbase.render.json`, :mod:`~kbase.rend
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..kb import DraftsAudit, KnowledgeBase
     from ..model import Finding, Reference
     from ..refs import DuplicateGroup, ImportPlan
+    from ..suggest import Suggestion
     from ..tables import EvidenceRow
 
 __all__ = [
@@ -181,20 +182,23 @@ def stats(data: dict[str, object], fmt: str) -> Output:
     return Output(_lines([stats_text(data)]))
 
 
-def suggestions(kb: KnowledgeBase, query: str, k: int, fmt: str, style: str | None) -> Output:
-    """The references ``kb.suggest`` ranks for ``query``, with their formatted citations."""
-    results = kb.suggest(query, k)
+def suggestions(kb: KnowledgeBase, query: str, results: Sequence[Suggestion], fmt: str, style: str | None,
+                linked: Mapping[str, str] | None = None) -> Output:
+    """Ranked references (``kb.suggest`` or ``kb.suggest_for``) with their formatted citations; ``linked`` marks those a
+    claim already links (key → stance)."""
+    linked = linked or {}
     formatter = kb.formatter(style)
     if fmt == "json":
         return Output(_json({"version": 1, "query": query, "suggestions": [
             {"ref": s.key, "score": s.score, "citation": formatter.entry(s.key), "design": kb.references[s.key].design,
-             "sentence": s.sentence or None} for s in results]}))
+             "sentence": s.sentence or None, "linked": linked.get(s.key)} for s in results]}))
     if not results:
         return Output(err="no reference shares a word with this claim\n")
     lines = []
     for rank, s in enumerate(results, 1):
         ref = kb.references[s.key]
-        lines.append(f"{rank:>2}. {s.key}  score {s.score:.2f}  [{ref.design}{'*' if ref.design_inferred else ''}]")
+        mark = f"  (already linked: {linked[s.key]})" if s.key in linked else ""
+        lines.append(f"{rank:>2}. {s.key}  score {s.score:.2f}  [{ref.design}{'*' if ref.design_inferred else ''}]{mark}")
         lines.append(f"    {formatter.entry(s.key)}")
         if s.sentence and s.sentence != ref.title:
             lines.append(f"    “{s.sentence}”")
@@ -285,11 +289,13 @@ def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference]
 
 
 def imported(plan: ImportPlan, dry_run: bool) -> Output:
-    """What an import added (the entries, on a dry run) and what it skipped as duplicates."""
-    from .text import visible
+    """What an import added (the entries, on a dry run), what it skipped as duplicates, and the lint of what it added."""
+    from .text import finding_line, visible
 
     err = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
-    err.append(f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped")
+    err.extend(finding_line(f) for f in plan.findings)
+    err.append(f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped"
+               + (f"; {len(plan.findings)} lint finding{'s' if len(plan.findings) != 1 else ''} on what was added" if plan.findings else ""))
     return Output(visible(plan.text) if dry_run else "", _lines(err))
 
 

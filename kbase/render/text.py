@@ -92,6 +92,9 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
     out.append(f"  independent sources:  {grade.independent_sources} of {counted} supporting reference{'s' if counted != 1 else ''}")
     for number, chain in enumerate(chains, 1):
         out.append(f"      {number}. {chain}")
+    missing = list(dict.fromkeys(e.ref for e in claim.evidence if e.ref not in references))
+    if missing:  # a dangling ref: counts for nothing, and says so where the claim is shown
+        out.append(f"  not in the library:   {', '.join(missing)} (linked, but no .bib entry has the key; kbase check reports it)")
     out.append(f"  kind:                 {grade.kind}{'' if claim.kind else ' (inferred from the statement)'}")
     from ..audit.wording import advice  # its patterns compile on first use: `kbase check` never needs them
 
