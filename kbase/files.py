@@ -285,7 +285,7 @@ def library_lock(path: str | Path, files: Iterable[str | Path] = (), wait: float
                 raise KbaseError(f"{lock}: the lock file is a symbolic link, which kbase never makes; remove it") from None
             raise KbaseError(f"{lock}: cannot create the lock file: {_why(exc)}") from None
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_nlink != 1:
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_nlink > 1:  # 0: its holder just removed it
             os.close(fd)  # a hard link to another file of the user's would be truncated below
             raise KbaseError(f"{lock}: the lock file is not a regular file of yours with one name (a hard link?); remove it")
         try:
