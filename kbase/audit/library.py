@@ -116,7 +116,8 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
             yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {link.stance!r} twice{at}; keep one link "
                           "with every concern it needs", link.where, cid)
         other = stances.setdefault(link.ref, link)
-        if other.stance != link.stance and first is link:  # "mentions" and "contradicts" together: the grade reads both
+        # "contradicts" beside "supports" or "mentions": the grade reads both ("supports" with "mentions" adds a note, no conflict)
+        if other.stance != link.stance and first is link and "contradicts" in (other.stance, link.stance):
             at = f" (line {other.where.line})" if other.where else ""
             yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {other.stance!r}{at} and as {link.stance!r}: "
                           "a reference takes one stance on a claim; keep the one it takes", link.where, cid)

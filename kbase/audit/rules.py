@@ -33,7 +33,7 @@ RULES: dict[str, Rule] = {
         Rule("duplicate-key", Severity.ERROR, "A key, claim id, article id or BibTeX key is defined twice.", "load"),
         Rule("dangling-reference", Severity.ERROR, "An evidence link, premise or appears_in names a reference, claim or article the library does not hold."),
         Rule("duplicate-link", Severity.WARNING, "A claim links the same reference with the same stance twice (the copy that lowers "
-             "the grade most is used, whatever the order), or with two stances (as mentions and as contradicts): a reference takes one stance on a claim."),
+             "the grade most is used, whatever the order), or as contradicting it and also supporting or mentioning it: a reference takes one side of a claim."),
         Rule("premise-cycle", Severity.ERROR, "Claims depend on each other in a cycle; the whole cycle is named."),
         Rule("unsupported-claim", Severity.WARNING, "No reference supports the claim (after retracted references are set aside)."),
         Rule("weak-claim", Severity.WARNING, "The claim's evidence is of very-low certainty."),
