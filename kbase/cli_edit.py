@@ -35,9 +35,13 @@ def claim_add(s: Project, claim_id: str, statement: str, topic: str | None, arti
 @click.option("--topic", default=None, help="The topic to group it by.")
 @click.option("--alias", "aliases", multiple=True, help="Another wording the draft audit should match (repeatable).")
 @click.option("--kind", type=click.Choice(CLAIM_KINDS), default=None, help="What sort of statement it is (inferred when not set).")
-def claim_set(s: Project, claim_id: str, statement: str | None, topic: str | None, aliases: tuple[str, ...], kind: str | None) -> None:
-    """Change a claim's statement, topic or kind, or add aliases."""
-    edit(s.editor().set_claim, f"updated claim {claim_id}", claim_id, statement=statement, topic=topic, aliases=aliases, kind=kind)
+@click.option("--article", default=None, metavar="ID", help="An article the claim appears in (added to appears_in).")
+@click.option("--section", default=None, help="The section of that article.")
+def claim_set(s: Project, claim_id: str, statement: str | None, topic: str | None, aliases: tuple[str, ...], kind: str | None,
+              article: str | None, section: str | None) -> None:
+    """Change a claim's statement, topic or kind, or add aliases or an article it appears in."""
+    edit(s.editor().set_claim, f"updated claim {claim_id}", claim_id, statement=statement, topic=topic, aliases=aliases, kind=kind,
+         article=article, section=section)
 
 
 @click.group()
@@ -51,6 +55,14 @@ def article() -> None:
 def article_add(s: Project, article_id: str, title: str) -> None:
     """Add an article that claims can name with --article."""
     edit(s.editor().add_article, f"added article {article_id}", article_id, title)
+
+
+@command(article, "set")
+@click.argument("article_id")
+@click.option("--title", required=True, help="The article's new title.")
+def article_set(s: Project, article_id: str, title: str) -> None:
+    """Change an article's title."""
+    edit(s.editor().set_article, f"updated article {article_id}", article_id, title)
 
 
 @command(claim, "review")

@@ -323,6 +323,19 @@ class ClaimsEditor:
 
         return self.edit(change)
 
+    def set_article(self, article_id: str, title: str) -> str:
+        """Change an article's title; refused when the article is not listed."""
+
+        def change(data: Any) -> None:
+            articles = data.get("articles") or {}
+            if article_id not in articles:
+                from .spelling import did_you_mean
+
+                raise EditRefused(f"no article {article_id!r}{did_you_mean(article_id, list(articles))}")
+            articles[article_id]["title"] = title
+
+        return self.edit(change)
+
     def add_article(self, article_id: str, title: str) -> str:
         """Add an article (under ``articles:``) that claims can name in ``appears_in``; refused if the id exists."""
         from ruamel.yaml.comments import CommentedMap
@@ -350,7 +363,7 @@ class ClaimsEditor:
         return self.edit(change)
 
     def set_claim(self, claim_id: str, *, statement: str | None = None, topic: str | None = None,
-                  aliases: Sequence[str] = (), kind: str | None = None) -> str:
+                  aliases: Sequence[str] = (), kind: str | None = None, article: str | None = None, section: str | None = None) -> str:
         """Change a claim's statement, topic or kind (``CLAIM_KINDS``), or add aliases (other wordings the draft audit matches)."""
         from ruamel.yaml.comments import CommentedSeq
 
@@ -360,6 +373,13 @@ class ClaimsEditor:
                 claim["statement"] = statement
             if topic is not None:
                 claim["topic"] = topic
+            if article is not None:  # one more article the claim appears in (a dangling article id is refused by the check)
+                shown = claim.get("appears_in")
+                if shown is None:
+                    claim["appears_in"] = shown = CommentedSeq()
+                if any(isinstance(a, dict) and a.get("article") == article for a in shown):
+                    raise EditRefused(f"claim {claim_id!r} already appears in article {article!r}")
+                shown.append(_mapping(("article", article), ("section", section)))
             if kind is not None:
                 if "kind" in claim:
                     claim["kind"] = kind

@@ -14,7 +14,7 @@ import unicodedata
 
 from .model import Reference
 
-__all__ = ["IDENTIFIER_TITLE_SCORE", "ascii_lower", "different_part", "identifier_conflict", "normal_title"]
+__all__ = ["IDENTIFIER_TITLE_SCORE", "ascii_lower", "different_part", "identifier_conflict", "normal_title", "same_part"]
 
 #: Below this rapidfuzz ``token_set_ratio`` of their normalised titles, two entries that share an
 #: identifier are different works (chosen on Cora with the other dedupe thresholds: docs/refs.md).
@@ -46,6 +46,12 @@ def different_part(a: Reference, b: Reference) -> tuple[str, str, str] | None:
         if va and vb and va != vb:
             return name, va, vb
     return None
+
+
+def same_part(a: Reference, b: Reference) -> bool:
+    """Whether two entries give the same volume, part, edition and number, a missing one only matching a missing one
+    (stricter than :func:`different_part`, for entries that share no identifier)."""
+    return all(a.field(name).strip() == b.field(name).strip() for name in _PARTS)
 
 
 def identifier_conflict(a: Reference, b: Reference) -> str:

@@ -198,3 +198,23 @@ def test_a_dangling_link_shows_where_the_claim_is_shown_and_grades_can_fail_on_i
     assert "not in the library:   missing2020" in run("evidence", "a").stdout
     assert run("grades").exit_code == 0
     assert run("grades", "--fail-on", "error").exit_code == 1
+
+
+def test_one_work_entered_twice_without_an_identifier_is_a_duplicate_reference(library):
+    """Issue 29: a duplicate reference raised a claim's level while check and audit showed no warning."""
+    from conftest import bib_entry, claims_yaml
+
+    twin = dict(title="Ketamine for CRPS: a trial", author="Roe, Ann", journal="J")
+    library.write(claims_yaml("""
+        - id: a
+          statement: A drug eases pain.
+          evidence:
+            - ref: one
+              stance: supports
+            - ref: two
+              stance: supports
+        """), bib_entry("one", "rct", **twin) + bib_entry("two", "rct", **{**twin, "title": "Ketamine for CRPS - a trial."})
+                  + bib_entry("vol2", "rct", **{**twin, "volume": "2"}) + bib_entry("vol3", "rct", **{**twin, "volume": "3"}))
+    found = [f for f in library.load().audit() if f.rule == "duplicate-reference"]
+    assert [f.message for f in found] == ["references 'one' (line 1) and 'two' have the same title, year and first author: one "
+                                          "work entered twice, counted as two sources"]

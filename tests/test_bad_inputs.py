@@ -192,3 +192,15 @@ def test_a_field_given_twice_is_read_and_reported(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["audit", "--min-severity", "warning"])
     assert result.stdout.splitlines()[0] == ("references.bib:4:1: warning duplicate-field field keywords given more than once "
                                              "in entry 'x'; kbase reads the first value")
+
+
+def test_an_over_indented_field_is_diagnosed_as_indentation_with_the_users_own_line(library):
+    """Issue 29: it was 'a ": " inside a value', with an example from the ketamine library."""
+    library.write("kbase: 1\nclaims:\n  - id: melatonin-sleep\n      statement: Melatonin shortens sleep onset.\n")
+    (problem,) = library.load().problems
+    assert str(problem.where) == "claims.yaml:4:16"
+    assert problem.message.startswith("“statement: Melatonin shortens sleep onset.” is indented 6 spaces, deeper than "
+                                      "“- id: melatonin-sleep” above it: start it at column 5")
+    library.write('kbase: 1\nclaims:\n  - id: a\n    statement: Ketamine: an anaesthetic\n')
+    (problem,) = library.load().problems  # a ': ' inside a value is still said so
+    assert "a ': ' inside a value starts a new field" in problem.message

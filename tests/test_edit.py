@@ -270,3 +270,26 @@ def test_claim_set_and_article_add(tmp_path, monkeypatch):
     assert again.exit_code == 2 and "already has the alias" in again.output
     twice = _run("article", "add", "ketamine-web", "--title", "Again")
     assert twice.exit_code == 2 and "already exists" in twice.output
+
+
+def test_claim_set_article_and_article_set(tmp_path, monkeypatch):
+    """Issue 29: no way to attach a claim to an article, or to retitle an article."""
+    import shutil
+
+    import kbase
+    from conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("claims.yaml", "references.bib"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    assert _run("article", "add", "sleep", "--title", "Sleep").exit_code == 0
+    assert _run("claim", "set", "nmda-blockade", "--article", "sleep", "--section", "Intro").exit_code == 0
+    assert _run("article", "set", "sleep", "--title", "Sleep, plainly").exit_code == 0
+    kb = kbase.load("claims.yaml", "references.bib")
+    assert kb.articles["sleep"].title == "Sleep, plainly"
+    assert [(a.article, a.section) for a in kb.claims["nmda-blockade"].appears_in][-1] == ("sleep", "Intro")
+    again = _run("claim", "set", "nmda-blockade", "--article", "sleep")
+    assert again.exit_code == 2 and "already appears in article 'sleep'" in again.stderr
+    missing = _run("claim", "set", "nmda-blockade", "--article", "nope")
+    assert missing.exit_code == 2 and "'nope', which is not listed under articles" in missing.stderr
+    assert _run("article", "set", "nope", "--title", "X").exit_code == 2

@@ -16,7 +16,7 @@ from ..identifiers import identifier_problems, normalize_doi
 from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
 from ..vocabulary import HEDGED_KINDS, Level
-from ..works import identifier_conflict
+from ..works import ascii_lower, identifier_conflict, normal_title, same_part
 from .rules import finding
 
 if TYPE_CHECKING:
@@ -170,6 +170,8 @@ def _did_you_mean(G: nx.MultiDiGraph, name: str, kind: str) -> str:
 
 def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
     seen: dict[tuple[str, str], Reference] = {}
+    works: dict[tuple[str, str, str], Reference] = {}
+    reported: set[str] = set()
     for node, data in G.nodes(data=True):
         ref: Reference | None = data["record"]
         if data["kind"] != "ref" or ref is None:
@@ -199,6 +201,18 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
                     yield finding("identifier-conflict", f"{shared}, but {conflict}: one of them has a wrong {kind}", ref.where, ref.key)
                 else:
                     yield finding("duplicate-reference", shared, ref.where, ref.key)
+                    reported.add(ref.key)
+        # one work entered twice without a shared identifier (the same title, year and first author), which the
+        # grades would count as two sources: what kbase refs dedupe merges at its most certain
+        surnames = ref.surnames()
+        work = (normal_title(ref.title), str(ref.year or ""), ascii_lower(surnames[0]) if surnames else "")
+        twin = works.get(work) if all(work) else None
+        if twin is None and all(work):
+            works[work] = ref
+        elif twin is not None and ref.key not in reported and same_part(twin, ref):
+            line = twin.where.line if twin.where else "?"
+            yield finding("duplicate-reference", f"references {twin.key!r} (line {line}) and {ref.key!r} have the same title, year "
+                          "and first author: one work entered twice, counted as two sources", ref.where, ref.key)
         if ref.design_inferred:
             inferred = (f"inferred {ref.design!r} from its title or entry type" if ref.design != "unknown"
                         else "none could be inferred from its title, so it counts as 'unknown'")

@@ -161,10 +161,25 @@ def _yaml_advice(problem: str, text: str, where: Location) -> str:
     line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
     if "\t" in line[: len(line) - len(line.lstrip())]:
         lowered += " tab"  # "cannot start any token": the character is a tab in the indentation
+    indented = _over_indented(lines, where.line - 1) if "mapping values are not allowed" in lowered else None
+    if indented is not None:
+        return f"{indented} (YAML: {problem})"
     for needle, advice in _YAML_ADVICE:
         if needle in lowered:
             return f"{advice} (YAML: {problem})"
     return f"YAML syntax error: {problem}"
+
+
+def _over_indented(lines: list[str], index: int) -> str | None:
+    """The advice for a field indented deeper than the field above it (``  - id: x`` then ``      statement: …``), which
+    YAML reads as a value that goes on with ": " inside it; None when the line is not shaped so."""
+    field = re.match(r"^( *)([A-Za-z_][\w-]*):(\s|$)", lines[index]) if 0 <= index < len(lines) else None
+    previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), "")
+    above = re.match(r"^( *(?:- +)?)([A-Za-z_][\w-]*):", previous)
+    if field is None or above is None or len(field.group(1)) <= len(above.group(1)):
+        return None
+    return (f"“{lines[index].strip()}” is indented {len(field.group(1))} spaces, deeper than “{previous.strip()}” above it: "
+            f"start it at column {len(above.group(1)) + 1}, under “{above.group(2)}”, as a field of the same claim")
 
 
 def _compose(text: str, path: str, result: ClaimsFile) -> Any:
