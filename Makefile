@@ -27,6 +27,8 @@ demo: $(VENV)/.installed
 	$(KBASE) evidence relief-three-months
 	@echo; echo "== kbase audit examples/ketamine-draft.md   (a short draft with planted problems)"
 	$(KBASE) audit examples/ketamine-draft.md --fail-on none
+	@echo; echo "== kbase audit examples/ketamine-draft.docx   (the same draft as Word stores it, Zotero citations): the same findings"
+	$(KBASE) audit examples/ketamine-draft.docx --fail-on none 2>&1 | tail -n 1
 	@echo; echo "== kbase table --article ketamine-chronic-pain --format html"
 	@mkdir -p build
 	$(KBASE) table --article ketamine-chronic-pain --format html -o build/ketamine-report.html

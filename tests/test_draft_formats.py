@@ -239,3 +239,25 @@ def test_a_note_style_document_cites_through_its_footnotes(kb, tmp_path):
     assert report.cited[:2] == [["orhurhu2019ketamine"], ["niesters2014ketamine"]]
     assert [s.clean for s in report.sentences] == ["Pain relief from ketamine infusions is often temporary.",
                                                    "Ketamine infusions can cause nausea and vomiting."]
+
+
+def test_the_demo_draft_gives_the_same_findings_as_markdown_and_as_word(tmp_path):
+    """Issue 29: the demo's draft lives in the repository in both forms; Word (Zotero fields) and Markdown agree."""
+    import subprocess
+    import sys
+    import zipfile
+
+    import kbase
+
+    kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
+    def seen(name: str) -> list[tuple[str, str]]:
+        # an unknown citation is named by its key in Markdown, by its title in a Zotero field
+        return sorted((f.rule, "" if f.rule == "unknown-citation" else f.subject) for f in kb.audit_draft(str(ROOT / "examples" / name)))
+
+    assert seen("ketamine-draft.docx") == seen("ketamine-draft.md")
+    assert {rule for rule, _ in seen("ketamine-draft.md")} >= {"overstated-claim", "contradicts-claim", "quantity-mismatch",
+                                                                "unknown-citation", "uncited-claim"}
+    fresh = tmp_path / "again.docx"  # the committed file is what the generator writes
+    subprocess.run([sys.executable, str(ROOT / "examples" / "make_docx.py"), str(fresh)], check=True)
+    read = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
+    assert read(fresh) == read(ROOT / "examples" / "ketamine-draft.docx")
