@@ -148,8 +148,10 @@ CLAIM_KINDS = ("effect", "association", "harm", "mechanism", "prevalence", "tren
 #: The kinds whose wording follows the certainty of their evidence (GRADE's informative statements). A
 #: prevalence figure or a trend, a test's accuracy, a regulatory fact, a guideline's recommendation, how
 #: something is done (practice), a definition is checked for a source, not for hedges; and a caution
-#: ("should only be given by…", "is a poor choice for people with psychosis") is never weakened.
-HEDGED_KINDS = frozenset({"effect", "association", "harm", "mechanism"})
+#: ("should only be given by…", "is a poor choice for people with psychosis") is never weakened, nor is a
+#: harm: "it is uncertain whether ketamine can worsen high blood pressure" reads as reassurance, and an
+#: uncertain harm is still a reason for care (a medical editor's reading, issue 27).
+HEDGED_KINDS = frozenset({"effect", "association", "mechanism"})
 
 
 @dataclass(frozen=True, slots=True)

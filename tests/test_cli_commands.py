@@ -76,6 +76,8 @@ CASES = [
     ("kbase claim set", ["claim", "set", "bsre", "--topic", "pain"], 2, "", "kbase: no claim 'bsre' (did you mean 'bare'?)"),
     ("kbase article add", ["article", "add", "web-page", "--title", "On the web"], 0, "", "added article web-page"),
     ("kbase article add", ["article", "add", "Not A Slug", "--title", "x"], 2, "", "is not a slug"),
+    ("kbase article set", ["article", "set", "nowhere", "--title", "x"], 2, "", "no article 'nowhere'"),
+    ("kbase article set", ["article", "set", "web", "--title", "On the web, again"], 0, "", "updated article web"),
     ("kbase refs set", ["refs", "set", "spare", "design=rct"], 0, "", "wrote references.bib"),
     ("kbase refs set", ["refs", "set", "spare", "design=rtc"], 2, "", "kbase: unknown design 'rtc' (did you mean 'rct'?)"),
     ("kbase claim review", ["claim", "review", "bare", "--by", "Dr Lee", "--date", "2026-05-01"], 0, "", "reviewed claim bare"),
@@ -99,9 +101,10 @@ CASES = [
 
 @pytest.fixture
 def project(library, request):
-    library.write(CLAIMS, BIB)
-    (library.folder / "items.json").write_text(json.dumps(CSL), encoding="utf-8")
     callspec = getattr(request.node, "callspec", None)
+    with_article = callspec is not None and callspec.params.get("path") == "kbase article set"  # an article to retitle
+    library.write(CLAIMS.replace("kbase: 1\n", 'kbase: 1\narticles:\n  web:\n    title: "On the web"\n') if with_article else CLAIMS, BIB)
+    (library.folder / "items.json").write_text(json.dumps(CSL), encoding="utf-8")
     if callspec is not None and callspec.params.get("path") in ("kbase diff", "kbase log"):  # a library kept in git, one commit
         import subprocess
 

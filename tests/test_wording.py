@@ -214,7 +214,7 @@ def firmness_allowed(level):
 @pytest.mark.parametrize(("statement", "kind", "low_advice"), [
     ("Ketamine reduces the need for opioids.", "effect", "“Ketamine may reduce the need for opioids.”"),
     ("Smoking is associated with back pain.", "association", "“Smoking may be associated with back pain.”"),
-    ("Ketamine infusions can cause nausea.", "harm", "“Ketamine infusions may cause nausea.”"),
+    ("Ketamine infusions can cause nausea.", "harm", "state it with its source, as firmly as it is: a harm is never weakened"),
     ("Ketamine eases pain by blocking NMDA receptors.", "mechanism", "“Ketamine may ease pain by blocking NMDA receptors.”"),
     ("About one in five adults lives with chronic pain.", "prevalence", "state it with its source: certainty words do not apply to a prevalence fact"),
     ("The FDA has approved ketamine as an anesthetic.", "regulatory", "state it with its source: certainty words do not apply to a regulatory fact"),
@@ -259,7 +259,7 @@ def test_one_wording_of_each_bundled_claim_in_evidence_table_report_and_audit(tm
         found = [f.message for f in kb.audit_draft(str(draft)) if f.rule == "overstated-claim" and f.subject == claim.id]
         assert all(f"word it as “{wording}”" in message for message in found), (claim.id, found)
         checked, audited = checked + 1, audited + len(found)
-    assert checked >= 12 and audited >= checked // 2  # 13 claims of hedged kinds between very-low and moderate
+    assert checked >= 8 and audited >= checked // 2  # 9 claims of hedged kinds between very-low and moderate (harms are not)
 
 
 def test_claim_set_kind_sets_a_kind_the_audit_then_uses(library, monkeypatch):

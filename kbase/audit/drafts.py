@@ -235,8 +235,11 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
                     report.findings.append(_finding("unknown-citation", f"cites {key}, which no reference in the library has", sentence, key))
                 else:
                     known = known or list(finder.library)
+                    # a key near in spelling but by another first author is another paper: no hint toward it
+                    author = re.match(r"[^\W\d_]*", key).group().lower()
+                    near = [k for k in known if re.match(r"[^\W\d_]*", k).group().lower() == author] if author else known
                     report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library"
-                                                    f"{did_you_mean(key, known)}", sentence, key))
+                                                    f"{did_you_mean(key, near)}", sentence, key))
             for item in citation.items:
                 found = finder.item(item)
                 if found is not None:
@@ -414,8 +417,8 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
             found.append(_finding("miscited-claim", f"{about} but cites {cites} (supporting: {linked})", sentence, claim_id))
         elif backing and grade.has_flag("contested") and not against:
             found.append(_finding("one-sided-citation", f"{about}, which is contested, but cites only the supporting side; "
-                                  f"also cite {', '.join(contradicting)}", sentence, claim_id))
-    if grade.level == Level.VERY_LOW:
+                                  f"present the other side too: {', '.join(contradicting)} contradicts it", sentence, claim_id))
+    if grade.level == Level.VERY_LOW and grade.kind in HEDGED_KINDS:  # not for a regulatory fact, a definition, a harm…
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
     # certainty and size words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
     # a regulatory fact or a definition (the claim's kind), nor to one study's reported result; size words not

@@ -184,7 +184,8 @@ _OPPOSITES = (
      r"long[- ](term|lasting)|lasting|permanent\w*|durable|for good|sustained|persist\w*"),
     (r"increas\w*|rais(e|es|ed|ing)|boost\w*|higher|more|greater|worsen\w*|exacerbat\w*|aggravat\w*",
      r"reduc\w*|decreas\w*|lower(s|ed|ing)?|less|fewer|smaller|improv\w*|eas(e|es|ed|ing)|relie\w*|alleviat\w*|lessen\w*"),
-    (r"safe|safer|harmless|well[- ]tolerated", r"unsafe|dangerous|harmful|hazardous|toxic|risky"),
+    (r"safe|safely|safer|harmless|well[- ]tolerated|(a )?good (choice|candidate)",
+     r"unsafe|dangerous|harmful|hazardous|toxic|risky|poor (choice|candidate)|not (suitable|recommended)|unsuitable"),
     (r"effective|efficacious|works?|helps?|benefits?", r"ineffective|useless|(does|do)n['’]?t work|no (benefit|effect)"),
     (r"better|superior", r"worse|inferior"),
     (r"common|frequent\w*|often|usually", r"rare|rarely|uncommon|seldom|infrequent\w*"),
@@ -224,17 +225,20 @@ _STOP = frozenset("the and for with that this from are was were has have had its
                   "probably likely is be been being not who which what when".split())
 
 
+# "not permanent" says "temporary": one word of an opposite pair, not a negation of the whole statement
+_NOT_PHRASE = re.compile(r"\bnot (permanent|lasting|approved|safe|effective)\b", re.I)
+_NOT_WORDS = {"permanent": "temporary", "lasting": "temporary", "approved": "unapproved", "safe": "unsafe", "effective": "ineffective"}
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|although|though|so|yet)\s+|\s+but\s+", re.I)
 
 
-def _closest_clause(sentence: str, statement: str) -> str:
-    """The clause of a compound ``sentence`` that shares the most words with ``statement``: the polarity of
-    "Onset is within 30 minutes, and omega-3 does not change that" is that of its first clause."""
-    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()]
-    if len(clauses) < 2:
-        return sentence
-    theirs = set(re.findall(r"[a-z]{3,}", statement.lower()))
-    return max(clauses, key=lambda c: len(set(re.findall(r"[a-z]{3,}", c.lower())) & theirs))
+def _closest_clauses(sentence: str, statement: str) -> tuple[str, str]:
+    """The clause of ``sentence`` and the clause of ``statement`` that share the most words: the polarity of
+    "Onset is within 30 minutes, and omega-3 does not change that" is that of its first clause, and a compound
+    claim's clauses are each compared with their own counterpart."""
+    words = lambda text: set(re.findall(r"[a-z]{3,}", text.lower()))  # noqa: E731
+    mine = [c for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()] or [sentence]
+    theirs = [c for c in _CLAUSE_BREAK.split(statement) if c and c.strip()] or [statement]
+    return max(((a, b) for a in mine for b in theirs), key=lambda pair: len(words(pair[0]) & words(pair[1])))
 
 
 def reversal(sentence: str, statement: str) -> str | None:
@@ -251,10 +255,12 @@ def reversal(sentence: str, statement: str) -> str | None:
     "'not' where the claim has no negation"
     >>> reversal("Melatonin shortens the time it takes to fall asleep.", "Melatonin shortens sleep onset.") is None
     True
+    >>> reversal("Ketamine acts fast, but relief may not be permanent.", "Relief from ketamine is often temporary.") is None
+    True
     """
     flips = []
     sentence, statement = _CONCESSIVE.sub("", sentence, count=1), _CONCESSIVE.sub("", statement, count=1)
-    sentence = _closest_clause(sentence, statement)
+    sentence, statement = (_NOT_PHRASE.sub(lambda m: _NOT_WORDS[m.group(1).lower()], t) for t in _closest_clauses(sentence, statement))
     said, claimed = _NEGATION.findall(sentence), _NEGATION.findall(statement)
     contrast = _SIDE_NEGATION.search(sentence) or _SIDE_NEGATION.search(statement)  # a compound: its parts are judged apart
     if bool(said) != bool(claimed) and not contrast:
@@ -576,8 +582,8 @@ def advice(statement: str, level: int, kind: str) -> str:
 
     if level <= 0:
         return "do not state it as fact"
-    if kind == "caution":
-        return "state it with its source, as firmly as it is: a caution is never weakened"
+    if kind in ("caution", "harm"):
+        return f"state it with its source, as firmly as it is: a {kind} is never weakened"
     if kind not in HEDGED_KINDS:
         return f"state it with its source: certainty words do not apply to a {kind} fact"
     if level >= 4:
