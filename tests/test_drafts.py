@@ -309,3 +309,11 @@ def test_citing_a_retracted_reference_says_it_is_retracted(library):
     (library.folder / "draft.md").write_text("Ketamine relieves chronic pain [@gone].\n", encoding="utf-8")
     messages = [f.message for f in library.load().audit_draft("draft.md") if f.rule == "miscited-claim"]
     assert messages and "cites gone, which the library sets aside (retracted" in messages[0], messages
+
+
+def test_a_hype_word_in_a_sentence_that_matches_no_claim_is_named(kb, tmp_path):
+    """A medical editor's probe: "Ketamine cures chronic pain completely." was only 'factual-looking'."""
+    draft = tmp_path / "hype.md"
+    draft.write_text("Ketamine cures chronic pain completely.\n", encoding="utf-8")
+    (finding,) = kb.audit_draft(str(draft))
+    assert finding.rule == "unregistered-claim" and finding.message.endswith("it says 'cures', 'completely', which no evidence supports")

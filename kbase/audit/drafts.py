@@ -295,8 +295,10 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
             match = None  # shares only the topic's words and says the reverse: not this claim at all
         if match is None:
             if not sentence.citations and is_factual(sentence.clean):
+                hype = list(dict.fromkeys(w.lower() for w in hype_words(sentence.clean)))
+                worded_so = f"; and it says {', '.join(repr(w) for w in hype)}, which no evidence supports" if hype else ""
                 found.append(_finding("unregistered-claim", f"factual-looking sentence cites nothing and matches no known claim: "
-                                      f"“{_short(sentence.clean)}”", sentence))
+                                      f"“{_short(sentence.clean)}”{worded_so}", sentence))
             continue
         claimed = (wordings or {}).get(match.claim_id) or [match.wording]
         grade = grades[match.claim_id]
