@@ -44,6 +44,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from .files import NotRegularFile, open_regular
+
 __all__ = ["BACKGROUND_BYTES", "CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "open_cache",
            "slot_name", "wait_for_writes"]
 
@@ -367,16 +369,19 @@ def _read_entry(path: Path) -> bytes | None:
     """The bytes of the entry file ``path``, when it is a regular file (not a link, a FIFO or a device)
     of at most :data:`MAX_ENTRY_BYTES`; else None."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        handle = open_regular(path, follow=False)
+    except NotRegularFile:
+        _log.warning("ignored %s: not a kbase cache entry (rebuilt)", path)
+        return None
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_ENTRY_BYTES:
             _log.warning("ignored %s: not a kbase cache entry (rebuilt)", path)
             return None
         try:
-            return handle.read(info.st_size)
+            return handle.read(size)
         except OSError:
             return None
 

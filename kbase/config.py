@@ -16,11 +16,13 @@ the command line may be anywhere).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .errors import LoadError, Location
+from .files import NotRegularFile, link_leaving, open_regular
 
 __all__ = ["read_config"]
 
@@ -35,7 +37,7 @@ def read_config(folder: Path) -> dict[str, Any]:
             continue
         if path.is_relative_to(Path.cwd()):
             path = path.relative_to(Path.cwd())  # named in messages as the user would type it
-        if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder)):
+        if link_leaving(path, folder) is not None:
             raise LoadError(Location(str(path)), "a symbolic link leading outside the project: kbase reads no settings through it")
         text = _settings_text(path)
         try:
@@ -77,16 +79,12 @@ MAX_SETTINGS_BYTES = 1_000_000
 
 def _settings_text(path: Path) -> str:
     """The text of a settings file: a regular file of at most :data:`MAX_SETTINGS_BYTES`, UTF-8; else a located error."""
-    import stat
-
     where = Location(str(path))
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise LoadError(where, "not a regular file")
+        with open_regular(path) as handle:
             data = handle.read(MAX_SETTINGS_BYTES + 1)
+    except NotRegularFile:
+        raise LoadError(where, "not a regular file") from None
     except OSError as exc:
         raise LoadError(where, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_SETTINGS_BYTES:
@@ -99,9 +97,6 @@ def _settings_text(path: Path) -> str:
 
 def _inside(settings: Path, text: str, key: str, value: str) -> str:
     """``value`` when the path (or a glob's folders) it names stays inside the settings' folder; else a located error."""
-    import os
-    import re
-
     folder = os.path.realpath(settings.parent)
     literal = re.split(r"[*?[]", value, maxsplit=1)[0]  # a glob's fixed part: the folders it starts in
     resolved = os.path.realpath(os.path.join(folder, literal))

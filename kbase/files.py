@@ -34,10 +34,11 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import KbaseError, LoadError, Location
 
-__all__ = ["LockHeld", "library_lock", "recover", "recover_before_reading", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
+__all__ = ["LockHeld", "NotRegularFile", "library_lock", "link_leaving", "open_regular", "recover", "recover_before_reading", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
 
 LOCK_WAIT_SECONDS = float(os.environ.get("KBASE_LOCK_WAIT", "10"))
 JOURNAL = ".kbase-journal"
@@ -63,21 +64,63 @@ def _why(exc: OSError) -> str:
 JOURNAL_MAX_BYTES = 64 * 1024
 
 
+def link_leaving(path: str | Path, folder: str | Path | None = None) -> str | None:
+    """Where ``path`` leads when it is a symbolic link ending outside ``folder`` (default: the link's own
+    folder), else None: the one test of "a link a repository ships must not lead kbase out of it"."""
+    if not os.path.islink(path):
+        return None
+    end = os.path.realpath(path)
+    home = os.path.realpath(folder if folder is not None else (os.path.dirname(path) or "."))
+    return None if Path(end).is_relative_to(home) else end
+
+
+def open_regular(path: str | Path, *, follow: bool = True, stdin: bool = False) -> BinaryIO:
+    """``path`` opened for reading, only when it is a regular file (``stdin``: or this process's standard
+    input, ``--claims /dev/stdin``); ``follow=False``: never through a link. A FIFO or a device — a
+    repository can ship one as ``claims.yaml -> /dev/tty`` — is opened non-blocking and refused before a
+    byte is read, so nothing waits on it.
+
+    Raises
+    ------
+    NotRegularFile
+        A FIFO, a device or a socket (an :class:`OSError`, so callers that ignore unreadable files ignore it).
+    OSError
+        It cannot be opened (missing, a link with ``follow=False``, a folder: :class:`IsADirectoryError`).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            try:
+                mine = os.fstat(0) if stdin else None
+            except OSError:
+                mine = None
+            if mine is None or (mine.st_dev, mine.st_ino) != (info.st_dev, info.st_ino) or stat.S_ISCHR(info.st_mode):
+                raise NotRegularFile(errno.EINVAL, "not a regular file (a FIFO or a device)", str(path))
+            os.set_blocking(fd, True)
+        return open(fd, "rb")  # noqa: SIM115 - the caller closes it
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a device or a socket where kbase reads only files (:func:`open_regular`)."""
+
+
 def _target(path: str | Path) -> Path:
     """The file a write to ``path`` must replace: the end of its symbolic links, if any.
 
     A link is followed only when it ends inside the link's own folder (``claims.yaml ->
     library/claims.yaml``): a link shipped in a repository must never make kbase write outside it.
     """
-    target = Path(path)
-    if not target.is_symlink():
-        return target
-    end = Path(os.path.realpath(target))
-    home = Path(os.path.realpath(target.parent if str(target.parent) else "."))
-    if not end.is_relative_to(home):
+    end = link_leaving(path)
+    if end is not None:
         raise KbaseError(f"{path}: a symbolic link to {end}, outside its folder; kbase does not write through it "
                          "(replace the link with the file, or name the file itself)")
-    return end
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
 
 
 def _prepare(path: str | Path, data: bytes) -> tuple[Path, str]:
@@ -197,15 +240,17 @@ def _journal_entries(journal: Path) -> list[tuple[str, str]] | None:
     this user, not a link, of at most :data:`JOURNAL_MAX_BYTES`, holding a list of pairs of names, is read."""
     where = Location(str(journal), 1, 1)
     try:
-        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        handle = open_regular(journal, follow=False)
     except FileNotFoundError:
         return None
+    except NotRegularFile:
+        raise LoadError(where, "not a journal kbase wrote (not a small regular file of yours); nothing was done: remove it") from None
     except OSError as exc:
         why = "a symbolic link, which kbase never makes" if exc.errno == errno.ELOOP else _why(exc)
         raise LoadError(where, f"the journal of an interrupted change is {why}; nothing was done: remove it") from None
-    with os.fdopen(fd, "rb") as handle:
+    with handle:
         info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > JOURNAL_MAX_BYTES:
+        if info.st_uid != os.getuid() or info.st_size > JOURNAL_MAX_BYTES:
             raise LoadError(where, "not a journal kbase wrote (not a small regular file of yours); nothing was done: remove it")
         data = handle.read(JOURNAL_MAX_BYTES + 1)
     try:

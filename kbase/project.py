@@ -8,7 +8,6 @@ Every command of the command line starts from a :class:`Project`; so can a scrip
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,9 +58,8 @@ def _candidates(draft_path: str | Path) -> str:
     import re
 
     from .audit.wording import is_factual
-    from .drafts.reader import read_draft
-
     from .drafts.matcher import STOPWORDS
+    from .drafts.reader import read_draft
 
     draft = read_draft(draft_path)
     title = _draft_title(draft_path, draft.sentences[0].section if draft.sentences else "")
@@ -181,13 +179,13 @@ class Project:
         link a repository ships must not make kbase read (and print) a file elsewhere. A path named on the command line is
         used as given."""
         from .errors import KbaseError
+        from .files import link_leaving
 
         for name in self.library_files:
-            if name not in self.named and os.path.islink(name):
-                end = os.path.realpath(name)
-                if not Path(end).is_relative_to(os.path.realpath(self.root)):
-                    raise KbaseError(f"{name}: a symbolic link to {end}, outside the project; kbase reads a file outside the "
-                                     f"project only when you name it (--claims or --bib {end})")
+            end = link_leaving(name, self.root) if name not in self.named else None
+            if end is not None:
+                raise KbaseError(f"{name}: a symbolic link to {end}, outside the project; kbase reads a file outside the "
+                                 f"project only when you name it (--claims or --bib {end})")
 
     def refs(self, check: bool = True) -> RefLibrary:
         """The ``.bib`` files alone; with ``check``, raises :class:`~kbase.errors.ProblemsFound` when one cannot be read."""

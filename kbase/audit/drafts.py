@@ -145,7 +145,7 @@ class ReferenceFinder:
         for match in _NAMED_STUDY.finditer(text):
             family, year = match["family"].lower(), match["year"]
             if self._first_authors is None:
-                self._first_authors = [(r.surnames()[0].lower() if r.surnames() else "", r) for r in self.library.values()]
+                self._first_authors = [(names[0].lower() if (names := r.surnames()) else "", r) for r in self.library.values()]
             hits = [r.key for name, r in self._first_authors if name == family and (not year or str(r.year) == year)]
             if len(hits) == 1:
                 found.append(hits[0])

@@ -32,15 +32,16 @@ from __future__ import annotations
 import json
 import re
 import lzma
-import stat
+import os
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
 from ..errors import LoadError, Location
+from ..files import NotRegularFile, open_regular
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
 from .text import MAX_FIELDS, Citation, anchor_char
 
@@ -96,26 +97,30 @@ def _package_parts(name: str) -> dict[str, bytes]:
     """
     where = Location(name, 0, 0)
     try:
-        info = Path(name).stat()
-        size = info.st_size
-        if not stat.S_ISREG(info.st_mode):
-            raise LoadError(where, "not a regular file (a FIFO or a device): kbase reads Word drafts from files")
+        handle = open_regular(name)  # one open: the file checked is the file read
     except FileNotFoundError:
         raise LoadError(where, "no such file") from None
+    except NotRegularFile:
+        raise LoadError(where, "not a regular file (a FIFO or a device): kbase reads Word drafts from files") from None
     except OSError as exc:
         raise LoadError(where, f"cannot read: {exc.strerror}") from None
-    if size > MAX_DOCX_BYTES:
+    with handle:
+        return _unpacked_parts(handle, where)
+
+
+def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
+    """:func:`_package_parts` of an open package."""
+    if os.fstat(handle.fileno()).st_size > MAX_DOCX_BYTES:
         raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
     bomb = f"refused as a possible zip bomb (kbase reads Word drafts whose text parts unpack to at most {MAX_XML_BYTES / 1e6:.0f} MB)"
     try:
-        with open(name, "rb") as handle:
-            head = handle.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
             raise LoadError(where, "this is an OLE file, not a .docx package: a password-protected document, or an old .doc; "
                                    "remove the password (or save as .docx) in Word and try again")
+        handle.seek(0)
         parts: dict[str, bytes] = {}
         left = MAX_XML_BYTES
-        with zipfile.ZipFile(name) as package:
+        with zipfile.ZipFile(handle) as package:
             for part in PARTS:
                 try:
                     info = package.getinfo(part)

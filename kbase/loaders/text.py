@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 
 import codecs
-import stat
 from pathlib import Path
-from typing import BinaryIO
 
 from ..errors import LoadError, Location
+from ..files import NotRegularFile, open_regular
 
 __all__ = ["decode_text", "input_size", "offset_location", "read_input", "read_text"]
 
@@ -35,30 +34,6 @@ MAX_INPUT_BYTES = 256_000_000
 _CHUNK = 1 << 20
 
 
-def _open_file(path: str | Path) -> BinaryIO:
-    """``path`` opened for reading when it is a regular file, or this process's standard input (``--claims
-    /dev/stdin``); a FIFO or a device a repository ships (``claims.yaml -> /dev/tty``) is refused without
-    waiting on it: it is opened non-blocking and checked before anything is read."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(path)
-        if not stat.S_ISREG(info.st_mode):
-            try:
-                stdin = os.fstat(0)
-            except OSError:
-                stdin = None
-            if stdin is None or (stdin.st_dev, stdin.st_ino) != (info.st_dev, info.st_ino) or stat.S_ISCHR(info.st_mode):
-                raise LoadError(Location(str(path), 0, 0), "not a regular file (a FIFO or a device): kbase reads files, or "
-                                                          "standard input named as /dev/stdin")
-            os.set_blocking(fd, True)
-        return open(fd, "rb")  # noqa: SIM115 - the caller closes it
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def _read_bytes(path: str | Path, limit: int, what: str) -> bytes:
     """The bytes of ``path``, read in chunks: at most ``limit`` (more raises).
 
@@ -66,7 +41,12 @@ def _read_bytes(path: str | Path, limit: int, what: str) -> bytes:
     zeros), and what comes before it is enough to say so, or to name an earlier bad byte.
     """
     chunks, total = [], 0
-    with _open_file(path) as handle:
+    try:
+        handle = open_regular(path, stdin=True)  # a FIFO or a device is refused before a byte is read
+    except NotRegularFile:
+        raise LoadError(Location(str(path), 0, 0), "not a regular file (a FIFO or a device): kbase reads files, or "
+                                                  "standard input named as /dev/stdin") from None
+    with handle:
         while True:
             chunk = handle.read(min(_CHUNK, limit + 1 - total))
             if not chunk:
