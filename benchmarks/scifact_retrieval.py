@@ -22,6 +22,7 @@ import statistics
 import time
 from pathlib import Path
 
+import kbase.suggest
 from kbase.suggest import B, K1, TITLE_WEIGHT, SuggestIndex
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "scifact"
@@ -94,6 +95,7 @@ def main() -> None:
         latencies.append(time.perf_counter() - start)
         ndcgs.append(ndcg_at(ranked, relevant))
         recalls.append(len(set(ranked) & set(relevant)) / len(relevant))
+    kept, dropped = _floor(index, queries, qrels)
     name = "SciFact" if args.corpus == "scifact" else "NFCorpus"
     print(f"{name} {args.split}: {len(ndcgs)} queries, {len(docs):,} documents; k1={K1}, b={B}, title x{TITLE_WEIGHT}"
           f"{'; BM25 top 100 re-ranked by meaning' if args.semantic else ''}")
@@ -103,6 +105,27 @@ def main() -> None:
     print(f"Recall@100 : {statistics.mean(recalls):.4f}")
     print(f"latency    : median {statistics.median(latencies) * 1000:.1f} ms, "
           f"p95 {sorted(latencies)[int(0.95 * len(latencies))] * 1000:.1f} ms per query (top 100, with best sentences)")
+    print(f"floor {kbase.suggest.MIN_SHARE} x best: of the top 10, relevant kept {kept[0]}/{kept[1]}, "
+          f"irrelevant dropped {dropped[0]}/{dropped[1]}")
+
+
+def _floor(index: SuggestIndex, queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """What the score floor (kbase.suggest.MIN_SHARE) keeps of the top 10: (relevant kept, relevant),
+    (irrelevant dropped, irrelevant), against the same search with no floor."""
+    share = kbase.suggest.MIN_SHARE
+    counts = [0, 0, 0, 0]
+    for query_id, relevant in qrels.items():
+        if query_id not in queries:
+            continue
+        kbase.suggest.MIN_SHARE = 0.0
+        unfloored = [s.key for s in index.search(queries[query_id], k=10)]
+        kbase.suggest.MIN_SHARE = share
+        floored = {s.key for s in index.search(queries[query_id], k=10)}
+        for key in unfloored:
+            hit = relevant.get(key, 0) > 0
+            counts[0 if hit else 2] += (key in floored) if hit else (key not in floored)
+            counts[1 if hit else 3] += 1
+    return (counts[0], counts[1]), (counts[2], counts[3])
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 Two references count as one source when
 
+* they are **one work entered twice** (a shared DOI or PMID, or the same title, year and first
+  author: :func:`kbase.works.one_work`, the test of the library audit's ``duplicate-reference``);
 * one reports (restates) the other, directly or through a chain (``reports = {key}``; the
   lineage groups of :func:`kbase.lineage.source_groups`);
 * they **share an author** (family name and first initial; an organisation by its whole name):
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from .bibtex import latex_to_text, split_names
 from .identifiers import cited_identifier
 from .model import Reference
+from .works import one_work
 
 __all__ = ["CCA_THRESHOLD", "Join", "author_ids", "corrected_covered_area", "independent_groups"]
 
@@ -35,7 +38,7 @@ CCA_THRESHOLD = 0.15
 
 @dataclass(frozen=True, slots=True)
 class Join:
-    """Two references counted as one source, and why (``reports``, ``shared-authors``, ``overlap``)."""
+    """Two references counted as one source, and why (``same-work``, ``reports``, ``shared-authors``, ``overlap``)."""
 
     a: str
     b: str
@@ -119,6 +122,12 @@ def independent_groups(keys: Sequence[str], references: Mapping[str, Reference |
             parent[rb] = ra
             joins.append(Join(a, b, why, detail))
 
+    present = [k for k in keys if references.get(k) is not None]
+    for i, a in enumerate(present):
+        for b in present[i + 1:]:
+            why = one_work(references[a], references[b])  # type: ignore[arg-type]
+            if why:
+                union(a, b, "same-work", f"one work entered twice ({why})")
     first_of: dict[object, str] = {}
     for key in keys:
         group = lineage.get(key)

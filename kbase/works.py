@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .identifiers import normalize_doi
 from .model import Reference
 
-__all__ = ["IDENTIFIER_TITLE_SCORE", "ascii_lower", "different_part", "identifier_conflict", "normal_title", "same_part"]
+__all__ = ["IDENTIFIER_TITLE_SCORE", "ascii_lower", "different_part", "identifier_conflict", "normal_title", "one_work", "same_part"]
 
 #: Below this rapidfuzz ``token_set_ratio`` of their normalised titles, two entries that share an
 #: identifier are different works (chosen on Cora with the other dedupe thresholds: docs/refs.md).
@@ -76,4 +77,28 @@ def identifier_conflict(a: Reference, b: Reference) -> str:
     ta, tb = normal_title(a.title), normal_title(b.title)
     if ta and tb and fuzz.token_set_ratio(ta, tb) < IDENTIFIER_TITLE_SCORE:
         return "their titles have little in common"
+    return ""
+
+
+def one_work(a: Reference, b: Reference) -> str:
+    """Why two entries are one work entered twice (the library audit's ``duplicate-reference``), or "".
+
+    They share a DOI or PMID and nothing says they differ (:func:`identifier_conflict`), or they share
+    no identifier but give the same title, year and first author, and the same part (:func:`same_part`).
+
+    Examples
+    --------
+    >>> from kbase.model import Reference
+    >>> one_work(Reference("a", "article", title="Ketamine for pain", doi="10.1/X"),
+    ...          Reference("b", "article", title="Ketamine for pain.", doi="10.1/x"))
+    'they share the doi 10.1/x'
+    """
+    for kind, va, vb in (("doi", normalize_doi(a.doi) if a.doi else "", normalize_doi(b.doi) if b.doi else ""),
+                         ("pmid", a.pmid.strip(), b.pmid.strip())):
+        if va and va == vb:
+            return "" if identifier_conflict(a, b) else f"they share the {kind} {va}"
+    first_a, first_b = a.surnames()[:1], b.surnames()[:1]
+    if (normal_title(a.title) and normal_title(a.title) == normal_title(b.title) and a.year and a.year == b.year
+            and first_a and first_b and ascii_lower(first_a[0]) == ascii_lower(first_b[0]) and same_part(a, b)):
+        return "they have the same title, year and first author"
     return ""

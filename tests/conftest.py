@@ -50,6 +50,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 SHARED = Path(os.environ.get("KBASE_SHARED", ROOT.parent / "shared"))
 needs_shared = pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"the project's shared data (seed article, corpus) is not at {SHARED}: "
                                   "a clone runs without it; CI runs with it (README, 'Two commands')")
+# Real .bib files others wrote: the whole shared corpus where it is beside the repository (CI),
+# else the sample bundled in tests/data (its README says where each file comes from).
+WHOLE_BIB_CORPUS = (SHARED / "corpus" / "bib").is_dir()
+BIB_CORPUS = SHARED / "corpus" / "bib" if WHOLE_BIB_CORPUS else ROOT / "tests" / "data" / "corpus-sample"
+BIB_FILES = sorted(BIB_CORPUS.rglob("*.bib"))
+LEGACY_ENCODINGS = {"encoding1.bib": "latin-1", "encoding3.bib": "latin-1", "encoding4.bib": "latin-1", "gbk_test.bib": "gbk"}
 
 
 def bib_entry(key: str, design: str | None = "rct", year: int | None = 2020, entry_type: str = "article", **fields: str) -> str:

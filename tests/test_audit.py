@@ -217,4 +217,4 @@ def test_one_work_entered_twice_without_an_identifier_is_a_duplicate_reference(l
                   + bib_entry("vol2", "rct", **{**twin, "volume": "2"}) + bib_entry("vol3", "rct", **{**twin, "volume": "3"}))
     found = [f for f in library.load().audit() if f.rule == "duplicate-reference"]
     assert [f.message for f in found] == ["references 'one' (line 1) and 'two' have the same title, year and first author: one "
-                                          "work entered twice, counted as two sources"]
+                                          "work entered twice (graded as one source; kbase refs dedupe --apply merges them)"]

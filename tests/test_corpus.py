@@ -11,20 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import BIB_CORPUS, BIB_FILES, LEGACY_ENCODINGS, ROOT, WHOLE_BIB_CORPUS
 from kbase.errors import LoadError
 from kbase.loaders.bib import load_bib
 from kbase.refs.fmt import format_bib, parsed_content
 
-# the whole shared corpus where it is beside the repository (CI); else the sample bundled in tests/data
-WHOLE = (SHARED / "corpus" / "bib").is_dir()
-CORPUS = SHARED / "corpus" / "bib" if WHOLE else ROOT / "tests" / "data" / "corpus-sample"
-FILES = sorted(CORPUS.rglob("*.bib"))
+WHOLE, CORPUS, FILES = WHOLE_BIB_CORPUS, BIB_CORPUS, BIB_FILES
 # BibTeX reads an entry wherever "@" starts one, also after a "%" (which is not a comment
 # character outside entries); bibtexparser and pybtex agree, so the count does too.
 # an entry commented out line by line with "%" (biber's own names.bib has two) is not an entry, as for biber
 ENTRY = re.compile(r"^\s*@\s*(\w+)\s*[{(]", re.M)
-LEGACY = {"encoding1.bib": "latin-1", "encoding3.bib": "latin-1", "encoding4.bib": "latin-1", "gbk_test.bib": "gbk"}
+LEGACY = LEGACY_ENCODINGS
 # biblatex-only "%" comments inside an entry: bibtexparser stops in the middle of the block
 UNFORMATTABLE = {"xdata.bib": 68}
 

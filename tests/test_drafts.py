@@ -111,6 +111,30 @@ def test_a_comparison_and_its_reverse_are_told_apart_by_word_order(listed):
         assert matcher.match_exhaustive(sentence) == found
 
 
+# Five sentences written for this test: with BETTER and REVERSE they give the words of those two
+# weights whose plain sum depends on the order a set yields them in (under PYTHONHASHSEED 1 the old
+# sum scored BETTER 99.99999999999999 against itself, under 6 it scored REVERSE below BETTER).
+FILLERS = ("General practitioners see most patients first.", "Sleep loss reduces attention.",
+           "Massage reduces pain and restores function, an effect seen within weeks.",
+           "Cuff tears cause shoulder pain that physical therapy eases.",
+           "General fitness improves function, an effect that lasts.")
+
+
+def test_a_match_does_not_depend_on_the_hash_seed_in_a_small_library(tmp_path):
+    """The bundled counterpart of the SciFact test below (which needs the shared corpus): the same
+    two claims among five others, scored under the hash seeds that changed the old sums."""
+    import subprocess
+
+    script = ("import sys, json\nfrom kbase.drafts.matcher import ClaimMatcher, content_words\nfrom kbase.model import Claim\n"
+              "texts = json.loads(sys.argv[1])\nm = ClaimMatcher([Claim(f'c{i}', t) for i, t in enumerate(texts)])\n"
+              "a, b = (' '.join(content_words(t)) for t in texts[:2])\n"
+              "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(texts[0]).claim_id, m.match(texts[1]).claim_id)")
+    texts = json.dumps([BETTER, REVERSE, *FILLERS])
+    runs = {subprocess.run([sys.executable, "-c", script, texts], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, cwd=tmp_path).stdout for seed in ("0", "1", "6")}
+    assert runs == {"100.0 100.0 c0 c1\n"}, runs
+
+
 @needs_shared
 def test_a_match_does_not_depend_on_the_hash_seed(tmp_path):
     """Scores sum word weights over sets, whose order changes with PYTHONHASHSEED. Against SciFact's

@@ -361,3 +361,30 @@ def test_a_draft_citing_a_superseded_preprint_is_told_to_cite_the_article(tmp_pa
     assert kb.superseded == {"pre": "pub"}
     (hit,) = [f for f in kb.audit_draft(draft) if f.rule == "preprint-superseded"]
     assert hit.message == "cites the preprint pre; its published version pub is in the library: cite that instead"
+
+
+def test_one_work_entered_twice_is_one_source(tmp_path):
+    """Issue 29: a duplicate reference raised a claim a level (rule 7 counted it as a third source).
+    One work entered twice, by a shared DOI or by title, year and first author, is one source."""
+    import kbase
+
+    bib = ("@article{a,\n  title = {Ketamine after spine surgery: a cohort},\n  author = {Roe, Ann},\n  year = {2020},\n"
+           "  doi = {10.1000/abc},\n  design = {cohort},\n}\n"
+           "@article{a2,\n  title = {Ketamine after spine surgery. A cohort},\n  author = {Anonymous},\n  year = {2021},\n"
+           "  doi = {10.1000/ABC},\n  design = {cohort},\n}\n"
+           "@article{b,\n  title = {Opioid use after ketamine},\n  author = {Doe, Bo},\n  year = {2019},\n  design = {cohort},\n}\n"
+           "@article{b2,\n  title = {Opioid use after ketamine},\n  author = {Doe, B. and Poe, C.},\n  year = {2019},\n  design = {cohort},\n}\n"
+           "@article{c,\n  title = {A third cohort},\n  author = {Third, T.},\n  year = {2018},\n  design = {cohort},\n}\n")
+    (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
+    evidence = "".join(f"      - ref: {k}\n        stance: supports\n" for k in ("a", "a2", "c"))
+    (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n" + evidence
+                                          + "  - id: d\n    statement: It spares opioids.\n    evidence:\n"
+                                          + "".join(f"      - ref: {k}\n        stance: supports\n" for k in ("b", "b2", "c")),
+                                          encoding="utf-8")
+    kb = kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026)
+    by_doi, by_title = kb.grade("c"), kb.grade("d")
+    assert by_doi.sources == (("a", "a2"), ("c",)) and by_doi.level == kbase_level("low")  # not raised by rule 7
+    assert any(r.message == "a and a2 count as one source: one work entered twice (they share the doi 10.1000/abc)"
+               for r in by_doi.reasons), by_doi.reasons
+    assert by_title.sources == (("b", "b2"), ("c",)) and by_title.level == kbase_level("low")
+    assert {f.rule for f in kb.audit()} >= {"duplicate-reference"}

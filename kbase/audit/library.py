@@ -202,8 +202,8 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
                 else:
                     yield finding("duplicate-reference", shared, ref.where, ref.key)
                     reported.add(ref.key)
-        # one work entered twice without a shared identifier (the same title, year and first author), which the
-        # grades would count as two sources: what kbase refs dedupe merges at its most certain
+        # one work entered twice without a shared identifier (the same title, year and first author; the grades
+        # count the two as one source, kbase.works.one_work): what kbase refs dedupe merges at its most certain
         surnames = ref.surnames()
         work = (normal_title(ref.title), str(ref.year or ""), ascii_lower(surnames[0]) if surnames else "")
         twin = works.get(work) if all(work) else None
@@ -212,7 +212,7 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
         elif twin is not None and ref.key not in reported and same_part(twin, ref):
             line = twin.where.line if twin.where else "?"
             yield finding("duplicate-reference", f"references {twin.key!r} (line {line}) and {ref.key!r} have the same title, year "
-                          "and first author: one work entered twice, counted as two sources", ref.where, ref.key)
+                          "and first author: one work entered twice (graded as one source; kbase refs dedupe --apply merges them)", ref.where, ref.key)
         if ref.design_inferred:
             inferred = (f"inferred {ref.design!r} from its title or entry type" if ref.design != "unknown"
                         else "none could be inferred from its title, so it counts as 'unknown'")

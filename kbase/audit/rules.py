@@ -44,8 +44,9 @@ RULES: dict[str, Rule] = {
         Rule("retraction-notice", Severity.WARNING, "A retraction list carries an expression of concern or a correction for a reference; its links still count."),
         Rule("missing-primary-source", Severity.WARNING, "A reference reports (restates) a source that is not in the library: cite the study, not the press release."),
         Rule("reports-cycle", Severity.WARNING, "References report each other in a cycle; they count as one source."),
-        Rule("duplicate-reference", Severity.WARNING, "Two entries share a DOI or PMID and are one work (their titles agree): "
-             "the same reference entered twice; `kbase refs dedupe --apply` merges them."),
+        Rule("duplicate-reference", Severity.WARNING, "Two entries share a DOI or PMID and are one work (their titles agree), or share "
+             "title, year and first author: the same reference entered twice, which grading counts as one source; "
+             "`kbase refs dedupe --apply` merges them."),
         Rule("identifier-conflict", Severity.WARNING, "Two entries share a DOI or PMID but are different works (their titles have "
              "little in common, or they are different volumes, parts or editions): one of them carries a wrong identifier."),
         Rule("preprint-superseded", Severity.WARNING, "A claim links (or a draft cites) a preprint whose published version is in the "
