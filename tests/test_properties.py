@@ -104,3 +104,89 @@ def test_graph_and_files_agree(library):
     assert sum(1 for _, _, k in G.edges(keys=True) if k in STANCES) == links
     assert {n for n, d in G.nodes(data=True) if d["kind"] == "claim"} == {claim_node(c.id) for c in claims}
     assert {n for n, d in G.nodes(data=True) if d["kind"] == "ref" and not d["missing"]} == {ref_node(r.key) for r in references}
+
+
+# -- kbase's own writes pass kbase's own checks (issue 29) ------------------------------------------
+
+_VALUE = st.text(alphabet=st.characters(categories=("L", "N", "Zs", "P", "S"), exclude_characters="\x00{}\\"), max_size=30)
+_SETS = st.one_of(
+    st.tuples(st.just("design"), st.sampled_from(DESIGNS)),  # design= removes it, and lint then asks for one, as it should
+    st.tuples(st.just("year"), st.integers(1950, 2026).map(str)),
+    st.tuples(st.sampled_from(("volume", "number", "pages")), st.just("") | st.from_regex(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?", fullmatch=True)),
+    st.tuples(st.sampled_from(("note", "keywords")), _VALUE),
+    st.tuples(st.just("title"), _VALUE.map(str.strip).filter(bool)),
+)
+
+
+@st.composite
+def _csl_items(draw: st.DrawFn) -> dict[str, object]:
+    kind = draw(st.sampled_from(("article-journal", "report", "book", "webpage")))
+    item: dict[str, object] = {"id": draw(slug), "type": kind, "title": draw(_VALUE.map(str.strip).filter(bool)),
+                               "author": [{"family": draw(st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True)), "given": "Ann"}],
+                               "issued": {"date-parts": [[draw(st.integers(1990, 2025))]]}}
+    if kind == "article-journal":
+        item |= {"container-title": draw(_VALUE.map(str.strip).filter(bool)), "volume": str(draw(st.integers(1, 99))),
+                 "DOI": f"10.{draw(st.integers(1000, 9999))}/{draw(slug)}"}
+    elif kind in ("report", "book"):
+        item["publisher"] = draw(_VALUE.map(str.strip).filter(bool))
+    else:
+        item["URL"] = f"https://example.org/{draw(slug)}"
+    return item
+
+
+_STEPS = st.lists(st.one_of(st.tuples(st.just("set"), st.integers(0, 100), _SETS),
+                            st.tuples(st.just("import"), st.lists(_csl_items(), min_size=1, max_size=3)),
+                            st.tuples(st.just("dedupe"))), min_size=1, max_size=5)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(steps=_STEPS)
+def test_any_sequence_of_kbase_writes_leaves_the_bib_formatted_and_lint_clean(tmp_path_factory, steps):
+    """`refs set`, `refs import` and `refs dedupe --apply`, in any order, leave `refs fmt --check`
+    passing and `refs lint` with no finding the library did not have before (issue 29: kbase's own
+    writes failed its own checks)."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from conftest import ROOT
+    from kbase.cli import cli
+
+    folder = tmp_path_factory.mktemp("writes")
+    for name in ("claims.yaml", "references.bib"):
+        shutil.copy(ROOT / name, folder / name)
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, ["--claims", str(folder / "claims.yaml"), "--bib", str(folder / "references.bib"), *args])
+
+    def lint() -> set[tuple[str, str]]:
+        return {(f["rule"], f["message"]) for f in json.loads(run("refs", "lint", "--format", "json", "--fail-on", "none").stdout)["findings"]}
+
+    before = lint()
+    for step in steps:
+        if step[0] == "set":
+            keys = sorted(_bib_keys(folder / "references.bib"))
+            key = keys[step[1] % len(keys)]
+            name, value = step[2]
+            result = run("refs", "set", key, f"{name}={value}")
+        elif step[0] == "import":
+            (folder / "items.json").write_text(json.dumps(step[1]), encoding="utf-8")
+            result = run("refs", "import", str(folder / "items.json"))
+            # what the import said of the entries it added is known to the writer (a CSL item has no design)
+            before |= {tuple(line.split(": ", 1)[1].split(" ", 2)[1:]) for line in result.stderr.splitlines() if ": info " in line
+                       or ": warning " in line or ": error " in line}  # type: ignore[misc]
+        else:
+            result = run("refs", "dedupe", "--apply")
+        assert result.exit_code in (0, 1), (step, result.output)
+        formatted = run("refs", "fmt", "--check")
+        assert formatted.exit_code == 0, (steps, formatted.output)
+    assert not lint() - before, steps
+
+
+def _bib_keys(path) -> list[str]:
+    import re
+
+    return re.findall(r"^@\w+\{([^,\s]+),", path.read_text(encoding="utf-8"), re.M)
+

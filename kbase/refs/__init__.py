@@ -147,7 +147,7 @@ class RefLibrary:
 
     def set_fields(self, key: str, fields: Sequence[tuple[str, str]]) -> str:
         """Set fields of one reference in its ``.bib`` (``kbase refs set KEY design=rct``), under the library
-        lock; a ``design`` must be one of the vocabulary's. Refused (file untouched) when the key is unknown
+        lock; a ``design`` must be one of the vocabulary's, and an empty value removes the field. Refused (file untouched) when the key is unknown
         or the result would not read back with the new values. Returns the file written."""
         from ..bibtex import bib_value, unenclose
         from ..errors import KbaseError, UnknownReferenceError
@@ -164,7 +164,7 @@ class RefLibrary:
         for name, value in fields:
             if not re.fullmatch(r"[A-Za-z][\w-]*", name) or name.lower() in ("id", "key", "entrytype", "type"):
                 raise KbaseError(f"{name!r} cannot be set: give a BibTeX field name such as design, doi or year")
-            if name.lower() == "design" and value not in DESIGNS:
+            if name.lower() == "design" and value.strip() and value not in DESIGNS:
                 raise KbaseError(f"unknown design {value!r}{did_you_mean(value, list(DESIGNS))}; use one of: {', '.join(DESIGNS)}")
         path = by_key[key].where.path if by_key[key].where else self.paths[0]
         with self._locked():
