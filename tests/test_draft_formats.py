@@ -261,3 +261,93 @@ def test_the_demo_draft_gives_the_same_findings_as_markdown_and_as_word(tmp_path
     subprocess.run([sys.executable, str(ROOT / "examples" / "make_docx.py"), str(fresh)], check=True)
     read = lambda path: zipfile.ZipFile(path).read("word/document.xml")  # noqa: E731
     assert read(fresh) == read(ROOT / "examples" / "ketamine-draft.docx")
+
+
+# -- Word's own list numbering (issue 31) -----------------------------------------------------------
+
+REFERENCE_LIST = [
+    "Orhurhu V, Orhurhu MS, Bhatia A, Cohen SP. Ketamine infusions for chronic pain: a systematic review and meta-analysis "
+    "of randomized controlled trials. Anesth Analg. 2019;129(1):241-254.",
+    "Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits. Br J Clin Pharmacol. 2014;77(2):357-367.",
+]
+NUMBERED_PROSE = ["Ketamine infusions can cause nausea and vomiting [1].",
+                  "Pain relief after a ketamine infusion lasts about three months [2]."]
+
+
+def test_a_reference_list_in_words_list_number_style_reads_as_the_typed_one(kb, tmp_path):
+    """Issue 31: a reference list made with Word's built-in "List Number" style (the numbering is in
+    styles.xml and numbering.xml, not typed) gave unknown-citation errors for [1] and [2] and audited
+    each entry as a sentence. Made here with python-docx, whose template is Word's own."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Ketamine for pain", 1)
+    for text in NUMBERED_PROSE:
+        document.add_paragraph(text)
+    document.add_paragraph("Before an infusion:")
+    document.add_paragraph("Ask your pain specialist whether you are a candidate.", style="List Bullet")
+    document.add_heading("References", 2)
+    for entry in REFERENCE_LIST:
+        document.add_paragraph(entry, style="List Number")
+    document.save(tmp_path / "listed.docx")
+    typed = tmp_path / "typed.md"
+    typed.write_text("# Ketamine for pain\n\n" + "\n".join(NUMBERED_PROSE) + "\n\nBefore an infusion:\n\n"
+                     "* Ask your pain specialist whether you are a candidate.\n\n## References\n\n"
+                     + "".join(f"{i}. {entry}\n" for i, entry in enumerate(REFERENCE_LIST, 1)), encoding="utf-8")
+    word, markdown = kb.draft_report(tmp_path / "listed.docx"), kb.draft_report(typed)
+    assert word.resolved == markdown.resolved == {1: "orhurhu2019ketamine", 2: "niesters2014ketamine"}
+    assert findings(kb, tmp_path / "listed.docx") == findings(kb, typed)
+    assert "unknown-citation" not in {f.rule for f in word.findings}
+
+
+def _numbers(numbering_xml: str, styles_xml: str, paragraphs: list[str]) -> list[tuple[bool, int]]:
+    from xml.etree import ElementTree
+
+    from kbase.drafts.docx import W, _Numbering, _style
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = _Numbering(ElementTree.fromstring(f"<w:numbering {ns}>{numbering_xml}</w:numbering>"),
+                           ElementTree.fromstring(f"<w:styles {ns}>{styles_xml}</w:styles>"))
+    out = []
+    for p in paragraphs:
+        element = ElementTree.fromstring(f"<w:p {ns}>{p}</w:p>")
+        assert element.tag == f"{W}p"
+        out.append(numbering.number(element, _style(element)))
+    return out
+
+
+def _level(ilvl: int, fmt: str = "decimal", start: int = 1) -> str:
+    return f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/></w:lvl>'
+
+
+def _item(num: int | None = None, ilvl: int | None = None, style: str = "") -> str:
+    props = (f'<w:pStyle w:val="{style}"/>' if style else "") + (
+        "<w:numPr>" + (f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else "") + (f'<w:numId w:val="{num}"/>' if num is not None else "")
+        + "</w:numPr>" if num is not None or ilvl is not None else "")
+    return f"<w:pPr>{props}</w:pPr><w:r><w:t>x</w:t></w:r>"
+
+
+@pytest.mark.parametrize(("numbering", "styles", "paragraphs", "expected"), [
+    pytest.param(f'<w:abstractNum w:abstractNumId="0">{_level(0, start=5)}</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
+                 "", [_item(1), _item(1), _item(1)], [(True, 5), (True, 6), (True, 7)], id="start"),
+    pytest.param(f'<w:abstractNum w:abstractNumId="0">{_level(0)}</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+                 '<w:num w:numId="2"><w:abstractNumId w:val="0"/></w:num>'
+                 '<w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>',
+                 "", [_item(1), _item(1), _item(2), _item(3), _item(3)], [(True, 1), (True, 2), (True, 3), (True, 1), (True, 2)],
+                 id="shared-abstract-continues-an-override-restarts"),
+    pytest.param(f'<w:abstractNum w:abstractNumId="0">{_level(0)}{_level(1, "lowerLetter")}</w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
+                 "", [_item(1, 0), _item(1, 1), _item(1, 1), _item(1, 0), _item(1, 1)],
+                 [(True, 1), (True, 1), (True, 2), (True, 2), (True, 1)], id="levels-restart-below"),
+    pytest.param(f'<w:abstractNum w:abstractNumId="0">{_level(0, "bullet")}</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
+                 "", [_item(1), _item(1)], [(True, 0), (True, 0)], id="bullets"),
+    pytest.param(f'<w:abstractNum w:abstractNumId="0">{_level(0)}</w:abstractNum><w:num w:numId="4"><w:abstractNumId w:val="0"/></w:num>',
+                 '<w:style w:styleId="ListNumber"><w:pPr><w:numPr><w:numId w:val="4"/></w:numPr></w:pPr></w:style>'
+                 '<w:style w:styleId="RefList"><w:basedOn w:val="ListNumber"/></w:style>'
+                 '<w:style w:styleId="Loop"><w:basedOn w:val="Loop2"/></w:style><w:style w:styleId="Loop2"><w:basedOn w:val="Loop"/></w:style>',
+                 [_item(style="ListNumber"), _item(style="RefList"), _item(0, style="ListNumber"), _item(style="Loop"), _item()],
+                 [(True, 1), (True, 2), (False, 0), (False, 0), (False, 0)], id="styles-inherit-numId-0-removes-a-basedOn-loop-ends"),
+    pytest.param("", "", [_item(7), _item(ilvl=99)], [(True, 1), (False, 0)], id="an-unknown-list-counts-from-one"),
+])
+def test_word_numbering_is_resolved_as_word_shows_it(numbering, styles, paragraphs, expected):
+    assert _numbers(numbering, styles, paragraphs) == expected

@@ -50,7 +50,7 @@ __all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "read_docx"]
 MAX_DOCX_BYTES = 50_000_000      # the package on disk
 MAX_XML_BYTES = 20_000_000       # the parts read (PARTS), unpacked together (a zip bomb stops here)
 MAX_RATIO = 200                  # no part may unpack to more than this many times its packed size
-PARTS = ("word/document.xml", "word/numbering.xml", "word/footnotes.xml", "word/endnotes.xml")
+PARTS = ("word/document.xml", "word/numbering.xml", "word/styles.xml", "word/footnotes.xml", "word/endnotes.xml")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(heading\s?\d|title|subtitle|überschrift\s?\d|titre\s?\d)$", re.I)
@@ -78,7 +78,7 @@ def read_docx(path: str | Path) -> Draft:
     body = root.find(f"{W}body")
     if body is None:
         raise LoadError(Location(name, 0, 0), "word/document.xml has no body: this is not a Word document")
-    reader.numbering = _numbering(_xml(parts.get("word/numbering.xml")))
+    reader.numbering = _Numbering(_xml(parts.get("word/numbering.xml")), _xml(parts.get("word/styles.xml")))
     try:
         reader.notes = _notes(name, reader, parts)
         reader.walk(body)
@@ -175,23 +175,93 @@ def _notes(name: str, reader: _Reader, parts: dict[str, bytes]) -> dict[tuple[st
     return notes
 
 
-def _numbering(root: ElementTree.Element | None) -> dict[tuple[str, str], str]:
-    """``(numId, ilvl) -> numFmt`` from word/numbering.xml ("decimal", "bullet", …); empty when absent or unreadable."""
-    if root is None:
-        return {}
-    abstract: dict[str, dict[str, str]] = {}  # abstractNumId -> {ilvl: numFmt}
-    for node in root.iter(f"{W}abstractNum"):
-        levels = abstract.setdefault(node.get(f"{W}abstractNumId", ""), {})
-        for level in node.iter(f"{W}lvl"):
-            fmt = level.find(f"{W}numFmt")
-            levels[level.get(f"{W}ilvl", "0")] = fmt.get(f"{W}val", "") if fmt is not None else ""
-    formats: dict[tuple[str, str], str] = {}
-    for num in root.iter(f"{W}num"):
-        ref = num.find(f"{W}abstractNumId")
-        if ref is not None:
-            for level, fmt in abstract.get(ref.get(f"{W}val", ""), {}).items():
-                formats[(num.get(f"{W}numId", ""), level)] = fmt
-    return formats
+class _Numbering:
+    """Word's list numbering, resolved as Word shows it (word/numbering.xml and word/styles.xml).
+
+    A paragraph is numbered by its own ``w:numPr`` or by its style's (a "List Number" paragraph
+    carries only the style; styles inherit ``w:basedOn``); ``numId`` 0 means not numbered. Each
+    ``w:num`` names an abstract list; lists that share one continue its count, unless the ``w:num``
+    restarts a level (``w:lvlOverride/w:startOverride``). A level starts at its ``w:start``; a
+    number at one level restarts the levels below it.
+    """
+
+    MAX_LEVELS = 9
+
+    def __init__(self, numbering: ElementTree.Element | None, styles: ElementTree.Element | None) -> None:
+        self.levels: dict[str, dict[int, tuple[str, int]]] = {}   # abstractNumId -> {ilvl: (numFmt, start)}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}     # numId -> (abstractNumId, {ilvl: startOverride})
+        self.styles: dict[str, tuple[str, int | None]] = {}       # styleId -> (numId, ilvl) of the style itself
+        self.based_on: dict[str, str] = {}
+        self.counts: dict[str, list[int | None]] = {}
+        self.restarted: set[str] = set()
+        if numbering is not None:
+            for node in numbering.iter(f"{W}abstractNum"):
+                levels = self.levels.setdefault(node.get(f"{W}abstractNumId", ""), {})
+                for level in node.iter(f"{W}lvl"):
+                    levels[_int(level.get(f"{W}ilvl"), 0)] = (_val(level.find(f"{W}numFmt"), "decimal"),
+                                                              _int(_val(level.find(f"{W}start"), "1"), 1))
+            for num in numbering.iter(f"{W}num"):
+                overrides = {_int(o.get(f"{W}ilvl"), 0): _int(_val(o.find(f"{W}startOverride"), ""), 1)
+                             for o in num.iter(f"{W}lvlOverride") if o.find(f"{W}startOverride") is not None}
+                self.nums[num.get(f"{W}numId", "")] = (_val(num.find(f"{W}abstractNumId"), ""), overrides)
+        if styles is not None:
+            for style in styles.iter(f"{W}style"):
+                sid = style.get(f"{W}styleId", "")
+                based = style.find(f"{W}basedOn")
+                if based is not None:
+                    self.based_on[sid] = based.get(f"{W}val", "")
+                numbered = style.find(f"{W}pPr/{W}numPr")
+                if numbered is not None:
+                    level = numbered.find(f"{W}ilvl")
+                    self.styles[sid] = (_val(numbered.find(f"{W}numId"), ""), _int(level.get(f"{W}val"), 0) if level is not None else None)
+
+    def _from_style(self, style: str) -> tuple[str, int | None] | None:
+        for _ in range(20):  # a style's ancestry, bounded (a cycle of basedOn ends here)
+            if style in self.styles:
+                return self.styles[style]
+            style = self.based_on.get(style, "")
+            if not style:
+                return None
+        return None
+
+    def number(self, p: ElementTree.Element, style: str) -> tuple[bool, int]:
+        """(whether the paragraph is a list item, its number: 0 for a bullet or an unnumbered level)."""
+        own = p.find(f"{W}pPr/{W}numPr")
+        inherited = self._from_style(style)
+        num_id, level = (inherited if inherited is not None else ("", None))
+        if own is not None:
+            if own.find(f"{W}numId") is not None:
+                num_id = _val(own.find(f"{W}numId"), "")
+            if own.find(f"{W}ilvl") is not None:
+                level = _int(_val(own.find(f"{W}ilvl"), "0"), 0)
+        if own is None and inherited is None or num_id in ("", "0"):
+            return False, 0
+        level = min(max(level or 0, 0), self.MAX_LEVELS - 1)
+        abstract, overrides = self.nums.get(num_id, (f"num {num_id}", {}))
+        fmt, start = self.levels.get(abstract, {}).get(level, ("decimal", 1))
+        counts = self.counts.setdefault(abstract, [None] * self.MAX_LEVELS)
+        if num_id not in self.restarted:
+            self.restarted.add(num_id)
+            for at, begin in overrides.items():
+                if 0 <= at < self.MAX_LEVELS:
+                    counts[at] = begin - 1
+        counts[level] = (start - 1 if counts[level] is None else counts[level]) + 1  # type: ignore[operator]
+        for deeper in range(level + 1, self.MAX_LEVELS):
+            counts[deeper] = None
+        if fmt in ("bullet", "none", ""):
+            return True, 0
+        return True, min(counts[level] or 0, 10**6)
+
+
+def _val(node: ElementTree.Element | None, default: str) -> str:
+    return node.get(f"{W}val", default) if node is not None else default
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None and len(text) < 8 else default
+    except ValueError:
+        return default
 
 
 class _Field:
@@ -209,12 +279,11 @@ class _Reader:
         self.name = name
         self.blocks: list[Block] = []
         self.anchors: dict[str, Citation] = {}
-        self.numbering: dict[tuple[str, str], str] = {}
+        self.numbering = _Numbering(None, None)
         self.fields: list[_Field] = []       # open complex fields (they nest, and span paragraphs)
         self.paragraph = 0                    # paragraphs with text so far
         self.section = ""
         self.under_references = False
-        self.counters: dict[str, int] = {}
         self.notes: dict[tuple[str, str], list[Citation]] = {}  # the citations in each footnote and endnote
 
     # -- fields ------------------------------------------------------------
@@ -284,14 +353,8 @@ class _Reader:
             self.section, self.under_references = text, True
             self.blocks.append(Block("heading", [line], self.section))
             return
-        numbered = p.find(f"{W}pPr/{W}numPr")
-        if numbered is not None:
-            num_id = (numbered.find(f"{W}numId").get(f"{W}val", "") if numbered.find(f"{W}numId") is not None else "")
-            level = (numbered.find(f"{W}ilvl").get(f"{W}val", "0") if numbered.find(f"{W}ilvl") is not None else "0")
-            fmt = self.numbering.get((num_id, level), "decimal")
-            number = 0
-            if fmt not in ("bullet", "none", ""):
-                number = self.counters[num_id] = self.counters.get(num_id, 0) + 1
+        listed, number = self.numbering.number(p, style)
+        if listed:
             self.blocks.append(Block("item", [line], self.section, number, self.under_references))
             return
         typed = _TYPED_NUMBER.match(text)
