@@ -29,10 +29,13 @@ demo: $(VENV)/.installed
 	$(KBASE) audit examples/ketamine-draft.md --fail-on none
 	@echo; echo "== kbase audit examples/ketamine-draft.docx   (the same draft as Word stores it, Zotero citations): the same findings"
 	$(KBASE) audit examples/ketamine-draft.docx --fail-on none 2>&1 | tail -n 1
-	@echo; echo "== kbase table --article ketamine-chronic-pain --format html"
 	@mkdir -p build
+	@echo; echo "== the review a writer opens: the draft with its findings in place, as a web page and as Word comments"
+	$(KBASE) audit examples/ketamine-draft.md --format html -o build/ketamine-draft-review.html --fail-on none
+	$(KBASE) audit examples/ketamine-draft.docx --format docx -o build/ketamine-draft-reviewed.docx --fail-on none
+	@echo; echo "== kbase table --article ketamine-chronic-pain --format html"
 	$(KBASE) table --article ketamine-chronic-pain --format html -o build/ketamine-report.html
-	@echo "open build/ketamine-report.html in a browser"
+	@echo "open build/ketamine-report.html and build/ketamine-draft-review.html in a browser, build/ketamine-draft-reviewed.docx in Word"
 
 test: $(VENV)/.installed   # the whole suite, as CI runs it
 	$(BIN)/python -m pytest -q -n auto

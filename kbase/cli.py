@@ -9,7 +9,7 @@ what they all share in :mod:`kbase.cli_common`."""
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from kbase import FAIL_ON, LEVELS, SEVERITIES, Level, Project, Severity, render,
 from kbase.cli_common import command, emit, exit_with, fail_on_option, output_option, say, style_option
 from kbase.cli_edit import article, claim, fmt_claims, link, unlink
 from kbase.cli_refs import refs
+
+if TYPE_CHECKING:
+    from kbase import KnowledgeBase
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -66,8 +69,9 @@ def check(s: Project, fmt: str) -> None:
     sys.exit(1 if errors else 0)
 
 
-@command(cli, formats=("text", "json", "sarif"))
+@command(cli, formats=("text", "json", "sarif", "html", "docx"))
 @click.argument("drafts", nargs=-1, metavar="[DRAFT]...")
+@output_option
 @fail_on_option
 @click.option("--min-severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
               help="Print only findings of this severity or worse.")
@@ -76,27 +80,42 @@ def check(s: Project, fmt: str) -> None:
 @click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, help="Audit drafts in N processes (0: one per core).  [default: 1]")
 @click.option("--changed", metavar="REV", is_flag=False, flag_value="HEAD", help="Only drafts changed since REV [HEAD] or stating a claim it regraded.")
-def audit(s: Project, drafts: tuple[str, ...], fmt: str, fail_on: str, min_severity: str, threshold: float | None, suggest: bool,
-          jobs: int, changed: str | None) -> None:
+def audit(s: Project, drafts: tuple[str, ...], output: str | None, fmt: str, fail_on: str, min_severity: str, threshold: float | None,
+          suggest: bool, jobs: int, changed: str | None) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
     Without DRAFT: unsupported, weak, contested, single-source claims and more. With DRAFT (Markdown,
     text, Word, HTML; a quoted glob such as 'content/**/*.md' is expanded): each sentence, as a
-    medical reviewer reads it. One finding per line, summary on stderr.
+    medical reviewer reads it. One finding per line, summary on stderr. With --format html, one DRAFT
+    shown whole with each finding on its sentence; with --format docx -o FILE, the draft with Word comments.
     """
     kb = s.open()
     floor, counts = Severity.parse(min_severity), kb.counts
+    if fmt in ("html", "docx"):
+        _review(s, kb, drafts, output, fmt, fail_on, threshold, suggest, floor, changed)
     if changed is not None:
         drafts = tuple(s.changed_drafts(changed, drafts, kb, threshold).drafts)  # none changed: nothing to audit
     elif not drafts:
         findings = kb.audit(floor)
-        emit(render.findings(findings, fmt, counts))
+        emit(render.findings(findings, fmt, counts), output, s.inputs())
         exit_with(findings, fail_on)
     result = kb.audit_drafts(drafts, threshold, suggest, floor, render.progress_bar if sys.stderr.isatty() else None, jobs)
-    emit(render.draft_audit(result, fmt, counts))
+    emit(render.draft_audit(result, fmt, counts), output, (*s.inputs(), *drafts))
     if result.unreadable:
         sys.exit(2)
     exit_with(result.findings, fail_on)
+
+
+def _review(s: Project, kb: KnowledgeBase, drafts: tuple[str, ...], output: str | None, fmt: str, fail_on: str,
+            threshold: float | None, suggest: bool, floor: Severity, changed: str | None) -> None:
+    """``audit DRAFT --format html|docx``: one draft shown whole, each finding on its sentence."""
+    if len(drafts) != 1 or changed is not None:
+        raise click.UsageError(f"--format {fmt} shows one draft: give exactly one DRAFT (and no --changed)")
+    if fmt == "docx" and output in (None, "-"):
+        raise click.UsageError("--format docx writes a Word document: give -o FILE.docx")
+    review = kb.review(drafts[0], threshold, suggest, floor)
+    emit(render.draft_review(review, fmt, kb.counts), output, (*s.inputs(), drafts[0]))
+    exit_with(review.findings, fail_on)
 
 
 @command(cli, formats=("text", "json"))

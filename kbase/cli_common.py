@@ -28,7 +28,12 @@ def say(message: str) -> None:
 def emit(output: render.Output | str, path: str | None = None, protected: Iterable[str] = ()) -> None:
     """Print a renderer's output, or write its standard output atomically to ``path`` (``-o``)."""
     out, err = (output.out, output.err) if isinstance(output, render.Output) else (output, "")
-    if kbase.write_output(path, out, protected):
+    if isinstance(output, render.Output) and output.data:
+        if path is None or path == "-":
+            raise click.UsageError("a Word document is written to a file: give -o FILE.docx")
+        kbase.write_output(path, output.data, protected)
+        say(f"wrote {path}")
+    elif kbase.write_output(path, out, protected):
         say(f"wrote {path}")
     elif out:
         click.echo(out, nl=False)

@@ -376,7 +376,7 @@ def _link_in_project(path: str) -> str | None:
     return None
 
 
-def write_output(path: str | None, text: str, protected: Iterable[str | Path] = ()) -> bool:
+def write_output(path: str | None, text: str | bytes, protected: Iterable[str | Path] = ()) -> bool:
     """Write a command's output file; False (write nothing) when ``path`` is None or ``-`` (standard output).
 
     Raises
@@ -402,5 +402,5 @@ def write_output(path: str | None, text: str, protected: Iterable[str | Path] = 
     if target.exists() and not target.is_file():
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise KbaseError(f"{path}: {kind}; give a file name for -o")
-    write_atomic(target, text)
+    write_atomic_bytes(target, text.encode("utf-8") if isinstance(text, str) else text)
     return True

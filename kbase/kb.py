@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .drafts.matcher import ClaimMatcher
     from .citations import Formatter
     from .impact import Impact
+    from .review import DraftReview
     from .tables import EvidenceRow
     from .suggest import SuggestIndex, Suggestion
 
@@ -492,6 +493,20 @@ class KnowledgeBase:
     def draft_report(self, path: str | Path, threshold: float | None = None, suggest: bool = False) -> DraftReport:
         """The full draft audit: findings, sentences and the claim each matched."""
         return self.draft_auditor(threshold, suggest).report(str(path))  # type: ignore[no-any-return]
+
+    def review(self, path: str | Path, threshold: float | None = None, suggest: bool = False,
+               min_severity: Severity = Severity.INFO, style: str | None = None) -> DraftReview:
+        """The draft at ``path`` with each finding on its sentence and the evidence of each claim it states
+        (``kbase audit DRAFT --format html|docx``); raises :class:`~kbase.errors.LoadError` when it cannot be read."""
+        from .drafts.docx import package_bytes
+        from .review import draft_review
+
+        report = self.draft_report(path, threshold, suggest)
+        source = package_bytes(path) if report.draft is not None and report.draft.unit == "paragraph" else b""
+        stated = {m.claim_id for m in report.matches if m is not None}
+        rows = {row.claim_id: row for row in self.evidence_rows(style=style) if row.claim_id in stated}
+        summary = (f"1 draft: {len(report.sentences)} sentences read, {report.matched} stated known claims")
+        return draft_review(report, rows, summary, min_severity, source)
 
     def draft_auditor(self, threshold: float | None = None, suggest: bool = False) -> DraftAuditor:
         """This library as a picklable snapshot for draft audits (:mod:`kbase.audit.batch`)."""

@@ -82,3 +82,42 @@ def test_a_script_in_a_statement_stays_text(library, tmp_path):
     assert seen["dialogs"] == [] and seen["errors"] == []
     assert "<script>alert(1)</script>" in facts["statement_text"]  # shown as text, not run
     assert seen["requests"] == [report.resolve().as_uri()]  # the <img src=x> was not created
+
+
+def test_the_reviewed_draft_shows_findings_at_their_sentences_and_navigates_offline(tmp_path):
+    """Issue 31: the annotated draft in Chromium: findings visible on their sentences, the margin's links
+    reach them, nothing from the draft's text runs, nothing is fetched."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    draft = tmp_path / "draft.md"
+    draft.write_text((ROOT / "examples" / "ketamine-draft.md").read_text(encoding="utf-8")
+                     + "\nKetamine works <img src=x onerror=\"alert('draft')\"><script>alert('draft')</script> for some.\n", encoding="utf-8")
+    review = tmp_path / "review.html"
+    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
+                                      "audit", str(draft), "--format", "html", "-o", str(review), "--fail-on", "none"])
+    assert result.exit_code == 0, result.output
+    seen = {"requests": [], "errors": [], "dialogs": []}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: seen["requests"].append(r.url))
+        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+        page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+        page.goto(review.as_uri())
+        page.wait_for_load_state("load")
+        marked = page.locator("article mark")
+        first_mark = marked.first.inner_text()
+        notes = page.locator(".note").count()
+        badge_visible = page.locator("article .badge").first.is_visible()
+        page.locator("nav a[href='#f4']").click()
+        target = page.evaluate("location.hash")
+        in_view = page.locator("#f4").evaluate("(e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+        page.keyboard.press("Tab")  # the skip link comes first and is reachable by keyboard
+        focused = page.evaluate("document.activeElement && document.activeElement.textContent")
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+        browser.close()
+    assert first_mark.startswith("Ketamine infusions definitely relieve chronic pain.") and badge_visible
+    assert notes == 12 + 1  # the demo draft's twelve, and the added sentence's unregistered claim
+    assert target == "#f4" and in_view
+    assert focused and focused.strip()
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]

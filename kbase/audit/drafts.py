@@ -63,6 +63,7 @@ class DraftReport:
     matches: list[Match | None] = field(default_factory=list)
     resolved: dict[int, str] = field(default_factory=dict)  # reference-list number -> library key
     cited: list[list[str]] = field(default_factory=list)    # the library keys each sentence cites
+    draft: Draft | None = None                              # what was read: its outline shows the draft itself
 
     @property
     def matched(self) -> int:
@@ -364,7 +365,7 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
         When the draft cannot be read (missing, binary, too large, not UTF-8).
     """
     draft = read_draft(path)
-    report = DraftReport(path, sentences=draft.sentences)
+    report = DraftReport(path, sentences=draft.sentences, draft=draft)
     cited = report.cited = resolve_citations(G, draft, report)
     for sentence, keys in zip(draft.sentences, cited):
         for key in keys:

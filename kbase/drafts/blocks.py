@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..errors import Location
 from .text import Citation, clean_for_matching, find_citations, split_sentences
 
-__all__ = ["REFERENCE_HEADING", "Block", "Draft", "ListEntry", "Sentence", "draft_from_blocks"]
+__all__ = ["REFERENCE_HEADING", "Block", "Draft", "ListEntry", "Part", "Sentence", "draft_from_blocks"]
 
 REFERENCE_HEADING = re.compile(r"^\s*(references|reference list|sources|bibliography|works cited|citations|literature)\s*:?\s*$", re.I)
 _ANCHORS = re.compile("[\U000F0000-\U000FFFFD]+")
@@ -39,6 +39,19 @@ class ListEntry:
     where: Location
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One block of a draft in reading order, for showing the draft itself (``kbase audit --format html``):
+    a heading (its ``text``), a paragraph or list item (the indexes of its ``sentences``), or an entry
+    of the draft's own reference list (``reference``: the index of its :class:`ListEntry`)."""
+
+    kind: str                       # heading, paragraph, item, reference
+    text: str = ""
+    sentences: tuple[int, ...] = ()
+    number: int = 0                 # a numbered item's number; a reference entry's index in Draft.references
+    level: int = 0                  # a heading's level (1 for the title), when the format says
+
+
 @dataclass
 class Draft:
     """A draft's sentences and its reference list."""
@@ -47,6 +60,10 @@ class Draft:
     sentences: list[Sentence] = field(default_factory=list)
     references: list[ListEntry] = field(default_factory=list)
     unit: str = "line"              # what a place's line counts: "line", or "paragraph" (Word drafts)
+    outline: list[Part] = field(default_factory=list)
+    # a Word draft's place n (a paragraph holding text) is the body's paragraph elements[n - 1], counting
+    # every paragraph in reading order (kbase.drafts.docx.paragraph_elements): where a comment goes
+    elements: list[int] = field(default_factory=list)
 
 
 def _entry_text(block: Block, anchors: Mapping[str, Citation]) -> str:
@@ -67,6 +84,7 @@ class Block:
     section: str = ""
     number: int = 0                             # for numbered list items
     after_reference_heading: bool = False
+    level: int = 0                              # a heading's level, when the reader knows it
 
 
 def draft_from_blocks(blocks: list[Block], path: str, anchors: Mapping[str, Citation] | None = None,
@@ -78,12 +96,17 @@ def draft_from_blocks(blocks: list[Block], path: str, anchors: Mapping[str, Cita
                                   Location(path, b.lines[0][0] + 1, b.lines[0][2] + 1, unit,
                                            _first_words(b.lines[0][1]) if unit == "paragraph" else ""))
                         for b in references]
-    skip = {id(b) for b in references}
+    entry_of = {id(b): i for i, b in enumerate(references)}
     paragraph = 0
     for block in blocks:
-        if block.kind == "heading" or id(block) in skip:
+        if block.kind == "heading":
+            draft.outline.append(Part("heading", " ".join(t.strip() for _, t, _ in block.lines), level=block.level))
+            continue
+        if id(block) in entry_of:
+            draft.outline.append(Part("reference", draft.references[entry_of[id(block)]].text, number=entry_of[id(block)]))
             continue
         paragraph += 1
+        first = len(draft.sentences)
         joined, starts = _join(block.lines)
         for a, b in split_sentences(joined):
             sentence = joined[a:b]
@@ -99,6 +122,7 @@ def draft_from_blocks(blocks: list[Block], path: str, anchors: Mapping[str, Cita
                 section=block.section,
                 paragraph=paragraph,
             ))
+        draft.outline.append(Part(block.kind, "", tuple(range(first, len(draft.sentences))), block.number))
     return draft
 
 

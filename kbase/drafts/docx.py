@@ -45,7 +45,7 @@ from ..files import NotRegularFile, open_regular
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
 from .text import MAX_FIELDS, Citation, anchor_char
 
-__all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "read_docx"]
+__all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "W", "package_bytes", "paragraph_elements", "read_docx"]
 
 MAX_DOCX_BYTES = 50_000_000      # the package on disk
 MAX_XML_BYTES = 20_000_000       # the parts read (PARTS), unpacked together (a zip bomb stops here)
@@ -84,7 +84,40 @@ def read_docx(path: str | Path) -> Draft:
         reader.walk(body)
     except RecursionError:
         raise LoadError(Location(name, 0, 0), "word/document.xml is nested too deeply to be a Word document") from None
-    return draft_from_blocks(reader.blocks, name, reader.anchors, unit="paragraph")
+    draft = draft_from_blocks(reader.blocks, name, reader.anchors, unit="paragraph")
+    draft.elements = reader.elements
+    return draft
+
+
+def package_bytes(path: str | Path) -> bytes:
+    """The whole ``.docx`` package at ``path``, for writing a reviewed copy of it, after the checks a
+    reader of every part needs: a regular file of at most :data:`MAX_DOCX_BYTES` whose members
+    declare at most ten times that unpacked and none more than :data:`MAX_RATIO` times its packed
+    size (a zip member is never read past its declared size)."""
+    import io
+
+    name = str(path)
+    where = Location(name, 0, 0)
+    try:
+        with open_regular(name) as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_DOCX_BYTES:
+                raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
+            data = handle.read(MAX_DOCX_BYTES + 1)
+    except FileNotFoundError:
+        raise LoadError(where, "no such file") from None
+    except NotRegularFile:
+        raise LoadError(where, "not a regular file (a FIFO or a device): kbase reads Word drafts from files") from None
+    except OSError as exc:
+        raise LoadError(where, f"cannot read: {exc.strerror}") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError(where, f"not a .docx package ({exc})") from None
+    if sum(m.file_size for m in members) > 10 * MAX_DOCX_BYTES or any(
+            m.file_size > MAX_RATIO * max(m.compress_size, 10_000) for m in members):
+        raise LoadError(where, f"refused as a possible zip bomb (its parts unpack to more than {MAX_RATIO} times their size)")
+    return data
 
 
 def _package_parts(name: str) -> dict[str, bytes]:
@@ -170,7 +203,7 @@ def _notes(name: str, reader: _Reader, parts: dict[str, bytes]) -> dict[tuple[st
         for note in root.iter(f"{W}{kind}"):
             inner = _Reader(name)
             inner.numbering = reader.numbering
-            texts = ["".join(value for _, value in inner._pieces(p)) for p in _paragraphs(note)]
+            texts = ["".join(value for _, value in inner._pieces(p)) for p in paragraph_elements(note)]
             notes[(kind, note.get(f"{W}id", ""))] = find_citations(" ".join(texts), inner.anchors)
     return notes
 
@@ -282,6 +315,7 @@ class _Reader:
         self.numbering = _Numbering(None, None)
         self.fields: list[_Field] = []       # open complex fields (they nest, and span paragraphs)
         self.paragraph = 0                    # paragraphs with text so far
+        self.elements: list[int] = []         # the position of each of them among all the body's paragraphs
         self.section = ""
         self.under_references = False
         self.notes: dict[tuple[str, str], list[Citation]] = {}  # the citations in each footnote and endnote
@@ -331,8 +365,11 @@ class _Reader:
     # -- walking -----------------------------------------------------------
 
     def walk(self, body: ElementTree.Element) -> None:
-        for paragraph in _paragraphs(body):
+        for position, paragraph in enumerate(paragraph_elements(body)):
+            counted = self.paragraph
             self._paragraph(paragraph)
+            if self.paragraph > counted:
+                self.elements.append(position)
             if len(self.anchors) > MAX_FIELDS:
                 raise LoadError(Location(self.name, 0, 0), f"more than {MAX_FIELDS:,} citation fields; kbase reads drafts with fewer")
 
@@ -347,7 +384,8 @@ class _Reader:
         if _HEADING_STYLE.match(style) or p.find(f"{W}pPr/{W}outlineLvl") is not None:
             self.section = text
             self.under_references = bool(REFERENCE_HEADING.match(text))
-            self.blocks.append(Block("heading", [line], self.section))
+            digits = re.sub(r"\D", "", style)[:1]
+            self.blocks.append(Block("heading", [line], self.section, level=int(digits) if digits else 1))
             return
         if REFERENCE_HEADING.match(text):  # a "References" line in bold, not styled as a heading
             self.section, self.under_references = text, True
@@ -423,13 +461,14 @@ class _Reader:
         return char
 
 
-def _paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """The paragraphs of the body in reading order, those inside tables and content controls included."""
+def paragraph_elements(node: Any) -> Iterator[Any]:
+    """The paragraphs of the body in reading order, those inside tables and content controls included
+    (an ElementTree or an lxml body: the reviewed copy of a draft finds its paragraphs the same way)."""
     for child in node:
         if child.tag == f"{W}p":
             yield child
         elif child.tag in (f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins"):
-            yield from _paragraphs(child)
+            yield from paragraph_elements(child)
 
 
 def _style(p: ElementTree.Element) -> str:

@@ -124,6 +124,7 @@ class _Reader(HTMLParser):
         self.segments: list[list] = []      # the current block's lines: [line0, text, col0]
         self.kind = "paragraph"
         self.number = 0
+        self.level = 0                      # the open heading's level (h1: 1)
         self.lists: list[list[int]] = []    # [ordered, next number] per open list
         self.sup: list[str] | None = None   # text of an open <sup>
         self.link: list[tuple[str, str]] = []
@@ -144,7 +145,7 @@ class _Reader(HTMLParser):
         if self.kind == "heading":
             self.section = " ".join(t for _, t, _ in lines)
             self.under_references = bool(REFERENCE_HEADING.match(self.section))
-            block = Block("heading", lines, self.section)
+            block = Block("heading", lines, self.section, level=self.level)
         else:
             block = Block(self.kind, lines, self.section, self.number, self.under_references)
         self.blocks.append((block, self.main_depth > 0))
@@ -185,7 +186,7 @@ class _Reader(HTMLParser):
             self.flush()
             self.kind, self.number = "paragraph", 0
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                self.kind = "heading"
+                self.kind, self.level = "heading", int(tag[1])
             elif tag in ("ol", "ul"):
                 start = (attributes.get("start") or "1").strip()
                 self.lists.append([tag == "ol", int(start) if _LIST_NUMBER.fullmatch(start) else 1])

@@ -86,6 +86,7 @@ def _markdown_blocks(lines: list[str]) -> list[Block]:
             kind = "heading" if parent == "heading_open" else pending_kind
             block = Block(kind, _locate(lines, token.map, token.content), section, pending_number, under_references)
             if kind == "heading":
+                block.level = int(tokens[i - 1].tag[1:]) if tokens[i - 1].tag[1:].isdigit() else 0
                 section = token.content.strip()
                 under_references = bool(REFERENCE_HEADING.match(section))
             blocks.append(block)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..kb import DraftsAudit, KnowledgeBase
     from ..model import Finding, Reference
     from ..refs import DuplicateGroup, ImportPlan
+    from ..review import DraftReview
     from ..suggest import Suggestion
     from ..tables import EvidenceRow
 
@@ -30,6 +31,7 @@ __all__ = [
     "bibliography",
     "csl_json",
     "draft_audit",
+    "draft_review",
     "duplicates",
     "evidence",
     "evidence_table",
@@ -62,6 +64,7 @@ class Output:
 
     out: str = ""
     err: str = ""
+    data: bytes = b""   # a binary document (a reviewed .docx), written only to a file named with -o
 
 
 def notices_to_stderr() -> None:
@@ -125,6 +128,18 @@ def findings(items: Iterable[Finding], fmt: str, counts: tuple[int, int], summar
     from .text import finding_line, summary_line
 
     return Output(_lines(finding_line(f) for f in items), _lines([summary_line(items, *counts, summary)]))
+
+
+def draft_review(review: DraftReview, fmt: str, counts: tuple[int, int]) -> Output:
+    """One draft with its findings in place: an HTML page (``html``), or a Word document with comments
+    (``docx``: the writer's own package when the draft is one, else the draft written as a new document)."""
+    from .review import review_docx, review_html
+    from .text import summary_line
+
+    err = _lines([summary_line(list(review.findings), *counts, review.summary)])
+    if fmt == "docx":
+        return Output(err=err, data=review_docx(review, review.source or None))
+    return Output(review_html(review), err)
 
 
 def draft_audit(result: DraftsAudit, fmt: str, counts: tuple[int, int]) -> Output:
