@@ -231,3 +231,60 @@ def test_tracked_changes_are_read_as_accepted_and_kept_as_tracked(kb, tmp_path):
     with zipfile.ZipFile(out) as package:
         body = package.read("word/document.xml").decode()
     assert "<w:delText>probably </w:delText>" in body and "w:ins " in body and "commentRangeStart" in body
+
+
+# -- LibreOffice: it opens what kbase writes, and what it saves reads as Word's own (issue 31) -----------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice on this machine (.ci/run installs libreoffice-writer-nogui)")
+
+
+def _libreoffice(tmp_path, source, target: str, folder: str):
+    import subprocess
+
+    out = tmp_path / folder
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+                    "--convert-to", target, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300)
+    (made,) = out.iterdir()
+    return made
+
+
+@needs_soffice
+def test_libreoffice_opens_the_reviewed_document_with_its_text_and_every_comment(kb, tmp_path):
+    import docx
+
+    source = tmp_path / "draft.docx"
+    shutil.copy(EXAMPLES / "ketamine-draft.docx", source)
+    out = _reviewed(tmp_path, source)
+    resaved = _libreoffice(tmp_path, out, "docx:MS Word 2007 XML", "resaved")
+    expected = [(c.author, c.text) for c in docx.Document(str(out)).comments]
+    assert [(c.author, c.text) for c in docx.Document(str(resaved)).comments] == expected and len(expected) == 5
+    assert (_libreoffice(tmp_path, out, "txt:Text", "text-reviewed").read_text(encoding="utf-8-sig")
+            == _libreoffice(tmp_path, source, "txt:Text", "text-source").read_text(encoding="utf-8-sig"))
+
+
+@needs_soffice
+@pytest.mark.parametrize("made_by", ["python-docx", "kbase-tests"])
+def test_a_draft_libreoffice_saved_gives_the_findings_of_the_original(kb, tmp_path, made_by):
+    """LibreOffice rewrites a package its own way (its styles, numbering, run splits, fields): a writer who
+    saves from LibreOffice gets the findings of the document they started from."""
+    import docx
+
+    if made_by == "python-docx":
+        document = docx.Document()
+        document.add_heading("Ketamine for pain", 1)
+        document.add_paragraph("Ketamine infusions can cause nausea and vomiting [1].")
+        document.add_paragraph("Pain relief after a ketamine infusion lasts about six months [2].")
+        document.add_heading("References", 2)
+        document.add_paragraph("Orhurhu V, Orhurhu MS, Bhatia A, Cohen SP. Ketamine infusions for chronic pain: a systematic review "
+                               "and meta-analysis of randomized controlled trials. Anesth Analg. 2019;129(1):241-254.", style="List Number")
+        document.add_paragraph("Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits. Br J Clin Pharmacol. "
+                               "2014;77(2):357-367.", style="List Number")
+        source = tmp_path / "draft.docx"
+        document.save(source)
+    else:
+        source = tmp_path / "draft.docx"
+        shutil.copy(EXAMPLES / "ketamine-draft.docx", source)  # Zotero fields
+    resaved = _libreoffice(tmp_path, source, "docx:MS Word 2007 XML", "resaved")
+    assert [(f.rule, f.message) for f in kb.draft_report(resaved).findings] == [(f.rule, f.message) for f in kb.draft_report(source).findings]
+    assert kb.draft_report(resaved).findings

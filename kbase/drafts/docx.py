@@ -98,17 +98,8 @@ def package_bytes(path: str | Path) -> bytes:
 
     name = str(path)
     where = Location(name, 0, 0)
-    try:
-        with open_regular(name) as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_DOCX_BYTES:
-                raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
-            data = handle.read(MAX_DOCX_BYTES + 1)
-    except FileNotFoundError:
-        raise LoadError(where, "no such file") from None
-    except NotRegularFile:
-        raise LoadError(where, "not a regular file (a FIFO or a device): kbase reads Word drafts from files") from None
-    except OSError as exc:
-        raise LoadError(where, f"cannot read: {exc.strerror}") from None
+    with _open_package(name) as handle:
+        data = handle.read(MAX_DOCX_BYTES + 1)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = package.infolist()
@@ -128,23 +119,30 @@ def _package_parts(name: str) -> dict[str, bytes]:
     what is left of the budget (a header may lie about the size). Damaged data (bad deflate or
     LZMA streams, a truncated package) is a located error, never a traceback.
     """
+    with _open_package(name) as handle:  # one open: the file checked is the file read
+        return _unpacked_parts(handle, Location(name, 0, 0))
+
+
+def _open_package(name: str) -> BinaryIO:
+    """The Word package ``name``, opened once: a regular file (not a FIFO or a device) of at most
+    :data:`MAX_DOCX_BYTES`; a located error otherwise."""
     where = Location(name, 0, 0)
     try:
-        handle = open_regular(name)  # one open: the file checked is the file read
+        handle = open_regular(name)
     except FileNotFoundError:
         raise LoadError(where, "no such file") from None
     except NotRegularFile:
         raise LoadError(where, "not a regular file (a FIFO or a device): kbase reads Word drafts from files") from None
     except OSError as exc:
         raise LoadError(where, f"cannot read: {exc.strerror}") from None
-    with handle:
-        return _unpacked_parts(handle, where)
+    if os.fstat(handle.fileno()).st_size > MAX_DOCX_BYTES:
+        handle.close()
+        raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
+    return handle
 
 
 def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
     """:func:`_package_parts` of an open package."""
-    if os.fstat(handle.fileno()).st_size > MAX_DOCX_BYTES:
-        raise LoadError(where, f"the file is over {MAX_DOCX_BYTES / 1e6:.0f} MB; kbase reads Word drafts up to {MAX_DOCX_BYTES / 1e6:.0f} MB")
     bomb = f"refused as a possible zip bomb (kbase reads Word drafts whose text parts unpack to at most {MAX_XML_BYTES / 1e6:.0f} MB)"
     try:
         if handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
