@@ -395,11 +395,15 @@ def write_output(path: str | None, text: str | bytes, protected: Iterable[str | 
     if link is not None:
         raise KbaseError(f"{path}: {link} is a symbolic link (to {os.path.realpath(link)}); kbase does not write -o through a "
                          "link inside the project, which a repository could have shipped: remove it, or name the file it points to")
-    target = Path(os.path.realpath(path))
+    try:
+        target = Path(os.path.realpath(path))
+        exists, regular = target.exists(), target.is_file()
+    except OSError as exc:  # a name too long, a loop of links
+        raise KbaseError(f"{path}: cannot write: {_why(exc)}") from None
     if any(target == Path(os.path.realpath(p)) for p in protected):
         raise KbaseError(f"{path}: is a file this command reads (the library, its settings, a retraction list or a style); "
                          "kbase will not overwrite it with output")
-    if target.exists() and not target.is_file():
+    if exists and not regular:
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise KbaseError(f"{path}: {kind}; give a file name for -o")
     write_atomic_bytes(target, text.encode("utf-8") if isinstance(text, str) else text)

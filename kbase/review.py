@@ -54,6 +54,7 @@ class ReviewPart:
     number: int = 0
     level: int = 0
     findings: tuple[Finding, ...] = ()   # a reference entry's own findings
+    place: int = 0                       # a Word draft's reference entry: its paragraph number
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,8 @@ def draft_review(report: DraftReport, rows: Mapping[str, EvidenceRow], summary: 
         if part.kind == "reference":
             entry = draft.references[part.number]
             parts.append(ReviewPart("reference", _ANCHOR.sub("", part.text), number=entry.number,
-                                    findings=take(entry.where.line, entry.where.col)))
+                                    findings=take(entry.where.line, entry.where.col),
+                                    place=entry.where.line if draft.unit == "paragraph" else 0))
         else:
             parts.append(ReviewPart(part.kind, _ANCHOR.sub("", part.text), tuple(sentences[i] for i in part.sentences),
                                     part.number, part.level))

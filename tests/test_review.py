@@ -288,3 +288,147 @@ def test_a_draft_libreoffice_saved_gives_the_findings_of_the_original(kb, tmp_pa
     resaved = _libreoffice(tmp_path, source, "docx:MS Word 2007 XML", "resaved")
     assert [(f.rule, f.message) for f in kb.draft_report(resaved).findings] == [(f.rule, f.message) for f in kb.draft_report(source).findings]
     assert kb.draft_report(resaved).findings
+
+
+# -- what a second reader and an attacker found (issue 31 review) ---------------------------------------
+
+def _ranges(path) -> dict[str, str]:
+    """The text each comment covers (between its range start and end, in document order)."""
+    import docx
+
+    body = docx.Document(str(path)).element.body
+    open_ids: list[str] = []
+    covered: dict[str, str] = {}
+    for element in body.iter():
+        if element.tag == f"{W}commentRangeStart":
+            open_ids.append(element.get(f"{W}id"))
+            covered[element.get(f"{W}id")] = ""
+        elif element.tag == f"{W}commentRangeEnd":
+            open_ids.remove(element.get(f"{W}id"))
+        elif element.tag == f"{W}t" and not any(a.tag.endswith("}txbxContent") for a in element.iterancestors()):
+            for cid in open_ids:
+                covered[cid] += element.text or ""
+    return covered
+
+
+def test_a_comment_covers_its_sentence_only_even_inside_one_run_and_after_a_look_alike(kb, tmp_path):
+    """Word keeps a plain paragraph in one run: the comment used to cover the whole paragraph; and a sentence
+    whose first words an earlier sentence shares got the earlier sentence's comment."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Ketamine infusion for chronic pain is now offered in many clinics. Ketamine infusion for chronic "
+                           "pain provides long-term relief.  Doctors usually try other options first.")
+    document.save(tmp_path / "one-run.docx")
+    out = _reviewed(tmp_path, tmp_path / "one-run.docx")
+    review = kb.review(tmp_path / "one-run.docx")
+    expected = [s.text.strip() for p in review.parts for s in p.sentences if s.findings]
+    assert "Ketamine infusion for chronic pain provides long-term relief." in expected
+    ranges = _ranges(out)
+    assert list(ranges.values()) == expected  # each comment covers its own sentence, no more
+    texts = {str(c.comment_id): c.text for c in docx.Document(str(out)).comments}
+    (long_term,) = [cid for cid, text in ranges.items() if text.endswith("long-term relief.")]
+    assert "long-term-relief" in texts[long_term]
+    assert _body_texts(out) == _body_texts(tmp_path / "one-run.docx")
+
+
+def test_a_comment_never_reaches_into_a_text_box(kb, tmp_path):
+    box = ('<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>A box.</w:t></w:r>'
+           '</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    source = write_docx(tmp_path / "box.docx", [paragraph(runs("Ketamine infusions definitely ") + box + runs("relieve chronic pain."))])
+    out = _reviewed(tmp_path, source)
+    assert list(_ranges(out).values()) == ["Ketamine infusions definitely relieve chronic pain."]
+    with zipfile.ZipFile(out) as package:
+        inside = package.read("word/document.xml").decode().split("<w:txbxContent>")[1].split("</w:txbxContent>")[0]
+    assert "comment" not in inside
+
+
+def test_findings_on_the_reference_list_and_the_whole_draft_become_comments_too(kb, tmp_path):
+    draft = tmp_path / "refs.md"
+    draft.write_text("Ketamine infusions can cause nausea and vomiting [1].\n\n## References\n\n"
+                     "1. Smith J. Ketamine miracles in the pain clinic. J Pain Wonders. 2021.\n", encoding="utf-8")
+    review = kb.review(draft)
+    on_entries = [f for p in review.parts for f in p.findings]
+    assert on_entries, "the entry the library lacks has a finding of its own"
+    import docx
+
+    out = _reviewed(tmp_path, draft)
+    texts = [c.text for c in docx.Document(str(out)).comments]
+    assert any(on_entries[0].message in t for t in texts)
+    assert sum(1 for p in review.parts for s in p.sentences if s.findings) + len(on_entries) + bool(review.general) == len(texts)
+
+
+def test_an_unregistered_sentence_shows_no_claim_and_advice_reads_as_the_library_s(kb, tmp_path):
+    draft = tmp_path / "d.md"
+    draft.write_text("Ketamine infusions definitely relieve chronic pain.\n", encoding="utf-8")
+    page = invoke(str(draft), "--format", "html", "--fail-on", "none").stdout
+    assert "The library's advice for this claim: word it as “Ketamine infusions may reduce chronic pain slightly in the short term.”" in page
+    assert "”." not in page and "What to do" not in page
+    assert page.index('class="card"') < page.index('id="f1"')  # the claim comes before its findings, once
+    assert page.count('class="card"') == 1
+
+
+@pytest.mark.parametrize("kind", ["control-character-in-the-library", "lone-surrogate-in-a-zotero-field"])
+def test_text_xml_cannot_hold_is_replaced_not_a_traceback(kb, tmp_path, kind):
+    for name in ("claims.yaml", "references.bib"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    if kind == "control-character-in-the-library":
+        bib = tmp_path / "references.bib"
+        bib.write_text(bib.read_text(encoding="utf-8").replace("Ketamine for chronic pain: risks and benefits",
+                                                               "Ketamine for chronic pain:\x01 risks and benefits"), encoding="utf-8")
+        source = EXAMPLES / "ketamine-draft.md"
+    else:
+        item = {**csl_json(kb.references["zhou2011targeting"]), "author": [{"family": "Zhou\\udfff"}]}
+        instruction = zotero([item], "(1)").replace("Zhou\\\\udfff", "Zhou\\udfff")
+        source = write_docx(tmp_path / "s.docx", [paragraph(runs("Ketamine infusions can cause nausea and vomiting.")
+                                                            + complex_field(instruction, "(1)"))])
+    base = ["--claims", str(tmp_path / "claims.yaml"), "--bib", str(tmp_path / "references.bib"), "audit", str(source)]
+    for extra in ([], ["--format", "html"], ["--format", "docx", "-o", str(tmp_path / "out.docx")]):
+        result = CliRunner().invoke(cli, [*base, *extra, "--fail-on", "none"])
+        assert result.exit_code == 0 and result.exception is None or isinstance(result.exception, SystemExit), (extra, result.output)
+
+
+def _package(tmp_path, name: str, change) -> object:
+    source = tmp_path / name
+    with zipfile.ZipFile(EXAMPLES / "ketamine-draft.docx") as old, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as new:
+        parts = {i.filename: old.read(i.filename) for i in old.infolist()}
+        for part, data in change(parts).items():
+            new.writestr(part, data)
+    return source
+
+
+@pytest.mark.parametrize(("name", "change", "said"), [
+    ("decoy.docx", lambda parts: {**parts, "word/main.xml": parts["word/document.xml"],
+                                  "word/document.xml": parts["word/document.xml"].replace(b"definitely", b"maybe"),
+                                  "_rels/.rels": parts["_rels/.rels"].replace(b"word/document.xml", b"word/main.xml")},
+     "main part is 'word/main.xml'"),
+    ("doctype.docx", lambda parts: {**parts, "word/document.xml": parts["word/document.xml"].replace(
+        b"?>", b'?><!DOCTYPE w:document [<!ENTITY p "x">]>', 1)}, "DOCTYPE"),
+    ("bad-styles.docx", lambda parts: {**parts, "word/styles.xml": b"<w:styles"}, "cannot add comments to this package"),
+    ("missing-part.docx", lambda parts: {k: v for k, v in parts.items() if k != "word/styles.xml"}, "cannot add comments"),
+    ("big-header.docx", lambda parts: {**parts, "word/header1.xml": b"<a>" + b" " * 21_000_000 + b"</a>"}, "zip bomb"),
+])
+def test_a_package_word_would_show_differently_or_python_docx_cannot_read_is_a_located_error(tmp_path, name, change, said):
+    source = _package(tmp_path, name, change)
+    result = invoke(str(source), "--format", "docx", "-o", str(tmp_path / "out.docx"))
+    assert result.exit_code == 2 and said in result.output and result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_comments_stop_at_the_cap_and_say_how_many_more(kb, tmp_path, monkeypatch):
+    import docx
+
+    import kbase.render.review as review_render
+
+    monkeypatch.setattr(review_render, "MAX_COMMENTS", 3)
+    draft = tmp_path / "many.md"
+    draft.write_text("\n\n".join(["Ketamine infusions definitely relieve chronic pain."] * 6) + "\n", encoding="utf-8")
+    out = _reviewed(tmp_path, draft)
+    texts = [c.text for c in docx.Document(str(out)).comments]
+    assert len(texts) == 3 and "4 sentences with findings have no comment here" in texts[0]
+
+
+def test_an_output_name_too_long_is_a_located_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(str(EXAMPLES / "ketamine-draft.md"), "--format", "html", "-o", "a" * 300 + ".html")
+    assert result.exit_code == 2 and "cannot write" in result.output

@@ -42,6 +42,7 @@ from xml.etree import ElementTree
 
 from ..errors import LoadError, Location
 from ..files import NotRegularFile, open_regular
+from ..loaders.text import json_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
 from .text import MAX_FIELDS, Citation, anchor_char
 
@@ -105,9 +106,13 @@ def package_bytes(path: str | Path) -> bytes:
             members = package.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise LoadError(where, f"not a .docx package ({exc})") from None
-    if sum(m.file_size for m in members) > 10 * MAX_DOCX_BYTES or any(
+    # python-docx parses every XML part it reaches: they share the reader's budget; other parts (pictures)
+    # are kept as bytes, and may unpack to ten times the package's limit
+    xml = [m for m in members if m.filename.endswith((".xml", ".rels"))]
+    if sum(m.file_size for m in members) > 10 * MAX_DOCX_BYTES or sum(m.file_size for m in xml) > MAX_XML_BYTES or any(
             m.file_size > MAX_RATIO * max(m.compress_size, 10_000) for m in members):
-        raise LoadError(where, f"refused as a possible zip bomb (its parts unpack to more than {MAX_RATIO} times their size)")
+        raise LoadError(where, f"refused as a possible zip bomb (its XML parts unpack to more than {MAX_XML_BYTES / 1e6:.0f} MB, "
+                               f"or a part to more than {MAX_RATIO} times its size)")
     return data
 
 
@@ -152,6 +157,7 @@ def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
         parts: dict[str, bytes] = {}
         left = MAX_XML_BYTES
         with zipfile.ZipFile(handle) as package:
+            _check_main_part(package, where)
             for part in PARTS:
                 try:
                     info = package.getinfo(part)
@@ -166,6 +172,9 @@ def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
                 if len(data) > left:
                     raise LoadError(where, f"{part} unpacks to more than it says; {bomb}")
                 left -= len(data)
+                if b"<!DOCTYPE" in data[:4096].upper():
+                    raise LoadError(where, f"{part} declares a DOCTYPE, which Word never writes (its entities would read differently "
+                                           "in different programs); open the file in Word and save it again")
                 parts[part] = data
         return parts
     except LoadError:
@@ -176,6 +185,31 @@ def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
         raise LoadError(where, f"cannot open the package ({exc})") from None
     except (OSError, ValueError, NotImplementedError, EOFError, zlib.error, lzma.LZMAError) as exc:
         raise LoadError(where, f"the package is damaged ({exc}); open it in Word and save it again") from None
+
+
+_TARGET = re.compile(rb'Target="([^"]*)"')
+
+
+def _check_main_part(package: zipfile.ZipFile, where: Location) -> None:
+    """The package's main part, as ``_rels/.rels`` names it, must be word/document.xml: the part Word
+    shows is the part kbase reads (a package that names another main part could show one text to
+    the writer and another to kbase)."""
+    try:
+        info = package.getinfo("_rels/.rels")
+    except KeyError:
+        return  # no relationships: Word would not open it; the reader reads word/document.xml
+    if info.file_size > 1_000_000:
+        raise LoadError(where, "_rels/.rels is over 1 MB; this is not a package Word saved")
+    with package.open(info) as member:
+        rels = member.read(1_000_001)
+    for match in re.finditer(rb"<Relationship\b[^>]*>", rels):
+        tag = match.group()
+        if b"/officeDocument\"" in tag:
+            target = _TARGET.search(tag)
+            name = target.group(1).decode("utf-8", "replace").lstrip("/") if target else ""
+            if name != "word/document.xml":
+                raise LoadError(where, f"the package's main part is {name!r}, not word/document.xml, so Word would show a text "
+                                       "other than the one kbase reads; open the file in Word and save it again")
 
 
 def _xml(data: bytes | None) -> ElementTree.Element | None:
@@ -328,7 +362,7 @@ class _Reader:
             source = "zotero" if "ZOTERO" in upper[:20] else "mendeley"
             start = text.find("{")
             try:
-                data = json.loads(text[start:]) if start >= 0 else None
+                data = json.loads(json_text(text[start:])) if start >= 0 else None
                 raw = data.get("citationItems") if isinstance(data, dict) else None
                 items = tuple(entry.get("itemData") or {} for entry in raw if isinstance(entry, dict)) if isinstance(raw, list) else ()
             except (ValueError, RecursionError):

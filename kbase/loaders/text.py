@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import os
 
 import codecs
@@ -10,7 +12,7 @@ from pathlib import Path
 from ..errors import LoadError, Location
 from ..files import NotRegularFile, open_regular
 
-__all__ = ["decode_text", "input_size", "offset_location", "read_input", "read_text"]
+__all__ = ["decode_text", "input_size", "json_text", "offset_location", "read_input", "read_text"]
 
 
 def input_size(path: str) -> int:
@@ -107,3 +109,20 @@ def decode_text(name: str, data: bytes, encoding: str = "utf-8") -> str:
     if nul >= 0:
         raise LoadError(offset_location(name, text, nul), "a NUL byte: this looks like a binary file, not text")
     return text
+
+
+_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def json_text(text: str) -> str:
+    r"""JSON text with each escaped lone surrogate (``"\udfff"``, which JSON accepts but no UTF-8 output can
+    hold) written as U+FFFD, so that what others wrote (a Zotero field, a CSL-JSON export) prints.
+
+    Examples
+    --------
+    >>> import json
+    >>> json.loads(json_text('{"family": "Smith\\udfff", "emoji": "\\ud83d\\ude00"}'))
+    {'family': 'Smith�', 'emoji': '😀'}
+    """
+    return _LONE_SURROGATE.sub(r"\\ufffd", text) if "\\u" in text else text

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import LoadError, Location
-from ..loaders.text import read_text
+from ..loaders.text import json_text, read_text
 from ..model import Reference
 
 __all__ = ["ImportedItem", "bibtex_entry", "read_csl_json", "read_ris"]
@@ -103,7 +103,7 @@ def read_csl_json(path: str) -> list[ImportedItem]:
     """Items of a CSL-JSON file (a list of items, or ``{"items": [...]}``)."""
     text = read_text(path)
     try:
-        data = json.loads(text)
+        data = json.loads(json_text(text))
     except json.JSONDecodeError as exc:
         raise LoadError(Location(path, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}") from None
     except RecursionError:

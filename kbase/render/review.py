@@ -10,9 +10,11 @@ findings); the body's text is untouched.
 from __future__ import annotations
 
 import io
+import re
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..errors import KbaseError
 from ..vocabulary import Severity
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ aside.notes{font:14px/1.45 system-ui,sans-serif;border-left:3px solid #d0d7de;ma
 .note:target,.note:focus{outline:3px solid #0969da;outline-offset:2px}
 .note .sev{font-weight:bold;text-transform:uppercase;font-size:.8rem;letter-spacing:.03em}
 .note.error .sev{color:var(--error)} .note.warning .sev{color:var(--warning)} .note.info .sev{color:var(--info)}
-.note code{font-size:.85rem} .note .claim{margin:.3rem 0 0;color:var(--ink)} .note ul{margin:.2rem 0;padding-left:1.2rem}
+.note code,.card code{font-size:.85rem} .card{margin:.5rem 0;padding:.4rem .6rem;background:#f6f8fa;border-radius:4px} .card p{margin:0} .card ul{margin:.2rem 0;padding-left:1.2rem}
 .note .moves{font-size:.8rem;margin-top:.3rem} .note .moves a{margin-right:.8rem}
 ol.refs li{margin:.3rem 0}
 .item::before{content:"• "} .item[data-number]::before{content:attr(data-number) ". "}
@@ -73,13 +75,14 @@ def _claim_card(row: EvidenceRow | None, claim_id: str, score: float) -> str:
     grade = row.grade
     links = "".join(f"<li>{escape(c.ref)} ({escape(stance)}): {escape(c.citation)}</li>"
                     for stance, cells in (("supports", row.supporting), ("contradicts", row.contradicting)) for c in cells)
-    return (f'<p class="claim">States claim <code>{escape(claim_id)}</code> (match {score:.0f}), certainty '
-            f"<b>{escape(str(grade.level))}</b>{': ' + escape(', '.join(grade.flags)) if grade.flags else ''}. "
-            f"In the library's words: “{escape(row.statement)}” What to do: {escape(row.action)}.</p>"
-            + (f"<ul>{links}</ul>" if links else "<p>No reference supports it in the library.</p>"))
+    flags = f" ({escape(', '.join(grade.flags))})" if grade.flags else ""
+    return (f'<div class="card"><p class="claim">The sentence states the library\'s claim <code>{escape(claim_id)}</code> '
+            f"(word match {score:.0f} of 100): “{escape(row.statement)}” Its certainty: <b>{escape(str(grade.level))}</b>{flags}. "
+            f"The library's advice for this claim: {escape(_sentence_end(row.action))}</p>"
+            + (f"<ul>{links}</ul>" if links else "") + "</div>")
 
 
-def _note(f: Finding, number: int, total: int, sentence_id: str, card: str) -> str:
+def _note(f: Finding, number: int, total: int, sentence_id: str, card: str = "") -> str:
     sev = str(f.severity)
     suggestions = f" Candidates from the library: {escape(', '.join(f.suggestions))}." if f.suggestions else ""
     moves = [f'<a href="#{sentence_id}">back to the sentence</a>' if sentence_id else ""]
@@ -104,13 +107,15 @@ class _Html:
             return _text(s), []
         worst = str(s.findings[0].severity)
         badges, notes = [], []
-        for i, f in enumerate(s.findings):
+        for f in s.findings:
             self.number += 1
             self.index.append((self.number, f, s.text))
             badges.append(f'<a class="badge {f.severity}" href="#f{self.number}" aria-label="{f.severity}: {escape(f.rule)}">'
                           f"{_BADGE[f.severity]}{self.number}</a>")
-            card = _claim_card(self.review.claims.get(s.claim_id), s.claim_id, s.score) if i == len(s.findings) - 1 and s.claim_id else ""
-            notes.append(_note(f, self.number, self.total, sid, card))
+            notes.append(_note(f, self.number, self.total, sid))
+        # the claim the findings are about, once, before them (none when a finding says it matches no claim)
+        if s.claim_id and not any(f.rule == "unregistered-claim" for f in s.findings):
+            notes.insert(0, _claim_card(self.review.claims.get(s.claim_id), s.claim_id, s.score))
         return f'<mark class="{worst}" id="{sid}">{_text(s)}</mark>{"".join(badges)}', notes
 
     def block(self, part: ReviewPart, n: int) -> str:
@@ -137,6 +142,11 @@ class _Html:
         return f"<p{attrs}>{' '.join(texts)}</p>{aside}"
 
 
+def _excerpt(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def review_html(review: DraftReview) -> str:
     """The draft as one HTML page with every finding on its sentence (``kbase audit DRAFT --format html``)."""
     page = _Html(review)
@@ -158,7 +168,7 @@ def review_html(review: DraftReview) -> str:
         general.append(_note(f, page.number, page.total, "", ""))
     counts = "".join(f"<li>{v} {escape(k)}{'s' if v != 1 else ''}</li>" for k, v in review.counts.items())
     rules = "".join(f"<tr><td><code>{escape(r)}</code></td><td>{v}</td></tr>" for r, v in review.by_rule.items())
-    jumps = "".join(f'<li><a href="#f{n}">{escape(str(f.severity))}: {escape(f.rule)}</a> — {escape(" ".join(excerpt.split()[:8]))}…</li>'
+    jumps = "".join(f'<li><a href="#f{n}">{escape(str(f.severity))}: {escape(f.rule)}</a> — {escape(_excerpt(excerpt))}</li>'
                     for n, f, excerpt in sorted(page.index))
     margin = (f'<nav aria-label="Findings"><h2>Findings by rule</h2><table>{rules}</table><h2>All findings, in order</h2>'
               f"<ol>{jumps}</ol></nav>") if review.findings else '<nav aria-label="Findings"><h2>No findings</h2></nav>'
@@ -175,92 +185,245 @@ def review_html(review: DraftReview) -> str:
             "</body></html>\n")
 
 
+def _xml_safe(text: str) -> str:
+    """``text`` with what XML cannot hold (control characters, lone surrogates) as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+#: At most this many Word comments; past it, one last comment says how many sentences more have findings
+#: (the HTML review shows them all). Real drafts stay far below; it bounds the time a hostile one takes.
+MAX_COMMENTS = 2000
+
+
+def _finding_line(f: Finding) -> str:
+    return (f"{str(f.severity).capitalize()} ({f.rule}): {f.message}"
+            + (f" Candidates from the library: {', '.join(f.suggestions)}." if f.suggestions else ""))
+
+
 def comment_text(sentence: ReviewSentence, row: EvidenceRow | None) -> list[str]:
     """The paragraphs of the Word comment on ``sentence``: each finding, then the claim's evidence."""
-    lines = [f"{str(f.severity).capitalize()} ({f.rule}): {f.message}"
-             + (f" Candidates from the library: {', '.join(f.suggestions)}." if f.suggestions else "") for f in sentence.findings]
-    if row is not None:
-        lines.append(f"Claim {row.claim_id} ({row.grade.level}): “{row.statement}” What to do: {row.action}.")
+    lines = [_finding_line(f) for f in sentence.findings]
+    if row is not None and not any(f.rule == "unregistered-claim" for f in sentence.findings):
+        lines.append(f"Claim {row.claim_id}, certainty {row.grade.level}: “{row.statement}” The library's advice for this claim: "
+                     f"{_sentence_end(row.action)}")
         lines.extend(f"{c.ref} ({stance}): {c.citation}"
                      for stance, cells in (("supports", row.supporting), ("contradicts", row.contradicting)) for c in cells)
-    return lines
+    return [_xml_safe(line) for line in lines]
 
 
-def _comment(document: object, runs: list, lines: list[str]) -> None:
-    comment = document.add_comment(runs, text=lines[0], author=AUTHOR, initials=INITIALS)  # type: ignore[attr-defined]
-    for line in lines[1:]:
-        comment.add_paragraph(line)
+def _sentence_end(text: str) -> str:
+    return text if text.endswith((".", "?", "!", ".”", "?”", "!”")) else text + "."
 
 
-def _span(texts: list[str], sentence: str) -> tuple[int, int]:
-    """The first and last of the runs (given by their texts) that hold ``sentence``: found by its first and
-    last words in the runs' joined text; all of them when the words cannot be found."""
-    joined, starts = "", []
-    for t in texts:
-        starts.append(len(joined))
-        joined += t
-    words = sentence.split()
-    if not words:
-        return 0, len(texts) - 1
-    head = joined.find(" ".join(words[:3]))
-    head = joined.find(words[0]) if head < 0 else head
-    if head < 0:
-        return 0, len(texts) - 1
-    tail_words = " ".join(words[-2:]).rstrip(".!?")
-    tail = joined.find(tail_words, head)
-    end = tail + len(tail_words) if tail >= 0 else len(joined)
-    first = max(i for i, s in enumerate(starts) if s <= head)
-    last = max(i for i, s in enumerate(starts) if s < max(end, head + 1))
-    return first, max(first, last)
+class _Comments:
+    """Adds Word comments through python-docx, at most :data:`MAX_COMMENTS`."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.count = 0
+
+    def add(self, runs: list[Any], lines: list[str]) -> None:
+        if self.count >= MAX_COMMENTS:
+            return
+        self.count += 1
+        comment = self.document.add_comment(runs, text=lines[0], author=AUTHOR, initials=INITIALS)
+        for line in lines[1:]:
+            comment.add_paragraph(line)
+
+
+_SKIPPED = ("}drawing", "}pict", "}Fallback", "}object", "}txbxContent", "}del", "}moveFrom")
+
+
+def _visible_runs(node: Any) -> list[Any]:
+    """The runs of a paragraph whose text the reader reads, in order: not those in text boxes, pictures or
+    tracked deletions (a comment must start and end in the paragraph's own story)."""
+    from ..drafts.docx import W
+
+    out = []
+    for child in node:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag.endswith(_SKIPPED):
+            continue
+        if tag == f"{W}r":
+            if child.find(f"{W}t") is not None:
+                out.append(child)
+        else:
+            out.extend(_visible_runs(child))
+    return out
+
+
+def _run_text(r: Any) -> str:
+    from ..drafts.docx import W
+
+    return "".join(t.text or "" for t in r.iter(f"{W}t"))
+
+
+def _split(r: Any, offset: int) -> Any:
+    """Split the run ``r`` (one ``w:t``) at ``offset`` of its text; the second part, inserted after it. The
+    text is unchanged; a run with several pieces (tabs, breaks, more than one w:t) is left whole (None)."""
+    import copy
+
+    from ..drafts.docx import W
+
+    texts = [c for c in r if c.tag != f"{W}rPr"]
+    if len(texts) != 1 or texts[0].tag != f"{W}t":
+        return None
+    text = texts[0].text or ""
+    if not 0 < offset < len(text):
+        return None
+    second = copy.deepcopy(r)
+    second_t = second.find(f"{W}t")
+    texts[0].text, second_t.text = text[:offset], text[offset:]
+    for t in (texts[0], second_t):
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    r.addnext(second)
+    return second
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of white space as one space, and for each of its characters the index in ``text``."""
+    out, index = [], []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                index.append(i)
+            space = True
+        else:
+            out.append(ch)
+            index.append(i)
+            space = False
+    return "".join(out), index
+
+
+def _anchor(p: Any, sentences: list[tuple[str, list[str]]], comments: _Comments, holder: Any) -> None:
+    """Comment each of a paragraph's sentences (its reader text, the comment's lines; no lines: none), in
+    order: each is found after the one before, and its runs are split at its ends so that the comment
+    covers that sentence and no other."""
+    from docx.text.run import Run
+
+    runs = _visible_runs(p)
+    texts = [_run_text(r) for r in runs]
+    joined = "".join(texts)
+    folded, index = _folded(joined)
+    cursor = 0
+    for text, lines in sentences:
+        words = " ".join(text.split())
+        head_words = " ".join(words.split()[:3])
+        at = folded.find(head_words, cursor) if head_words else -1
+        if at < 0:
+            at = folded.find(words.split()[0], cursor) if words else -1
+        if at < 0:
+            if lines and runs:  # not found in the paragraph's text: the whole paragraph, never lost
+                comments.add([Run(runs[0], holder), Run(runs[-1], holder)], lines)
+            continue
+        tail = " ".join(words.split()[-2:]).rstrip(".!?;:")
+        end_at = folded.find(tail, at) if tail else -1
+        end = end_at + len(tail) if end_at >= 0 else len(folded)
+        while end < len(folded) and folded[end] in ".!?;:)]”’\"'":
+            end += 1
+        cursor = end
+        if not lines:
+            continue
+        start_i, end_i = index[at], (index[end - 1] + 1 if end > 0 else 0)
+        first, last = _runs_for(runs, texts, start_i, end_i)  # splits runs, and updates both lists
+        comments.add([Run(first, holder), Run(last, holder)], lines)
+
+
+def _runs_for(runs: list[Any], texts: list[str], start: int, end: int) -> tuple[Any, Any]:
+    """The first and last run covering ``[start, end)`` of the runs' joined text, split so that they cover no
+    more; ``runs`` and ``texts`` are updated in place with the runs a split made."""
+    import bisect
+    import itertools
+
+    offsets = [0, *itertools.accumulate(len(t) for t in texts)][:-1]
+    last_i = bisect.bisect_right(offsets, max(end, start + 1) - 1) - 1
+    cut_end = end - offsets[last_i]
+    if 0 < cut_end < len(texts[last_i]) and _split(runs[last_i], cut_end) is not None:
+        runs.insert(last_i + 1, runs[last_i].getnext())
+        texts[last_i:last_i + 1] = [texts[last_i][:cut_end], texts[last_i][cut_end:]]
+    first_i = bisect.bisect_right(offsets, start) - 1
+    cut_start = start - offsets[first_i]
+    if 0 < cut_start < len(texts[first_i]) and _split(runs[first_i], cut_start) is not None:
+        runs.insert(first_i + 1, runs[first_i].getnext())
+        texts[first_i:first_i + 1] = [texts[first_i][:cut_start], texts[first_i][cut_start:]]
+        last_i += 1
+        first_i += 1
+    return runs[first_i], runs[last_i]
 
 
 def review_docx(review: DraftReview, source: bytes | None) -> bytes:
     """The reviewed Word document: ``source`` (the writer's .docx) with a comment on each sentence that has
-    findings, or, for a Markdown, text or HTML draft (``source`` None), the draft written as a new document."""
+    findings, or, for a Markdown, text or HTML draft (``source`` None), the draft written as a new document.
+
+    Raises
+    ------
+    KbaseError
+        When python-docx cannot open or write the package (one that Word would repair).
+    """
+    try:
+        return _review_docx(review, source)
+    except (KbaseError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds on a package they cannot read
+        raise KbaseError(f"{review.path}: kbase cannot add comments to this package ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:200]}); open it in Word and save it again, or use --format html") from None
+
+
+def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
     import docx
     from docx.text.paragraph import Paragraph
-    from docx.text.run import Run
 
-    from ..drafts.docx import W, paragraph_elements
+    from ..drafts.docx import paragraph_elements
 
+    general = [_xml_safe(_finding_line(f)) for f in review.general]
+    commented = sum(1 for part in review.parts for s in part.sentences if s.findings) + sum(1 for p in review.parts if p.findings)
+    if commented + bool(general) > MAX_COMMENTS:
+        general.append(f"{commented + 1 - MAX_COMMENTS} sentences with findings have no comment here: kbase puts at most "
+                       f"{MAX_COMMENTS} comments in a document; kbase audit --format html shows every finding.")
     if source is not None:
         document = docx.Document(io.BytesIO(source))
+        comments = _Comments(document)
         elements = list(paragraph_elements(document.element.body))
+        by_place: dict[int, list[tuple[str, list[str]]]] = {}
         for part in review.parts:
             for s in part.sentences:
-                if not s.findings or not s.paragraph or s.paragraph > len(review.elements):
-                    continue
-                p = elements[review.elements[s.paragraph - 1]]
-                holder = Paragraph(p, document._body)  # type: ignore[arg-type]
-                runs = [Run(r, holder) for r in p.iter(f"{W}r") if r.find(f"{W}t") is not None]
-                if not runs:
-                    continue
-                first, last = _span([r.text for r in runs], s.clean or s.text)
-                _comment(document, [runs[first], runs[last]], comment_text(s, review.claims.get(s.claim_id)))
-        if review.general and review.elements:  # about the whole draft: on its first paragraph, so nothing is lost
-            p = elements[review.elements[0]]
-            runs = [Run(r, Paragraph(p, document._body)) for r in p.iter(f"{W}r") if r.find(f"{W}t") is not None]  # type: ignore[arg-type]
-            if runs:
-                _comment(document, runs[:1], [f"{str(f.severity).capitalize()} ({f.rule}): {f.message}" for f in review.general])
+                if s.paragraph:
+                    lines = comment_text(s, review.claims.get(s.claim_id)) if s.findings else []
+                    by_place.setdefault(s.paragraph, []).append((s.clean or s.text, lines))
+        for part in review.parts:  # a reference entry's findings: on its paragraph
+            if part.kind == "reference" and part.findings and part.place:
+                by_place.setdefault(part.place, []).append((part.text, [_xml_safe(_finding_line(f)) for f in part.findings]))
+        if general and review.elements:
+            by_place.setdefault(1, []).insert(0, ("", ["About the whole draft:", *general]))
+        for place, sentences in sorted(by_place.items()):
+            if 0 < place <= len(review.elements) and review.elements[place - 1] < len(elements):
+                p = elements[review.elements[place - 1]]
+                _anchor(p, sentences, comments, Paragraph(p, document._body))
     else:
         document = docx.Document()
-        if review.general:
-            _comment(document, [document.add_paragraph().add_run("About the whole draft")],
-                     [f"{str(f.severity).capitalize()} ({f.rule}): {f.message}" for f in review.general])
+        comments = _Comments(document)
+        if general:
+            comments.add([document.add_paragraph().add_run("About the whole draft")], general)
         for part in review.parts:
             if part.kind == "heading":
-                document.add_heading(part.text, min(max(part.level, 1), 9))
+                document.add_heading(_xml_safe(part.text), min(max(part.level, 1), 9))
                 continue
             paragraph = document.add_paragraph()
             if part.kind == "reference":
-                paragraph.add_run(f"{part.number}. {part.text}")
+                run = paragraph.add_run(_xml_safe(f"{part.number}. {part.text}"))
+                if part.findings:
+                    comments.add([run], [_xml_safe(_finding_line(f)) for f in part.findings])
                 continue
             if part.kind == "item":
                 paragraph.add_run(f"{part.number}. " if part.number else "• ")
             for i, s in enumerate(part.sentences):
-                run = paragraph.add_run(("" if i == 0 else " ") + s.text)
+                run = paragraph.add_run(_xml_safe(("" if i == 0 else " ") + s.text))
                 if s.findings:
-                    _comment(document, [run], comment_text(s, review.claims.get(s.claim_id)))
+                    comments.add([run], comment_text(s, review.claims.get(s.claim_id)))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
