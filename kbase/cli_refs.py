@@ -73,3 +73,4 @@ def refs_set(s: Project, key: str, fields: tuple[str, ...]) -> None:
         raise click.UsageError("give FIELD=VALUE pairs")
     pairs = [tuple(f.split("=", 1)) for f in fields]
     say(f"wrote {s.refs().set_fields(key, pairs)}")
+    emit(render.entry_lint(s.refs().lint_entry(key)))

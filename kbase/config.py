@@ -26,7 +26,8 @@ from .files import NotRegularFile, link_leaving, open_regular
 
 __all__ = ["read_config"]
 
-KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list, "semantic": bool}
+KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list, "semantic": bool,
+        "unassessed": str}
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -63,6 +64,9 @@ def read_config(folder: Path) -> dict[str, Any]:
                 kind = {"bib": "a list of paths", "drafts": "a list of paths or globs", "review_days": "a whole number of days",
                         "cache": "true or false", "semantic": "true or false"}.get(key, "text")
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
+            if key == "unassessed" and value not in ("cap", "flag"):
+                raise LoadError(Location(str(path)), f"setting 'unassessed' must be \"cap\" (grade unassessed evidence at most "
+                                                     f"moderate, the default) or \"flag\" (flag it only), not {value!r}")
             settings[key] = value
         base = path.parent
         for key in ("claims", "bib", "drafts"):

@@ -6,17 +6,23 @@ so that ``kbase evidence`` can say why.
 
 1. Links to retracted references are set aside (and reported).
 2. No ``supports`` link left → unsupported.
-3. Each supporting link starts at its reference's design level and drops one
-   level per entry in ``concerns``, once more if ``indirect``, and once more if the
-   reference is a preprint; floor very-low.
-4. The claim starts at its best supporting link.
+3. Each supporting link starts at its reference's design level (a synthesis at what it
+   pooled: trials high, observational studies or a mix low; for a prevalence claim,
+   cross-sectional surveys and cohorts high) and drops one level per serious concern
+   (two for a very serious one), once more if ``indirect``, once more if the reference is
+   a preprint, and once more for imprecision when its participants or events are below
+   GRADE's rule of thumb (unless the link rates imprecision itself); evidence that starts
+   low with no serious concern is rated up for its ``upgrades``; floor very-low, top high.
+4. The claim starts at its best supporting link. A supporting link that starts above low
+   and that nobody assessed (no ``concerns`` key) flags the claim *unassessed* and caps it
+   at moderate (``unassessed = "flag"`` in kbase.toml keeps the flag only).
 5. Supporting references joined through ``reports`` edges (either way,
    transitively), sharing an author, or (syntheses) including overlapping studies
    are one source (:mod:`kbase.independence`); ``independent_sources`` counts the groups.
 6. Any ``contradicts`` link flags *contested*; a contradicting link at or above
    the claim's current level lowers it one level (floor very-low).
-7. Three or more independent sources, each at low or above, and no
-   contradiction: up one level (at most high).
+7. Retired: counting independent sources raised no level in GRADE, which rates a body of
+   evidence, so three agreeing sources no longer raise a claim (docs/grading.md).
 8. A claim is no more certain than the least certain of its premises
    (``depends_on``); premises in a cycle with the claim are skipped (the cycle
    is reported by the audit as ``premise-cycle``).
@@ -33,9 +39,10 @@ from .graph import claim_node, evidence_edges, node_id, ref_node
 from .independence import independent_groups
 from .lineage import source_groups
 from .queries import cycles, premise_graph
-from .vocabulary import DESIGN_START, SECONDARY_DESIGNS, Level
+from .vocabulary import (CONCERN_SEVERITIES, DESIGN_START, MIN_EVENTS, MIN_PARTICIPANTS, POOLED, PREVALENCE_DESIGNS, SECONDARY_DESIGNS,
+                         UNASSESSED_CAP, UPGRADES, Level)
 from .runtime import can_fork, forked_pool
-from .model import Claim, Grade, LinkGrade, Reason, Reference
+from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -60,11 +67,16 @@ class GradingOptions:
     year: int
     stale_years: int = DEFAULT_STALE_YEARS
     review_days: int = 365  # a claim reviewed longer ago than this is due for review (review-due)
+    unassessed: str = "cap"  # "cap": unassessed evidence grades at most moderate; "flag": only flagged
 
 
 def link_grade(reference: Reference | None, key: str, stance: str, concerns: tuple[str, ...] = (),
-               indirect: bool = False, locator: str = "") -> LinkGrade:
+               indirect: bool = False, locator: str = "", *, evidence: Evidence | None = None, kind: str = "") -> LinkGrade:
     """What one link is worth on its own (rule 3), and whether rule 1 sets it aside.
+
+    ``evidence`` (the link as written) adds what GRADE rates beyond the list of concerns: severities,
+    upgrades, what a synthesis pooled, participants and events, and whether anyone assessed it;
+    ``kind`` is the claim's kind (a prevalence claim starts cross-sectional surveys and cohorts high).
 
     Examples
     --------
@@ -73,14 +85,40 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
     >>> str(link_grade(r, "m", "supports", ("risk-of-bias",), indirect=True).level)
     'low'
     """
+    if evidence is not None:
+        concerns, indirect, locator = evidence.concerns, evidence.indirect, evidence.locator
     if reference is None:
         return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect,
                          locator, set_aside="not in the library")
-    start = DESIGN_START[reference.design]
+    start, because = DESIGN_START[reference.design], ""
+    pooled = (evidence.pooled if evidence is not None and evidence.pooled else reference.field("pooled").strip().lower())
+    if reference.design in ("meta-analysis", "systematic-review") and pooled in POOLED:
+        start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
+    if kind == "prevalence" and reference.design in PREVALENCE_DESIGNS:
+        start, because = Level.HIGH, "a prevalence claim"
     preprint = reference.version == "preprint"  # not yet peer reviewed: one level below its design
-    level = start.lowered(len(concerns) + int(indirect) + int(preprint))
+    imprecise = ""
+    if evidence is not None and "imprecision" not in concerns and "imprecision" not in dict(evidence.severities):
+        if evidence.events is not None and evidence.events < MIN_EVENTS:
+            imprecise = f"{evidence.events} events"
+        elif evidence.events is None and evidence.participants is not None and evidence.participants < MIN_PARTICIPANTS:
+            imprecise = f"{evidence.participants} participants"
+    level = start.lowered(len(concerns) + int(indirect) + int(preprint) + int(bool(imprecise)))
+    upgrades, refused = (), ()
+    if evidence is not None and evidence.upgrades:
+        serious = bool(concerns) or indirect or bool(imprecise)
+        if start <= Level.LOW and not serious:
+            upgrades = evidence.upgrades
+            for name in upgrades:
+                for _ in range(UPGRADES[name]):
+                    level = level.raised()
+        else:
+            refused = evidence.upgrades
+    unassessed = stance == "supports" and start > Level.LOW and evidence is not None and not evidence.assessed
     return LinkGrade(key, stance, reference.design, reference.design_inferred, start, level, concerns, indirect,
-                     locator, set_aside="retracted" if reference.retracted else "", preprint=preprint)
+                     locator, set_aside="retracted" if reference.retracted else "", preprint=preprint, unassessed=unassessed,
+                     upgrades=upgrades, refused=refused, starts_because=because, imprecise=imprecise,
+                     severities=evidence.severities if evidence is not None else ())
 
 
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
@@ -177,8 +215,7 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
     reasons: list[Reason] = []
     links: list[LinkGrade] = []
     for key, stance, data in evidence_edges(G, claim.id):
-        link = data["evidence"]
-        links.append(link_grade(G.nodes[ref_node(key)]["record"], key, stance, link.concerns, link.indirect, link.locator))
+        links.append(link_grade(G.nodes[ref_node(key)]["record"], key, stance, evidence=data["evidence"], kind=claim.inferred_kind))
 
     # rule 1
     for link in links:
@@ -201,6 +238,14 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
     best = max(supporting, key=lambda l: l.level)  # first of the best, in file order
     level = best.level
     reasons.append(Reason("start", f"starts at its best supporting link, {best.ref}: {_describe(best)}", level))
+    unassessed = [l.ref for l in supporting if l.unassessed]
+    if unassessed:
+        flags.append("unassessed")
+        if options.unassessed == "cap" and level > UNASSESSED_CAP:
+            level = UNASSESSED_CAP
+            reasons.append(Reason("unassessed", f"capped at {level}: nobody has assessed {', '.join(unassessed)} for risk of bias, "
+                                                "inconsistency, indirectness, imprecision or publication bias (write its concerns, "
+                                                "or concerns: [] when there are none)", level))
 
     # rule 5 (kbase/independence.py): reports lineage, shared authors, overlapping syntheses
     keys = [l.ref for l in supporting]
@@ -224,12 +269,6 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
             reasons.append(Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), at or above the claim's level: {change}", level))
         else:
             reasons.append(Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), below the claim's level: no change", level))
-
-    # rule 7
-    strong_sources = sum(1 for group in by_source.values() if max(l.level for l in group) >= Level.LOW)
-    if strong_sources >= 3 and not contradicting and level < Level.HIGH:
-        level = level.raised()
-        reasons.append(Reason("consistency", f"{strong_sources} independent sources at low or above, none contradicting: up one level to {level}", level))
 
     # rule 8
     for premise in claim.depends_on:
@@ -266,11 +305,19 @@ def _year(G: nx.MultiDiGraph, key: str) -> int | None:
 
 def _describe(link: LinkGrade) -> str:
     """``meta-analysis (inferred), high, -1 risk-of-bias, -1 indirect → low``."""
-    parts = [f"{link.design}{' (inferred from the title)' if link.design_inferred else ''} starts {link.start}"]
-    parts += [f"-1 {c}" for c in link.concerns]
+    because = f" ({link.starts_because})" if link.starts_because else ""
+    parts = [f"{link.design}{' (inferred from the title)' if link.design_inferred else ''}{because} starts {link.start}"]
+    for concern in dict.fromkeys(link.concerns):
+        steps = link.concerns.count(concern)
+        parts.append(f"-{steps} {concern}{' (very serious)' if steps == 2 else ''}")
+    if link.imprecise:
+        parts.append(f"-1 imprecision ({link.imprecise}, below GRADE's rule of thumb)")
     if link.indirect:
         parts.append("-1 indirect")
     if link.preprint:
         parts.append("-1 preprint (not yet peer reviewed)")
+    parts += [f"+{UPGRADES[u]} {u}" for u in link.upgrades]
+    if link.refused:
+        parts.append(f"upgrades not applied ({', '.join(link.refused)}): GRADE rates up only evidence that starts low with no serious concern")
     text = ", ".join(parts)
     return f"{text} → {link.level}" if link.level != link.start else text

@@ -52,8 +52,15 @@ class DraftsAudit:
     @property
     def summary(self) -> str:
         """``3 drafts: 120 sentences read, 14 stated known claims``."""
-        return (f"{self.drafts} draft{'s' if self.drafts != 1 else ''}: {self.sentences} sentences read, "
-                f"{self.matched} stated known claims")
+        return draft_summary(self.drafts, self.sentences, self.matched)
+
+
+def draft_summary(drafts: int, sentences: int, matched: int) -> str:
+    """``3 drafts: 120 sentences read, 14 stated known claims`` (``1 draft: 1 sentence read, 1 stated a known claim``)."""
+    from .audit.wording import counted
+
+    stated = "1 stated a known claim" if matched == 1 else f"{matched} stated known claims"
+    return f"{counted(drafts, 'draft')}: {counted(sentences, 'sentence')} read, {stated}"
 
 
 def load(
@@ -68,6 +75,7 @@ def load(
     review_days: int = 365,
     cache: bool | str | Path | Cache = False,
     semantic: bool = False,
+    unassessed: str = "cap",
 ) -> KnowledgeBase:
     """Load a library from its claims file and one or more BibTeX files.
 
@@ -97,6 +105,10 @@ def load(
         With the ``kbase[semantic]`` extra installed, ``True`` makes draft audits and ``suggest`` also
         match by meaning (:mod:`kbase.semantic`). Off by default: on a library of one topic it costs
         precision (docs/drafts.md). Without the extra it changes nothing.
+    unassessed : str
+        ``"cap"`` (the default): a claim whose supporting evidence starts above low and that nobody
+        assessed (no ``concerns`` on the link) grades at most moderate, flagged ``unassessed``;
+        ``"flag"``: flagged only.
 
     Examples
     --------
@@ -108,7 +120,9 @@ def load(
 
     bibs = [str(path) for path in ([bib] if isinstance(bib, (str, Path)) else list(bib))]
     recover_before_reading(claims, bibs)
-    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days)
+    if unassessed not in ("cap", "flag"):
+        raise ValueError(f"unassessed must be 'cap' or 'flag', not {unassessed!r}")
+    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days, unassessed)
     from .cache import open_cache
 
     store = open_cache(cache, claims)
@@ -184,7 +198,7 @@ class _Derived:
         """None when a file cannot be read: its problem is then found by the loaders, uncached."""
         from .loaders.text import read_input
 
-        parts: list[object] = ["library", claims, encoding, options.year, options.stale_years, options.review_days,
+        parts: list[object] = ["library", claims, encoding, options.year, options.stale_years, options.review_days, options.unassessed,
                                _dt.date.today().isoformat()]
         size = 0
         try:
@@ -505,7 +519,7 @@ class KnowledgeBase:
         source = package_bytes(path) if report.draft is not None and report.draft.unit == "paragraph" else b""
         stated = {m.claim_id for m in report.matches if m is not None}
         rows = {row.claim_id: row for row in self.evidence_rows(style=style) if row.claim_id in stated}
-        summary = (f"1 draft: {len(report.sentences)} sentences read, {report.matched} stated known claims")
+        summary = draft_summary(1, len(report.sentences), report.matched)
         return draft_review(report, rows, summary, min_severity, source)
 
     def draft_auditor(self, threshold: float | None = None, suggest: bool = False) -> DraftAuditor:

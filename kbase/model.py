@@ -138,8 +138,14 @@ class Evidence:
     locator: str = ""
     note: str = ""
     indirect: bool = False
-    concerns: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = ()  # one entry per level lowered: a very serious concern is listed twice
     where: Location | None = field(default=None, compare=False)
+    assessed: bool = False          # a ``concerns`` key was written (``[]`` or ``{}``: assessed, nothing found)
+    severities: tuple[tuple[str, str], ...] = ()  # the mapping form's (domain, severity), not-serious included
+    upgrades: tuple[str, ...] = ()  # GRADE's reasons to rate up (UPGRADES)
+    pooled: str = ""                # what a synthesis pooled for this claim, over the reference's own ``pooled``
+    participants: int | None = None
+    events: int | None = None
 
 
 @pickled_by_fields
@@ -214,6 +220,12 @@ class LinkGrade:
     locator: str = ""
     set_aside: str = ""  # why the link does not count ("retracted", "not in the library"), or ""
     preprint: bool = False  # the reference is a preprint: one level below its design (not yet peer reviewed)
+    unassessed: bool = False  # supports from above low, and nobody wrote its concerns (not even [])
+    upgrades: tuple[str, ...] = ()  # the reasons to rate up that were applied
+    refused: tuple[str, ...] = ()  # upgrades given where GRADE allows none (the link starts above low, or has a serious concern)
+    starts_because: str = ""  # why the start differs from the design's: "pooled observational", "prevalence", …
+    imprecise: str = ""  # "120 participants": imprecision applied from the numbers
+    severities: tuple[tuple[str, str], ...] = ()
 
 
 @pickled_by_fields

@@ -118,6 +118,7 @@ class Project:
     stale_years: int = 10
     retractions: str | None = None
     review_days: int = 365
+    unassessed: str = "cap"  # grading of evidence nobody assessed: "cap" at moderate, or "flag" only
     cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
     drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
     semantic: bool = False  # match by meaning too (kbase.semantic): off until its precision reaches the lexical matcher's
@@ -135,6 +136,7 @@ class Project:
         grading.setdefault("root", str(root))
         grading.setdefault("named", tuple(p for p in (claims, *bib) if p))
         grading.setdefault("review_days", config.get("review_days", 365))
+        grading.setdefault("unassessed", config.get("unassessed", "cap"))
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         grading.setdefault("drafts", config.get("drafts", []))
         grading.setdefault("semantic", config.get("semantic", False))
@@ -158,7 +160,8 @@ class Project:
 
         self.require()
         kb = load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
-                  encoding=self.encoding, review_days=self.review_days, cache=self.cache, semantic=self.semantic)
+                  encoding=self.encoding, review_days=self.review_days, cache=self.cache, semantic=self.semantic,
+                  unassessed=self.unassessed)
         if kb.problems:
             raise ProblemsFound(list(kb.problems), kb.counts)
         return kb

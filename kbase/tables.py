@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .audit.wording import advice, library_wording
+from .audit.wording import advice, contradict_it, joined, library_wording
 from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
 from .graph import claims, ref_node
 from .model import Grade, LinkGrade
@@ -66,7 +66,7 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
     counted = [c for c in supporting if not c.set_aside]
     if grade.level == Level.UNSUPPORTED:
         if contradicting:
-            return f"do not state it: {', '.join(c.ref for c in contradicting)} contradicts it"
+            return f"do not state it: {contradict_it([c.ref for c in contradicting])}"
         return "add a source, or do not state it as fact"
     actions = []
     # the strongest link is the one graded highest for this claim (its design, less its concerns and
@@ -77,7 +77,7 @@ def writer_action(grade: Grade, supporting: tuple[EvidenceCell, ...], contradict
         names = ", ".join(f"the {c.design} {c.ref}" for c in weak_secondary)
         actions.append(f"cite the {strongest.design} ({strongest.ref}) instead of {names}")
     elif grade.has_flag("secondary-only"):
-        actions.append("find and cite the primary study behind the " + ", ".join(sorted({c.design for c in counted})))
+        actions.append("find and cite the primary study behind the " + joined(sorted({c.design.replace("-", " ") for c in counted})))
     if grade.has_flag("amplified"):
         actions.append("the references restate one source: cite the original once")
     if contradicting:

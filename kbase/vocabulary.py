@@ -11,6 +11,13 @@ from enum import IntEnum
 
 __all__ = [
     "CONCERNS",
+    "CONCERN_SEVERITIES",
+    "MIN_EVENTS",
+    "MIN_PARTICIPANTS",
+    "POOLED",
+    "PREVALENCE_DESIGNS",
+    "UNASSESSED_CAP",
+    "UPGRADES",
     "DESIGN_START",
     "DESIGNS",
     "FAIL_ON",
@@ -111,6 +118,30 @@ CONCERNS: tuple[str, ...] = (
     "imprecision",
     "publication-bias",
 )
+
+#: How serious a concern is, in the mapping form of ``concerns`` (``{risk-of-bias: very-serious}``), and
+#: how many levels each lowers the link (GRADE's "not serious", "serious", "very serious").
+CONCERN_SEVERITIES: dict[str, int] = {"not-serious": 0, "serious": 1, "very-serious": 2}
+
+#: GRADE's reasons to rate observational evidence up (a link's ``upgrades``), and how many levels each raises.
+UPGRADES: dict[str, int] = {"large-effect": 1, "very-large-effect": 2, "dose-response": 1, "opposing-confounding": 1}
+
+#: What a meta-analysis or systematic review pooled (``pooled`` in the .bib or on a link): trials start
+#: high; observational studies, and a mix of the two, start low, as GRADE rates the body of evidence.
+POOLED: dict[str, Level] = {"rct": Level.HIGH, "observational": Level.LOW, "mixed": Level.LOW}
+
+#: Designs that start high for a prevalence claim: GRADE rates prevalence and prognosis from
+#: representative observational studies as high to start with (Iorio et al., BMJ 2015;350:h870).
+PREVALENCE_DESIGNS: frozenset[str] = frozenset({"cross-sectional", "cohort"})
+
+#: GRADE's rule of thumb for imprecision when no optimal information size is given (GRADE guidelines 6,
+#: Guyatt et al., J Clin Epidemiol 2011;64:1283-93): fewer than 300 events (a dichotomous outcome), or,
+#: where a link gives no events, fewer than 400 participants.
+MIN_EVENTS, MIN_PARTICIPANTS = 300, 400
+
+#: What a supporting link's certainty can be at most when nobody assessed it (no ``concerns`` key): a
+#: link that starts above this is flagged ``unassessed`` and capped here unless ``unassessed = "flag"``.
+UNASSESSED_CAP = Level.MODERATE
 
 
 class Severity(IntEnum):

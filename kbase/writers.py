@@ -48,8 +48,18 @@ def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> st
                     link["note"] = e.note
                 if e.indirect:
                     link["indirect"] = True
-                if e.concerns:
+                if e.severities:
+                    link["concerns"] = dict(e.severities)
+                elif e.concerns or e.assessed:
                     link["concerns"] = list(e.concerns)
+                if e.upgrades:
+                    link["upgrades"] = list(e.upgrades)
+                if e.pooled:
+                    link["pooled"] = e.pooled
+                if e.participants is not None:
+                    link["participants"] = e.participants
+                if e.events is not None:
+                    link["events"] = e.events
                 links.append(link)
             item["evidence"] = links
         if claim.depends_on:

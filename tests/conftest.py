@@ -112,6 +112,7 @@ STRONG_AND_BARE = claims_yaml(
       evidence:
         - ref: trial
           stance: supports
+          concerns: []
     """,
     """
     - id: bare

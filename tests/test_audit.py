@@ -90,6 +90,17 @@ POSITIVE_NEGATIVE = [
 ]
 
 # needs a retraction list: tested in test_shape.py::test_retraction_list_marks_references_by_doi_and_pmid
+def assessed(cid, ref, extra=""):
+    """A claim with one link whose concerns were assessed (``concerns: []``) and ``extra`` lines on the link."""
+    return f"- id: {cid}\n  statement: Statement {cid}.\n  evidence:\n    - ref: {ref}\n      stance: supports\n      concerns: []\n" + extra
+
+
+POSITIVE_NEGATIVE += [
+    ("unassessed-evidence", ([c("a", "r")], bib_entry("r", "rct")), ([assessed("a", "r")], bib_entry("r", "rct"))),
+    ("upgrade-not-allowed", ([assessed("a", "r", "      upgrades: [large-effect]\n")], bib_entry("r", "rct")),
+     ([assessed("a", "r", "      upgrades: [large-effect]\n")], bib_entry("r", "cohort"))),
+]
+
 ELSEWHERE = {"retraction-notice"}
 
 

@@ -31,7 +31,7 @@ def test_audit_text_is_compiler_style(run):
     assert result.exit_code == 0
     assert result.stdout == (
         "claims.yaml:3:5: info single-source claim 'strong' rests on one independent source (trial)\n"
-        "claims.yaml:8:5: warning unsupported-claim claim 'bare' is unsupported: no reference supports it\n"
+        "claims.yaml:9:5: warning unsupported-claim claim 'bare' is unsupported: no reference supports it\n"
     )
     assert result.stderr == "2 claims, 1 references: 0 errors, 1 warning, 1 info\n"
 
@@ -50,7 +50,7 @@ def test_audit_json_has_summary_and_findings(run):
     assert data["summary"] == {"claims": 2, "references": 1, "error": 0, "warning": 1, "info": 1}
     assert data["findings"][1] == {
         "rule": "unsupported-claim", "severity": "warning", "message": "claim 'bare' is unsupported: no reference supports it",
-        "path": "claims.yaml", "line": 8, "column": 5, "subject": "bare", "suggestions": [],
+        "path": "claims.yaml", "line": 9, "column": 5, "subject": "bare", "suggestions": [],
     }
 
 

@@ -8,7 +8,10 @@ from conftest import bib_entry, claims_yaml
 from kbase import Level
 
 
-def link(ref: str, stance: str = "supports", extra: str = "") -> str:
+def link(ref: str, stance: str = "supports", extra: str = "", assessed: bool = True) -> str:
+    """A link; assessed (``concerns: []``) unless ``extra`` gives concerns or ``assessed`` is False."""
+    if assessed and "concerns" not in extra:
+        extra = extra + "\nconcerns: []"
     return f"    - ref: {ref}\n      stance: {stance}\n" + "".join(f"      {line}\n" for line in extra.splitlines() if line)
 
 
@@ -144,34 +147,19 @@ def test_rule6_contradicted_and_unsupported_is_contested(library):
     assert grade.level == Level.UNSUPPORTED and "contested" in grade.flags
 
 
-def test_rule7_three_independent_low_sources_raise_one_level(library):
+def test_rule7_is_retired_three_agreeing_low_sources_stay_low(library):
+    """Issue 28: GRADE rates a body of evidence; it adds no certainty for counting sources."""
     bib = "".join(bib_entry(k, "cohort") for k in "abc")
     grade = grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib)
-    assert grade.level == Level.MODERATE
-    assert grade.reasons[-1].rule == "consistency"
+    assert grade.level == Level.LOW and grade.independent_sources == 3
+    assert "consistency" not in [r.rule for r in grade.reasons]
 
 
-def test_rule7_needs_every_source_at_low_or_above(library):
-    bib = bib_entry("a", "cohort") + bib_entry("b", "cohort") + bib_entry("c", "website")
-    assert grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib).level == Level.LOW
-
-
-def test_rule7_not_when_contradicted(library):
-    bib = "".join(bib_entry(k, "cohort") for k in "abc") + bib_entry("x", "case-report")
-    grade = grade_of(library, [claim("c", link("a"), link("b"), link("c"), link("x", "contradicts"))], bib)
-    assert grade.level == Level.LOW
-
-
-def test_rule7_dependent_sources_do_not_raise(library):
+def test_dependent_sources_are_flagged_amplified(library):
     bib = bib_entry("a", "cohort") + bib_entry("b", "cohort", reports="a") + bib_entry("c", "cohort", reports="a")
     grade = grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib)
     assert grade.level == Level.LOW
     assert "amplified" in grade.flags
-
-
-def test_rule7_never_above_high(library):
-    bib = "".join(bib_entry(k, "rct") for k in "abc")
-    assert grade_of(library, [claim("c", link("a"), link("b"), link("c"))], bib).level == Level.HIGH
 
 
 def test_rule8_premise_caps_the_claim(library):
@@ -203,8 +191,8 @@ def test_rule9_reasons_are_kept_in_order(library):
     bib = "".join(bib_entry(k, "cohort") for k in "abc") + bib_entry("gone", "rct", pubstate="retracted") + bib_entry("w", "website")
     kb = library.write(claims_yaml(claim("c", link("gone"), link("a"), link("b"), link("c"), depends="p"), claim("p", link("w"))), bib).load()
     grade = kb.grade("c")
-    assert [r.rule for r in grade.reasons] == ["retracted", "start", "consistency", "premise"]
-    assert [r.level for r in grade.reasons] == [None, Level.LOW, Level.MODERATE, Level.VERY_LOW]
+    assert [r.rule for r in grade.reasons] == ["retracted", "start", "premise"]
+    assert [r.level for r in grade.reasons] == [None, Level.LOW, Level.VERY_LOW]
 
 
 @pytest.mark.parametrize(
@@ -285,7 +273,7 @@ def _independence_library(tmp_path, entries, links):
     bib = "".join("@article{%s,\n  title = {%s},\n  year = {2020},\n%s}\n" % (key, key.title(), "".join(f"  {n} = {{{v}}},\n" for n, v in fields))
                   for key, fields in entries.items())
     (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
-    evidence = "".join(f"      - ref: {k}\n        stance: supports\n" for k in links)
+    evidence = "".join(f"      - ref: {k}\n        stance: supports\n        concerns: []\n" for k in links)
     (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n" + evidence, encoding="utf-8")
     return kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026).grade("c")
 
@@ -298,7 +286,7 @@ def test_references_that_share_an_author_are_one_source_and_say_why(tmp_path):
     assert grade.sources == (("a", "b"), ("c",)) and grade.independent_sources == 2
     assert "shared-authors" in grade.flags
     assert any(r.rule == "independence" and r.message == "a and b count as one source: shared author Cohen S" for r in grade.reasons)
-    assert grade.level == kbase_level("high")  # three trials but two sources: rule 7 does not raise (it could not anyway)
+    assert grade.level == kbase_level("high")  # three trials, two sources
 
 
 def kbase_level(name):
@@ -383,8 +371,132 @@ def test_one_work_entered_twice_is_one_source(tmp_path):
                                           encoding="utf-8")
     kb = kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026)
     by_doi, by_title = kb.grade("c"), kb.grade("d")
-    assert by_doi.sources == (("a", "a2"), ("c",)) and by_doi.level == kbase_level("low")  # not raised by rule 7
+    assert by_doi.sources == (("a", "a2"), ("c",)) and by_doi.level == kbase_level("low")
     assert any(r.message == "a and a2 count as one source: one work entered twice (they share the doi 10.1000/abc)"
                for r in by_doi.reasons), by_doi.reasons
     assert by_title.sources == (("b", "b2"), ("c",)) and by_title.level == kbase_level("low")
     assert {f.rule for f in kb.audit()} >= {"duplicate-reference"}
+
+
+
+# -- GRADE's judgements, field for field (issue 28) --------------------------------------------------
+
+@pytest.mark.parametrize(("extra", "level", "said"), [
+    ("concerns: {risk-of-bias: very-serious}", Level.LOW, "-2 risk-of-bias (very serious)"),
+    ("concerns: {risk-of-bias: serious, imprecision: serious}", Level.LOW, "-1 risk-of-bias, -1 imprecision"),
+    ("concerns: {risk-of-bias: not-serious, inconsistency: not-serious}", Level.HIGH, "rct starts high"),
+    ("concerns: {}", Level.HIGH, "rct starts high"),
+    ("concerns: {risk-of-bias: very-serious, imprecision: very-serious}", Level.VERY_LOW, "-2 imprecision (very serious)"),
+], ids=["very-serious", "two-serious", "not-serious", "empty-mapping", "floor"])
+def test_a_domain_can_be_very_serious(library, extra, level, said):
+    grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct"))
+    assert grade.level == level and said in grade.reasons[0].message and "unassessed" not in grade.flags
+
+
+def test_a_concern_listed_twice_says_how_to_write_very_serious(library):
+    library.write(claims_yaml(claim("c", link("r", extra="concerns: [risk-of-bias, risk-of-bias]"))), bib_entry("r", "rct"))
+    problems = [p.message for p in library.load().problems]
+    assert any("concerns: {risk-of-bias: very-serious}" in m for m in problems), problems
+
+
+@pytest.mark.parametrize(("design", "assessed", "setting", "level", "flagged"), [
+    ("rct", False, "", Level.MODERATE, True),
+    ("rct", True, "", Level.HIGH, False),
+    ("rct", False, 'unassessed = "flag"', Level.HIGH, True),
+    ("guideline", False, "", Level.MODERATE, True),
+    ("cohort", False, "", Level.LOW, False),  # starts at low: nothing to assess it down from that matters here
+])
+def test_evidence_nobody_assessed_never_reads_as_high(library, design, assessed, setting, level, flagged):
+    kw = {"unassessed": "flag"} if setting else {}
+    grade = grade_of(library, [claim("c", link("r", assessed=assessed))], bib_entry("r", design), **kw)
+    assert grade.level == level and ("unassessed" in grade.flags) == flagged
+    if flagged and not setting and design == "rct":
+        assert grade.reasons[-1].rule == "unassessed" and "concerns: []" in grade.reasons[-1].message
+        findings = [f for f in library.load().audit() if f.rule == "unassessed-evidence"]
+        assert len(findings) == 1 and findings[0].where.line > 0
+
+
+@pytest.mark.parametrize(("design", "extra", "level"), [
+    ("cohort", "upgrades: [large-effect]", Level.MODERATE),
+    ("cohort", "upgrades: [very-large-effect, dose-response]", Level.HIGH),
+    ("case-series", "upgrades: [dose-response]", Level.LOW),
+    ("cohort", "upgrades: [large-effect]\nconcerns: [risk-of-bias]", Level.VERY_LOW),  # a serious concern: not rated up
+    ("rct", "upgrades: [large-effect]", Level.HIGH),  # starts high: GRADE rates up only low evidence
+])
+def test_upgrades_raise_only_evidence_that_starts_low_without_serious_concerns(library, design, extra, level):
+    grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", design))
+    assert grade.level == level
+    refused = grade.links[0].refused
+    assert bool(refused) == (level in (Level.VERY_LOW,) and "risk" in extra or design == "rct")
+    if refused:
+        assert any(f.rule == "upgrade-not-allowed" for f in library.load().audit())
+
+
+@pytest.mark.parametrize(("bib_pooled", "link_pooled", "level", "because"), [
+    ("observational", "", Level.LOW, "pooled observational"),
+    ("mixed", "", Level.LOW, "pooled mixed"),
+    ("rct", "", Level.HIGH, "pooled trials"),
+    ("rct", "observational", Level.LOW, "pooled observational"),  # the link overrides: this outcome pooled cohorts
+    ("", "", Level.HIGH, ""),
+])
+def test_a_synthesis_starts_at_what_it_pooled(library, bib_pooled, link_pooled, level, because):
+    fields = {"pooled": bib_pooled} if bib_pooled else {}
+    extra = f"pooled: {link_pooled}" if link_pooled else ""
+    grade = grade_of(library, [claim("c", link("m", extra=extra))], bib_entry("m", "meta-analysis", **fields))
+    assert grade.level == level and (because in grade.reasons[0].message)
+
+
+def test_a_prevalence_claim_starts_surveys_high(library):
+    bib = bib_entry("survey", "cross-sectional")
+    claims = claims_yaml("""
+- id: c
+  statement: About one in five adults lives with chronic pain.
+  kind: prevalence
+  evidence:
+    - ref: survey
+      stance: supports
+      concerns: []
+""", """
+- id: e
+  statement: Exercise reduces chronic pain.
+  evidence:
+    - ref: survey
+      stance: supports
+      concerns: []
+""")
+    kb = library.write(claims, bib).load()
+    assert kb.grade("c").level == Level.HIGH and "a prevalence claim" in kb.grade("c").reasons[0].message
+    assert kb.grade("e").level == Level.LOW
+
+
+@pytest.mark.parametrize(("extra", "level", "said"), [
+    ("participants: 120\nconcerns: []", Level.MODERATE, "120 participants"),
+    ("participants: 1200\nevents: 90\nconcerns: []", Level.MODERATE, "90 events"),
+    ("participants: 1200\nevents: 450\nconcerns: []", Level.HIGH, ""),
+    ("participants: 120\nconcerns: {imprecision: not-serious}", Level.HIGH, ""),  # the link rated imprecision itself
+    ("participants: 120\nconcerns: [imprecision]", Level.MODERATE, "-1 imprecision"),  # once, not twice
+])
+def test_imprecision_from_the_numbers(library, extra, level, said):
+    grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct"))
+    assert grade.level == level and said in grade.reasons[0].message
+
+
+def test_participants_and_events_must_be_whole_numbers_and_events_at_most_participants(library):
+    library.write(claims_yaml(claim("c", link("r", extra="participants: many")), claim("d", link("r", extra="participants: 10\nevents: 20"))),
+                  bib_entry("r", "rct"))
+    problems = [p.message for p in library.load().problems]
+    assert "participants must be a whole number, such as 120" in problems and "events (20) cannot be more than participants (10)" in problems
+
+
+def test_the_unassessed_setting_is_read_from_kbase_toml_and_checked(library):
+    from click.testing import CliRunner
+
+    from kbase.cli import cli
+
+    library.write(claims_yaml(claim("c", link("r", assessed=False))), bib_entry("r", "rct"))
+    assert CliRunner().invoke(cli, ["grades"]).stdout.splitlines()[1].startswith("moderate")
+    (library.folder / "kbase.toml").write_text('unassessed = "flag"\n', encoding="utf-8")
+    assert CliRunner().invoke(cli, ["grades"]).stdout.splitlines()[1].startswith("high")
+    (library.folder / "kbase.toml").write_text('unassessed = "ignore"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["grades"])
+    assert result.exit_code == 2 and "setting 'unassessed' must be" in result.output

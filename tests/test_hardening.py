@@ -59,19 +59,19 @@ CATALOGUE = [
     ("b15-field-twice.bib", 0, "b15-field-twice.bib:1:1: warning duplicate-field field keywords given more than once in entry 'r'"),
     ("d01-binary.md", 2, "d01-binary.md:1:1: a NUL byte: this looks like a binary file, not text"),
     ("d02-latin1.md", 2, "d02-latin1.md:1:4: not valid UTF-8: byte 0xe9 cannot be decoded"),
-    ("d03-unclosed-fence.md", 0, "1 draft: 1 sentences read"),
+    ("d03-unclosed-fence.md", 0, "1 draft: 1 sentence read"),
     ("d04-empty.md", 0, "1 draft: 0 sentences read, 0 stated known claims: 0 errors, 0 warnings, 0 infos"),
     ("d05-latex-key.md", 1, "d05-latex-key.md:1:1: error unknown-citation cites 'm{\\\"u}ller2020', which is not in the library"),
     ("d06-html.md", 0, "1 draft: 0 sentences read"),  # an HTML block is not prose
-    ("d07-crlf-bom.md", 0, "1 draft: 1 sentences read, 1 stated known claims: 0 errors, 0 warnings, 0 infos"),
+    ("d07-crlf-bom.md", 0, "1 draft: 1 sentence read, 1 stated a known claim: 0 errors, 0 warnings, 0 infos"),
     ("d08-not-a-zip.docx", 2, "d08-not-a-zip.docx: not a .docx package (not a zip file); save the draft from Word as .docx"),
     ("d09-password.docx", 2, "d09-password.docx: this is an OLE file, not a .docx package: a password-protected document"),
     ("d10-zip-bomb.docx", 2, "d10-zip-bomb.docx: word/document.xml unpacks to 70.0 MB from 0.1 MB; refused as a possible zip bomb"),
     ("d11-bad-field.docx", 2, "d11-bad-field.docx: paragraph 2: a Zotero citation field holds data that is not valid JSON"),
-    ("d12-scripts-iframes.html", 0, "1 draft: 1 sentences read, 1 stated known claims"),  # scripts, frames, styles: no text
-    ("d13-broken-markup.html", 0, "1 draft: 4 sentences read, 1 stated known claims"),
+    ("d12-scripts-iframes.html", 0, "1 draft: 1 sentence read, 1 stated a known claim"),  # scripts, frames, styles: no text
+    ("d13-broken-markup.html", 0, "1 draft: 4 sentences read, 1 stated a known claim"),
     ("d14-latin1.html", 2, "d14-latin1.html:1:7: not valid UTF-8: byte 0xe9 cannot be decoded"),
-    ("d15-windows-1252.html", 0, "1 draft: 1 sentences read, 1 stated known claims"),  # read in the charset it declares
+    ("d15-windows-1252.html", 0, "1 draft: 1 sentence read, 1 stated a known claim"),  # read in the charset it declares
 ]
 
 

@@ -45,8 +45,8 @@ def repo(tmp_path):
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "library")
     claims = (tmp_path / "claims.yaml").read_text(encoding="utf-8")
-    claims = claims.replace("        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: [imprecision]\n",
-                            "        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: [imprecision, risk-of-bias]\n")
+    claims = claims.replace("        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: {risk-of-bias: not-serious, imprecision: serious}\n",
+                            "        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: {risk-of-bias: serious, imprecision: serious}\n")
     claims = claims.replace("  - id: vietnam-war-use", "  - id: vietnam-war", 1)
     (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
     bib = (tmp_path / "references.bib").read_text(encoding="utf-8")
@@ -71,7 +71,8 @@ def test_diff_between_two_commits_reports_levels_reasons_renames_and_retractions
 
 def test_default_compares_head_with_the_working_tree_and_markdown_is_short(repo):
     assert run(repo, "diff").stdout == ""  # nothing changed since HEAD
-    (repo / "claims.yaml").write_text((repo / "claims.yaml").read_text(encoding="utf-8").replace("concerns: [imprecision, risk-of-bias]", "concerns: []"),
+    (repo / "claims.yaml").write_text((repo / "claims.yaml").read_text(encoding="utf-8").replace("concerns: {risk-of-bias: serious, imprecision: serious}",
+                                                                                                      "concerns: {risk-of-bias: not-serious, imprecision: not-serious}"),
                                       encoding="utf-8")
     markdown = run(repo, "diff", "--format", "markdown")
     assert markdown.exit_code == 0  # a claim raised is not a failure
@@ -146,6 +147,7 @@ claims:
     evidence:
       - ref: trial2019
         stance: supports
+        concerns: []
       - ref: cohort2017
         stance: supports
   - id: dissociation-common

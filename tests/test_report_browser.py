@@ -55,14 +55,14 @@ def test_ketamine_report_shows_table_badges_and_graph_offline(tmp_path):
     facts, seen = open_report(report, tmp_path / "report.png")
     assert facts["table_visible"] and facts["badges_visible"] and facts["graph_visible"]
     assert facts["rows"] == 57 and facts["badge_count"] == 57
-    assert "35" in facts["summary_text"] and "unsupported" in facts["summary_text"]
+    assert "34" in facts["summary_text"] and "unsupported" in facts["summary_text"]
     assert facts["graph_box"]["width"] > 500 and facts["graph_box"]["height"] > 500
-    assert facts["graph_nodes"] == 57 + 14  # every claim, and every reference linked to one (yang2020emerging is not)
+    assert facts["graph_nodes"] == 57 + 15  # every claim, and every reference linked to one (yang2020emerging is not)
     assert seen["requests"] == [report.resolve().as_uri()]  # nothing fetched but the file itself
     assert seen["console"] == [] and seen["errors"] == []
-    # the 12 references that support or contradict a claim (mentions are not cited); the list numbers
+    # the 13 references that support or contradict a claim (mentions are not cited); the list numbers
     # itself, and no entry carries a second number of its own ("1. 1.Niesters")
-    assert len(facts["reference_items"]) == 12 and facts["reference_numbers"] == "decimal"
+    assert len(facts["reference_items"]) == 13 and facts["reference_numbers"] == "decimal"
     assert not any(item.lstrip()[:1].isdigit() for item in facts["reference_items"]), facts["reference_items"][:2]
     assert (tmp_path / "report.png").stat().st_size > 10_000
 

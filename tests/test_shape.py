@@ -25,7 +25,7 @@ def claim(cid, *links, extra=""):
     text = f"- id: {cid}\n  statement: Statement {cid}.\n"
     if links:
         text += "  evidence:\n" + "".join(
-            f"    - ref: {r}\n      stance: {s}\n" for r, s in (l.split(":") if ":" in l else (l, "supports") for l in links))
+            f"    - ref: {r}\n      stance: {s}\n      concerns: []\n" for r, s in (l.split(":") if ":" in l else (l, "supports") for l in links))
     return text + extra
 
 
@@ -221,4 +221,4 @@ def test_ketamine_impact_of_the_meta_analysis(monkeypatch):
     assert lost == ["psychotomimetic-effects", "nausea-vomiting"]
     # relief-not-permanent no longer rests on three independent sources (Orhurhu 2019 and Cohen 2018 share
     # authors), so it was never raised by them, and losing one leaves it where it is
-    assert "unchanged: relief-not-permanent" in result.stdout
+    assert "unchanged: relief-three-months, relief-not-permanent" in result.stdout

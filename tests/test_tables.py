@@ -109,7 +109,8 @@ def test_writer_actions_say_what_to_do():
     assert rows["cli-amputation-risk"] == "add a source, or do not state it as fact"
     assert rows["chronic-pain-prevalence"] == "fine as worded"  # a prevalence figure with two surveys: no certainty words
     assert "word it as “It is uncertain whether ketamine reduces the need for opioids in people with chronic pain.”" in rows["opioid-sparing"]
-    assert "word it as" not in rows["crps-efficacy"]  # "can" is what moderate evidence allows, in the audit too
+    assert "word it as" not in rows["relief-not-permanent"]  # "often temporary" at moderate: fine as it stands
+    assert "word it as “Ketamine infusions may relieve pain" in rows["crps-efficacy"]  # low since issue 28: "can" is a moderate word
     assert rows["fda-approved-analgesia"] == "do not state it: apna_ketamine_considerations contradicts it"
     assert rows["psychotomimetic-effects"].startswith("cite the meta-analysis (orhurhu2019ketamine) instead of the narrative-review "
                                                       "niesters2014ketamine")

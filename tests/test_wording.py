@@ -149,8 +149,10 @@ def _sized_library(library, statement):
       evidence:
         - ref: a
           stance: supports
+          concerns: []
         - ref: b
           stance: supports
+          concerns: []
     """)
     return library.write(claims, bib_entry("a") + bib_entry("b")).load()
 

@@ -31,7 +31,7 @@ from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
 from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import (SIZE_NAMES, SIZE_RANK, effect_size, firmness, hype_words, is_assertion, is_attributed, is_factual, library_wording,
+from .wording import (SIZE_NAMES, SIZE_RANK, contradict_it, counted, joined, effect_size, firmness, hype_words, is_assertion, is_attributed, is_factual, library_wording,
                       reversal)
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
                                             f"“{_short(entry.text)}”", entry))
     if draft.references and not any(s.citations for s in draft.sentences):
         first = draft.references[0]
-        report.findings.append(_finding("reference-list-only", f"the draft lists {len(draft.references)} references but cites none of them "
+        report.findings.append(_finding("reference-list-only", f"the draft lists {counted(len(draft.references), 'reference')} but cites none of them "
                                         "in the text, so no sentence can be checked against its source", first))
     listed = {e.number for e in draft.references}
     known: list[str] = []  # every key of the library, listed once and only when a key is unknown
@@ -409,7 +409,8 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
         backing = [k for k in keys if stance.get(k) == "supports"]
         if against and firmness(sentence.clean) > 0:
             # citing the other side is right when the sentence says the question is open
-            found.append(_finding("contradicting-citation", f"{about} and cites {', '.join(against)}, which contradicts it", sentence, claim_id))
+            found.append(_finding("contradicting-citation", f"{about} and cites {joined(against)}, which "
+                                  f"{'contradicts' if len(against) == 1 else 'contradict'} it", sentence, claim_id))
         elif not backing and not against:
             linked = ", ".join(supporting) or "nothing"
             aside = {l.ref: l.set_aside for l in grade.links if l.set_aside}
@@ -420,7 +421,7 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
             found.append(_finding("miscited-claim", f"{about} but cites {cites} (supporting: {linked})", sentence, claim_id))
         elif backing and grade.has_flag("contested") and not against:
             found.append(_finding("one-sided-citation", f"{about}, which is contested, but cites only the supporting side; "
-                                  f"present the other side too: {', '.join(contradicting)} contradicts it", sentence, claim_id))
+                                  f"present the other side too: {contradict_it(contradicting)}", sentence, claim_id))
     if grade.level == Level.VERY_LOW and grade.kind in HEDGED_KINDS:  # not for a regulatory fact, a definition, a harm…
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
     # certainty and size words apply to effects, associations, harms and mechanisms, not to a prevalence figure,

@@ -16,6 +16,7 @@ from ..identifiers import identifier_problems, normalize_doi
 from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
 from ..vocabulary import HEDGED_KINDS, Level
+from .wording import contradict_it
 from ..works import ascii_lower, identifier_conflict, normal_title, same_part
 from .rules import finding
 
@@ -50,7 +51,17 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
             claim = data["record"]
             yield from _claim_findings(G, claim, grades[claim.id], stale_years)
             yield from _review_findings(G, claim, review_days, today)
+            graded = {(g.ref, g.stance): g for g in grades[claim.id].links}
             for link in claim.evidence:
+                worth = graded.get((link.ref, link.stance))
+                if worth is not None and worth.unassessed and not worth.set_aside:
+                    yield finding("unassessed-evidence", f"claim {claim.id!r}: the link to {link.ref!r} ({worth.design}, starts "
+                                  f"{worth.start}) has no concerns; assess it (concerns: [] when there are none)", link.where, claim.id)
+                if worth is not None and worth.refused:
+                    why = f"it starts {worth.start}" if worth.start > Level.LOW else "it has a serious concern"
+                    yield finding("upgrade-not-allowed", f"claim {claim.id!r}: the link to {link.ref!r} gives upgrades "
+                                  f"({', '.join(worth.refused)}), but {why}; GRADE rates up only evidence that starts low "
+                                  "with no serious concern: not applied", link.where, claim.id)
                 if link.ref in superseded:
                     yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
                                   f"{superseded[link.ref]!r} is in the library: link that instead", link.where, claim.id)
@@ -145,7 +156,7 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
         remedy = "find a stronger source or soften it" if grade.kind in HEDGED_KINDS else f"find a stronger, more direct source for this {grade.kind} fact"
         yield finding("weak-claim", f"claim {cid!r} rests on very-low certainty evidence ({_refs(grade, 'supports')}); {remedy}", where, cid)
     if grade.has_flag("contested"):
-        yield finding("contested-claim", f"claim {cid!r} is contested: {_refs(grade, 'contradicts')} contradicts it", where, cid)
+        yield finding("contested-claim", f"claim {cid!r} is contested: {contradict_it(_keys(grade, 'contradicts'))}", where, cid)
     if grade.has_flag("amplified"):
         n = sum(1 for l in grade.links if l.stance == "supports" and not l.set_aside)
         yield finding("amplified-claim", f"claim {cid!r} cites {n} references but they restate one source ({', '.join(grade.sources[0])})", where, cid)
@@ -157,8 +168,12 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
         yield finding("stale-evidence", f"claim {cid!r}: its newest supporting reference is more than {stale_years} years old", where, cid)
 
 
+def _keys(grade: Grade, stance: str) -> list[str]:
+    return [l.ref for l in grade.links if l.stance == stance and not l.set_aside]
+
+
 def _refs(grade: Grade, stance: str) -> str:
-    return ", ".join(l.ref for l in grade.links if l.stance == stance and not l.set_aside)
+    return ", ".join(_keys(grade, stance))
 
 
 def _did_you_mean(G: nx.MultiDiGraph, name: str, kind: str) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from ..identifiers import identifier_problems, is_valid_issn
-from ..vocabulary import DESIGNS
+from ..vocabulary import DESIGNS, POOLED
 from ..model import Finding, Reference
 from .rules import RULES
 
@@ -99,3 +99,9 @@ def lint_references(references: Iterable[Reference], year: int | None = None) ->
             yield _finding("missing-design", f"{ref.key!r} has no design field (kbase infers {ref.design!r}); add one of the vocabulary", ref)
         elif design not in DESIGNS:
             yield _finding("missing-design", f"{ref.key!r}: design {design!r} is not in the vocabulary", ref)
+        pooled = ref.field("pooled").strip().lower()
+        if pooled and pooled not in POOLED:
+            yield _finding("invalid-pooled", f"{ref.key!r}: pooled {pooled!r} is not one of {', '.join(POOLED)}; "
+                                             "it is ignored, and the synthesis starts as if it pooled trials", ref)
+        elif pooled and ref.design not in ("meta-analysis", "systematic-review"):
+            yield _finding("invalid-pooled", f"{ref.key!r}: pooled is for a meta-analysis or systematic review, not a {ref.design}", ref)

@@ -37,6 +37,10 @@ RULES: dict[str, Rule] = {
         Rule("premise-cycle", Severity.ERROR, "Claims depend on each other in a cycle; the whole cycle is named."),
         Rule("unsupported-claim", Severity.WARNING, "No reference supports the claim (after retracted references are set aside)."),
         Rule("weak-claim", Severity.WARNING, "The claim's evidence is of very-low certainty."),
+        Rule("unassessed-evidence", Severity.INFO, "A supporting link starts above low and nobody has assessed it (no concerns): "
+             "the claim is capped at moderate until its concerns are written (concerns: [] when there are none)."),
+        Rule("upgrade-not-allowed", Severity.WARNING, "A link gives upgrades where GRADE allows none: the evidence starts above low, "
+             "or has a serious concern; they are not applied."),
         Rule("contested-claim", Severity.WARNING, "At least one reference contradicts the claim."),
         Rule("amplified-claim", Severity.WARNING, "Three or more references support the claim, but they restate one independent source."),
         Rule("secondary-only", Severity.WARNING, "All support comes from narrative reviews, press releases, websites or news."),
@@ -65,6 +69,8 @@ RULES: dict[str, Rule] = {
         Rule("confusable-key", Severity.WARNING, "Two keys differ only by case or invisible characters, or a key holds characters a reader cannot see or tell apart (bidi controls, look-alike letters).", "refs"),
         Rule("undefined-string", Severity.WARNING, "A field holds a bare word that no @string defines; BibTeX tools read it as an error or as the literal word.", "refs"),
         Rule("missing-design", Severity.INFO, "An entry has no design field, or one outside the vocabulary.", "refs"),
+        Rule("invalid-pooled", Severity.WARNING, "A pooled field outside rct, observational and mixed, or on an entry that is "
+             "not a meta-analysis or systematic review.", "refs"),
         Rule("uncited-claim", Severity.WARNING, "A draft sentence states a known claim and cites nothing.", "draft"),
         Rule("miscited-claim", Severity.WARNING, "A draft sentence states a known claim but cites references the library does not link as its support.", "draft"),
         Rule("contradicting-citation", Severity.ERROR, "A draft sentence cites a reference that contradicts the claim it states.", "draft"),

@@ -8,9 +8,11 @@ The draft audit compares :func:`firmness` with the wording scale of
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["SIZE_NAMES", "SIZE_RANK", "advice", "claim_kind", "effect_size", "firmness", "hype_words", "is_assertion", "is_attributed",
-           "is_factual", "library_wording", "reversal", "without_size", "worded"]
+__all__ = ["SIZE_NAMES", "SIZE_RANK", "advice", "claim_kind", "contradict_it", "counted", "effect_size", "firmness",
+           "hype_words", "is_assertion", "is_attributed", "is_factual", "joined", "library_wording", "reversal",
+           "without_size", "worded"]
 
 _UNCERTAIN = re.compile(r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
                         r"insufficient evidence|not enough (data|evidence))\b", re.I)
@@ -20,6 +22,28 @@ _HEDGED = re.compile(r"\b(may|might|could|possibly|possible|perhaps|potentially|
                      r"seems? to|holds? promise|promising|preliminary|early evidence)\b", re.I)
 _PROBABLE = re.compile(r"\b(probably|likely|can|generally|usually|typically|often|tends? to)\b", re.I)
 
+
+
+def joined(items: Sequence[str]) -> str:
+    """Items as a writer lists them: ``a``, ``a and b``, ``a, b and c``.
+
+    Examples
+    --------
+    >>> joined(["orhurhu2019ketamine", "cohen2018consensus"])
+    'orhurhu2019ketamine and cohen2018consensus'
+    """
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """``1 reference``, ``2 references``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def contradict_it(refs: Sequence[str]) -> str:
+    """``x contradicts it``, ``x and y contradict it``."""
+    return f"{joined(refs)} {'contradicts' if len(refs) == 1 else 'contradict'} it"
 
 def firmness(sentence: str) -> int:
     """How firmly a sentence states something: 3 plain, 2 "probably", 1 "may", 0 "it is uncertain whether".

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError, Location
-from ..vocabulary import CLAIM_KINDS, CONCERNS, STANCES
+from ..vocabulary import CLAIM_KINDS, CONCERN_SEVERITIES, CONCERNS, POOLED, STANCES, UPGRADES
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..spelling import did_you_mean
 from .text import decode_text, offset_location, read_input
@@ -33,7 +33,7 @@ TOP_FIELDS = ("kbase", "articles", "claims")
 ARTICLE_FIELDS = ("title",)
 CLAIM_FIELDS = ("id", "statement", "kind", "aliases", "topic", "appears_in", "evidence", "depends_on", "reviewed", "reviewed_by")
 APPEARANCE_FIELDS = ("article", "section", "quote")
-EVIDENCE_FIELDS = ("ref", "stance", "locator", "note", "indirect", "concerns")
+EVIDENCE_FIELDS = ("ref", "stance", "locator", "note", "indirect", "concerns", "upgrades", "pooled", "participants", "events")
 
 _KINDS: dict[type, str] = {}
 _TRUE = {"true", "True", "TRUE"}
@@ -480,15 +480,20 @@ class _Reader:
         locator = self.string(fields["locator"][1], "locator") if "locator" in fields else None
         note = self.string(fields["note"][1], "note") if "note" in fields else None
         indirect = self.boolean(fields["indirect"][1], "indirect") if "indirect" in fields else None
-        concerns = []
-        if "concerns" in fields:
-            for value, item in self.strings(fields["concerns"][1], "concerns"):
-                if value not in CONCERNS:
-                    self.problem(item, f"unknown concern {value!r}{did_you_mean(value, CONCERNS)}; use one of: {', '.join(CONCERNS)}")
-                elif value in concerns:
-                    self.problem(item, f"concern {value!r} is listed twice", "duplicate-key")
-                else:
-                    concerns.append(value)
+        concerns, severities = self.concerns(fields["concerns"][1]) if "concerns" in fields else ([], [])
+        upgrades: list[str] = []
+        for value, item in self.strings(fields["upgrades"][1], "upgrades") if "upgrades" in fields else []:
+            if value not in UPGRADES:
+                self.problem(item, f"unknown upgrade {value!r}{did_you_mean(value, list(UPGRADES))}; use one of: {', '.join(UPGRADES)}")
+            elif value in upgrades:
+                self.problem(item, f"upgrade {value!r} is listed twice", "duplicate-key")
+            else:
+                upgrades.append(value)
+        pooled = self.choice(fields["pooled"][1], "pooled", tuple(POOLED)) if "pooled" in fields else None
+        participants = self.count(fields["participants"][1], "participants") if "participants" in fields else None
+        events = self.count(fields["events"][1], "events") if "events" in fields else None
+        if participants is not None and events is not None and events > participants:
+            self.problem(fields["events"][1], f"events ({events}) cannot be more than participants ({participants})")
         if ref is None or stance is None:
             return None
         return Evidence(
@@ -499,4 +504,43 @@ class _Reader:
             indirect=bool(indirect),
             concerns=tuple(concerns),
             where=self.where(node),
+            assessed="concerns" in fields,
+            severities=tuple(severities),
+            upgrades=tuple(upgrades),
+            pooled=pooled or "",
+            participants=participants,
+            events=events,
         )
+
+    def concerns(self, node: Any) -> tuple[list[str], list[tuple[str, str]]]:
+        """A link's ``concerns``: a list (each domain one level) or a mapping of domain to severity
+        (``not-serious``, ``serious``, ``very-serious``); as one entry per level lowered, and the mapping's pairs."""
+        lowered: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        if self.kind(node) == "mapping":
+            fields = self.mapping(node, CONCERNS, "concerns") or {}
+            for domain, (_, value) in fields.items():
+                severity = self.choice(value, f"severity of {domain}", tuple(CONCERN_SEVERITIES))
+                if severity is not None:
+                    pairs.append((domain, severity))
+                    lowered.extend([domain] * CONCERN_SEVERITIES[severity])
+            return lowered, pairs
+        for value, item in self.strings(node, "concerns"):
+            if value not in CONCERNS:
+                self.problem(item, f"unknown concern {value!r}{did_you_mean(value, CONCERNS)}; use one of: {', '.join(CONCERNS)}")
+            elif value in lowered:
+                self.problem(item, f"concern {value!r} is listed twice; for a very serious concern write "
+                                   f"concerns: {{{value}: very-serious}}", "duplicate-key")
+            else:
+                lowered.append(value)
+        return lowered, []
+
+    def count(self, node: Any, what: str) -> int | None:
+        """A whole number of people or events (0 or more)."""
+        value = self.string(node, what, required=True)
+        if value is None:
+            return None
+        if not re.fullmatch(r"\d{1,9}", value.replace(",", "").replace("_", "")):
+            self.problem(node, f"{what} must be a whole number, such as 120")
+            return None
+        return int(value.replace(",", "").replace("_", ""))

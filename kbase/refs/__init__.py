@@ -96,6 +96,11 @@ class RefLibrary:
         findings = [w for f in self.files for w in f.warnings] + list(lint_references(self.references, year))
         return sorted(findings, key=lambda f: (f.where.path, f.where.line) if f.where else ("", 0))
 
+    def lint_entry(self, key: str, year: int | None = None) -> list[Finding]:
+        """The lint findings about one entry (what ``kbase refs set`` says after a change: a design set to
+        ``rct`` on an entry that says what it ``pooled``, say)."""
+        return [f for f in self.lint(year) if f.subject == key]
+
     def duplicates(self, claims: Sequence[Claim] = ()) -> list[DuplicateGroup]:
         """Groups of duplicate references; each keeps the first key that ``claims`` use."""
         return find_duplicates(self.references, claims_using(claims))

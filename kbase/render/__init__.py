@@ -32,6 +32,7 @@ __all__ = [
     "csl_json",
     "draft_audit",
     "draft_review",
+    "entry_lint",
     "duplicates",
     "evidence",
     "evidence_table",
@@ -301,6 +302,13 @@ def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference]
                + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
                + f" among {len(references)} references")
     return Output(_lines(lines), _lines([summary]))
+
+
+def entry_lint(items: Sequence[Finding]) -> Output:
+    """What lint says of an entry kbase just wrote, on standard error (nothing when it says nothing)."""
+    from .text import finding_line
+
+    return Output(err=_lines(finding_line(f) for f in items))
 
 
 def imported(plan: ImportPlan, dry_run: bool) -> Output:
