@@ -432,3 +432,12 @@ def test_an_output_name_too_long_is_a_located_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke(str(EXAMPLES / "ketamine-draft.md"), "--format", "html", "-o", "a" * 300 + ".html")
     assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_a_markdown_draft_s_comments_cover_each_sentence_exactly(kb, tmp_path):
+    draft = tmp_path / "d.md"
+    draft.write_text("Ketamine infusions definitely relieve chronic pain. Ketamine infusion for chronic pain provides long-term relief.\n",
+                     encoding="utf-8")
+    out = _reviewed(tmp_path, draft)
+    assert list(_ranges(out).values()) == ["Ketamine infusions definitely relieve chronic pain.",
+                                           "Ketamine infusion for chronic pain provides long-term relief."]

@@ -421,7 +421,9 @@ def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
             if part.kind == "item":
                 paragraph.add_run(f"{part.number}. " if part.number else "• ")
             for i, s in enumerate(part.sentences):
-                run = paragraph.add_run(_xml_safe(("" if i == 0 else " ") + s.text))
+                if i:
+                    paragraph.add_run(" ")  # between sentences, outside either one's comment
+                run = paragraph.add_run(_xml_safe(s.text.strip()))
                 if s.findings:
                     comments.add([run], comment_text(s, review.claims.get(s.claim_id)))
     out = io.BytesIO()
