@@ -192,7 +192,7 @@ def log(s: Project, claim_id: str, fmt: str) -> None:
     emit(render.claim_log(claim_id, s.log(claim_id), fmt))
 
 
-@command(cli, formats=("md", "csv", "html", "json"))
+@command(cli, formats=("md", "csv", "html", "json", "sof", "sof-csv", "sof-json", "sof-html"))
 @click.option("--article", metavar="ID", default=None, help="Only the claims that appear in this article.")
 @click.option("--topic", metavar="TOPIC", default=None, help="Only the claims with this topic.")
 @click.option("--level", type=click.Choice(LEVELS), default=None, help="Only the claims at this level.")
@@ -201,7 +201,8 @@ def log(s: Project, claim_id: str, fmt: str) -> None:
 @output_option
 def table(s: Project, article: str | None, topic: str | None, level: str | None, sort: str, fmt: str, style: str | None, output: str | None) -> None:
     """The evidence table for writers and reviewers: one row per claim, with its level and flags, the
-    evidence for and against, and what a writer should do; HTML is a self-contained report."""
+    evidence for and against, and what a writer should do; HTML is a self-contained report. The sof
+    formats give GRADE's Summary of Findings: studies, participants, design, each domain, certainty."""
     kb = s.open()
     rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style,
                             html=fmt == "html")

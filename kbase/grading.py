@@ -118,7 +118,10 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
     return LinkGrade(key, stance, reference.design, reference.design_inferred, start, level, concerns, indirect,
                      locator, set_aside="retracted" if reference.retracted else "", preprint=preprint, unassessed=unassessed,
                      upgrades=upgrades, refused=refused, starts_because=because, imprecise=imprecise,
-                     severities=evidence.severities if evidence is not None else ())
+                     severities=evidence.severities if evidence is not None else (),
+                     participants=evidence.participants if evidence is not None else None,
+                     events=evidence.events if evidence is not None else None,
+                     assessed=evidence.assessed if evidence is not None else True)
 
 
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:

@@ -226,6 +226,9 @@ class LinkGrade:
     starts_because: str = ""  # why the start differs from the design's: "pooled observational", "prevalence", …
     imprecise: str = ""  # "120 participants": imprecision applied from the numbers
     severities: tuple[tuple[str, str], ...] = ()
+    participants: int | None = None
+    events: int | None = None
+    assessed: bool = True  # its concerns were written (False: nobody looked; the SoF table says "not assessed")
 
 
 @pickled_by_fields

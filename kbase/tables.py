@@ -5,7 +5,7 @@ The rows are plain records; ``kbase/render`` turns them into Markdown, CSV, JSON
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .citations import Formatter
 
-__all__ = ["EvidenceCell", "EvidenceRow", "evidence_rows", "writer_action"]
+__all__ = ["CERTAINTY_SYMBOLS", "EvidenceCell", "EvidenceRow", "SofRow", "evidence_rows", "sof_rows", "writer_action"]
 
 
 
@@ -155,3 +155,68 @@ def evidence_rows(G: nx.MultiDiGraph, grades: Mapping[str, Grade], formatter: Fo
     if sort == "level":
         rows.sort(key=lambda r: r.grade.level)
     return rows
+
+
+#: GRADE's certainty symbols, as Summary-of-Findings tables print them.
+CERTAINTY_SYMBOLS = {Level.HIGH: "⊕⊕⊕⊕", Level.MODERATE: "⊕⊕⊕◯", Level.LOW: "⊕⊕◯◯", Level.VERY_LOW: "⊕◯◯◯", Level.UNSUPPORTED: ""}
+_JUDGEMENT = {0: "not serious", 1: "serious", 2: "very serious"}
+
+
+@dataclass(frozen=True, slots=True)
+class SofRow:
+    """One claim as a row of a GRADE Summary-of-Findings table (``kbase table --format sof``).
+
+    The domains are those of the link the claim's certainty starts from (grading rule 4): each
+    ``not serious``, ``serious``, ``very serious`` or ``not assessed``; footnotes give each downgrade's
+    reason from that link's note."""
+
+    claim_id: str
+    statement: str
+    studies: int
+    participants: int | None
+    design: str
+    domains: tuple[tuple[str, str], ...]
+    upgrades: tuple[str, ...]
+    level: Level
+    flags: tuple[str, ...]
+    footnotes: tuple[str, ...]
+
+    @property
+    def certainty(self) -> str:
+        """``⊕⊕◯◯ low``, or ``no supporting evidence``."""
+        return f"{CERTAINTY_SYMBOLS[self.level]} {self.level}" if self.level > Level.UNSUPPORTED else "no supporting evidence"
+
+
+def _judgements(link: LinkGrade) -> tuple[tuple[str, str], ...]:
+    from .vocabulary import CONCERNS
+
+    out = []
+    for concern in CONCERNS:
+        steps = link.concerns.count(concern) + (concern == "indirectness" and link.indirect) + (concern == "imprecision" and bool(link.imprecise))
+        if steps:
+            out.append((concern, _JUDGEMENT[min(steps, 2)]))
+        else:
+            out.append((concern, "not serious" if link.assessed else "not assessed"))
+    return tuple(out)
+
+
+def sof_rows(rows: Sequence[EvidenceRow]) -> list[SofRow]:
+    """The Summary-of-Findings rows of the evidence ``rows`` (same claims, same order)."""
+    out = []
+    for row in rows:
+        grade = row.grade
+        supporting = [l for l in grade.links if l.stance == "supports" and not l.set_aside]
+        notes = {c.ref: c.note for c in row.supporting}
+        if not supporting:
+            out.append(SofRow(row.claim_id, row.statement, 0, None, "", (), (), grade.level, grade.flags, ()))
+            continue
+        best = max(supporting, key=lambda l: l.level)  # the link grading rule 4 starts from
+        counts = [l.participants for l in supporting if l.participants is not None]
+        design = best.design + (f" ({best.starts_because})" if best.starts_because else "")
+        domains = _judgements(best)
+        footnotes = tuple(f"{concern}: {notes.get(best.ref) or 'no note on the link'}"
+                          + (f" ({best.imprecise})" if concern == "imprecision" and best.imprecise else "")
+                          for concern, judgement in domains if judgement in ("serious", "very serious"))
+        out.append(SofRow(row.claim_id, row.statement, len(supporting), sum(counts) if counts else None, design, domains,
+                          best.upgrades, grade.level, grade.flags, footnotes))
+    return out

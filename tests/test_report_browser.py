@@ -121,3 +121,25 @@ def test_the_reviewed_draft_shows_findings_at_their_sentences_and_navigates_offl
     assert focused and focused.strip()
     assert seen["dialogs"] == [] and seen["errors"] == []
     assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+
+
+def test_the_summary_of_findings_page_in_the_browser(tmp_path):
+    """Issue 28: the Summary-of-Findings HTML: one table of every claim, its footnotes, nothing fetched or run."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_file = tmp_path / "sof.html"
+    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
+                                      "table", "--format", "sof-html", "-o", str(page_file)])
+    assert result.exit_code == 0, result.output
+    requests = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        rows = page.locator("#sof tbody tr").count()
+        visible = page.locator("#sof").is_visible()
+        notes = page.locator("#footnotes li").count()
+        first_certainty = page.locator("#sof tbody tr").first.locator("td").last.inner_text()
+        browser.close()
+    assert visible and rows == 57 and notes > 0 and first_certainty in ("⊕⊕◯◯ low", "⊕◯◯◯ very-low", "⊕⊕⊕◯ moderate", "⊕⊕⊕⊕ high")
+    assert all(url.startswith("file://") for url in requests)

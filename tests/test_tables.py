@@ -239,3 +239,69 @@ def test_an_unknown_style_name_gets_a_did_you_mean():
 
     with pytest.raises(KbaseError, match="did you mean 'american-medical-association'"):
         resolve_style("american-medical-asociation")
+
+
+# -- GRADE Summary of Findings (issue 28) -----------------------------------------------------------------
+
+SOF_CLAIMS = """kbase: 1
+claims:
+  - id: pain
+    statement: A drug reduces pain.
+    evidence:
+      - ref: ma
+        stance: supports
+        concerns: {risk-of-bias: very-serious, inconsistency: not-serious}
+        participants: 240
+        note: "=HYPERLINK(\\"x\\") <script>alert(1)</script> all trials unblinded"
+      - ref: coh
+        stance: supports
+        participants: 1200
+        concerns: [risk-of-bias]
+  - id: risk
+    statement: A drug raises the risk of falls.
+    evidence:
+      - ref: coh
+        stance: supports
+        upgrades: [large-effect]
+        concerns: []
+  - id: bare
+    statement: Nothing backs this.
+"""
+
+
+def _sof(library, fmt):
+    from conftest import bib_entry
+
+    library.write(SOF_CLAIMS, bib_entry("ma", "meta-analysis", pooled="rct") + bib_entry("coh", "cohort"))
+    return CliRunner().invoke(cli, ["--year", "2026", "table", "--format", fmt])
+
+
+def test_a_summary_of_findings_row_reads_as_grade_prints_it(library):
+    data = json.loads(_sof(library, "sof-json").stdout)["rows"]
+    pain, risk, bare = data
+    assert pain["studies"] == 2 and pain["participants"] == 1440 and pain["design"] == "meta-analysis (pooled trials)"
+    assert pain["domains"] == {"risk-of-bias": "very serious", "inconsistency": "not serious", "indirectness": "not serious",
+                               "imprecision": "serious", "publication-bias": "not serious"}  # 240 participants: below 400
+    assert pain["certainty"] == "⊕◯◯◯ very-low" and len(pain["footnotes"]) == 2
+    assert risk["upgrades"] == ["large-effect"] and risk["certainty"] == "⊕⊕⊕◯ moderate" and risk["design"] == "cohort"
+    assert bare["certainty"] == "no supporting evidence" and bare["studies"] == 0
+
+
+def test_a_link_nobody_assessed_reads_not_assessed_in_the_table(library):
+    from conftest import bib_entry
+
+    library.write(SOF_CLAIMS.replace("        upgrades: [large-effect]\n        concerns: []\n", ""),
+                  bib_entry("ma", "meta-analysis", pooled="rct") + bib_entry("coh", "cohort"))
+    risk = json.loads(CliRunner().invoke(cli, ["table", "--format", "sof-json"]).stdout)["rows"][1]
+    assert set(risk["domains"].values()) == {"not assessed"}
+
+
+def test_the_summary_of_findings_in_markdown_csv_and_html_is_safe(library):
+    markdown = _sof(library, "sof").stdout
+    assert markdown.splitlines()[0].startswith("| claim | statement | studies | participants | design | risk of bias |")
+    assert "very serious \\[1\\]" in markdown and "\n1. pain, risk-of-bias: " in markdown and "<script>" not in markdown
+    rows = list(csv.reader(io.StringIO(_sof(library, "sof-csv").stdout)))
+    assert rows[1][-1].startswith("'risk-of-bias: =HYPERLINK") or rows[1][-1].startswith("risk-of-bias: =HYPERLINK")
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    page = _sof(library, "sof-html").stdout
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "default-src 'none'" in page

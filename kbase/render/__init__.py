@@ -230,6 +230,18 @@ def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, 
 def _evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None, style: str | None) -> str:
     from ..citations import DEFAULT_STYLE
 
+    if fmt.startswith("sof"):  # GRADE's Summary of Findings: sof (Markdown), sof-csv, sof-json, sof-html
+        from ..tables import sof_rows
+        from .tables import sof_csv, sof_html, sof_json, sof_markdown
+        from .text import visible
+
+        sof = sof_rows(rows)
+        if fmt == "sof-json":
+            return _json(sof_json(sof))
+        if fmt == "sof-html":
+            return visible(sof_html(sof, (kb.articles[article].title or article) if article else "All claims"))
+        return visible(sof_markdown(sof) if fmt == "sof" else sof_csv(sof))
+
     if fmt in ("md", "csv"):  # text a terminal may show: no control or escape characters
         from .tables import csv_table, markdown_table
         from .text import visible

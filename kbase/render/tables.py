@@ -8,9 +8,10 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..tables import EvidenceCell, EvidenceRow
+from ..tables import EvidenceCell, EvidenceRow, SofRow
+from ..vocabulary import CONCERNS
 
-__all__ = ["csv_table", "json_table", "markdown_table", "safe_cell"]
+__all__ = ["csv_table", "json_table", "markdown_table", "safe_cell", "sof_csv", "sof_html", "sof_json", "sof_markdown"]
 
 TABLE_SCHEMA_VERSION = 1
 
@@ -108,3 +109,80 @@ def json_table(rows: Sequence[EvidenceRow], style: str) -> dict[str, Any]:
             for row in rows
         ],
     }
+
+
+# -- Summary of Findings (GRADE) ----------------------------------------------------------------------
+
+_SOF_DOMAINS = CONCERNS  # GRADE's five domains, in the vocabulary's order
+
+
+def _sof_cells(row: SofRow, marks: dict[str, str]) -> list[str]:
+    domains = dict(row.domains)
+    cells = [row.claim_id, row.statement, str(row.studies) if row.studies else "", f"{row.participants:,}" if row.participants else "",
+             row.design]
+    for domain in _SOF_DOMAINS:
+        judgement = domains.get(domain, "")
+        cells.append(judgement + (marks.get(domain, "") if judgement in ("serious", "very serious") else ""))
+    cells += [", ".join(row.upgrades), row.certainty]
+    return cells
+
+
+def _footnote_marks(rows: Sequence[SofRow]) -> tuple[list[dict[str, str]], list[str]]:
+    """Superscript letters per row and domain, and the footnotes they point to, in order."""
+    notes: list[str] = []
+    marks = []
+    for row in rows:
+        mine = {}
+        for note in row.footnotes:
+            domain = note.split(":", 1)[0]
+            notes.append(f"{row.claim_id}, {note}")
+            mine[domain] = f" [{len(notes)}]"
+        marks.append(mine)
+    return marks, notes
+
+
+SOF_HEADER = ["claim", "statement", "studies", "participants", "design", *(d.replace("-", " ") for d in _SOF_DOMAINS), "upgrades", "certainty"]
+
+
+def sof_markdown(rows: Sequence[SofRow]) -> str:
+    """The Summary-of-Findings table in Markdown, footnotes under it."""
+    marks, notes = _footnote_marks(rows)
+    lines = ["| " + " | ".join(SOF_HEADER) + " |", "|" + "---|" * len(SOF_HEADER)]
+    lines += ["| " + " | ".join(_md(c) for c in _sof_cells(row, mine)) + " |" for row, mine in zip(rows, marks)]
+    return "\n".join(lines) + "\n" + ("\n" + "\n".join(f"{i}. {_md(n)}" for i, n in enumerate(notes, 1)) + "\n" if notes else "")
+
+
+def sof_csv(rows: Sequence[SofRow]) -> str:
+    """The Summary-of-Findings table as CSV (footnotes in a last column), cells neutralised against formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*SOF_HEADER, "footnotes"])
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in (*_sof_cells(row, {}), "\n".join(row.footnotes))])
+    return buffer.getvalue()
+
+
+def sof_json(rows: Sequence[SofRow]) -> dict[str, Any]:
+    """The Summary-of-Findings table as data."""
+    return {"version": 1, "rows": [
+        {"claim": r.claim_id, "statement": r.statement, "studies": r.studies, "participants": r.participants, "design": r.design or None,
+         "domains": dict(r.domains), "upgrades": list(r.upgrades), "level": str(r.level),
+         "certainty": r.certainty, "flags": list(r.flags), "footnotes": list(r.footnotes)} for r in rows]}
+
+
+def sof_html(rows: Sequence[SofRow], title: str) -> str:
+    """The Summary-of-Findings table as one self-contained HTML page (no script), every value escaped."""
+    from html import escape
+
+    marks, notes = _footnote_marks(rows)
+    head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in SOF_HEADER)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in _sof_cells(row, mine)) + "</tr>" for row, mine in zip(rows, marks))
+    foot = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<title>Summary of findings: {escape(title)}</title><style>"
+            "body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;width:100%}"
+            "th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left}th{background:#f6f8fa}"
+            f"</style></head><body><main><h1>Summary of findings: {escape(title)}</h1>"
+            f"<table id=\"sof\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + (f"<h2>Footnotes</h2><ol id=\"footnotes\">{foot}</ol>" if notes else "") + "</main></body></html>\n")
