@@ -238,10 +238,20 @@ for command_ in (refs, claim, article, link, unlink, fmt_claims):
     cli.add_command(command_)
 
 
+#: The exit status of a bug in kbase (sysexits' EX_SOFTWARE), never 1 (findings) or 2 (bad input).
+INTERNAL_ERROR = 70
+
+
 def main() -> None:
     """Entry point of the ``kbase`` console script: one command, then the process ends."""
     short_lived_process()  # what a load builds is frozen out of the garbage collector's walks
-    cli(prog_name="kbase")
+    try:
+        cli(prog_name="kbase")
+    except Exception as exc:  # noqa: BLE001 - a bug in kbase: one line, and never exit 1, which means "findings"
+        message = " ".join(str(exc).split())[:300]
+        print(f"kbase: internal error ({type(exc).__name__}: {message}); this is a bug in kbase: please report it "
+              "with the command and the file it read", file=sys.stderr)
+        sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -139,3 +139,21 @@ def test_only_the_command_line_freezes_what_it_loaded(tmp_path, body, frozen):
     result = subprocess.run([sys.executable, "-c", FROZEN_AT_EXIT.format(body=body)], cwd=tmp_path, capture_output=True, text=True)
     count = int(result.stderr.rsplit("frozen ", 1)[1].split()[0])
     assert (count > 1000) == frozen, result.stderr
+
+
+def test_a_bug_is_one_line_and_exit_70_never_1(monkeypatch, capsys):
+    """An attacker's note (issue 31 review): a traceback exited 1, which CI reads as "findings"."""
+    import pytest
+
+    import kbase.cli as cli_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setattr(cli_module, "cli", broken)
+    monkeypatch.setattr(cli_module, "short_lived_process", lambda: None)  # not this test process's garbage collector
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == cli_module.INTERNAL_ERROR == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (RuntimeError: something broke)" in err and "Traceback" not in err
