@@ -39,8 +39,8 @@ from .graph import claim_node, evidence_edges, node_id, ref_node
 from .independence import independent_groups
 from .lineage import source_groups
 from .queries import cycles, premise_graph
-from .vocabulary import (CONCERN_SEVERITIES, DESIGN_START, MIN_EVENTS, MIN_PARTICIPANTS, POOLED, PREVALENCE_DESIGNS, SECONDARY_DESIGNS,
-                         UNASSESSED_CAP, UPGRADES, Level)
+from .vocabulary import (DESIGN_START, MIN_EVENTS, MIN_PARTICIPANTS, POOLED, PREVALENCE_DESIGNS, SECONDARY_DESIGNS,
+                         SYNTHESIS_DESIGNS, UNASSESSED_CAP, UPGRADES, Level)
 from .runtime import can_fork, forked_pool
 from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference
 
@@ -92,7 +92,7 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
                          locator, set_aside="not in the library")
     start, because = DESIGN_START[reference.design], ""
     pooled = (evidence.pooled if evidence is not None and evidence.pooled else reference.field("pooled").strip().lower())
-    if reference.design in ("meta-analysis", "systematic-review") and pooled in POOLED:
+    if reference.design in SYNTHESIS_DESIGNS and pooled in POOLED:
         start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
     if kind == "prevalence" and reference.design in PREVALENCE_DESIGNS:
         start, because = Level.HIGH, "a prevalence claim"

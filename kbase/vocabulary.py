@@ -25,6 +25,7 @@ __all__ = [
     "LINK_STANCES",
     "PRIMARY_DESIGNS",
     "SECONDARY_DESIGNS",
+    "SYNTHESIS_DESIGNS",
     "SEVERITIES",
     "STANCES",
     "CLAIM_KINDS",
@@ -125,6 +126,9 @@ CONCERN_SEVERITIES: dict[str, int] = {"not-serious": 0, "serious": 1, "very-seri
 
 #: GRADE's reasons to rate observational evidence up (a link's ``upgrades``), and how many levels each raises.
 UPGRADES: dict[str, int] = {"large-effect": 1, "very-large-effect": 2, "dose-response": 1, "opposing-confounding": 1}
+
+#: The designs that pool other studies (``pooled`` says what they pooled).
+SYNTHESIS_DESIGNS: frozenset[str] = frozenset({"meta-analysis", "systematic-review"})
 
 #: What a meta-analysis or systematic review pooled (``pooled`` in the .bib or on a link): trials start
 #: high; observational studies, and a mix of the two, start low, as GRADE rates the body of evidence.

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from ..identifiers import identifier_problems, is_valid_issn
-from ..vocabulary import DESIGNS, POOLED
+from ..vocabulary import DESIGNS, POOLED, SYNTHESIS_DESIGNS
 from ..model import Finding, Reference
 from .rules import RULES
 
@@ -103,5 +103,5 @@ def lint_references(references: Iterable[Reference], year: int | None = None) ->
         if pooled and pooled not in POOLED:
             yield _finding("invalid-pooled", f"{ref.key!r}: pooled {pooled!r} is not one of {', '.join(POOLED)}; "
                                              "it is ignored, and the synthesis starts as if it pooled trials", ref)
-        elif pooled and ref.design not in ("meta-analysis", "systematic-review"):
+        elif pooled and ref.design not in SYNTHESIS_DESIGNS:
             yield _finding("invalid-pooled", f"{ref.key!r}: pooled is for a meta-analysis or systematic review, not a {ref.design}", ref)
