@@ -92,21 +92,31 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
                          locator, set_aside="not in the library")
     start, because = DESIGN_START[reference.design], ""
     pooled = (evidence.pooled if evidence is not None and evidence.pooled else reference.field("pooled").strip().lower())
-    if reference.design in SYNTHESIS_DESIGNS and pooled in POOLED:
-        start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
-    if kind == "prevalence" and reference.design in PREVALENCE_DESIGNS:
-        start, because = Level.HIGH, "a prevalence claim"
+    if reference.design in SYNTHESIS_DESIGNS:
+        if pooled in POOLED:
+            start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
+        else:
+            because = "what it pooled not given: taken as trials"
+    observational = reference.design in PREVALENCE_DESIGNS or (reference.design in SYNTHESIS_DESIGNS and pooled in ("observational", "mixed"))
+    if kind == "prevalence" and observational:  # surveys, cohorts, and syntheses of them: the right design for prevalence
+        start, because = Level.HIGH, "a prevalence claim" + (f", pooled {pooled}" if reference.design in SYNTHESIS_DESIGNS else "")
     preprint = reference.version == "preprint"  # not yet peer reviewed: one level below its design
+    severities = dict(evidence.severities) if evidence is not None else {}
+    if "indirectness" in severities:  # the writer rated indirectness: that rating, not `indirect` on top of it
+        indirect_steps = 0
+    else:
+        indirect_steps = int(indirect)
     imprecise = ""
-    if evidence is not None and "imprecision" not in concerns and "imprecision" not in dict(evidence.severities):
+    if evidence is not None and "imprecision" not in concerns and "imprecision" not in severities:
         if evidence.events is not None and evidence.events < MIN_EVENTS:
             imprecise = f"{evidence.events} events"
         elif evidence.events is None and evidence.participants is not None and evidence.participants < MIN_PARTICIPANTS:
             imprecise = f"{evidence.participants} participants"
-    level = start.lowered(len(concerns) + int(indirect) + int(preprint) + int(bool(imprecise)))
+    level = start.lowered(len(concerns) + indirect_steps + int(preprint) + int(bool(imprecise)))
     upgrades, refused = (), ()
     if evidence is not None and evidence.upgrades:
-        serious = bool(concerns) or indirect or bool(imprecise)
+        # GRADE rates up only evidence found free of serious limitations: assessed, with none
+        serious = bool(concerns) or bool(indirect_steps) or bool(imprecise) or not evidence.assessed
         if start <= Level.LOW and not serious:
             upgrades = evidence.upgrades
             for name in upgrades:
@@ -287,6 +297,8 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
             reasons.append(Reason("premise", f"capped at {cap} by its premise {premise}", level))
 
     # flags
+    if best.starts_because.startswith("what it pooled not given"):
+        flags.append("pooled-assumed")
     if any(j.why == "shared-authors" for j in joins):
         flags.append("shared-authors")
     if independent == 1:
@@ -315,12 +327,13 @@ def _describe(link: LinkGrade) -> str:
         parts.append(f"-{steps} {concern}{' (very serious)' if steps == 2 else ''}")
     if link.imprecise:
         parts.append(f"-1 imprecision ({link.imprecise}, below GRADE's rule of thumb)")
-    if link.indirect:
+    if link.indirect and "indirectness" not in dict(link.severities):
         parts.append("-1 indirect")
     if link.preprint:
         parts.append("-1 preprint (not yet peer reviewed)")
     parts += [f"+{UPGRADES[u]} {u}" for u in link.upgrades]
     if link.refused:
-        parts.append(f"upgrades not applied ({', '.join(link.refused)}): GRADE rates up only evidence that starts low with no serious concern")
+        parts.append(f"upgrades not applied ({', '.join(link.refused)}): GRADE rates up only evidence that starts low and was "
+                     "found free of serious concerns")
     text = ", ".join(parts)
     return f"{text} → {link.level}" if link.level != link.start else text

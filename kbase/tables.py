@@ -193,8 +193,13 @@ def _judgements(link: LinkGrade) -> tuple[tuple[str, str], ...]:
     out = []
     for concern in CONCERNS:
         steps = link.concerns.count(concern) + (concern == "indirectness" and link.indirect) + (concern == "imprecision" and bool(link.imprecise))
+        rated = dict(link.severities)
+        if concern == "indirectness" and "indirectness" in rated:
+            steps = link.concerns.count(concern)  # the writer's rating, not `indirect` on top of it
         if steps:
             out.append((concern, _JUDGEMENT[min(steps, 2)]))
+        elif rated and concern not in rated:  # a mapping names what was judged; the rest was not
+            out.append((concern, "not assessed"))
         else:
             out.append((concern, "not serious" if link.assessed else "not assessed"))
     return tuple(out)
@@ -211,12 +216,14 @@ def sof_rows(rows: Sequence[EvidenceRow]) -> list[SofRow]:
             out.append(SofRow(row.claim_id, row.statement, 0, None, "", (), (), grade.level, grade.flags, ()))
             continue
         best = max(supporting, key=lambda l: l.level)  # the link grading rule 4 starts from
-        counts = [l.participants for l in supporting if l.participants is not None]
         design = best.design + (f" ({best.starts_because})" if best.starts_because else "")
         domains = _judgements(best)
         footnotes = tuple(f"{concern}: {notes.get(best.ref) or 'no note on the link'}"
                           + (f" ({best.imprecise})" if concern == "imprecision" and best.imprecise else "")
                           for concern, judgement in domains if judgement in ("serious", "very serious"))
-        out.append(SofRow(row.claim_id, row.statement, len(supporting), sum(counts) if counts else None, design, domains,
+        if "unassessed" in grade.flags:
+            footnotes += (f"certainty capped at moderate: {', '.join(l.ref for l in supporting if l.unassessed)} "
+                          "was never assessed (grading rule 4)",)
+        out.append(SofRow(row.claim_id, row.statement, len(supporting), best.participants, design, domains,
                           best.upgrades, grade.level, grade.flags, footnotes))
     return out

@@ -500,3 +500,41 @@ def test_the_unassessed_setting_is_read_from_kbase_toml_and_checked(library):
     (library.folder / "kbase.toml").write_text('unassessed = "ignore"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["grades"])
     assert result.exit_code == 2 and "setting 'unassessed' must be" in result.output
+
+
+# -- a GRADE methodologist's reading (issue 28) ----------------------------------------------------------
+
+def test_evidence_nobody_assessed_is_never_rated_up(library):
+    grade = grade_of(library, [claim("c", link("r", extra="upgrades: [very-large-effect]", assessed=False))], bib_entry("r", "cohort"))
+    assert grade.level == Level.LOW and grade.links[0].refused == ("very-large-effect",)
+    assert any(f.rule == "upgrade-not-allowed" and "nobody has assessed it" in f.message for f in library.load().audit())
+
+
+def test_a_synthesis_that_does_not_say_what_it_pooled_is_flagged(library):
+    grade = grade_of(library, [claim("c", link("m"))], bib_entry("m", "meta-analysis"))
+    assert grade.level == Level.HIGH and "pooled-assumed" in grade.flags
+    assert "what it pooled not given: taken as trials" in grade.reasons[0].message
+
+
+def test_a_synthesis_of_surveys_starts_high_for_prevalence_like_one_survey(library):
+    claims = claims_yaml("""
+- id: p
+  statement: About one in five adults lives with chronic pain.
+  kind: prevalence
+  evidence:
+    - ref: m
+      stance: supports
+      concerns: []
+""")
+    kb = library.write(claims, bib_entry("m", "meta-analysis", pooled="observational")).load()
+    assert kb.grade("p").level == Level.HIGH and "a prevalence claim, pooled observational" in kb.grade("p").reasons[0].message
+
+
+@pytest.mark.parametrize(("extra", "level"), [
+    ("indirect: true\nconcerns: {indirectness: serious}", Level.MODERATE),  # rated once, not twice
+    ("indirect: true\nconcerns: {indirectness: not-serious}", Level.HIGH),  # the writer's rating wins
+    ("indirect: true\nconcerns: {indirectness: very-serious}", Level.LOW),
+    ("indirect: true\nconcerns: [indirectness]", Level.LOW),  # the list form: indirect and the concern, two levels
+])
+def test_a_rated_indirectness_is_the_one_that_counts(library, extra, level):
+    assert grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct")).level == level

@@ -58,10 +58,11 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
                     yield finding("unassessed-evidence", f"claim {claim.id!r}: the link to {link.ref!r} ({worth.design}, starts "
                                   f"{worth.start}) has no concerns; assess it (concerns: [] when there are none)", link.where, claim.id)
                 if worth is not None and worth.refused:
-                    why = f"it starts {worth.start}" if worth.start > Level.LOW else "it has a serious concern"
+                    why = (f"it starts {worth.start}" if worth.start > Level.LOW else "it has a serious concern" if worth.assessed
+                           else "nobody has assessed it (no concerns)")
                     yield finding("upgrade-not-allowed", f"claim {claim.id!r}: the link to {link.ref!r} gives upgrades "
                                   f"({', '.join(worth.refused)}), but {why}; GRADE rates up only evidence that starts low "
-                                  "with no serious concern: not applied", link.where, claim.id)
+                                  "and was found free of serious concerns: not applied", link.where, claim.id)
                 if link.ref in superseded:
                     yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
                                   f"{superseded[link.ref]!r} is in the library: link that instead", link.where, claim.id)

@@ -123,7 +123,7 @@ def _sof_cells(row: SofRow, marks: dict[str, str]) -> list[str]:
     for domain in _SOF_DOMAINS:
         judgement = domains.get(domain, "")
         cells.append(judgement + (marks.get(domain, "") if judgement in ("serious", "very serious") else ""))
-    cells += [", ".join(row.upgrades), row.certainty]
+    cells += [", ".join(row.upgrades), row.certainty + marks.get("certainty", "")]
     return cells
 
 
@@ -136,12 +136,12 @@ def _footnote_marks(rows: Sequence[SofRow]) -> tuple[list[dict[str, str]], list[
         for note in row.footnotes:
             domain = note.split(":", 1)[0]
             notes.append(f"{row.claim_id}, {note}")
-            mine[domain] = f" [{len(notes)}]"
+            mine[domain if domain in _SOF_DOMAINS else "certainty"] = f" [{len(notes)}]"
         marks.append(mine)
     return marks, notes
 
 
-SOF_HEADER = ["claim", "statement", "studies", "participants", "design", *(d.replace("-", " ") for d in _SOF_DOMAINS), "upgrades", "certainty"]
+SOF_HEADER = ["claim", "statement", "references", "participants", "design", *(d.replace("-", " ") for d in _SOF_DOMAINS), "upgrades", "certainty"]
 
 
 def sof_markdown(rows: Sequence[SofRow]) -> str:
@@ -165,7 +165,7 @@ def sof_csv(rows: Sequence[SofRow]) -> str:
 def sof_json(rows: Sequence[SofRow]) -> dict[str, Any]:
     """The Summary-of-Findings table as data."""
     return {"version": 1, "rows": [
-        {"claim": r.claim_id, "statement": r.statement, "studies": r.studies, "participants": r.participants, "design": r.design or None,
+        {"claim": r.claim_id, "statement": r.statement, "references": r.studies, "participants": r.participants, "design": r.design or None,
          "domains": dict(r.domains), "upgrades": list(r.upgrades), "level": str(r.level),
          "certainty": r.certainty, "flags": list(r.flags), "footnotes": list(r.footnotes)} for r in rows]}
 
