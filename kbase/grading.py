@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .graph import claim_node, evidence_edges, node_id, ref_node
 from .independence import independent_groups
@@ -42,7 +42,7 @@ from .queries import cycles, premise_graph
 from .vocabulary import (DESIGN_START, MIN_EVENTS, MIN_PARTICIPANTS, POOLED, PREVALENCE_DESIGNS, SECONDARY_DESIGNS,
                          SYNTHESIS_DESIGNS, UNASSESSED_CAP, UPGRADES, Level)
 from .runtime import can_fork, forked_pool
-from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference
+from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference, best_link
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -248,7 +248,7 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
         return Grade(claim.id, Level.UNSUPPORTED, tuple(flags), 0, tuple(reasons), tuple(links), (), claim.inferred_kind)
 
     # rules 3 and 4
-    best = max(supporting, key=lambda l: l.level)  # first of the best, in file order
+    best = cast(LinkGrade, best_link(supporting))  # first of the best, in file order (supporting is not empty)
     level = best.level
     reasons.append(Reason("start", f"starts at its best supporting link, {best.ref}: {_describe(best)}", level))
     unassessed = [l.ref for l in supporting if l.unassessed]

@@ -94,7 +94,6 @@ def impact(G: nx.MultiDiGraph, key: str, options: GradingOptions, grades: Mappin
         if before.level == now.level:
             continue
         articles = tuple(node_id(v) for _, v, k in G.out_edges(claim_node(claim_id), keys=True) if k == "appears_in")
-        counted = [l for l in before.links if l.stance == "supports" and not l.set_aside]
-        best = max(counted, key=lambda l: l.level, default=None)
+        best = before.best
         changes.append(ClaimChange(claim_id, before.level, now.level, articles, best is not None and best.ref == key))
     return Impact(key, linked, tuple(changes))

@@ -18,6 +18,7 @@ __all__ = [
     "Finding",
     "Grade",
     "LinkGrade",
+    "best_link",
     "Reason",
     "Reference",
     "Severity",
@@ -264,6 +265,17 @@ class Grade:
     def has_flag(self, flag: str) -> bool:
         """True when the grade carries ``flag``."""
         return flag in self.flags
+
+    @property
+    def best(self) -> LinkGrade | None:
+        """The supporting link the claim's certainty starts from (grading rule 4), or None."""
+        return best_link(self.links)
+
+
+def best_link(links: tuple[LinkGrade, ...] | list[LinkGrade]) -> LinkGrade | None:
+    """Grading rule 4's start: the counted supporting link of the highest level, the first of equals
+    in file order; None when nothing supports."""
+    return max((l for l in links if l.stance == "supports" and not l.set_aside), key=lambda l: l.level, default=None)
 
 
 @pickled_by_fields

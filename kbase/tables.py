@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .audit.wording import advice, contradict_it, joined, library_wording
 from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
@@ -215,7 +215,7 @@ def sof_rows(rows: Sequence[EvidenceRow]) -> list[SofRow]:
         if not supporting:
             out.append(SofRow(row.claim_id, row.statement, 0, None, "", (), (), grade.level, grade.flags, ()))
             continue
-        best = max(supporting, key=lambda l: l.level)  # the link grading rule 4 starts from
+        best = cast(LinkGrade, grade.best)  # the link grading rule 4 starts from (supporting is not empty)
         design = best.design + (f" ({best.starts_because})" if best.starts_because else "")
         domains = _judgements(best)
         footnotes = tuple(f"{concern}: {notes.get(best.ref) or 'no note on the link'}"

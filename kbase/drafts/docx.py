@@ -46,7 +46,7 @@ from ..loaders.text import json_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
 from .text import MAX_FIELDS, Citation, anchor_char
 
-__all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "W", "package_bytes", "paragraph_elements", "read_docx"]
+__all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "NOT_RUNNING_TEXT", "W", "package_bytes", "paragraph_elements", "read_docx"]
 
 MAX_DOCX_BYTES = 50_000_000      # the package on disk
 MAX_XML_BYTES = 20_000_000       # the parts read (PARTS), unpacked together (a zip bomb stops here)
@@ -54,6 +54,10 @@ MAX_RATIO = 200                  # no part may unpack to more than this many tim
 PARTS = ("word/document.xml", "word/numbering.xml", "word/styles.xml", "word/footnotes.xml", "word/endnotes.xml")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Elements inside a paragraph whose text is not the paragraph's running text: pictures, text boxes
+#: (their own story), embedded objects, and Word's fallback copies of them. The reader leaves them out,
+#: and a reviewed copy's comments never reach into them (kbase.render.review).
+NOT_RUNNING_TEXT = ("}drawing", "}pict", "}Fallback", "}object")
 _HEADING_STYLE = re.compile(r"^(heading\s?\d|title|subtitle|überschrift\s?\d|titre\s?\d)$", re.I)
 _TYPED_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[.)\]]\s+(\S.*)$")
 _SUPERSCRIPT_CITE = re.compile(r"^[\d,\-–\s]+$")
@@ -464,7 +468,7 @@ class _Reader:
             elif tag == f"{W}instrText":
                 if self.fields and not self.fields[-1].separated:
                     self.fields[-1].instruction.append(child.text or "")
-            elif tag.endswith(("}drawing", "}pict", "}Fallback", "}object")):
+            elif tag.endswith(NOT_RUNNING_TEXT):
                 continue  # text boxes and pictures: not the draft's running text
             elif tag in (f"{W}footnoteReference", f"{W}endnoteReference"):
                 kind = "footnote" if tag == f"{W}footnoteReference" else "endnote"

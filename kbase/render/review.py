@@ -233,18 +233,17 @@ class _Comments:
             comment.add_paragraph(line)
 
 
-_SKIPPED = ("}drawing", "}pict", "}Fallback", "}object", "}txbxContent", "}del", "}moveFrom")
 
 
 def _visible_runs(node: Any) -> list[Any]:
     """The runs of a paragraph whose text the reader reads, in order: not those in text boxes, pictures or
     tracked deletions (a comment must start and end in the paragraph's own story)."""
-    from ..drafts.docx import W
+    from ..drafts.docx import NOT_RUNNING_TEXT, W
 
     out = []
     for child in node:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag.endswith(_SKIPPED):
+        if tag.endswith((*NOT_RUNNING_TEXT, "}txbxContent", "}del", "}moveFrom")):  # and tracked deletions
             continue
         if tag == f"{W}r":
             if child.find(f"{W}t") is not None:
