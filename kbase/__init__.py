@@ -43,6 +43,7 @@ __all__ = [
     "Project",
     "RefLibrary",
     "Reference",
+    "Registry",
     "Severity",
     "NotInLibraryError",
     "UnknownArticleError",
@@ -63,11 +64,12 @@ if TYPE_CHECKING:
     from .model import Claim, Evidence, Finding, Grade, Reference
     from .project import Project
     from .refs import RefLibrary
+    from .registry import Registry
     from .runtime import short_lived_process
     from .vocabulary import CLAIM_KINDS, CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
-    "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs",
+    "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs", "Registry": "registry",
     "read_config": "config", "write_output": "files", "Project": "project", "short_lived_process": "runtime",
     "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
     **{name: "vocabulary" for name in ("CLAIM_KINDS", "CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},

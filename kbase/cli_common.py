@@ -5,9 +5,10 @@ several commands take. The commands are in :mod:`kbase.cli` (reading and reports
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -15,7 +16,7 @@ import click
 import kbase
 from kbase import FAIL_ON, KbaseError, LoadError, ProblemsFound, Project, Severity, render
 
-__all__ = ["command", "edit", "emit", "exit_with", "fail_on_option", "output_option", "say", "style_option"]
+__all__ = ["command", "edit", "emit", "exit_with", "fail_on_option", "output_option", "progress_bar", "say", "style_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +40,16 @@ def emit(output: render.Output | str, path: str | None = None, protected: Iterab
         click.echo(out, nl=False)
     if err:
         click.echo(render.message(err), nl=False, err=True)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error for a long run (only on a terminal: nothing in a log); yields ``advance(n)``."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def exit_with(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:

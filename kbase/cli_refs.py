@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from kbase import Project, render
-from kbase.cli_common import command, emit, exit_with, fail_on_option, say
+from kbase import Project, Registry, render
+from kbase.cli_common import command, emit, exit_with, fail_on_option, progress_bar, say
 
 __all__ = ["refs"]
 
 
 @click.group()
 def refs() -> None:
-    """Reference hygiene: lint, duplicates, formatting and import of the BibTeX files."""
+    """Reference hygiene: lint, duplicates, formatting and import of the BibTeX files, and checks against Crossref and PubMed."""
 
 
 @command(refs, "lint", formats=("text", "json", "sarif"))
@@ -74,3 +74,34 @@ def refs_set(s: Project, key: str, fields: tuple[str, ...]) -> None:
     pairs = [tuple(f.split("=", 1)) for f in fields]
     say(f"wrote {s.refs().set_fields(key, pairs)}")
     emit(render.entry_lint(s.refs().lint_entry(key)))
+
+
+offline_option = click.option("--offline", is_flag=True, help="Use only the answers cached by earlier runs; reach no registry.")
+
+
+@command(refs, "verify", formats=("text", "json", "sarif"))
+@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.option("--fix", is_flag=True, help="Write the registry's values where an entry differs, and pubstate = {retracted} for a retraction.")
+@offline_option
+@fail_on_option
+def refs_verify(s: Project, keys: tuple[str, ...], fix: bool, offline: bool, fmt: str, fail_on: str) -> None:
+    """Check references (all, or the KEYs) against Crossref (DOI) and PubMed (PMID): unknown identifiers, titles,
+    first authors, years, journals, volumes and pages that differ, a PMID whose DOI differs, and retractions,
+    expressions of concern and corrections. The only commands that use the network are this and refs add."""
+    library = s.refs()
+    with progress_bar("checking references", library.identifier_count(keys)) as advance:
+        result = library.verify(keys, Registry(s.mailto, offline), fix, advance)
+    emit(render.verification(result, fmt, len(library.references)))
+    exit_with(result.findings, fail_on)
+
+
+@command(refs, "add")
+@click.option("--doi", default="", help="The DOI of the work to add (looked up in Crossref).")
+@click.option("--pmid", default="", help="The PubMed id of the work to add (looked up in PubMed, then its DOI in Crossref).")
+@click.option("--dry-run", is_flag=True, help="Show the entry; write nothing.")
+@offline_option
+def refs_add(s: Project, doi: str, pmid: str, dry_run: bool, offline: bool) -> None:
+    """Add a reference to the first .bib from the registries, by DOI or PMID: authors, title, journal, year, volume,
+    issue, pages, identifiers, and the design PubMed's publication types name; an entry the library holds is not added twice."""
+    library = s.refs(check=all(Path(p).exists() for p in s.bib))
+    emit(render.imported(library.add(doi, pmid, Registry(s.mailto, offline), dry_run), dry_run))

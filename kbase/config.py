@@ -24,10 +24,13 @@ from typing import Any
 from .errors import LoadError, Location
 from .files import NotRegularFile, link_leaving, open_regular
 
-__all__ = ["read_config"]
+__all__ = ["MAILTO", "read_config"]
+
+#: A contact address (``mailto``, for Crossref's polite pool): one address, nothing that could add a header or a parameter.
+MAILTO = re.compile(r"[^@\s<>()\"';,&?=]+@[^@\s<>()\"';,&?=]+\.[A-Za-z]{2,}")
 
 KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list, "semantic": bool,
-        "unassessed": str}
+        "unassessed": str, "mailto": str}
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -67,6 +70,8 @@ def read_config(folder: Path) -> dict[str, Any]:
             if key == "unassessed" and value not in ("cap", "flag"):
                 raise LoadError(Location(str(path)), f"setting 'unassessed' must be \"cap\" (grade unassessed evidence at most "
                                                      f"moderate, the default) or \"flag\" (flag it only), not {value!r}")
+            if key == "mailto" and not MAILTO.fullmatch(value):
+                raise LoadError(Location(str(path)), f"setting 'mailto' must be one e-mail address, not {value!r}")
             settings[key] = value
         base = path.parent
         for key in ("claims", "bib", "drafts"):

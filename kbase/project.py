@@ -122,6 +122,7 @@ class Project:
     cache: bool = True  # the parse cache in .kbase-cache/ (kbase.cache)
     drafts: list[str] = field(default_factory=list)  # paths or globs of the drafts (kbase audit --changed)
     semantic: bool = False  # match by meaning too (kbase.semantic): off until its precision reaches the lexical matcher's
+    mailto: str = ""  # a contact address for Crossref's polite pool (kbase refs verify, kbase refs add)
     root: str = "."  # the folder whose kbase.toml or pyproject.toml was read
     named: tuple[str, ...] = ()  # the library files the user named on the command line (--claims, --bib): trusted as given
 
@@ -140,6 +141,7 @@ class Project:
         grading["cache"] = bool(grading.pop("cache", True)) and config.get("cache", True)
         grading.setdefault("drafts", config.get("drafts", []))
         grading.setdefault("semantic", config.get("semantic", False))
+        grading.setdefault("mailto", config.get("mailto", ""))
         return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
                    encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
 

@@ -16,6 +16,7 @@ __all__ = [
     "MIN_PARTICIPANTS",
     "POOLED",
     "PREVALENCE_DESIGNS",
+    "PUBMED_DESIGNS",
     "UNASSESSED_CAP",
     "UPGRADES",
     "DESIGN_START",
@@ -97,6 +98,19 @@ DESIGN_START: dict[str, Level] = {
 
 #: Every design name a ``design`` field may hold.
 DESIGNS: tuple[str, ...] = tuple(DESIGN_START)
+
+#: PubMed publication types that name a design (``kbase refs add --pmid``), most specific first; a
+#: type that could be several designs ("Observational Study", "Clinical Trial") names none.
+PUBMED_DESIGNS: tuple[tuple[str, str], ...] = (
+    ("Meta-Analysis", "meta-analysis"),
+    ("Systematic Review", "systematic-review"),
+    ("Practice Guideline", "guideline"),
+    ("Guideline", "guideline"),
+    ("Randomized Controlled Trial", "rct"),
+    ("Case Reports", "case-report"),
+    ("Review", "narrative-review"),
+    ("Editorial", "expert-opinion"),
+)
 
 #: Designs that restate other work rather than report new evidence.
 SECONDARY_DESIGNS: frozenset[str] = frozenset({"narrative-review", "press-release", "website", "news"})

@@ -22,7 +22,7 @@ class Rule:
     id: str
     severity: Severity
     summary: str
-    kind: str = "library"  # "load" (a file cannot be read), "library", "draft" or "refs" (kbase refs lint)
+    kind: str = "library"  # "load" (a file cannot be read), "library", "draft", "refs" (kbase refs lint) or "registry" (kbase refs verify)
 
 
 RULES: dict[str, Rule] = {
@@ -52,7 +52,8 @@ RULES: dict[str, Rule] = {
              "title, year and first author: the same reference entered twice, which grading counts as one source; "
              "`kbase refs dedupe --apply` merges them."),
         Rule("identifier-conflict", Severity.WARNING, "Two entries share a DOI or PMID but are different works (their titles have "
-             "little in common, or they are different volumes, parts or editions): one of them carries a wrong identifier."),
+             "little in common, or they are different volumes, parts or editions), or PubMed's record of an entry's PMID gives "
+             "another DOI than the entry (kbase refs verify): one identifier is wrong."),
         Rule("preprint-superseded", Severity.WARNING, "A claim links (or a draft cites) a preprint whose published version is in the "
              "library: results can change between them; link and cite the published version."),
         Rule("invalid-identifier", Severity.WARNING, "A DOI, PMID, ISBN or URL is malformed or fails its checksum."),
@@ -71,6 +72,19 @@ RULES: dict[str, Rule] = {
         Rule("missing-design", Severity.INFO, "An entry has no design field, or one outside the vocabulary.", "refs"),
         Rule("invalid-pooled", Severity.WARNING, "A pooled field outside rct, observational and mixed, or on an entry that is "
              "not a meta-analysis or systematic review.", "refs"),
+        Rule("identifier-not-found", Severity.ERROR, "Crossref does not know the entry's DOI, or PubMed its PMID: "
+             "the identifier is mistyped or invented (a DOI of another agency, such as DataCite, is not-verified instead).", "registry"),
+        Rule("metadata-mismatch", Severity.WARNING, "A title, first author, year (print and online both accepted), journal "
+             "(full or abbreviated), volume or pages differs from the registry's record of the entry's DOI or PMID; "
+             "when title and first author both differ, the identifier points to another paper.", "registry"),
+        Rule("retracted", Severity.ERROR, "The registry carries a retraction (or withdrawal) of the work: Crossref's "
+             "update notices, which include the Retraction Watch data, or PubMed's; kbase refs verify --fix records "
+             "pubstate = {retracted}, which sets its links aside in grading.", "registry"),
+        Rule("expression-of-concern", Severity.WARNING, "The registry carries an expression of concern about the work.", "registry"),
+        Rule("corrected", Severity.WARNING, "The registry carries a correction (erratum, corrigendum) of the work: check "
+             "that what the library cites it for survived the correction.", "registry"),
+        Rule("not-verified", Severity.INFO, "A reference with a DOI or PMID could not be checked: offline and not in the cache, "
+             "the registry unreachable, or a DOI registered with another agency than Crossref.", "registry"),
         Rule("uncited-claim", Severity.WARNING, "A draft sentence states a known claim and cites nothing.", "draft"),
         Rule("miscited-claim", Severity.WARNING, "A draft sentence states a known claim but cites references the library does not link as its support.", "draft"),
         Rule("contradicting-citation", Severity.ERROR, "A draft sentence cites a reference that contradicts the claim it states.", "draft"),

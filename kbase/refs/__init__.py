@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import Location
 from .dedupe import DuplicateGroup, claims_using, find_duplicates
+from .imports import ImportedItem
 
 if TYPE_CHECKING:
     from ..cache import Cache
     from ..loaders.bib import BibFile
     from ..model import Claim, Finding, Reference
-    from .imports import ImportedItem
+    from ..registry import Registry
+    from .verify import Verification
 
 __all__ = ["DuplicateGroup", "ImportPlan", "RefLibrary"]
 
@@ -154,9 +157,14 @@ class RefLibrary:
         """Set fields of one reference in its ``.bib`` (``kbase refs set KEY design=rct``), under the library
         lock; a ``design`` must be one of the vocabulary's, and an empty value removes the field. Refused (file untouched) when the key is unknown
         or the result would not read back with the new values. Returns the file written."""
+        return self.set_many({key: tuple(fields)})[0]
+
+    def set_many(self, changes: Mapping[str, Sequence[tuple[str, str]]]) -> list[str]:
+        """Set fields of several references (:meth:`set_fields` for each), each file written once, under one
+        hold of the library lock; nothing is written unless every change reads back. Returns the files written."""
         from ..bibtex import bib_value, unenclose
         from ..errors import KbaseError, UnknownReferenceError
-        from ..files import write_atomic
+        from ..files import write_together
         from ..loaders.bib import parse_bib
         from ..loaders.text import read_text
         from ..spelling import did_you_mean
@@ -164,34 +172,125 @@ class RefLibrary:
         from .merge import with_fields_set
 
         by_key = {r.key: r for r in self.references}
-        if key not in by_key:
-            raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
-        for name, value in fields:
-            if not re.fullmatch(r"[A-Za-z][\w-]*", name) or name.lower() in ("id", "key", "entrytype", "type"):
-                raise KbaseError(f"{name!r} cannot be set: give a BibTeX field name such as design, doi or year")
-            if name.lower() == "design" and value.strip() and value not in DESIGNS:
-                raise KbaseError(f"unknown design {value!r}{did_you_mean(value, list(DESIGNS))}; use one of: {', '.join(DESIGNS)}")
-        path = by_key[key].where.path if by_key[key].where else self.paths[0]
+        by_file: dict[str, list[str]] = {}
+        for key, fields in changes.items():
+            if key not in by_key:
+                raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
+            for name, value in fields:
+                if not re.fullmatch(r"[A-Za-z][\w-]*", name) or name.lower() in ("id", "key", "entrytype", "type"):
+                    raise KbaseError(f"{name!r} cannot be set: give a BibTeX field name such as design, doi or year")
+                if name.lower() == "design" and value.strip() and value not in DESIGNS:
+                    raise KbaseError(f"unknown design {value!r}{did_you_mean(value, list(DESIGNS))}; use one of: {', '.join(DESIGNS)}")
+            by_file.setdefault(by_key[key].where.path if by_key[key].where else self.paths[0], []).append(key)
         with self._locked():
-            new = with_fields_set(read_text(path, self.encoding), key, fields)
-            check = {r.key: r for r in parse_bib(new, path).references}.get(key)
-            if check is None or any(check.field(n) != (unenclose(bib_value(v)) if v.strip() else "") for n, v in fields):
-                raise KbaseError(f"{path}: setting {', '.join(n for n, _ in fields)} on {key!r} would not read back; file left as it is")
-            write_atomic(path, new, self.encoding)
-        return path
+            written = {}
+            for path, keys in by_file.items():
+                new = read_text(path, self.encoding)
+                for key in keys:
+                    new = with_fields_set(new, key, changes[key])
+                read = {r.key: r for r in parse_bib(new, path).references}
+                for key in keys:
+                    check = read.get(key)
+                    if check is None or any(check.field(n) != (unenclose(bib_value(v)) if v.strip() else "") for n, v in changes[key]):
+                        names = ", ".join(n for n, _ in changes[key])
+                        raise KbaseError(f"{path}: setting {names} on {key!r} would not read back; file left as it is")
+                written[path] = new.encode(self.encoding)
+            if written:
+                write_together(written, self.lock)
+        return list(written)
+
+    def identifier_count(self, keys: Sequence[str] = ()) -> int:
+        """How many DOIs and PMIDs :meth:`verify` looks up (for a progress bar)."""
+        from .verify import identifiers
+
+        chosen = set(keys)
+        return sum(bool(i) for r in self.references if not chosen or r.key in chosen for i in identifiers(r))
+
+    def verify(self, keys: Sequence[str] = (), registry: Registry | None = None, fix: bool = False,
+               progress: Callable[[int], None] | None = None) -> Verification:
+        """Check references (all, or ``keys``) against Crossref and PubMed (``kbase refs verify``); with ``fix``,
+        write the registry's values where the entry differs, and ``pubstate = {retracted}`` for a retraction
+        (see :mod:`kbase.refs.verify`). ``registry`` defaults to a :class:`kbase.registry.Registry` of the
+        environment's settings; only it reaches the network."""
+        from dataclasses import replace
+
+        from ..errors import UnknownReferenceError
+        from ..registry import Registry
+        from ..spelling import did_you_mean
+        from .verify import verify_references
+
+        by_key = {r.key: r for r in self.references}
+        for key in keys:
+            if key not in by_key:
+                raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
+        chosen = [by_key[k] for k in dict.fromkeys(keys)] if keys else self.references
+        with registry or Registry() as asked:
+            result = verify_references(chosen, asked, progress)
+        if not fix or not result.fixes:
+            return result
+        files = self.set_many(result.fixes)
+        self.__dict__.pop("files", None)  # read again: the entries changed
+        lint = [f for f in self.lint() if f.subject in result.fixes]
+        return replace(result, findings=result.findings + tuple(lint), fixed=True, files=tuple(files))
+
+    def add(self, doi: str = "", pmid: str = "", registry: Registry | None = None, dry_run: bool = False) -> ImportPlan:
+        """Add the work with this DOI or PMID to the first ``.bib`` from the registries (``kbase refs add``):
+        type, authors, title, container, year, volume, issue, pages, DOI, PMID, and the design PubMed's
+        publication types name; keyed ``surnameYEARword`` like an import, and skipped (with the key it
+        duplicates) when the library holds it already."""
+        from ..errors import KbaseError
+        from ..identifiers import is_valid_doi, is_valid_pmid
+        from ..registry import Registry
+        from .verify import crossref_record, merged, pubmed_record, registered_fields
+
+        if bool(doi) == bool(pmid):
+            raise KbaseError("give a DOI or a PMID")
+        if doi and not is_valid_doi(doi):
+            raise KbaseError(f"{doi!r} is not a DOI (10.<registrant>/<suffix>)")
+        if pmid and not is_valid_pmid(pmid):
+            raise KbaseError(f"{pmid!r} is not a PMID (a whole number)")
+        from ..identifiers import normalize_doi
+
+        doi = normalize_doi(doi) if doi else ""
+        with registry or Registry() as asked:
+            crossref = pubmed = None
+            if doi:
+                answer = asked.crossref([doi])[doi]
+                if answer.status != "found":
+                    raise KbaseError(f"DOI {doi}: " + (answer.why or "Crossref does not know it"))
+                crossref = crossref_record(doi, answer.record)
+                found = asked.pubmed_id(doi)  # PubMed's record, when it has one, gives the PMID and the design
+                also = asked.pubmed([found])[found] if found else None
+                pubmed = pubmed_record(found, also.record) if also and also.status == "found" else None
+            else:
+                answer = asked.pubmed([pmid.strip()])[pmid.strip()]
+                if answer.status != "found":
+                    raise KbaseError(f"PMID {pmid}: " + (answer.why or "PubMed does not know it"))
+                pubmed = pubmed_record(pmid.strip(), answer.record)
+                if pubmed.doi:
+                    also = asked.crossref([pubmed.doi])[pubmed.doi]
+                    crossref = crossref_record(pubmed.doi, also.record) if also.status == "found" else None
+        record = merged(crossref, pubmed)
+        assert record is not None
+        return self.import_items([ImportedItem(record.entry_type, tuple(registered_fields(record)),
+                                               Location(record.identifier, 1, 1))], dry_run)
 
     def plan_import(self, file: str | Path, kind: str = "auto") -> ImportPlan:
         """What importing a CSL-JSON or RIS ``file`` into the first ``.bib`` would add and skip.
 
         ``kind`` is ``csl-json``, ``ris``, or ``auto`` (by extension: ``.ris``/``.txt`` is RIS).
         """
-        from .fmt import format_bib
-        from .imports import bibtex_entry, plan_import, read_csl_json, read_ris
+        from .imports import read_csl_json, read_ris
 
         name = str(file)
         if kind == "auto":
             kind = "ris" if name.lower().endswith((".ris", ".txt")) else "csl-json"
-        items = read_ris(name) if kind == "ris" else read_csl_json(name)
+        return self._plan(read_ris(name) if kind == "ris" else read_csl_json(name), name)
+
+    def _plan(self, items: Sequence[ImportedItem], name: str) -> ImportPlan:
+        from .fmt import format_bib
+        from .imports import bibtex_entry, plan_import
+
         added, skipped = plan_import(items, self.references)
         # in the layout of `kbase refs fmt`, so that a formatted file stays formatted
         text = "\n" + format_bib("\n".join(bibtex_entry(item, key) for key, item in added), name) if added else ""
@@ -199,24 +298,31 @@ class RefLibrary:
 
     def import_file(self, file: str | Path, kind: str = "auto", dry_run: bool = False) -> ImportPlan:
         """Append the new items of ``file`` to the first ``.bib`` (created if missing); see :meth:`plan_import`."""
-        from ..files import write_atomic
-        from ..loaders.text import read_text
+        return self._append(lambda: self.plan_import(file, kind), dry_run)
 
+    def import_items(self, items: Sequence[ImportedItem], dry_run: bool = False) -> ImportPlan:
+        """Append ``items`` that the library does not hold yet to the first ``.bib`` (created if missing)."""
+        return self._append(lambda: self._plan(items, items[0].where.path if items else self.paths[0]), dry_run)
+
+    def _append(self, planned: Callable[[], ImportPlan], dry_run: bool) -> ImportPlan:
         from dataclasses import replace
 
         from ..audit.refs import lint_references
+        from ..files import write_atomic
         from ..loaders.bib import parse_bib
+        from ..loaders.text import read_text
 
         if dry_run:
-            plan = self.plan_import(file, kind)
+            plan = planned()
             new, where = plan.text, plan.target
         else:
             with self._locked():
-                plan = self.plan_import(file, kind)
+                plan = planned()
                 current = read_text(plan.target, self.encoding) if Path(plan.target).exists() else ""
                 new = current.rstrip("\n") + "\n" + plan.text if current else plan.text.lstrip("\n")
                 if plan.added:
                     write_atomic(plan.target, new, self.encoding)
             where = plan.target
+            self.__dict__.pop("files", None)
         keys = {key for key, _ in plan.added}  # linted as added: kbase's own writes pass kbase's checks, or say why not
         return replace(plan, findings=tuple(lint_references(r for r in parse_bib(new, where).references if r.key in keys)))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..kb import DraftsAudit, KnowledgeBase
     from ..model import Finding, Reference
     from ..refs import DuplicateGroup, ImportPlan
+    from ..refs.verify import Verification
     from ..review import DraftReview
     from ..suggest import Suggestion
     from ..tables import EvidenceRow
@@ -32,6 +33,7 @@ __all__ = [
     "csl_json",
     "draft_audit",
     "draft_review",
+    "verification",
     "entry_lint",
     "duplicates",
     "evidence",
@@ -314,6 +316,31 @@ def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference]
                + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
                + f" among {len(references)} references")
     return Output(_lines(lines), _lines([summary]))
+
+
+def verification(result: Verification, fmt: str, references: int) -> Output:
+    """What ``kbase refs verify`` found (``findings`` in any of its formats), with how many references were
+    checked, could not be checked, have no identifier, and what ``--fix`` wrote."""
+    counts = {"checked": result.checked, "not_checked": result.unchecked, "without_identifier": result.without_identifier,
+              "fixed": sorted(result.fixes) if result.fixed else []}
+    if fmt == "json":
+        from .json import findings_document
+
+        return Output(_json({**findings_document(result.findings, 0, references), "verify": counts}))
+    output = findings(result.findings, fmt, (0, references),
+                      f"{result.checked} of {result.asked} reference{'s' if result.asked != 1 else ''} checked")
+    notes = []
+    if result.unchecked:
+        notes.append(f"{result.unchecked} could not be checked (the not-verified lines say why)")
+    if result.without_identifier:
+        notes.append(f"{result.without_identifier} have no DOI or PMID to check")
+    if result.fixed:
+        notes.append(f"wrote the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'} "
+                     f"({', '.join(result.files)})")
+    elif result.fixes:
+        notes.append(f"kbase refs verify --fix would write the registry's values into {len(result.fixes)} "
+                     f"entr{'ies' if len(result.fixes) != 1 else 'y'}")
+    return Output(output.out, output.err + _lines(notes))
 
 
 def entry_lint(items: Sequence[Finding]) -> Output:
