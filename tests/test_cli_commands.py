@@ -78,6 +78,14 @@ CASES = [
     ("kbase article add", ["article", "add", "Not A Slug", "--title", "x"], 2, "", "is not a slug"),
     ("kbase article set", ["article", "set", "nowhere", "--title", "x"], 2, "", "no article 'nowhere'"),
     ("kbase article set", ["article", "set", "web", "--title", "On the web, again"], 0, "", "updated article web"),
+    ("kbase refs verify", ["refs", "verify", "--offline"], 0, "info not-verified trial: DOI 10.1000/trial1 not checked: offline, "
+     "and not in the cache", "0 of 2 references checked: 0 errors, 0 warnings, 1 info\n1 could not be checked (the not-verified "
+     "lines say why)\n1 has no DOI or PMID to check"),
+    ("kbase refs verify", ["refs", "verify", "nosuch"], 2, "", "kbase: no reference 'nosuch' in references.bib"),
+    ("kbase refs add", ["refs", "add", "--doi", "10.12/x"], 2, "", "kbase: '10.12/x' is not a DOI (10.<registrant>/<suffix>)"),
+    ("kbase refs add", ["refs", "add"], 2, "", "kbase: give a DOI or a PMID"),
+    ("kbase refs add", ["refs", "add", "--dry-run", "--doi", "10.1111/bcp.12094"], 0, "@article{niesters2014ketamine,",
+     "1 added, 0 duplicates skipped"),
     ("kbase refs set", ["refs", "set", "spare", "design=rct"], 0, "", "wrote references.bib"),
     ("kbase refs set", ["refs", "set", "spare", "design=rtc"], 2, "", "kbase: unknown design 'rtc' (did you mean 'rct'?)"),
     ("kbase claim review", ["claim", "review", "bare", "--by", "Dr Lee", "--date", "2026-05-01"], 0, "", "reviewed claim bare"),
@@ -100,8 +108,22 @@ CASES = [
 
 
 @pytest.fixture
+def _registry():
+    from tests.registry_server import registry_server
+
+    with registry_server() as server:
+        yield server
+
+
+@pytest.fixture
 def project(library, request):
     callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("path") == "kbase refs add":  # the registries, on the loopback interface
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        server = request.getfixturevalue("_registry")
+        monkeypatch.setenv("KBASE_CROSSREF_URL", server.base + "/crossref")
+        monkeypatch.setenv("KBASE_PUBMED_URL", server.base + "/eutils")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     with_article = callspec is not None and callspec.params.get("path") == "kbase article set"  # an article to retitle
     library.write(CLAIMS.replace("kbase: 1\n", 'kbase: 1\narticles:\n  web:\n    title: "On the web"\n') if with_article else CLAIMS, BIB)
     (library.folder / "items.json").write_text(json.dumps(CSL), encoding="utf-8")

@@ -333,7 +333,7 @@ def verification(result: Verification, fmt: str, references: int) -> Output:
     if result.unchecked:
         notes.append(f"{result.unchecked} could not be checked (the not-verified lines say why)")
     if result.without_identifier:
-        notes.append(f"{result.without_identifier} have no DOI or PMID to check")
+        notes.append(f"{result.without_identifier} {'has' if result.without_identifier == 1 else 'have'} no DOI or PMID to check")
     if result.fixed:
         notes.append(f"wrote the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'} "
                      f"({', '.join(result.files)})")
