@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 KBASE   = $(BIN)/kbase
 
-.PHONY: demo test check docs docs-examples bench clean
+.PHONY: demo test check lint docs docs-examples bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed   # the whole suite, as CI runs it
 	$(BIN)/python -m pytest -q -n auto
+
+lint: $(VENV)/.installed   # ruff's lint and format check, configured in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check: $(VENV)/.installed  # the fast local loop: everything but the tests marked slow
 	$(BIN)/python -m pytest -q -n auto -m "not slow"

@@ -65,8 +65,10 @@ def main() -> None:
         size = sum(os.path.getsize(p) for p in paths)
         kb = kbase.load(claims, bib)
         kb.grades  # noqa: B018 - graded before the clock starts, as a command does once
-        print(f"{len(paths):,} drafts ({size / 1e6:.1f} MB) against {len(kb.claims):,} claims and {len(kb.references):,} references; "
-              f"{os.cpu_count()} cores")
+        print(
+            f"{len(paths):,} drafts ({size / 1e6:.1f} MB) against {len(kb.claims):,} claims and {len(kb.references):,} references; "
+            f"{os.cpu_count()} cores"
+        )
         baseline = None
         base_time = 0.0
         for jobs in args.jobs:
@@ -76,8 +78,10 @@ def main() -> None:
             same = "" if baseline is None else ("  same findings as -j 1" if result.findings == baseline else "  FINDINGS DIFFER")
             if baseline is None:
                 baseline, base_time = result.findings, elapsed
-            print(f"-j {jobs}: {elapsed:6.1f} s  {len(paths) / elapsed:6.0f} drafts/s  {result.sentences / elapsed:7.0f} sentences/s  "
-                  f"speed-up {base_time / elapsed:4.2f}x  ({len(result.findings):,} findings){same}")
+            print(
+                f"-j {jobs}: {elapsed:6.1f} s  {len(paths) / elapsed:6.0f} drafts/s  {result.sentences / elapsed:7.0f} sentences/s  "
+                f"speed-up {base_time / elapsed:4.2f}x  ({len(result.findings):,} findings){same}"
+            )
         try:
             from kbase.audit.batch import audit_many
             from kbase.audit.distributed import audit_with_dask
@@ -94,11 +98,15 @@ def main() -> None:
         outcomes = audit_with_dask(auditor, names, scheduler="processes")
         elapsed = time.perf_counter() - start
         same = outcomes == list(audit_many(auditor, names, 1))
-        print(f"dask bag, local processes: {elapsed:6.1f} s  {len(names) / elapsed:6.0f} drafts/s  "
-              f"{'same outcomes as the serial run' if same else 'OUTCOMES DIFFER'}")
+        print(
+            f"dask bag, local processes: {elapsed:6.1f} s  {len(names) / elapsed:6.0f} drafts/s  "
+            f"{'same outcomes as the serial run' if same else 'OUTCOMES DIFFER'}"
+        )
         total_sentences = sum(o.sentences for o in outcomes)
-        print(f"per core: {total_sentences / elapsed / (os.cpu_count() or 1):,.0f} sentences/s "
-              f"({len(names) / elapsed / (os.cpu_count() or 1):,.0f} drafts/s)")
+        print(
+            f"per core: {total_sentences / elapsed / (os.cpu_count() or 1):,.0f} sentences/s "
+            f"({len(names) / elapsed / (os.cpu_count() or 1):,.0f} drafts/s)"
+        )
 
 
 if __name__ == "__main__":

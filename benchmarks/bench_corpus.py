@@ -1,6 +1,6 @@
 """Load the two largest real-world folders of the shared corpus with kbase, against bibtexparser alone.
 
-    python benchmarks/bench_corpus.py
+python benchmarks/bench_corpus.py
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import bibtexparser
 
+from kbase.audit.refs import lint_references
 from kbase.loaders.bib import load_bibs
 from kbase.refs.dedupe import find_duplicates
-from kbase.audit.refs import lint_references
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "bib"
 
@@ -34,10 +34,11 @@ def main() -> None:
         groups = find_duplicates(references)
         dedupe = time.perf_counter() - start
         problems = sum(len(f.problems) for f in loaded)
-        print(f"{folder}: {len(files)} files, {len(references):,} entries read ({baseline_entries:,} by bibtexparser alone), "
-              f"{problems} problems")
-        print(f"  bibtexparser.parse_file alone {baseline:5.1f} s | kbase load {load:5.1f} s ({load / baseline:.2f}x) | "
-              f"lint {lint:4.1f} s ({len(findings):,} findings) | dedupe {dedupe:4.1f} s ({len(groups)} groups)")
+        print(f"{folder}: {len(files)} files, {len(references):,} entries read ({baseline_entries:,} by bibtexparser alone), {problems} problems")
+        print(
+            f"  bibtexparser.parse_file alone {baseline:5.1f} s | kbase load {load:5.1f} s ({load / baseline:.2f}x) | "
+            f"lint {lint:4.1f} s ({len(findings):,} findings) | dedupe {dedupe:4.1f} s ({len(groups)} groups)"
+        )
 
 
 if __name__ == "__main__":

@@ -54,13 +54,17 @@ def main() -> None:
         found = {tuple(sorted(g.keys)) for g in groups}
         truth = {tuple(sorted(p)) for p in pairs}
         total = loaded + dedupe
-        print(f"{len(references):>7,} references ({len(pairs):,} planted): load {loaded:5.1f} s, dedupe {dedupe:5.1f} s, "
-              f"total {total:5.1f} s (budget 30 s) {'OK' if total < 30 else 'OVER BUDGET'}; "
-              f"bibtexparser.parse_string alone {baseline:5.1f} s; "
-              f"recall {len(found & truth) / len(truth):.3f}, groups not planted {len(found - truth)}")
+        print(
+            f"{len(references):>7,} references ({len(pairs):,} planted): load {loaded:5.1f} s, dedupe {dedupe:5.1f} s, "
+            f"total {total:5.1f} s (budget 30 s) {'OK' if total < 30 else 'OVER BUDGET'}; "
+            f"bibtexparser.parse_string alone {baseline:5.1f} s; "
+            f"recall {len(found & truth) / len(truth):.3f}, groups not planted {len(found - truth)}"
+        )
         assert len(warm_references) == len(references)
-        print(f"{'':>7}  with the parse cache warm: load {warm:5.1f} s, total {warm + dedupe:5.1f} s "
-              f"(issue 16's 20 s) {'OK' if warm + dedupe < 20 else 'OVER'}")
+        print(
+            f"{'':>7}  with the parse cache warm: load {warm:5.1f} s, total {warm + dedupe:5.1f} s "
+            f"(issue 16's 20 s) {'OK' if warm + dedupe < 20 else 'OVER'}"
+        )
 
 
 if __name__ == "__main__":

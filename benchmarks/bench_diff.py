@@ -48,8 +48,14 @@ def git(folder: Path, *args: str) -> None:
 
 
 def run(code: str, folder: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, "claims.yaml", "references.bib"], cwd=folder, capture_output=True, text=True,
-                         check=True, env={**os.environ, "KBASE_NO_CACHE": "1"})
+    out = subprocess.run(
+        [sys.executable, "-c", code, "claims.yaml", "references.bib"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "KBASE_NO_CACHE": "1"},
+    )
     return json.loads(out.stdout)
 
 
@@ -77,11 +83,12 @@ def main() -> None:
             result = run(DIFF, folder)
             diffs.append(result["seconds"])
         one, two = statistics.median(loads), statistics.median(diffs)
-        print(f"library: {args.refs:,} references, {args.claims:,} claims, {args.links:,} links; "
-              f"the second revision changes claims.yaml ({result['changed']} claims changed)")
+        print(
+            f"library: {args.refs:,} references, {args.claims:,} claims, {args.links:,} links; "
+            f"the second revision changes claims.yaml ({result['changed']} claims changed)"
+        )
         print(f"one load + grade           : {one:6.2f} s")
-        print(f"kbase diff HEAD~1..HEAD    : {two:6.2f} s  = {two / one:4.2f}x one load  (budget 2.00x)  "
-              f"{'OK' if two / one <= 2 else 'OVER BUDGET'}")
+        print(f"kbase diff HEAD~1..HEAD    : {two:6.2f} s  = {two / one:4.2f}x one load  (budget 2.00x)  {'OK' if two / one <= 2 else 'OVER BUDGET'}")
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def main() -> None:
             for i, statement in enumerate(claims):
                 out.write(f"  - id: c{i}\n    statement: {json.dumps(statement)}\n")
         (folder / "references.bib").write_text("", encoding="utf-8")
-        paragraphs = ["\n".join(draft_sentences[i:i + 5]) for i in range(0, len(draft_sentences), 5)]
+        paragraphs = ["\n".join(draft_sentences[i : i + 5]) for i in range(0, len(draft_sentences), 5)]
         (folder / "draft.md").write_text("# A long draft\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
         kb = kbase.load(folder / "claims.yaml", folder / "references.bib")
         start = time.perf_counter()
@@ -93,8 +93,7 @@ def main() -> None:
     print(f"matching, indexed                     : {indexed_seconds:6.3f} s")
     print(f"matching, extractOne over all claims  : {exhaustive_seconds:6.3f} s")
     print(f"speed-up                              : {exhaustive_seconds / indexed_seconds:6.1f}x  (goal 10x)")
-    print(f"same matches                          : {same} of {len(texts)}  "
-          f"({sum(m is not None for m in indexed)} sentences matched a claim)")
+    print(f"same matches                          : {same} of {len(texts)}  ({sum(m is not None for m in indexed)} sentences matched a claim)")
     sys.exit(0 if same == len(texts) else 1)
 
 

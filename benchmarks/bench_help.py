@@ -30,8 +30,10 @@ def main() -> None:
     bare = median_seconds([sys.executable, "-c", "pass"], args.repeat)
     helped = median_seconds([sys.executable, "-m", "kbase.cli", "--help"], args.repeat)
     print(f"python -c pass : {bare * 1000:6.0f} ms")
-    print(f"kbase --help   : {helped * 1000:6.0f} ms  ({helped / bare:.1f}x the bare interpreter; budget 250 ms)"
-          f"  {'OK' if helped < 0.25 else 'OVER BUDGET'}")
+    print(
+        f"kbase --help   : {helped * 1000:6.0f} ms  ({helped / bare:.1f}x the bare interpreter; budget 250 ms)"
+        f"  {'OK' if helped < 0.25 else 'OVER BUDGET'}"
+    )
 
 
 if __name__ == "__main__":

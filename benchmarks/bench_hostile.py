@@ -23,8 +23,12 @@ from pathlib import Path
 MB = 1_000_000
 CASES = {
     "claims: 50 MB of one YAML line": ("claims.yaml", lambda: b"kbase: 1\nclaims: " + b"x" * 50 * MB + b"\n"),
-    "claims: 50 MB of valid claims": ("claims.yaml", lambda: b"kbase: 1\nclaims:\n" + b"".join(
-        b"  - id: c%d\n    statement: A statement about pain number %d.\n" % (i, i) for i in range(900_000))),
+    "claims: 50 MB of valid claims": (
+        "claims.yaml",
+        lambda: (
+            b"kbase: 1\nclaims:\n" + b"".join(b"  - id: c%d\n    statement: A statement about pain number %d.\n" % (i, i) for i in range(900_000))
+        ),
+    ),
     "bib: 50 MB unclosed brace": ("references.bib", lambda: b"@article{x, title = {" + b"a" * 50 * MB + b"\n"),
     "bib: 50 MB of nested braces": ("references.bib", lambda: b"@article{x, title = " + b"{" * (25 * MB) + b"}" * (25 * MB) + b"}\n"),
     "bib: 50 MB random bytes": ("references.bib", lambda: bytes((i * 7919 + 13) % 251 for i in range(50 * MB))),
@@ -71,8 +75,10 @@ def _docx_paragraphs(n: int, folder: Path = Path(tempfile.gettempdir())) -> None
     body = b"".join(b"<w:p><w:r><w:t>A drug reduces pain in %d adults.</w:t></w:r></w:p>" % i for i in range(n))
     path = folder / f"kbase-bench-{n}.docx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("word/document.xml", b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                                              b"<w:body>" + body + b"</w:body></w:document>")
+        package.writestr(
+            "word/document.xml",
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' + body + b"</w:body></w:document>",
+        )
     try:
         read_docx(path)
     finally:
@@ -83,8 +89,20 @@ def _csl_json_items(n: int, folder: Path = Path(tempfile.gettempdir())) -> None:
     from kbase.refs.imports import read_csl_json
 
     path = folder / f"kbase-bench-{n}.json"
-    path.write_text(json.dumps([{"type": "article-journal", "title": f"Trial {i}", "author": [{"family": "Roe", "given": "A"}],
-                                 "issued": {"date-parts": [[2020]]}, "volume": i} for i in range(n)]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "type": "article-journal",
+                    "title": f"Trial {i}",
+                    "author": [{"family": "Roe", "given": "A"}],
+                    "issued": {"date-parts": [[2020]]},
+                    "volume": i,
+                }
+                for i in range(n)
+            ]
+        )
+    )
     try:
         read_csl_json(str(path))
     finally:
@@ -106,8 +124,12 @@ def _glob_through_links(n: int) -> None:
         safe_glob(f"{folder}/**/*.md")
 
 
-GROWTH = {"HTML: stray end tags": (_html_stray_end_tags, 100_000), ".docx: paragraphs": (_docx_paragraphs, 20_000),
-          "CSL-JSON: items": (_csl_json_items, 20_000), "glob: files beside looping links": (_glob_through_links, 4_000)}
+GROWTH = {
+    "HTML: stray end tags": (_html_stray_end_tags, 100_000),
+    ".docx: paragraphs": (_docx_paragraphs, 20_000),
+    "CSL-JSON: items": (_csl_json_items, 20_000),
+    "glob: files beside looping links": (_glob_through_links, 4_000),
+}
 
 
 def growth() -> None:
@@ -135,8 +157,9 @@ def main() -> None:
             out = json.loads(subprocess.run([sys.executable, "-c", RUN, name, folder], capture_output=True, text=True, timeout=900).stdout)
             line = f"{label:<32} exit {out['code']}  {out['seconds']:6.1f} s  peak {out['peak_mb']:5.0f} MB  | {out['first']}"
             if name == "references.bib":
-                base = json.loads(subprocess.run([sys.executable, "-c", BASELINE, str(Path(folder) / name)], capture_output=True,
-                                                 text=True, timeout=900).stdout)
+                base = json.loads(
+                    subprocess.run([sys.executable, "-c", BASELINE, str(Path(folder) / name)], capture_output=True, text=True, timeout=900).stdout
+                )
                 line += f"  [bibtexparser alone {base['seconds']:.1f} s, {base['peak_mb']:.0f} MB]"
             print(line, flush=True)
     growth()

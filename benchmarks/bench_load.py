@@ -67,8 +67,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         claims, bib = write_library(Path(folder), args.refs, args.claims, args.links)
-        print(f"library: {args.refs:,} references ({bib.stat().st_size / 1e6:.1f} MB), "
-              f"{args.claims:,} claims, {args.links:,} links ({claims.stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"library: {args.refs:,} references ({bib.stat().st_size / 1e6:.1f} MB), "
+            f"{args.claims:,} claims, {args.links:,} links ({claims.stat().st_size / 1e6:.1f} MB)"
+        )
         base, base_nogc, ours = [], [], []
         for _ in range(args.repeat):
             base.append(run(BASELINE, bib, claims))
@@ -110,13 +112,17 @@ def cache_runs(folder: Path, bib: Path, claims: Path, repeat: int) -> dict[str, 
         claims.write_text(original + f"# edit {i}\n", encoding="utf-8")
         edited.append(run(KBASE, bib, claims, cache="on")["seconds"])
         command = [str(Path(sys.executable).with_name("kbase")), "--claims", str(claims), "--bib", str(bib), "check"]
-        for turn in ("first, which fills the findings slot", "second, timed"):
+        for _turn in ("first, which fills the findings slot", "second, timed"):
             start = time.perf_counter()
             subprocess.run(command, capture_output=True, check=False, env={**os.environ, "KBASE_NO_CACHE": ""}, cwd=folder)
         check.append(time.perf_counter() - start)
     claims.write_text(original, encoding="utf-8")
-    return {"cold": statistics.median(cold), "warm": statistics.median(warm), "claims-edited": statistics.median(edited),
-            "check": statistics.median(check)}
+    return {
+        "cold": statistics.median(cold),
+        "warm": statistics.median(warm),
+        "claims-edited": statistics.median(edited),
+        "check": statistics.median(check),
+    }
 
 
 if __name__ == "__main__":

@@ -16,11 +16,36 @@ from kbase.drafts.reader import parse_draft
 
 SIZE = 64_000
 PROSE = "Ketamine infusions relieve pain in some patients with CRPS [@cohen2018consensus]. Effects fade within weeks. "
-SHAPES = {"email": "a@", "cite-notes": "\\cite[", "cite-keys": "\\cite{", "pandoc": "[@a ", "numbers": "[1]", "brackets": "[",
-          "images": "![", "links": "[a](", "tags": "<a ", "carets": "^1", "urls": "http://", "full-stops": "a. ",
-          "et-al": "et al. ", "stars": "*a", "backticks": "`", "quotes": "> ", "headings": "# ", "tildes": "~~", "bangs": "!",
-          "percent": "5% ", "open-tags": "<a: ", "comments": "<!--", "entities": "&#x", "sup": "<sup>1",
-          "list-items": "- a\n", "numbered": "1. a\n", "paragraphs": "a\n\n", "table-rows": "|a|\n"}
+SHAPES = {
+    "email": "a@",
+    "cite-notes": "\\cite[",
+    "cite-keys": "\\cite{",
+    "pandoc": "[@a ",
+    "numbers": "[1]",
+    "brackets": "[",
+    "images": "![",
+    "links": "[a](",
+    "tags": "<a ",
+    "carets": "^1",
+    "urls": "http://",
+    "full-stops": "a. ",
+    "et-al": "et al. ",
+    "stars": "*a",
+    "backticks": "`",
+    "quotes": "> ",
+    "headings": "# ",
+    "tildes": "~~",
+    "bangs": "!",
+    "percent": "5% ",
+    "open-tags": "<a: ",
+    "comments": "<!--",
+    "entities": "&#x",
+    "sup": "<sup>1",
+    "list-items": "- a\n",
+    "numbered": "1. a\n",
+    "paragraphs": "a\n\n",
+    "table-rows": "|a|\n",
+}
 
 
 def best_of(runs: int, func) -> float:  # type: ignore[no-untyped-def]
@@ -47,8 +72,10 @@ def main() -> None:
         plain = best_of(3, lambda: parse_draft(text, "d.md", markdown=False))
         page = best_of(3, lambda: parse_html(text, "d.html"))
         worst = max(worst, md, plain, page)
-        print(f"{name:<12} {md * 1000:>8.0f}ms {md / base[True]:>6.1f}x {plain * 1000:>8.0f}ms {plain / base[False]:>6.1f}x "
-              f"{page * 1000:>8.0f}ms {page / base_html:>6.1f}x")
+        print(
+            f"{name:<12} {md * 1000:>8.0f}ms {md / base[True]:>6.1f}x {plain * 1000:>8.0f}ms {plain / base[False]:>6.1f}x "
+            f"{page * 1000:>8.0f}ms {page / base_html:>6.1f}x"
+        )
     print(f"slowest pathological 64 kB input: {worst:.2f} s (budget 1 s)")
     graph_walks()
 

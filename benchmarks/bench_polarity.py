@@ -27,8 +27,8 @@ def pairs(folder: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     for name in ("claims_train.jsonl", "claims_dev.jsonl"):
         for line in (folder / name).read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
-            for doc, annotations in item["evidence"].items():
-                labels = {a["label"] for a in annotations}
+            for doc, notes in item["evidence"].items():
+                labels = {a["label"] for a in notes}
                 if len(labels) == 1:
                     by_doc[doc].append((item["claim"], labels.pop()))
     reversed_pairs, same = [], []
@@ -44,8 +44,7 @@ def main() -> None:
     reversed_pairs, same = pairs(folder)
     caught = sum(1 for a, b in reversed_pairs if reversal(a, b) is not None)
     wrong = sum(1 for a, b in same if reversal(a, b) is not None)
-    print(f"reversed pairs (SUPPORT vs CONTRADICT, one abstract): {len(reversed_pairs)}; caught {caught} "
-          f"({caught / len(reversed_pairs):.1%})")
+    print(f"reversed pairs (SUPPORT vs CONTRADICT, one abstract): {len(reversed_pairs)}; caught {caught} ({caught / len(reversed_pairs):.1%})")
     print(f"same-direction pairs: {len(same)}; wrongly called reversed {wrong} ({wrong / len(same):.1%})")
 
 

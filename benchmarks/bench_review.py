@@ -39,8 +39,23 @@ def timed(args: list[str], folder: Path, repeat: int) -> float:
     runs = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "kbase.cli", "--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
-                        *args, "--fail-on", "none"], cwd=folder, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kbase.cli",
+                "--claims",
+                str(ROOT / "claims.yaml"),
+                "--bib",
+                str(ROOT / "references.bib"),
+                *args,
+                "--fail-on",
+                "none",
+            ],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+        )
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)
 
@@ -60,8 +75,7 @@ def main() -> None:
                 text = timed(["audit", str(draft)], folder, args.repeat)
                 html = timed(["audit", str(draft), "--format", "html", "-o", str(folder / "r.html")], folder, args.repeat)
                 word = timed(["audit", str(draft), "--format", "docx", "-o", str(folder / "r.docx")], folder, args.repeat)
-                print(f"  {n:>5} sentences: text {text:6.2f} s, html {html:6.2f} s ({html / text:4.2f}x), "
-                      f"docx {word:6.2f} s ({word / text:4.2f}x)")
+                print(f"  {n:>5} sentences: text {text:6.2f} s, html {html:6.2f} s ({html / text:4.2f}x), docx {word:6.2f} s ({word / text:4.2f}x)")
 
 
 if __name__ == "__main__":

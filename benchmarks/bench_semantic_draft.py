@@ -42,7 +42,7 @@ def main() -> None:
     if not claims_path.exists() or claims_path.read_text(encoding="utf-8") != text:
         claims_path.write_text(text, encoding="utf-8")
     (OUT / "references.bib").write_text("", encoding="utf-8")
-    paragraphs = ["\n".join(draft_sentences[i:i + 5]) for i in range(0, len(draft_sentences), 5)]
+    paragraphs = ["\n".join(draft_sentences[i : i + 5]) for i in range(0, len(draft_sentences), 5)]
     (OUT / "draft.md").write_text("# A long draft\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
     start = time.perf_counter()
@@ -62,8 +62,10 @@ def main() -> None:
         warm = time.perf_counter() - start
         semantic = sum(1 for m in report.matches if m is not None and m.method == "semantic")
         lexical = sum(1 for m in report.matches if m is not None and m.method == "lexical")
-        print(f"claims cached, {label:<40}: load + audit {warm:5.2f} s  (budget 3 s)  {'OK' if warm < 3 else 'OVER BUDGET'}; "
-              f"{lexical} lexical and {semantic} semantic matches")
+        print(
+            f"claims cached, {label:<40}: load + audit {warm:5.2f} s  (budget 3 s)  {'OK' if warm < 3 else 'OVER BUDGET'}; "
+            f"{lexical} lexical and {semantic} semantic matches"
+        )
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

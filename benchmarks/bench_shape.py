@@ -44,6 +44,7 @@ def main() -> None:
     base = timed("baseline: grade every claim", lambda: kb.grades)
     G = kb.graph
     most_linked = max(kb.references, key=lambda k: G.out_degree(f"ref:{k}"))
+
     def lineage_all() -> None:
         lineage = lineage_graph(G)
         source_groups(G, lineage=lineage)

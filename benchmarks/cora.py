@@ -35,12 +35,24 @@ def cora_bib() -> str:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             year = re.search(r"\b(1[89]\d\d|20\d\d)\b", row.get("year") or row.get("date") or "")
             authors = re.sub(r"\s*(,\s*and\s+|\band\b|,|&)\s*", " and ", _clean(row.get("authors") or ""))
-            kind = ("techreport" if (row.get("tech") or row.get("institution")) else
-                    "inproceedings" if row.get("booktitle") else "article" if row.get("journal") else "misc")
-            fields = {"title": _clean(row.get("title") or ""), "author": " and ".join(a for a in authors.split(" and ") if a),
-                      "year": year.group(1) if year else "", "journal": _clean(row.get("journal") or ""),
-                      "booktitle": _clean(row.get("booktitle") or ""), "institution": _clean(row.get("institution") or ""),
-                      "number": _clean(row.get("tech") or "")}
+            kind = (
+                "techreport"
+                if (row.get("tech") or row.get("institution"))
+                else "inproceedings"
+                if row.get("booktitle")
+                else "article"
+                if row.get("journal")
+                else "misc"
+            )
+            fields = {
+                "title": _clean(row.get("title") or ""),
+                "author": " and ".join(a for a in authors.split(" and ") if a),
+                "year": year.group(1) if year else "",
+                "journal": _clean(row.get("journal") or ""),
+                "booktitle": _clean(row.get("booktitle") or ""),
+                "institution": _clean(row.get("institution") or ""),
+                "number": _clean(row.get("tech") or ""),
+            }
             body = "".join(f"  {k} = {{{v}}},\n" for k, v in fields.items() if v)
             entries.append(f"@{kind}{{c{row['id']},\n{body}}}\n")
     return "\n".join(entries)
@@ -71,6 +83,7 @@ def evaluate() -> dict[str, float]:
     tp = len(found & gold)
     precision = tp / len(found) if found else 1.0
     recall = tp / len(gold)
+
     # clusters: gold components vs found components
     def components(pairs: set[tuple[str, str]]) -> set[frozenset[str]]:
         import networkx as nx
@@ -82,18 +95,29 @@ def evaluate() -> dict[str, float]:
 
     gold_clusters, found_clusters = components(gold), components(found)
     exact = len(gold_clusters & found_clusters) / len(gold_clusters)
-    return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall),
-            "clusters_exact": exact, "gold_clusters": len(gold_clusters), "found_clusters": len(found_clusters),
-            "entries": len(references), "seconds": seconds}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall),
+        "clusters_exact": exact,
+        "gold_clusters": len(gold_clusters),
+        "found_clusters": len(found_clusters),
+        "entries": len(references),
+        "seconds": seconds,
+    }
 
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     result = evaluate()
-    print(f"Cora: {result['entries']:,} citations, {result['gold_clusters']} gold clusters; kbase finds {result['found_clusters']} clusters "
-          f"in {result['seconds']:.2f} s")
-    print(f"pairwise precision {result['precision']:.3f}, recall {result['recall']:.3f}, F1 {result['f1']:.3f}; "
-          f"gold clusters reproduced exactly {result['clusters_exact']:.3f}")
+    print(
+        f"Cora: {result['entries']:,} citations, {result['gold_clusters']} gold clusters; kbase finds {result['found_clusters']} clusters "
+        f"in {result['seconds']:.2f} s"
+    )
+    print(
+        f"pairwise precision {result['precision']:.3f}, recall {result['recall']:.3f}, F1 {result['f1']:.3f}; "
+        f"gold clusters reproduced exactly {result['clusters_exact']:.3f}"
+    )
 
 
 if __name__ == "__main__":

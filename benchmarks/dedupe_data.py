@@ -36,7 +36,7 @@ def _typo(title: str, rng: random.Random) -> str:
     if not positions:
         return title + "s"
     i = rng.choice(positions)
-    return title[:i] + title[i + 1] + title[i] + title[i + 2:]
+    return title[:i] + title[i + 1] + title[i] + title[i + 2 :]
 
 
 def plant(text: str, count: int, seed: int = 3) -> tuple[str, list[tuple[str, str]]]:

@@ -37,8 +37,7 @@ def main() -> None:
         print()
     result = evaluate(kb, folder, args.threshold)
     m = result.matcher
-    print(f"threshold {args.threshold:g}: claim matching precision {m.precision:.3f}, recall {m.recall:.3f} "
-          f"(tp {m.tp}, fp {m.fp}, fn {m.fn})")
+    print(f"threshold {args.threshold:g}: claim matching precision {m.precision:.3f}, recall {m.recall:.3f} (tp {m.tp}, fp {m.fp}, fn {m.fn})")
     print(f"{'rule':<24} {'cases +/-':>10} {'precision':>10} {'recall':>7}")
     for rule, scores in sorted(result.rules.items()):
         cases = f"{result.positives[rule]}/{result.negatives[rule]}"

@@ -46,9 +46,9 @@ class Evaluation:
     threshold: float
     matcher: Scores = field(default_factory=Scores)
     rules: dict[str, Scores] = field(default_factory=dict)
-    positives: Counter[str] = field(default_factory=Counter)   # labelled cases where the rule should fire
-    negatives: Counter[str] = field(default_factory=Counter)   # labelled sentences where it should not
-    misses: list[str] = field(default_factory=list)            # what went wrong, for reading
+    positives: Counter[str] = field(default_factory=Counter)  # labelled cases where the rule should fire
+    negatives: Counter[str] = field(default_factory=Counter)  # labelled sentences where it should not
+    misses: list[str] = field(default_factory=list)  # what went wrong, for reading
 
 
 def _line_of(lines: list[str], text: str) -> int:

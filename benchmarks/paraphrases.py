@@ -116,16 +116,20 @@ def main() -> None:
     result = evaluate()
     print(f"{result['rows']} labelled sentences against the 1,109 SciFact claims; figures on the held-out half")
     lex = result["lexical_test"]
-    print(f"lexical only          : precision {lex['precision']:.3f}  recall {lex['recall']:.3f}  F1 {lex['f1']:.3f}  "
-          f"negatives matched {lex['false_negative_matches']:.3f}")
+    print(
+        f"lexical only          : precision {lex['precision']:.3f}  recall {lex['recall']:.3f}  F1 {lex['f1']:.3f}  "
+        f"negatives matched {lex['false_negative_matches']:.3f}"
+    )
     if not result["semantic"]:
         print("kbase[semantic] is not installed: no semantic figures")
         return
     sem = result["semantic_test"]
-    print(f"lexical + semantic    : precision {sem['precision']:.3f}  recall {sem['recall']:.3f}  F1 {sem['f1']:.3f}  "
-          f"negatives matched {sem['false_negative_matches']:.3f}  (cosine threshold {result['threshold']:.1f}, "
-          f"chosen on the calibration half: F1 {result['calibration']['f1']:.3f}; labelled drafts' matching precision "
-          f"{result['drafts_precision'][int(result['threshold'])]:.3f})")
+    print(
+        f"lexical + semantic    : precision {sem['precision']:.3f}  recall {sem['recall']:.3f}  F1 {sem['f1']:.3f}  "
+        f"negatives matched {sem['false_negative_matches']:.3f}  (cosine threshold {result['threshold']:.1f}, "
+        f"chosen on the calibration half: F1 {result['calibration']['f1']:.3f}; labelled drafts' matching precision "
+        f"{result['drafts_precision'][int(result['threshold'])]:.3f})"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import kbase.suggest
-from kbase.suggest import B, K1, TITLE_WEIGHT, SuggestIndex
+from kbase.suggest import K1, TITLE_WEIGHT, B, SuggestIndex
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "scifact"
 NFCORPUS = CORPUS.parent / "nfcorpus"
@@ -97,16 +97,19 @@ def main() -> None:
         recalls.append(len(set(ranked) & set(relevant)) / len(relevant))
     kept, dropped = _floor(index, queries, qrels)
     name = "SciFact" if args.corpus == "scifact" else "NFCorpus"
-    print(f"{name} {args.split}: {len(ndcgs)} queries, {len(docs):,} documents; k1={K1}, b={B}, title x{TITLE_WEIGHT}"
-          f"{'; BM25 top 100 re-ranked by meaning' if args.semantic else ''}")
+    print(
+        f"{name} {args.split}: {len(ndcgs)} queries, {len(docs):,} documents; k1={K1}, b={B}, title x{TITLE_WEIGHT}"
+        f"{'; BM25 top 100 re-ranked by meaning' if args.semantic else ''}"
+    )
     print(f"index built in {build:.2f} s")
     anchors = "(BEIR BM25 0.665, Anserini flat 0.679; goal 0.70)" if args.corpus == "scifact" else "(BEIR BM25 0.325)"
     print(f"nDCG@10    : {statistics.mean(ndcgs):.4f}   {anchors}")
     print(f"Recall@100 : {statistics.mean(recalls):.4f}")
-    print(f"latency    : median {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p95 {sorted(latencies)[int(0.95 * len(latencies))] * 1000:.1f} ms per query (top 100, with best sentences)")
-    print(f"floor {kbase.suggest.MIN_SHARE} x best: of the top 10, relevant kept {kept[0]}/{kept[1]}, "
-          f"irrelevant dropped {dropped[0]}/{dropped[1]}")
+    print(
+        f"latency    : median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {sorted(latencies)[int(0.95 * len(latencies))] * 1000:.1f} ms per query (top 100, with best sentences)"
+    )
+    print(f"floor {kbase.suggest.MIN_SHARE} x best: of the top 10, relevant kept {kept[0]}/{kept[1]}, irrelevant dropped {dropped[0]}/{dropped[1]}")
 
 
 def _floor(index: SuggestIndex, queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -43,8 +43,10 @@ def convert(out: Path, scifact: Path = SCIFACT) -> tuple[Path, Path]:
         handle.write("% SciFact corpus (Wadden et al., EMNLP 2020), CC BY-NC 2.0; converted by benchmarks/scifact_to_kbase.py\n\n")
         for line in (scifact / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
             doc = json.loads(line)
-            handle.write(f"@article{{scifact{doc['doc_id']},\n  title = {{{_bib_value(doc['title'])}}},\n"
-                         f"  abstract = {{{_bib_value(' '.join(doc['abstract']))}}},\n}}\n\n")
+            handle.write(
+                f"@article{{scifact{doc['doc_id']},\n  title = {{{_bib_value(doc['title'])}}},\n"
+                f"  abstract = {{{_bib_value(' '.join(doc['abstract']))}}},\n}}\n\n"
+            )
     with yml.open("w", encoding="utf-8") as handle:
         handle.write("# SciFact train + dev claims with their gold evidence\nkbase: 1\nclaims:\n")
         for claim in claims_with_labels(scifact):
@@ -78,13 +80,18 @@ def main() -> None:
     no_support = {f"scifact-{c['id']}" for c in gold if "SUPPORT" not in c["labels"].values()}
     with_contradiction = {f"scifact-{c['id']}" for c in gold if "CONTRADICT" in c["labels"].values()}
     no_evidence = {f"scifact-{c['id']}" for c in gold if not c["labels"]}
-    print(f"SciFact library: {len(kb.claims):,} claims, {len(kb.references):,} references, "
-          f"{sum(len(c.evidence) for c in kb.claims.values()):,} links; problems: {len(kb.problems)}")
+    print(
+        f"SciFact library: {len(kb.claims):,} claims, {len(kb.references):,} references, "
+        f"{sum(len(c.evidence) for c in kb.claims.values()):,} links; problems: {len(kb.problems)}"
+    )
     print(f"convert {converted:.2f} s, load {loaded:.2f} s, grade + audit {audited:.2f} s")
-    print(f"unsupported: {len(unsupported)} reported; claims without evidence {len(no_evidence)}, "
-          f"claims without SUPPORT evidence {len(no_support)}; match: {unsupported == no_support}")
-    print(f"contested:   {len(contested)} reported; claims with CONTRADICT evidence {len(with_contradiction)}; "
-          f"match: {contested == with_contradiction}")
+    print(
+        f"unsupported: {len(unsupported)} reported; claims without evidence {len(no_evidence)}, "
+        f"claims without SUPPORT evidence {len(no_support)}; match: {unsupported == no_support}"
+    )
+    print(
+        f"contested:   {len(contested)} reported; claims with CONTRADICT evidence {len(with_contradiction)}; match: {contested == with_contradiction}"
+    )
     sys.exit(0 if unsupported == no_support and contested == with_contradiction and no_evidence <= unsupported else 1)
 
 

@@ -15,11 +15,25 @@ import argparse
 import random
 from pathlib import Path
 
-DESIGNS = ["meta-analysis", "systematic-review", "rct", "guideline", "cohort", "case-control",
-           "cross-sectional", "narrative-review", "case-series", "case-report", "website", "news"]
-WORDS = ("pain ketamine opioid infusion randomized trial chronic neuropathic analgesia dose safety "
-         "outcome cohort patients adults efficacy review receptor inflammation placebo relief therapy "
-         "depression adverse effects guideline evidence clinical postoperative spinal migraine").split()
+DESIGNS = [
+    "meta-analysis",
+    "systematic-review",
+    "rct",
+    "guideline",
+    "cohort",
+    "case-control",
+    "cross-sectional",
+    "narrative-review",
+    "case-series",
+    "case-report",
+    "website",
+    "news",
+]
+WORDS = (
+    "pain ketamine opioid infusion randomized trial chronic neuropathic analgesia dose safety "
+    "outcome cohort patients adults efficacy review receptor inflammation placebo relief therapy "
+    "depression adverse effects guideline evidence clinical postoperative spinal migraine"
+).split()
 SURNAMES = "Smith Jones Chen Wang Garcia Müller Rossi Dubois Kowalski Nakamura Okafor Silva Cohen Patel".split()
 STANCES = ["supports"] * 8 + ["contradicts", "mentions"]
 

@@ -17,16 +17,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-import kbase  # noqa: E402
 from docx_maker import complex_field, paragraph, runs, write_docx, zotero  # noqa: E402
+
+import kbase  # noqa: E402
 
 
 def item(ref: kbase.Reference | None, key: str) -> dict:
     if ref is None:  # not in the library: what a writer's Zotero would hold for it
-        return {"id": key, "type": "article-journal", "title": "Ketamine and opioid use after surgery",
-                "author": [{"family": "Smith", "given": "J"}], "issued": {"date-parts": [[2021]]}}
-    data = {"id": key, "type": "article-journal", "title": ref.title, "issued": {"date-parts": [[ref.year]]},
-            "author": [{"family": name} for name in ref.surnames()[:3]]}
+        return {
+            "id": key,
+            "type": "article-journal",
+            "title": "Ketamine and opioid use after surgery",
+            "author": [{"family": "Smith", "given": "J"}],
+            "issued": {"date-parts": [[2021]]},
+        }
+    data = {
+        "id": key,
+        "type": "article-journal",
+        "title": ref.title,
+        "issued": {"date-parts": [[ref.year]]},
+        "author": [{"family": name} for name in ref.surnames()[:3]],
+    }
     if ref.doi:
         data["DOI"] = ref.doi
     return data
@@ -45,7 +56,7 @@ def main(out: Path = HERE / "ketamine-draft.docx") -> None:
             continue
         content, at = "", 0
         for cite in re.finditer(r" ?\[@([\w.:-]+)\]", line):
-            content += runs(line[at:cite.start()])
+            content += runs(line[at : cite.start()])
             key = cite.group(1)
             content += complex_field(zotero([item(kb.references.get(key), key)], " (1)", citation_id=f"c{number}"), " (1)")
             at = cite.end()

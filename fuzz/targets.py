@@ -22,19 +22,24 @@ SEEDS = {
     "bib": [(ROOT / "references.bib").read_bytes()],
     "draft": [p.read_bytes() for p in sorted((ROOT / "tests" / "drafts").glob("*.md"))],
 }
-SEEDS["html"] = [b"<html><body><nav>Menu.</nav><article><h1>T</h1><p>Ketamine eases pain.<sup><a href='#r1'>1</a></sup> "
-                  b"Half of adults <b>agree</b> [2].</p><script>x()</script><ol><li>Cohen SP. Title. 2018. "
-                  b"<a href='https://doi.org/10.1097/AAP.0000000000000808'>doi</a></li></ol></article></body></html>"]
+SEEDS["html"] = [
+    b"<html><body><nav>Menu.</nav><article><h1>T</h1><p>Ketamine eases pain.<sup><a href='#r1'>1</a></sup> "
+    b"Half of adults <b>agree</b> [2].</p><script>x()</script><ol><li>Cohen SP. Title. 2018. "
+    b"<a href='https://doi.org/10.1097/AAP.0000000000000808'>doi</a></li></ol></article></body></html>"
+]
 # word/document.xml as the Zotero plug-in writes it (fields split over runs); the target zips it into a .docx
-SEEDS["docx"] = [(
-    '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-    '<w:body><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Title</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">'
-    'Ketamine eases pain. </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> ADDIN ZOTERO_ITEM CSL_CITATION '
-    '{"citationItems":[{"id":1,"itemData":{"title":"Ketamine for chronic pain: risks and benefits",</w:instrText></w:r><w:r><w:instrText>'
-    '"DOI":"10.1111/bcp.12094","author":[{"family":"Niesters"}]}}]}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    '<w:r><w:t>[1]</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr=" ADDIN EN.CITE &lt;EndNote&gt;&lt;Cite&gt;'
-    '&lt;Author&gt;Cohen&lt;/Author&gt;&lt;Year&gt;2018&lt;/Year&gt;&lt;/Cite&gt;&lt;/EndNote&gt;"><w:r><w:t>(2)</w:t></w:r></w:fldSimple>'
-    '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>3</w:t></w:r></w:p></w:body></w:document>').encode()]
+SEEDS["docx"] = [
+    (
+        b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b'<w:body><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Title</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">'
+        b'Ketamine eases pain. </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> ADDIN ZOTERO_ITEM CSL_CITATION '
+        b'{"citationItems":[{"id":1,"itemData":{"title":"Ketamine for chronic pain: risks and benefits",</w:instrText></w:r><w:r><w:instrText>'
+        b'"DOI":"10.1111/bcp.12094","author":[{"family":"Niesters"}]}}]}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        b'<w:r><w:t>[1]</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr=" ADDIN EN.CITE &lt;EndNote&gt;&lt;Cite&gt;'
+        b'&lt;Author&gt;Cohen&lt;/Author&gt;&lt;Year&gt;2018&lt;/Year&gt;&lt;/Cite&gt;&lt;/EndNote&gt;"><w:r><w:t>(2)</w:t></w:r></w:fldSimple>'
+        b'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>3</w:t></w:r></w:p></w:body></w:document>'
+    )
+]
 ALPHABET = "abc:-[]{}@,=#&*!|>'\"%\\ \n\t\r\x00éü💊<>/"
 
 
@@ -48,9 +53,9 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
         size = draw(st.integers(1, 64))
         op = draw(st.sampled_from(["delete", "repeat", "flip", "insert"]))
         if op == "delete":
-            del data[at:at + size]
+            del data[at : at + size]
         elif op == "repeat":
-            data[at:at] = data[at:at + size] * draw(st.integers(1, 4))
+            data[at:at] = data[at : at + size] * draw(st.integers(1, 4))
         elif op == "flip":
             data[at] = draw(st.integers(0, 255))
         else:
@@ -60,8 +65,11 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
 
 def repeated() -> st.SearchStrategy[bytes]:
     """Up to 64 kB of one short unit repeated: the shape that makes a backtracking pattern quadratic."""
-    return st.builds(lambda unit, n: (unit * n)[:64_000].encode(), st.text(alphabet=ALPHABET, min_size=1, max_size=4),
-                     st.integers(min_value=1_000, max_value=64_000))
+    return st.builds(
+        lambda unit, n: (unit * n)[:64_000].encode(),
+        st.text(alphabet=ALPHABET, min_size=1, max_size=4),
+        st.integers(min_value=1_000, max_value=64_000),
+    )
 
 
 def inputs(kind: str, long: bool = False) -> st.SearchStrategy[bytes]:
@@ -104,9 +112,9 @@ def target_claims(data: bytes) -> None:
 
 def target_bib(data: bytes) -> None:
     """references.bib loader, then lint and dedupe on what it read."""
+    from kbase.audit.refs import lint_references
     from kbase.loaders.bib import load_bib
     from kbase.refs.dedupe import find_duplicates
-    from kbase.audit.refs import lint_references
 
     with _file(data, "references.bib") as path:
         result = load_bib(path)

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import (KbaseError, LoadError, Location, NotInLibraryError, ProblemsFound, UnknownArticleError, UnknownClaimError,
-                     UnknownReferenceError)
-
+from .errors import KbaseError, LoadError, Location, NotInLibraryError, ProblemsFound, UnknownArticleError, UnknownClaimError, UnknownReferenceError
 from .version import __version__  # noqa: F401  (kbase.__version__)
 
 __all__ = [
@@ -69,9 +67,21 @@ if TYPE_CHECKING:
     from .vocabulary import CLAIM_KINDS, CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
-    "load": "kb", "KnowledgeBase": "kb", "DraftsAudit": "kb", "ClaimsEditor": "edit", "RefLibrary": "refs", "Registry": "registry",
-    "read_config": "config", "write_output": "files", "Project": "project", "short_lived_process": "runtime",
-    "Claim": "model", "Evidence": "model", "Finding": "model", "Grade": "model", "Reference": "model",
+    "load": "kb",
+    "KnowledgeBase": "kb",
+    "DraftsAudit": "kb",
+    "ClaimsEditor": "edit",
+    "RefLibrary": "refs",
+    "Registry": "registry",
+    "read_config": "config",
+    "write_output": "files",
+    "Project": "project",
+    "short_lived_process": "runtime",
+    "Claim": "model",
+    "Evidence": "model",
+    "Finding": "model",
+    "Grade": "model",
+    "Reference": "model",
     **{name: "vocabulary" for name in ("CLAIM_KINDS", "CONCERNS", "DESIGNS", "FAIL_ON", "LEVELS", "SEVERITIES", "STANCES", "Level", "Severity")},
 }
 

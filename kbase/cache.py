@@ -46,8 +46,17 @@ from typing import Any
 
 from .files import NotRegularFile, open_regular
 
-__all__ = ["BACKGROUND_BYTES", "CACHE_FOLDER", "Cache", "MemoryCache", "code_fingerprint", "disabled_by_environment", "open_cache",
-           "slot_name", "wait_for_writes"]
+__all__ = [
+    "BACKGROUND_BYTES",
+    "CACHE_FOLDER",
+    "Cache",
+    "MemoryCache",
+    "code_fingerprint",
+    "disabled_by_environment",
+    "open_cache",
+    "slot_name",
+    "wait_for_writes",
+]
 
 CACHE_FOLDER = ".kbase-cache"
 _MAGIC = b"kbase-cache 1\n"
@@ -192,7 +201,7 @@ class Cache:
         if len(data) < head or not data.startswith(_MAGIC):
             _log.warning("ignored %s: not a kbase cache entry (rebuilt)", path)
             return None
-        mac, body = data[len(_MAGIC):len(_MAGIC) + _MAC_SIZE], data[len(_MAGIC) + _MAC_SIZE:]
+        mac, body = data[len(_MAGIC) : len(_MAGIC) + _MAC_SIZE], data[len(_MAGIC) + _MAC_SIZE :]
         expected = self._mac(body)
         if expected is None:
             return None
@@ -323,8 +332,7 @@ class Cache:
             return False
         if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
             return True
-        what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder" if not stat.S_ISDIR(info.st_mode) else \
-            "not your folder"
+        what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder" if not stat.S_ISDIR(info.st_mode) else "not your folder"
         _log.warning("the parse cache is off: %s is %s; kbase keeps its cache only in a folder of its own", self.folder, what)
         self.enabled = False
         return False
@@ -336,9 +344,11 @@ class Cache:
             os.mkdir(self.folder)
         if not self._folder_is_safe(creating=True):
             raise OSError(f"{self.folder}: not a folder of kbase's")
-        for name, text in ((".gitignore", "# written by kbase: its parse cache is never committed\n*\n"),
-                           # https://bford.info/cachedir/: backup tools skip the folder
-                           ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# kbase parse cache (.kbase-cache)\n")):
+        for name, text in (
+            (".gitignore", "# written by kbase: its parse cache is never committed\n*\n"),
+            # https://bford.info/cachedir/: backup tools skip the folder
+            ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# kbase parse cache (.kbase-cache)\n"),
+        ):
             try:  # O_EXCL: whatever is there already, a link included, is left alone
                 fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             except FileExistsError:

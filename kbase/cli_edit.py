@@ -37,11 +37,28 @@ def claim_add(s: Project, claim_id: str, statement: str, topic: str | None, arti
 @click.option("--kind", type=click.Choice(CLAIM_KINDS), default=None, help="What sort of statement it is (inferred when not set).")
 @click.option("--article", default=None, metavar="ID", help="An article the claim appears in (added to appears_in).")
 @click.option("--section", default=None, help="The section of that article.")
-def claim_set(s: Project, claim_id: str, statement: str | None, topic: str | None, aliases: tuple[str, ...], kind: str | None,
-              article: str | None, section: str | None) -> None:
+def claim_set(
+    s: Project,
+    claim_id: str,
+    statement: str | None,
+    topic: str | None,
+    aliases: tuple[str, ...],
+    kind: str | None,
+    article: str | None,
+    section: str | None,
+) -> None:
     """Change a claim's statement, topic or kind, or add aliases or an article it appears in."""
-    edit(s.editor().set_claim, f"updated claim {claim_id}", claim_id, statement=statement, topic=topic, aliases=aliases, kind=kind,
-         article=article, section=section)
+    edit(
+        s.editor().set_claim,
+        f"updated claim {claim_id}",
+        claim_id,
+        statement=statement,
+        topic=topic,
+        aliases=aliases,
+        kind=kind,
+        article=article,
+        section=section,
+    )
 
 
 @click.group()
@@ -98,10 +115,19 @@ def claim_depend(s: Project, claim_id: str, premise: str) -> None:
 @click.option("--note", default=None, help="What the reference says about the claim, in your own words.")
 @click.option("--indirect", is_flag=True, help="The study's population, intervention or outcome differ from the claim's.")
 @click.option("--concern", "concerns", multiple=True, type=click.Choice(CONCERNS), help="A GRADE concern (repeatable).")
-def link(s: Project, claim_id: str, ref: str, stance: str, locator: str | None, note: str | None, indirect: bool,
-         concerns: tuple[str, ...]) -> None:
+def link(s: Project, claim_id: str, ref: str, stance: str, locator: str | None, note: str | None, indirect: bool, concerns: tuple[str, ...]) -> None:
     """Link a claim to a reference; refused (file untouched) if the key is not in the bibliography."""
-    edit(s.editor().link, f"linked {claim_id} ← {ref} ({stance})", claim_id, ref, stance, locator=locator, note=note, indirect=indirect, concerns=concerns)
+    edit(
+        s.editor().link,
+        f"linked {claim_id} ← {ref} ({stance})",
+        claim_id,
+        ref,
+        stance,
+        locator=locator,
+        note=note,
+        indirect=indirect,
+        concerns=concerns,
+    )
 
 
 @command(None)

@@ -55,8 +55,14 @@ def refs_fmt(s: Project, check: bool) -> None:
 
 @command(refs, "import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--from", "kind", type=click.Choice(["auto", "csl-json", "ris"]), default="auto", show_default=True,
-              help="The file's format (auto: by extension, .json or .ris).")
+@click.option(
+    "--from",
+    "kind",
+    type=click.Choice(["auto", "csl-json", "ris"]),
+    default="auto",
+    show_default=True,
+    help="The file's format (auto: by extension, .json or .ris).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 def refs_import(s: Project, file: str, kind: str, dry_run: bool) -> None:
     """Add the items of a CSL-JSON or RIS file to the first .bib, skipping (and naming) duplicates."""

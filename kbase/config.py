@@ -29,8 +29,17 @@ __all__ = ["MAILTO", "read_config"]
 #: A contact address (``mailto``, for Crossref's polite pool): one address, nothing that could add a header or a parameter.
 MAILTO = re.compile(r"[^@\s<>()\"';,&?=]+@[^@\s<>()\"';,&?=]+\.[A-Za-z]{2,}")
 
-KEYS = {"claims": str, "bib": list, "encoding": str, "review_days": int, "cache": bool, "drafts": list, "semantic": bool,
-        "unassessed": str, "mailto": str}
+KEYS = {
+    "claims": str,
+    "bib": list,
+    "encoding": str,
+    "review_days": int,
+    "cache": bool,
+    "drafts": list,
+    "semantic": bool,
+    "unassessed": str,
+    "mailto": str,
+}
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -62,14 +71,25 @@ def read_config(folder: Path) -> dict[str, Any]:
                 raise LoadError(Location(str(path)), f"unknown setting {key!r}{did_you_mean(key, KEYS)}; kbase reads: {', '.join(KEYS)}")
             if key in ("bib", "drafts") and isinstance(value, str):
                 value = [value]
-            if not isinstance(value, KEYS[key]) or (isinstance(value, bool) and KEYS[key] is not bool) \
-                    or (key in ("bib", "drafts") and not all(isinstance(v, str) for v in value)):
-                kind = {"bib": "a list of paths", "drafts": "a list of paths or globs", "review_days": "a whole number of days",
-                        "cache": "true or false", "semantic": "true or false"}.get(key, "text")
+            if (
+                not isinstance(value, KEYS[key])
+                or (isinstance(value, bool) and KEYS[key] is not bool)
+                or (key in ("bib", "drafts") and not all(isinstance(v, str) for v in value))
+            ):
+                kind = {
+                    "bib": "a list of paths",
+                    "drafts": "a list of paths or globs",
+                    "review_days": "a whole number of days",
+                    "cache": "true or false",
+                    "semantic": "true or false",
+                }.get(key, "text")
                 raise LoadError(Location(str(path)), f"setting {key!r} must be {kind}")
             if key == "unassessed" and value not in ("cap", "flag"):
-                raise LoadError(Location(str(path)), f"setting 'unassessed' must be \"cap\" (grade unassessed evidence at most "
-                                                     f"moderate, the default) or \"flag\" (flag it only), not {value!r}")
+                raise LoadError(
+                    Location(str(path)),
+                    f"setting 'unassessed' must be \"cap\" (grade unassessed evidence at most "
+                    f"moderate, the default) or \"flag\" (flag it only), not {value!r}",
+                )
             if key == "mailto" and not MAILTO.fullmatch(value):
                 raise LoadError(Location(str(path)), f"setting 'mailto' must be one e-mail address, not {value!r}")
             settings[key] = value
@@ -111,8 +131,11 @@ def _inside(settings: Path, text: str, key: str, value: str) -> str:
     resolved = os.path.realpath(os.path.join(folder, literal))
     if Path(value).is_absolute() or ".." in Path(value).parts or not Path(resolved).is_relative_to(folder):
         line = next((n for n, row in enumerate(text.splitlines(), 1) if re.match(rf"\s*{key}\s*=", row)), 1)
-        raise LoadError(Location(str(settings), line, 1), f"setting {key!r} names {value!r}, outside this project's folder; "
-                        "settings may name only files inside it (pass a path outside on the command line instead)")
+        raise LoadError(
+            Location(str(settings), line, 1),
+            f"setting {key!r} names {value!r}, outside this project's folder; "
+            "settings may name only files inside it (pass a path outside on the command line instead)",
+        )
     return value
 
 

@@ -32,6 +32,7 @@ from .vocabulary import Severity
 
 __all__ = ["ClaimsEditor", "EditRefused", "LockHeld"]
 
+
 class EditRefused(KbaseError):
     """The edit would leave the library invalid; nothing was written."""
 
@@ -44,7 +45,7 @@ def _indentation(text: str) -> tuple[int, int, int]:
         parent = re.match(r"^(\s*)[\w-]+:\s*(#.*)?$", line)
         if not parent:
             continue
-        child = next((l for l in lines[i + 1:] if l.strip() and not l.lstrip().startswith("#")), "")
+        child = next((l for l in lines[i + 1 :] if l.strip() and not l.lstrip().startswith("#")), "")
         dash = re.match(r"^(\s*)- (\s*)", child)
         if dash:
             offset = len(dash.group(1)) - len(parent.group(1))
@@ -182,8 +183,8 @@ class ClaimsEditor:
 
     def _errors(self, text: str) -> list[str]:
         """Why ``text`` would not be a valid library (empty when it is)."""
-        from .graph import build_graph
         from .grading import premise_cycles
+        from .graph import build_graph
         from .loaders.bib import load_bibs
         from .loaders.claims import parse_claims
 
@@ -205,8 +206,10 @@ class ClaimsEditor:
                 if appearance.article not in parsed.articles:
                     from .spelling import did_you_mean
 
-                    errors.append(f"claim {claim.id!r} would appear in {appearance.article!r}, which is not listed under articles"
-                                  f"{did_you_mean(appearance.article, parsed.articles)}")
+                    errors.append(
+                        f"claim {claim.id!r} would appear in {appearance.article!r}, which is not listed under articles"
+                        f"{did_you_mean(appearance.article, parsed.articles)}"
+                    )
         graph = build_graph(parsed.claims, [], parsed.articles.values())
         for cycle in premise_cycles(graph):
             errors.append("premises would form a cycle: " + " → ".join(cycle + [cycle[0]]))
@@ -305,8 +308,16 @@ class ClaimsEditor:
 
     # -- edits -------------------------------------------------------------------
 
-    def add_claim(self, claim_id: str, statement: str, *, topic: str | None = None, article: str | None = None,
-                  section: str | None = None, quote: str | None = None) -> str:
+    def add_claim(
+        self,
+        claim_id: str,
+        statement: str,
+        *,
+        topic: str | None = None,
+        article: str | None = None,
+        section: str | None = None,
+        quote: str | None = None,
+    ) -> str:
         """Append a claim (refused if the id exists or is not a slug)."""
         from ruamel.yaml.comments import CommentedSeq
 
@@ -317,8 +328,9 @@ class ClaimsEditor:
             if any(c.get("id") == claim_id for c in claims):
                 raise EditRefused(f"a claim {claim_id!r} already exists")
             appearance = _mapping(("article", article), ("section", section), ("quote", quote)) if article else None
-            claim = _mapping(("id", claim_id), ("statement", statement), ("topic", topic),
-                             ("appears_in", CommentedSeq([appearance]) if appearance else None))
+            claim = _mapping(
+                ("id", claim_id), ("statement", statement), ("topic", topic), ("appears_in", CommentedSeq([appearance]) if appearance else None)
+            )
             _append(claims, claim)
 
         return self.edit(change)
@@ -362,8 +374,17 @@ class ClaimsEditor:
 
         return self.edit(change)
 
-    def set_claim(self, claim_id: str, *, statement: str | None = None, topic: str | None = None,
-                  aliases: Sequence[str] = (), kind: str | None = None, article: str | None = None, section: str | None = None) -> str:
+    def set_claim(
+        self,
+        claim_id: str,
+        *,
+        statement: str | None = None,
+        topic: str | None = None,
+        aliases: Sequence[str] = (),
+        kind: str | None = None,
+        article: str | None = None,
+        section: str | None = None,
+    ) -> str:
         """Change a claim's statement, topic or kind (``CLAIM_KINDS``), or add aliases (other wordings the draft audit matches)."""
         from ruamel.yaml.comments import CommentedSeq
 
@@ -398,8 +419,17 @@ class ClaimsEditor:
 
         return self.edit(change)
 
-    def link(self, claim_id: str, ref: str, stance: str, *, locator: str | None = None, note: str | None = None,
-             indirect: bool = False, concerns: Sequence[str] = ()) -> str:
+    def link(
+        self,
+        claim_id: str,
+        ref: str,
+        stance: str,
+        *,
+        locator: str | None = None,
+        note: str | None = None,
+        indirect: bool = False,
+        concerns: Sequence[str] = (),
+    ) -> str:
         """Add an evidence link (refused if the same reference and stance are already linked)."""
         from ruamel.yaml.comments import CommentedSeq
 
@@ -414,8 +444,9 @@ class ClaimsEditor:
             if concerns:
                 flow = CommentedSeq(list(concerns))
                 flow.fa.set_flow_style()
-            link = _mapping(("ref", ref), ("stance", stance), ("locator", locator), ("note", note),
-                            ("indirect", True if indirect else None), ("concerns", flow))
+            link = _mapping(
+                ("ref", ref), ("stance", stance), ("locator", locator), ("note", note), ("indirect", True if indirect else None), ("concerns", flow)
+            )
             _append(evidence, link)
 
         return self.edit(change)

@@ -10,8 +10,17 @@ import operator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["KbaseError", "LoadError", "Location", "NotInLibraryError", "ProblemsFound", "UnknownArticleError", "UnknownClaimError",
-           "UnknownReferenceError", "pickled_by_fields"]
+__all__ = [
+    "KbaseError",
+    "LoadError",
+    "Location",
+    "NotInLibraryError",
+    "ProblemsFound",
+    "UnknownArticleError",
+    "UnknownClaimError",
+    "UnknownReferenceError",
+    "pickled_by_fields",
+]
 
 
 _Record = TypeVar("_Record")
@@ -47,8 +56,8 @@ class Location:
     path: str
     line: int = 1
     col: int = 1
-    unit: str = "line"      # "paragraph" in a Word draft: line is the paragraph's number, col the offset in it
-    excerpt: str = ""       # the first words at the place (Word drafts, which have no lines to jump to)
+    unit: str = "line"  # "paragraph" in a Word draft: line is the paragraph's number, col the offset in it
+    excerpt: str = ""  # the first words at the place (Word drafts, which have no lines to jump to)
 
     def __str__(self) -> str:
         # line 0 means "the file as a whole" (it is missing, or cannot be opened)

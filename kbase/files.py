@@ -38,7 +38,19 @@ from typing import BinaryIO
 
 from .errors import KbaseError, LoadError, Location
 
-__all__ = ["LockHeld", "NotRegularFile", "library_lock", "link_leaving", "open_regular", "recover", "recover_before_reading", "write_atomic", "write_atomic_bytes", "write_output", "write_together"]
+__all__ = [
+    "LockHeld",
+    "NotRegularFile",
+    "library_lock",
+    "link_leaving",
+    "open_regular",
+    "recover",
+    "recover_before_reading",
+    "write_atomic",
+    "write_atomic_bytes",
+    "write_output",
+    "write_together",
+]
 
 LOCK_WAIT_SECONDS = float(os.environ.get("KBASE_LOCK_WAIT", "10"))
 JOURNAL = ".kbase-journal"
@@ -118,8 +130,10 @@ def _target(path: str | Path) -> Path:
     """
     end = link_leaving(path)
     if end is not None:
-        raise KbaseError(f"{path}: a symbolic link to {end}, outside its folder; kbase does not write through it "
-                         "(replace the link with the file, or name the file itself)")
+        raise KbaseError(
+            f"{path}: a symbolic link to {end}, outside its folder; kbase does not write through it "
+            "(replace the link with the file, or name the file itself)"
+        )
     return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
 
 
@@ -257,8 +271,7 @@ def _journal_entries(journal: Path) -> list[tuple[str, str]] | None:
         entries = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise LoadError(where, "an unreadable journal of an interrupted change; nothing was done: remove it once the library checks") from None
-    if not isinstance(entries, list) or not all(isinstance(e, list) and len(e) == 2 and all(isinstance(n, str) for n in e)
-                                                for e in entries):
+    if not isinstance(entries, list) or not all(isinstance(e, list) and len(e) == 2 and all(isinstance(n, str) for n in e) for e in entries):
         raise LoadError(where, "not a journal kbase wrote (a list of [temporary file, library file] pairs); nothing was done: remove it")
     return [(tmp, target) for tmp, target in entries]
 
@@ -296,8 +309,11 @@ def recover(folder: str | Path, files: Iterable[str | Path] = ()) -> bool:
     for number, (tmp, target) in enumerate(entries):
         why = _check_entry(tmp, target, allowed)
         if why is not None:
-            raise LoadError(Location(str(journal), 1, 1), f"entry {number + 1} of the journal of an interrupted change: {why}; "
-                            "nothing was done (kbase never writes such an entry): remove the journal")
+            raise LoadError(
+                Location(str(journal), 1, 1),
+                f"entry {number + 1} of the journal of an interrupted change: {why}; "
+                "nothing was done (kbase never writes such an entry): remove the journal",
+            )
     for tmp, target in entries:
         with contextlib.suppress(FileNotFoundError):  # already renamed before the crash
             os.replace(tmp, target)
@@ -393,16 +409,19 @@ def write_output(path: str | None, text: str | bytes, protected: Iterable[str | 
         raise KbaseError("-o needs a file name ('-' for standard output)")
     link = _link_in_project(path)
     if link is not None:
-        raise KbaseError(f"{path}: {link} is a symbolic link (to {os.path.realpath(link)}); kbase does not write -o through a "
-                         "link inside the project, which a repository could have shipped: remove it, or name the file it points to")
+        raise KbaseError(
+            f"{path}: {link} is a symbolic link (to {os.path.realpath(link)}); kbase does not write -o through a "
+            "link inside the project, which a repository could have shipped: remove it, or name the file it points to"
+        )
     try:
         target = Path(os.path.realpath(path))
         exists, regular = target.exists(), target.is_file()
     except OSError as exc:  # a name too long, a loop of links
         raise KbaseError(f"{path}: cannot write: {_why(exc)}") from None
     if any(target == Path(os.path.realpath(p)) for p in protected):
-        raise KbaseError(f"{path}: is a file this command reads (the library, its settings, a retraction list or a style); "
-                         "kbase will not overwrite it with output")
+        raise KbaseError(
+            f"{path}: is a file this command reads (the library, its settings, a retraction list or a style); kbase will not overwrite it with output"
+        )
     if exists and not regular:
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise KbaseError(f"{path}: {kind}; give a file name for -o")

@@ -27,22 +27,40 @@ __all__ = ["GitMissing", "GitRefused", "run_git"]
 
 #: Settings that would run a command, or make git read a file the repository chose (``/dev/zero``, a FIFO), turned
 #: off for every git that kbase runs.
-SAFE_SETTINGS = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.pager=cat", "core.editor=false",
-                 "core.sshCommand=false", "core.askPass=false", "credential.helper=", "diff.external=",
-                 "log.showSignature=false", "gpg.program=false", "core.alternateRefsCommand=", "protocol.allow=never",
-                 "uploadpack.packObjectsHook=", "core.untrackedCache=false", "submodule.recurse=false",
-                 "blame.ignoreRevsFile=", "core.attributesFile=/dev/null", "core.excludesFile=/dev/null",
-                 "diff.orderFile=/dev/null", "mailmap.file=/dev/null", "mailmap.blob=", "log.mailmap=false")
+SAFE_SETTINGS = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.editor=false",
+    "core.sshCommand=false",
+    "core.askPass=false",
+    "credential.helper=",
+    "diff.external=",
+    "log.showSignature=false",
+    "gpg.program=false",
+    "core.alternateRefsCommand=",
+    "protocol.allow=never",
+    "uploadpack.packObjectsHook=",
+    "core.untrackedCache=false",
+    "submodule.recurse=false",
+    "blame.ignoreRevsFile=",
+    "core.attributesFile=/dev/null",
+    "core.excludesFile=/dev/null",
+    "diff.orderFile=/dev/null",
+    "mailmap.file=/dev/null",
+    "mailmap.blob=",
+    "log.mailmap=false",
+)
 
 #: Files inside a repository that git reads on its own; kbase runs no git where one is not a regular file.
-_READ_BY_GIT = (".mailmap", ".gitattributes", ".gitignore", ".git/info/attributes", ".git/info/exclude", ".git/config",
-                ".git/HEAD", ".git/index")
+_READ_BY_GIT = (".mailmap", ".gitattributes", ".gitignore", ".git/info/attributes", ".git/info/exclude", ".git/config", ".git/HEAD", ".git/index")
 #: The most of a repository's own configuration kbase reads to look for its includes.
 _MAX_CONFIG_BYTES = 1_000_000
 
 
 class GitRefused(OSError):
     """The repository's git configuration or files would make git read a FIFO or a device: no git is run."""
+
 
 #: ``section.<name>.key`` entries of a repository's configuration that name a command to run.
 _DRIVER = re.compile(rb"^((?:filter|diff|merge)\.[^\n]+\.(?:clean|smudge|process|textconv|command|driver))\n", re.IGNORECASE)
@@ -102,16 +120,22 @@ def _check_repository(folder: Path) -> None:
             continue
         path = Path(os.path.expanduser(value))
         if _not_regular(path if path.is_absolute() else config.parent / path):
-            raise GitRefused(f"{config}: {key} names {value}, which is not a regular file (a FIFO or a device); "
-                             "kbase runs no git in this repository")
+            raise GitRefused(f"{config}: {key} names {value}, which is not a regular file (a FIFO or a device); kbase runs no git in this repository")
 
 
 def _driver_overrides(folder: Path) -> list[str]:
     """``-c NAME=`` for every filter, diff or merge driver command the configuration seen from ``folder`` names."""
     key = os.path.realpath(folder)
     if key not in _overrides:
-        listed = subprocess.run(["git", "--no-pager", "config", "--list", "--name-only", "-z", "--includes"], cwd=folder,
-                                capture_output=True, timeout=60, check=False, env=_environment(), stdin=subprocess.DEVNULL).stdout
+        listed = subprocess.run(
+            ["git", "--no-pager", "config", "--list", "--name-only", "-z", "--includes"],
+            cwd=folder,
+            capture_output=True,
+            timeout=60,
+            check=False,
+            env=_environment(),
+            stdin=subprocess.DEVNULL,
+        ).stdout
         names = [entry + b"\n" for entry in listed.split(b"\0") if entry]
         found: dict[str, None] = {}
         for name in names:
@@ -142,7 +166,6 @@ def run_git(folder: str | Path, *args: str, timeout: float = 60) -> subprocess.C
     try:
         safe = [option for setting in SAFE_SETTINGS for option in ("-c", setting)]
         command = ["git", "--no-pager", "--no-replace-objects", *safe, *_driver_overrides(folder), *args]
-        return subprocess.run(command, cwd=folder, capture_output=True, timeout=timeout, check=False, env=_environment(),
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(command, cwd=folder, capture_output=True, timeout=timeout, check=False, env=_environment(), stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise GitMissing("git is not installed") from None

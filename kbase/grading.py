@@ -38,11 +38,21 @@ from typing import TYPE_CHECKING, cast
 from .graph import claim_node, evidence_edges, node_id, ref_node
 from .independence import independent_groups
 from .lineage import source_groups
-from .queries import cycles, premise_graph
-from .vocabulary import (DESIGN_START, MIN_EVENTS, MIN_PARTICIPANTS, POOLED, PREVALENCE_DESIGNS, SECONDARY_DESIGNS,
-                         SYNTHESIS_DESIGNS, UNASSESSED_CAP, UPGRADES, Level)
-from .runtime import can_fork, forked_pool
 from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference, best_link
+from .queries import cycles, premise_graph
+from .runtime import can_fork, forked_pool
+from .vocabulary import (
+    DESIGN_START,
+    MIN_EVENTS,
+    MIN_PARTICIPANTS,
+    POOLED,
+    PREVALENCE_DESIGNS,
+    SECONDARY_DESIGNS,
+    SYNTHESIS_DESIGNS,
+    UNASSESSED_CAP,
+    UPGRADES,
+    Level,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -70,8 +80,17 @@ class GradingOptions:
     unassessed: str = "cap"  # "cap": unassessed evidence grades at most moderate; "flag": only flagged
 
 
-def link_grade(reference: Reference | None, key: str, stance: str, concerns: tuple[str, ...] = (),
-               indirect: bool = False, locator: str = "", *, evidence: Evidence | None = None, kind: str = "") -> LinkGrade:
+def link_grade(
+    reference: Reference | None,
+    key: str,
+    stance: str,
+    concerns: tuple[str, ...] = (),
+    indirect: bool = False,
+    locator: str = "",
+    *,
+    evidence: Evidence | None = None,
+    kind: str = "",
+) -> LinkGrade:
     """What one link is worth on its own (rule 3), and whether rule 1 sets it aside.
 
     ``evidence`` (the link as written) adds what GRADE rates beyond the list of concerns: severities,
@@ -88,10 +107,9 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
     if evidence is not None:
         concerns, indirect, locator = evidence.concerns, evidence.indirect, evidence.locator
     if reference is None:
-        return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect,
-                         locator, set_aside="not in the library")
+        return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect, locator, set_aside="not in the library")
     start, because = DESIGN_START[reference.design], ""
-    pooled = (evidence.pooled if evidence is not None and evidence.pooled else reference.field("pooled").strip().lower())
+    pooled = evidence.pooled if evidence is not None and evidence.pooled else reference.field("pooled").strip().lower()
     if reference.design in SYNTHESIS_DESIGNS:
         if pooled in POOLED:
             start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
@@ -125,13 +143,28 @@ def link_grade(reference: Reference | None, key: str, stance: str, concerns: tup
         else:
             refused = evidence.upgrades
     unassessed = stance == "supports" and start > Level.LOW and evidence is not None and not evidence.assessed
-    return LinkGrade(key, stance, reference.design, reference.design_inferred, start, level, concerns, indirect,
-                     locator, set_aside="retracted" if reference.retracted else "", preprint=preprint, unassessed=unassessed,
-                     upgrades=upgrades, refused=refused, starts_because=because, imprecise=imprecise,
-                     severities=evidence.severities if evidence is not None else (),
-                     participants=evidence.participants if evidence is not None else None,
-                     events=evidence.events if evidence is not None else None,
-                     assessed=evidence.assessed if evidence is not None else True)
+    return LinkGrade(
+        key,
+        stance,
+        reference.design,
+        reference.design_inferred,
+        start,
+        level,
+        concerns,
+        indirect,
+        locator,
+        set_aside="retracted" if reference.retracted else "",
+        preprint=preprint,
+        unassessed=unassessed,
+        upgrades=upgrades,
+        refused=refused,
+        starts_because=because,
+        imprecise=imprecise,
+        severities=evidence.severities if evidence is not None else (),
+        participants=evidence.participants if evidence is not None else None,
+        events=evidence.events if evidence is not None else None,
+        assessed=evidence.assessed if evidence is not None else True,
+    )
 
 
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
@@ -164,8 +197,9 @@ PARALLEL_GRADE_CLAIMS = 2000
 _inherited: tuple[object, ...] = ()  # what a forked grading worker reads: inherited by fork, never pickled
 
 
-def _grade_free(G: nx.MultiDiGraph, nodes: Sequence[str], groups: dict[str, int], component: dict[str, int],
-                options: GradingOptions) -> dict[str, Grade]:
+def _grade_free(
+    G: nx.MultiDiGraph, nodes: Sequence[str], groups: dict[str, int], component: dict[str, int], options: GradingOptions
+) -> dict[str, Grade]:
     """Grades of claims that no ``depends_on`` joins (they need no other claim's grade)."""
     authors_of: dict[str, set[str]] = {}
     return {node_id(n): _grade(G, G.nodes[n]["record"], {}, groups, component, options, authors_of) for n in nodes}
@@ -175,9 +209,15 @@ def _grade_inherited() -> dict[str, Grade]:
     return _grade_free(*_inherited)  # type: ignore[arg-type]
 
 
-def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str] | None = None,
-                 known: Mapping[str, Grade] | None = None, *, structure: nx.MultiDiGraph | None = None,
-                 without: Iterable[str] = ()) -> dict[str, Grade]:
+def grade_claims(
+    G: nx.MultiDiGraph,
+    options: GradingOptions,
+    only: Iterable[str] | None = None,
+    known: Mapping[str, Grade] | None = None,
+    *,
+    structure: nx.MultiDiGraph | None = None,
+    without: Iterable[str] = (),
+) -> dict[str, Grade]:
     """Grade the claims of the graph, premises first. Keys follow file order.
 
     Parameters
@@ -203,10 +243,11 @@ def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str
     done: dict[str, Grade] = dict(known or {})
     graded: dict[str, Grade] = {}
     authors_of: dict[str, set[str]] = {}  # author ids by reference key, computed once per run
-    tied_todo, free = ([n for n in part if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None]
-                       for part in (order[:tied], order[tied:]))
+    tied_todo, free = (
+        [n for n in part if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None] for part in (order[:tied], order[tied:])
+    )
     # claims that no depends_on joins need no other grade: a forked worker grades the second half of them
-    theirs = free[len(free) // 2:] if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True) else []
+    theirs = free[len(free) // 2 :] if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True) else []
     with forked_pool(bool(theirs), workers=1) as pool:
         if pool is not None:
             _inherited = (G, theirs, groups, component, options)
@@ -223,8 +264,15 @@ def grade_claims(G: nx.MultiDiGraph, options: GradingOptions, only: Iterable[str
     return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
 
 
-def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dict[str, int],
-           component: dict[str, int], options: GradingOptions, authors_of: dict[str, set[str]]) -> Grade:
+def _grade(
+    G: nx.MultiDiGraph,
+    claim: Claim,
+    done: dict[str, Grade],
+    groups: dict[str, int],
+    component: dict[str, int],
+    options: GradingOptions,
+    authors_of: dict[str, set[str]],
+) -> Grade:
     reasons: list[Reason] = []
     links: list[LinkGrade] = []
     for key, stance, data in evidence_edges(G, claim.id):
@@ -256,14 +304,21 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
         flags.append("unassessed")
         if options.unassessed == "cap" and level > UNASSESSED_CAP:
             level = UNASSESSED_CAP
-            reasons.append(Reason("unassessed", f"capped at {level}: nobody has assessed {', '.join(unassessed)} for risk of bias, "
-                                                "inconsistency, indirectness, imprecision or publication bias (write its concerns, "
-                                                "or concerns: [] when there are none)", level))
+            reasons.append(
+                Reason(
+                    "unassessed",
+                    f"capped at {level}: nobody has assessed {', '.join(unassessed)} for risk of bias, "
+                    "inconsistency, indirectness, imprecision or publication bias (write its concerns, "
+                    "or concerns: [] when there are none)",
+                    level,
+                )
+            )
 
     # rule 5 (kbase/independence.py): reports lineage, shared authors, overlapping syntheses
     keys = [l.ref for l in supporting]
-    grouped, joins = independent_groups(keys, {k: G.nodes[ref_node(k)]["record"] for k in keys},
-                                        {k: groups[ref_node(k)] for k in keys if ref_node(k) in groups}, authors_of)
+    grouped, joins = independent_groups(
+        keys, {k: G.nodes[ref_node(k)]["record"] for k in keys}, {k: groups[ref_node(k)] for k in keys if ref_node(k) in groups}, authors_of
+    )
     link_of = {l.ref: l for l in supporting}
     by_source = {i: [link_of[k] for k in group] for i, group in enumerate(grouped)}
     independent = len(by_source)
@@ -279,9 +334,13 @@ def _grade(G: nx.MultiDiGraph, claim: Claim, done: dict[str, Grade], groups: dic
         if strongest.level >= level:
             before, level = level, level.lowered()
             change = f"down one level to {level}" if level != before else f"stays at {level} (the floor)"
-            reasons.append(Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), at or above the claim's level: {change}", level))
+            reasons.append(
+                Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), at or above the claim's level: {change}", level)
+            )
         else:
-            reasons.append(Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), below the claim's level: no change", level))
+            reasons.append(
+                Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), below the claim's level: no change", level)
+            )
 
     # rule 8
     for premise in claim.depends_on:
@@ -333,7 +392,8 @@ def _describe(link: LinkGrade) -> str:
         parts.append("-1 preprint (not yet peer reviewed)")
     parts += [f"+{UPGRADES[u]} {u}" for u in link.upgrades]
     if link.refused:
-        parts.append(f"upgrades not applied ({', '.join(link.refused)}): GRADE rates up only evidence that starts low and was "
-                     "found free of serious concerns")
+        parts.append(
+            f"upgrades not applied ({', '.join(link.refused)}): GRADE rates up only evidence that starts low and was found free of serious concerns"
+        )
     text = ", ".join(parts)
     return f"{text} → {link.level}" if link.level != link.start else text

@@ -123,10 +123,19 @@ def _one_link_each(evidence: Sequence[Evidence]) -> list[Evidence]:
 def _severity(link: Evidence) -> tuple[object, ...]:
     """Levels lowered first (very serious concerns count twice; upgrades raise, so count against), then
     every other field, so that the order of the lines never matters."""
-    return (len(link.concerns) + int(link.indirect) - len(link.upgrades), link.indirect, tuple(sorted(link.concerns)),
-            not link.assessed, tuple(sorted(link.severities)), tuple(sorted(link.upgrades)), link.pooled,
-            -1 if link.participants is None else -link.participants, -1 if link.events is None else -link.events,
-            link.locator, link.note)
+    return (
+        len(link.concerns) + int(link.indirect) - len(link.upgrades),
+        link.indirect,
+        tuple(sorted(link.concerns)),
+        not link.assessed,
+        tuple(sorted(link.severities)),
+        tuple(sorted(link.upgrades)),
+        link.pooled,
+        -1 if link.participants is None else -link.participants,
+        -1 if link.events is None else -link.events,
+        link.locator,
+        link.note,
+    )
 
 
 def claims(G: nx.MultiDiGraph) -> Iterator[Claim]:

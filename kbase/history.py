@@ -25,8 +25,17 @@ from .git import GitMissing, GitRefused, run_git
 from .kb import KnowledgeBase, load
 from .vocabulary import Level
 
-__all__ = ["ChangedDrafts", "ClaimChange", "GradePoint", "LibraryDiff", "changed_drafts", "claim_history", "diff_libraries", "diff_revisions",
-           "library_at"]
+__all__ = [
+    "ChangedDrafts",
+    "ClaimChange",
+    "GradePoint",
+    "LibraryDiff",
+    "changed_drafts",
+    "claim_history",
+    "diff_libraries",
+    "diff_revisions",
+    "library_at",
+]
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -70,10 +79,18 @@ def _revision_files(rev: str, claims: Path, bibs: list[Path]) -> tuple[dict[Path
     return contents, notes
 
 
-def library_at(rev: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
-               encoding: str = "utf-8", reuse: Cache | None = None, folder: str | Path | None = None,
-               files: tuple[dict[Path, bytes], list[str]] | None = None,
-               claims_name: str | None = None) -> tuple[KnowledgeBase, list[str], dict[str, str]]:
+def library_at(
+    rev: str | None,
+    claims: str | Path,
+    bibs: Sequence[str | Path],
+    *,
+    year: int | None = None,
+    encoding: str = "utf-8",
+    reuse: Cache | None = None,
+    folder: str | Path | None = None,
+    files: tuple[dict[Path, bytes], list[str]] | None = None,
+    claims_name: str | None = None,
+) -> tuple[KnowledgeBase, list[str], dict[str, str]]:
     """The library as it was at git revision ``rev`` (None: the working tree), notes about it (files
     that did not exist at that revision), and how to name its files in messages (``REV:claims.yaml``).
 
@@ -128,13 +145,13 @@ class ClaimChange:
     """How one claim differs between two revisions."""
 
     claim_id: str
-    before: Level | None           # None: the claim did not exist
-    after: Level | None            # None: the claim was removed
+    before: Level | None  # None: the claim did not exist
+    after: Level | None  # None: the claim was removed
     flags_gained: tuple[str, ...] = ()
     flags_lost: tuple[str, ...] = ()
-    links_added: tuple[str, ...] = ()      # "ref (stance)"
+    links_added: tuple[str, ...] = ()  # "ref (stance)"
     links_removed: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()          # the grading steps of the new revision that the old one did not have
+    reasons: tuple[str, ...] = ()  # the grading steps of the new revision that the old one did not have
     articles: tuple[str, ...] = ()
     renamed_from: str = ""
 
@@ -169,8 +186,7 @@ class LibraryDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.claims or self.references_added or self.references_removed or self.references_retracted
-                    or self.problems_after)
+        return not (self.claims or self.references_added or self.references_removed or self.references_retracted or self.problems_after)
 
 
 def _severity(change: ClaimChange) -> tuple[int, str]:
@@ -233,20 +249,32 @@ def diff_libraries(old: KnowledgeBase, new: KnowledgeBase, before: str, after: s
             tuple(dict.fromkeys(a.article for a in claim.appears_in)) if claim else (),
             source if source != cid else "",
         )
-        if (change.before != change.after or change.flags_gained or change.flags_lost or change.links_added
-                or change.links_removed or change.renamed_from):
+        if (
+            change.before != change.after
+            or change.flags_gained
+            or change.flags_lost
+            or change.links_added
+            or change.links_removed
+            or change.renamed_from
+        ):
             result.claims.append(change)
     result.claims.sort(key=_severity)
     old_refs, new_refs = old.references, new.references
     result.references_added = sorted(set(new_refs) - set(old_refs))
     result.references_removed = sorted(set(old_refs) - set(new_refs))
-    result.references_retracted = sorted(k for k in set(old_refs) & set(new_refs)
-                                         if new_refs[k].retracted and not old_refs[k].retracted)
+    result.references_retracted = sorted(k for k in set(old_refs) & set(new_refs) if new_refs[k].retracted and not old_refs[k].retracted)
     return result
 
 
-def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
-                   encoding: str = "utf-8", current: KnowledgeBase | None = None) -> LibraryDiff:
+def diff_revisions(
+    revisions: str | None,
+    claims: str | Path,
+    bibs: Sequence[str | Path],
+    *,
+    year: int | None = None,
+    encoding: str = "utf-8",
+    current: KnowledgeBase | None = None,
+) -> LibraryDiff:
     """What changed in the library between two git revisions: ``None`` (HEAD against the working tree),
     ``"REV"`` (REV against the working tree) or ``"A..B"``.
 
@@ -277,10 +305,10 @@ def diff_revisions(revisions: str | None, claims: str | Path, bibs: Sequence[str
             files = _revision_files(after, Path(claims), [Path(b) for b in bibs])
             second = f"after-{Path(claims).name}"
             with _claims_in_background(files, Path(claims), Path(folder) / second, reuse):
-                old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse,
-                                                              folder=folder)
-            new, notes_after, labels_after = library_at(after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder,
-                                                        files=files, claims_name=second)
+                old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
+            new, notes_after, labels_after = library_at(
+                after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder, files=files, claims_name=second
+            )
     result = diff_libraries(old, new, before, after or "working tree")
     # a revision's problems name its files as REV:path, not the temporary copies they were read from
     result.problems_before, result.problems_after = _problems(old, labels_before), _problems(new, labels_after)
@@ -296,12 +324,13 @@ class GradePoint:
     commit: str
     date: str
     subject: str
-    level: Level | None      # None: the claim did not exist, or the library did not load, at that commit
+    level: Level | None  # None: the claim did not exist, or the library did not load, at that commit
     note: str = ""
 
 
-def claim_history(claim_id: str, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None,
-                  encoding: str = "utf-8", limit: int = 50) -> list[GradePoint]:
+def claim_history(
+    claim_id: str, claims: str | Path, bibs: Sequence[str | Path], *, year: int | None = None, encoding: str = "utf-8", limit: int = 50
+) -> list[GradePoint]:
     """The level of ``claim_id`` at each of the last ``limit`` commits that changed a library file, oldest first.
 
     Raises
@@ -341,12 +370,20 @@ class ChangedDrafts:
 
     revision: str
     drafts: list[str] = field(default_factory=list)
-    why: dict[str, str] = field(default_factory=dict)   # draft -> "changed", "states claim X (moved)", "cites Y (retracted)"
+    why: dict[str, str] = field(default_factory=dict)  # draft -> "changed", "states claim X (moved)", "cites Y (retracted)"
 
 
-def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, bibs: Sequence[str | Path], *,
-                   year: int | None = None, encoding: str = "utf-8", current: KnowledgeBase | None = None,
-                   threshold: float | None = None) -> ChangedDrafts:
+def changed_drafts(
+    revision: str,
+    patterns: Sequence[str],
+    claims: str | Path,
+    bibs: Sequence[str | Path],
+    *,
+    year: int | None = None,
+    encoding: str = "utf-8",
+    current: KnowledgeBase | None = None,
+    threshold: float | None = None,
+) -> ChangedDrafts:
     """Which of the drafts ``patterns`` (paths or globs) to audit after the changes since git ``revision``.
 
     A draft is chosen when it changed since ``revision`` (committed, staged, unstaged or new and not
@@ -371,10 +408,18 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
     _check_repository(folder)
     _check_revision(folder, revision)
     top = Path(_git(folder, "rev-parse", "--show-toplevel").stdout.decode("utf-8", "replace").strip())
-    touched = {(top / name).resolve() for name in _git(top, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", revision, "--").stdout.decode(
-        "utf-8", "surrogateescape").split("\0") if name}
-    touched |= {(top / name).resolve() for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode(
-        "utf-8", "surrogateescape").split("\0") if name}
+    touched = {
+        (top / name).resolve()
+        for name in _git(top, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", revision, "--")
+        .stdout.decode("utf-8", "surrogateescape")
+        .split("\0")
+        if name
+    }
+    touched |= {
+        (top / name).resolve()
+        for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode("utf-8", "surrogateescape").split("\0")
+        if name
+    }
     result = ChangedDrafts(revision)
     candidates = expand_drafts(patterns)
     for path in candidates:
@@ -395,8 +440,11 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
             continue
         # what each sentence cites, resolved in the first revision, where a removed reference still is: keys,
         # identifiers, numbers through the draft's reference list and Word fields alike
-        keys = resolve_citations(diff.library_before.graph if diff.library_before is not None else new.graph, draft,
-                                 DraftReport(path)) if gone else [[] for _ in draft.sentences]
+        keys = (
+            resolve_citations(diff.library_before.graph if diff.library_before is not None else new.graph, draft, DraftReport(path))
+            if gone
+            else [[] for _ in draft.sentences]
+        )
         for sentence, cites in zip(draft.sentences, keys):
             cited = next((k for k in cites if k in gone), None)
             if cited:
@@ -405,10 +453,8 @@ def changed_drafts(revision: str, patterns: Sequence[str], claims: str | Path, b
             match = matcher.match(sentence.clean) if matcher else None
             if match is not None:
                 change = moved[match.claim_id]
-                what = "added" if change.before is None else f"{change.before} → {change.after}" if change.before != change.after \
-                    else "flags changed"
+                what = "added" if change.before is None else f"{change.before} → {change.after}" if change.before != change.after else "flags changed"
                 result.why[path] = f"states {match.claim_id} ({what})"
                 break
     result.drafts = [p for p in candidates if p in result.why]
     return result
-

@@ -5,8 +5,19 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["ID_SCHEMES", "cited_identifier", "identifier_problems", "identifiers_in", "is_valid_doi", "is_valid_isbn", "is_valid_issn",
-           "is_valid_pmid", "is_valid_url", "normalize_doi", "normalize_identifier"]
+__all__ = [
+    "ID_SCHEMES",
+    "cited_identifier",
+    "identifier_problems",
+    "identifiers_in",
+    "is_valid_doi",
+    "is_valid_isbn",
+    "is_valid_issn",
+    "is_valid_pmid",
+    "is_valid_url",
+    "normalize_doi",
+    "normalize_identifier",
+]
 
 #: The identifier schemes a draft can cite by (Manubot's ``[@doi:…]``, ``[@pmid:…]``, ``[@pmcid:…]``, ``[@isbn:…]``).
 ID_SCHEMES = ("doi", "pmid", "pmcid", "isbn")

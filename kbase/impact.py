@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .graph import claim_node, node_id, ref_node
+from .model import Grade
 from .queries import linked_claims, premise_graph
 from .vocabulary import Level
-from .model import Grade
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,7 +40,7 @@ class Impact:
     """The effect of withdrawing one reference."""
 
     ref: str
-    linked: tuple[str, ...]          # claims that link to the reference directly
+    linked: tuple[str, ...]  # claims that link to the reference directly
     changes: tuple[ClaimChange, ...]  # claims whose level changes, linked or through premises
 
 

@@ -98,8 +98,9 @@ def corrected_covered_area(included: Sequence[set[str]]) -> float:
     return (sum(len(s) for s in included) - r) / (r * c - r)
 
 
-def independent_groups(keys: Sequence[str], references: Mapping[str, Reference | None],
-                       lineage: Mapping[str, object], authors_of: dict[str, set[str]] | None = None) -> tuple[list[list[str]], list[Join]]:
+def independent_groups(
+    keys: Sequence[str], references: Mapping[str, Reference | None], lineage: Mapping[str, object], authors_of: dict[str, set[str]] | None = None
+) -> tuple[list[list[str]], list[Join]]:
     """The supporting ``keys`` of a claim grouped into independent sources, in first-mention order,
     with the joins that made the groups. ``lineage`` maps a key to its ``reports`` group (absent: alone).
     ``authors_of`` caches :func:`author_ids` by key across the claims of one grading run."""
@@ -124,7 +125,7 @@ def independent_groups(keys: Sequence[str], references: Mapping[str, Reference |
 
     present = [k for k in keys if references.get(k) is not None]
     for i, a in enumerate(present):
-        for b in present[i + 1:]:
+        for b in present[i + 1 :]:
             why = one_work(references[a], references[b])  # type: ignore[arg-type]
             if why:
                 union(a, b, "same-work", f"one work entered twice ({why})")
@@ -148,8 +149,7 @@ def independent_groups(keys: Sequence[str], references: Mapping[str, Reference |
             if author in by_author:
                 other = by_author[author]
                 shared = sorted(authors[other] & authors[key])
-                union(other, key, "shared-authors", f"shared author{'s' if len(shared) > 1 else ''} "
-                      + ", ".join(a.title() for a in shared))
+                union(other, key, "shared-authors", f"shared author{'s' if len(shared) > 1 else ''} " + ", ".join(a.title() for a in shared))
             else:
                 by_author[author] = key
     syntheses = {k: _included(r) for k, r in references.items() if k in parent and r is not None}
@@ -160,7 +160,7 @@ def independent_groups(keys: Sequence[str], references: Mapping[str, Reference |
                 union(key, other, "overlap", f"{key} includes {other}")
     listed = list(syntheses)
     for i, a in enumerate(listed):
-        for b in listed[i + 1:]:
+        for b in listed[i + 1 :]:
             cca = corrected_covered_area([syntheses[a], syntheses[b]])
             if cca >= CCA_THRESHOLD:
                 union(a, b, "overlap", f"included studies overlap (corrected covered area {cca:.2f})")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,29 +13,27 @@ from typing import TYPE_CHECKING
 from .errors import LoadError, Location, UnknownArticleError, UnknownClaimError, UnknownReferenceError
 from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
 from .graph import build_graph, claim_node
-from .runtime import paused_gc
-from .vocabulary import LINK_STANCES, Level, Severity
 from .loaders.claims import ClaimsFile
 from .model import Article, Claim, Finding, Grade, Reference
+from .runtime import paused_gc
+from .vocabulary import LINK_STANCES, Level, Severity
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from concurrent.futures import Executor
 
-    from .cache import Cache
+    import networkx as nx
 
     from .audit.batch import DraftAuditor, Progress
     from .audit.drafts import DraftReport
-    from .drafts.matcher import ClaimMatcher
+    from .cache import Cache
     from .citations import Formatter
+    from .drafts.matcher import ClaimMatcher
     from .impact import Impact
     from .review import DraftReview
-    from .tables import EvidenceRow
     from .suggest import SuggestIndex, Suggestion
+    from .tables import EvidenceRow
 
 __all__ = ["DraftsAudit", "KnowledgeBase", "load"]
-
 
 
 @dataclass
@@ -129,8 +127,15 @@ def load(
     derived = _Derived.open(store, str(claims), bibs, retractions, encoding, options) if store is not None else None
     if derived is not None and derived.meta is not None and not (strict and derived.meta["problems"]):
         meta = derived.meta
-        kb = KnowledgeBase(lambda: _read_library(str(claims), bibs, encoding, retractions, store)[0], tuple(meta["problems"]),
-                           options, str(claims), tuple(bibs), tuple(meta["warnings"]), derived=derived)
+        kb = KnowledgeBase(
+            lambda: _read_library(str(claims), bibs, encoding, retractions, store)[0],
+            tuple(meta["problems"]),
+            options,
+            str(claims),
+            tuple(bibs),
+            tuple(meta["warnings"]),
+            derived=derived,
+        )
         kb.semantic = semantic
         return kb
     graph, problems, warnings = _read_library(str(claims), bibs, encoding, retractions, store)
@@ -144,8 +149,9 @@ def load(
     return kb
 
 
-def _read_library(claims: str, bibs: list[str], encoding: str, retractions: str | Path | None,
-                  store: Cache | None) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
+def _read_library(
+    claims: str, bibs: list[str], encoding: str, retractions: str | Path | None, store: Cache | None
+) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
     """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
     from .loaders.bib import load_bibs
 
@@ -165,8 +171,15 @@ def _read_library(claims: str, bibs: list[str], encoding: str, retractions: str 
             for reference in bib_file.references:
                 if reference.key in keys:
                     first = keys[reference.key].where
-                    problems.append(Finding("duplicate-key", Severity.ERROR,
-                                            f"duplicate entry key {reference.key!r} (first at {first})", reference.where, reference.key))
+                    problems.append(
+                        Finding(
+                            "duplicate-key",
+                            Severity.ERROR,
+                            f"duplicate entry key {reference.key!r} (first at {first})",
+                            reference.where,
+                            reference.key,
+                        )
+                    )
                     continue
                 keys[reference.key] = reference
                 references.append(reference)
@@ -193,13 +206,22 @@ class _Derived:
         self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", key)
 
     @classmethod
-    def open(cls, store: Cache, claims: str, bibs: list[str], retractions: str | Path | None, encoding: str,
-             options: GradingOptions) -> _Derived | None:
+    def open(
+        cls, store: Cache, claims: str, bibs: list[str], retractions: str | Path | None, encoding: str, options: GradingOptions
+    ) -> _Derived | None:
         """None when a file cannot be read: its problem is then found by the loaders, uncached."""
         from .loaders.text import read_input
 
-        parts: list[object] = ["library", claims, encoding, options.year, options.stale_years, options.review_days, options.unassessed,
-                               _dt.date.today().isoformat()]
+        parts: list[object] = [
+            "library",
+            claims,
+            encoding,
+            options.year,
+            options.stale_years,
+            options.review_days,
+            options.unassessed,
+            _dt.date.today().isoformat(),
+        ]
         size = 0
         try:
             for path in [claims, *bibs, *([str(retractions)] if retractions is not None else [])]:
@@ -211,8 +233,12 @@ class _Derived:
         return cls(store, claims, store.key(*parts), size)  # type: ignore[arg-type]
 
     def keep_meta(self, kb: KnowledgeBase) -> None:
-        self.meta = {"problems": kb.problems, "warnings": kb.warnings, "counts": (len(kb.claims), len(kb.references)),
-                     "reviewed": any(c.reviewed for c in kb.claims.values())}
+        self.meta = {
+            "problems": kb.problems,
+            "warnings": kb.warnings,
+            "counts": (len(kb.claims), len(kb.references)),
+            "reviewed": any(c.reviewed for c in kb.claims.values()),
+        }
         self.store.put(f"{self._slot}-meta", self.key, self.meta)
 
     def fetch(self, name: str, compute: Callable[[], object]) -> object:
@@ -255,8 +281,11 @@ def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Call
         return lambda: hit
     from .runtime import pickled_call, unpickled_when_done
 
-    worker = (unpickled_when_done(pool.submit(pickled_call, claims_from_bytes, path, data))
-              if pool is not None and len(data) >= PARALLEL_CLAIMS_BYTES else None)
+    worker = (
+        unpickled_when_done(pool.submit(pickled_call, claims_from_bytes, path, data))
+        if pool is not None and len(data) >= PARALLEL_CLAIMS_BYTES
+        else None
+    )
 
     def result() -> ClaimsFile:
         # the worker's pickle, loaded as soon as it came back, is kept in the cache as it is
@@ -295,9 +324,17 @@ class KnowledgeBase:
     grades and findings were cached too never builds it).
     """
 
-    def __init__(self, graph: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph], problems: tuple[Finding, ...],
-                 options: GradingOptions, claims_path: str = "claims.yaml", bib_paths: tuple[str, ...] = ("references.bib",),
-                 warnings: tuple[Finding, ...] = (), *, derived: _Derived | None = None) -> None:
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph | Callable[[], nx.MultiDiGraph],
+        problems: tuple[Finding, ...],
+        options: GradingOptions,
+        claims_path: str = "claims.yaml",
+        bib_paths: tuple[str, ...] = ("references.bib",),
+        warnings: tuple[Finding, ...] = (),
+        *,
+        derived: _Derived | None = None,
+    ) -> None:
         if callable(graph):
             self._build_graph = graph
         else:
@@ -362,6 +399,7 @@ class KnowledgeBase:
     @cached_property
     def grades(self) -> Mapping[str, Grade]:
         """The grade of every claim, in file order."""
+
         def compute() -> Mapping[str, Grade]:
             with paused_gc():
                 return grade_claims(self.graph, self.options)
@@ -407,8 +445,9 @@ class KnowledgeBase:
         from .audit.library import library_findings
 
         def compute() -> list[Finding]:
-            return list(library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded,
-                                         self.options.review_days))
+            return list(
+                library_findings(self.graph, self.grades, self.premise_cycles, self.options.stale_years, self.superseded, self.options.review_days)
+            )
 
         rules = list(compute() if self._derived is None else self._derived.fetch("findings", compute))  # type: ignore[call-overload]
         meta = self._derived.meta if self._derived is not None else None
@@ -418,8 +457,9 @@ class KnowledgeBase:
             from .loaders.blame import entry_change_dates
 
             due = {f.subject for f in rules if f.rule == "review-due"}
-            extra = [f for f in changed_since_review(self.claims.values(), entry_change_dates(list(self.references.values())))
-                     if f.subject not in due]
+            extra = [
+                f for f in changed_since_review(self.claims.values(), entry_change_dates(list(self.references.values()))) if f.subject not in due
+            ]
             rules = _beside_their_claims(rules, extra, list(self.claims)) if extra else rules
         findings = list(self.problems) + list(self.warnings) + rules
         return [f for f in findings if f.severity >= min_severity]
@@ -465,8 +505,16 @@ class KnowledgeBase:
             cache[style] = Formatter(self.references.values(), style)
         return cache[style]
 
-    def evidence_rows(self, *, article: str | None = None, topic: str | None = None, level: Level | None = None,
-                      sort: str = "article", style: str | None = None, html: bool = False) -> list[EvidenceRow]:
+    def evidence_rows(
+        self,
+        *,
+        article: str | None = None,
+        topic: str | None = None,
+        level: Level | None = None,
+        sort: str = "article",
+        style: str | None = None,
+        html: bool = False,
+    ) -> list[EvidenceRow]:
         """The rows of an evidence table (``kbase table``): see :func:`kbase.tables.evidence_rows`."""
         from .tables import evidence_rows
 
@@ -478,16 +526,20 @@ class KnowledgeBase:
             from .spelling import did_you_mean
 
             raise NotInLibraryError(f"no claim has the topic {topic!r}{did_you_mean(topic, topics)}; topics: {', '.join(sorted(topics))}")
-        return evidence_rows(self.graph, self.grades, self.formatter(style), article=article, topic=topic, level=level,
-                             sort=sort, html=html)
+        return evidence_rows(self.graph, self.grades, self.formatter(style), article=article, topic=topic, level=level, sort=sort, html=html)
 
     def cited_keys(self, article: str | None = None) -> list[str]:
         """The references an article's claims rest on (supporting or contradicting), or every reference."""
         if article is None:
             return list(self.references)
         self.article(article)
-        keys = [l.ref for c in self.claims.values() if any(a.article == article for a in c.appears_in)
-                for l in self.grades[c.id].links if l.stance in LINK_STANCES and not l.set_aside]
+        keys = [
+            l.ref
+            for c in self.claims.values()
+            if any(a.article == article for a in c.appears_in)
+            for l in self.grades[c.id].links
+            if l.stance in LINK_STANCES and not l.set_aside
+        ]
         return list(dict.fromkeys(keys))
 
     def bibliography(self, article: str | None = None, style: str | None = None, html: bool = False) -> list[str]:
@@ -508,8 +560,14 @@ class KnowledgeBase:
         """The full draft audit: findings, sentences and the claim each matched."""
         return self.draft_auditor(threshold, suggest).report(str(path))  # type: ignore[no-any-return]
 
-    def review(self, path: str | Path, threshold: float | None = None, suggest: bool = False,
-               min_severity: Severity = Severity.INFO, style: str | None = None) -> DraftReview:
+    def review(
+        self,
+        path: str | Path,
+        threshold: float | None = None,
+        suggest: bool = False,
+        min_severity: Severity = Severity.INFO,
+        style: str | None = None,
+    ) -> DraftReview:
         """The draft at ``path`` with each finding on its sentence and the evidence of each claim it states
         (``kbase audit DRAFT --format html|docx``); raises :class:`~kbase.errors.LoadError` when it cannot be read."""
         from .drafts.docx import package_bytes
@@ -527,11 +585,26 @@ class KnowledgeBase:
         from .audit.batch import DraftAuditor
 
         matcher = self.matcher(threshold)
-        return DraftAuditor(self.graph, self.grades, self.superseded, threshold, self.suggest_index if suggest else None,
-                            getattr(matcher, "vectors", None), getattr(matcher, "cache", None), matcher)
+        return DraftAuditor(
+            self.graph,
+            self.grades,
+            self.superseded,
+            threshold,
+            self.suggest_index if suggest else None,
+            getattr(matcher, "vectors", None),
+            getattr(matcher, "cache", None),
+            matcher,
+        )
 
-    def audit_drafts(self, paths: Iterable[str | Path], threshold: float | None = None, suggest: bool = False,
-                     min_severity: Severity = Severity.INFO, progress: Progress | None = None, jobs: int = 1) -> DraftsAudit:
+    def audit_drafts(
+        self,
+        paths: Iterable[str | Path],
+        threshold: float | None = None,
+        suggest: bool = False,
+        min_severity: Severity = Severity.INFO,
+        progress: Progress | None = None,
+        jobs: int = 1,
+    ) -> DraftsAudit:
         """Audit several drafts; a draft that cannot be read is listed, not raised.
 
         Parameters
@@ -595,8 +668,9 @@ class KnowledgeBase:
             from .bibtex import latex_to_text
             from .semantic import embed
 
-            vectors = embed([f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in self.references.values()], self._store,
-                            "embeddings-references")
+            vectors = embed(
+                [f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in self.references.values()], self._store, "embeddings-references"
+            )
             if vectors is not None:
                 index.use_semantic(vectors)
         return index

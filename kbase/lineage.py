@@ -117,4 +117,4 @@ def source_chains(G: nx.MultiDiGraph, groups: Iterable[Iterable[str]], lineage: 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
     n = len(shorter)
-    return len(longer) > n and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+    return len(longer) > n and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))

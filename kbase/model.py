@@ -97,9 +97,13 @@ class Reference:
         doi = self.doi.strip().lower()
         for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
             if doi.startswith(prefix):
-                doi = doi[len(prefix):].strip()
-        if (pubstate == "preprint" or doi.startswith(_PREPRINT_DOI_PREFIXES) or (venue and _PREPRINT_VENUE.search(" ".join(venue)))
-                or (self.url and _PREPRINT_URL.search(self.url))):
+                doi = doi[len(prefix) :].strip()
+        if (
+            pubstate == "preprint"
+            or doi.startswith(_PREPRINT_DOI_PREFIXES)
+            or (venue and _PREPRINT_VENUE.search(" ".join(venue)))
+            or (self.url and _PREPRINT_URL.search(self.url))
+        ):
             return "preprint"
         if self.entry_type in ("techreport", "report"):
             return "report"
@@ -141,10 +145,10 @@ class Evidence:
     indirect: bool = False
     concerns: tuple[str, ...] = ()  # one entry per level lowered: a very serious concern is listed twice
     where: Location | None = field(default=None, compare=False)
-    assessed: bool = False          # a ``concerns`` key was written (``[]`` or ``{}``: assessed, nothing found)
+    assessed: bool = False  # a ``concerns`` key was written (``[]`` or ``{}``: assessed, nothing found)
     severities: tuple[tuple[str, str], ...] = ()  # the mapping form's (domain, severity), not-serious included
     upgrades: tuple[str, ...] = ()  # GRADE's reasons to rate up (UPGRADES)
-    pooled: str = ""                # what a synthesis pooled for this claim, over the reference's own ``pooled``
+    pooled: str = ""  # what a synthesis pooled for this claim, over the reference's own ``pooled``
     participants: int | None = None
     events: int | None = None
 
@@ -184,7 +188,7 @@ class Claim:
     depends_on: tuple[str, ...] = ()
     where: Location | None = field(default=None, compare=False)
     kind: str = ""  # one of CLAIM_KINDS as written; "" to infer it from the statement (Claim.inferred_kind)
-    reviewed: str = ""      # the date a reviewer last checked the claim and its evidence (YYYY-MM-DD)
+    reviewed: str = ""  # the date a reviewer last checked the claim and its evidence (YYYY-MM-DD)
     reviewed_by: str = ""
 
     @property

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from .errors import ProblemsFound
 
 if TYPE_CHECKING:
-    from .history import ChangedDrafts, GradePoint, LibraryDiff
     from .edit import ClaimsEditor
+    from .history import ChangedDrafts, GradePoint, LibraryDiff
     from .kb import KnowledgeBase
     from .refs import RefLibrary
 
@@ -76,9 +76,11 @@ def _candidates(draft_path: str | Path) -> str:
             claim_id, n = f"{base}-{n}", n + 1
         taken.add(claim_id)
         text = json.dumps(sentence.clean, ensure_ascii=False)
-        lines.append(f"  # candidate from {_one_line(str(sentence.where))}: check the wording, then link evidence (kbase link {claim_id} KEY …)\n"
-                     f"  - id: {claim_id}\n    statement: {text}\n    topic: candidate\n"
-                     f"    appears_in:\n      - article: {stem}\n        quote: {text}\n")
+        lines.append(
+            f"  # candidate from {_one_line(str(sentence.where))}: check the wording, then link evidence (kbase link {claim_id} KEY …)\n"
+            f"  - id: {claim_id}\n    statement: {text}\n    topic: candidate\n"
+            f"    appears_in:\n      - article: {stem}\n        quote: {text}\n"
+        )
     return "".join(lines)
 
 
@@ -103,8 +105,7 @@ def _one_line(text: str) -> str:
     written as escapes, so a file name cannot end the comment and start a claim."""
     import unicodedata
 
-    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-                   for ch in text)
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
 
 
 @dataclass
@@ -127,8 +128,9 @@ class Project:
     named: tuple[str, ...] = ()  # the library files the user named on the command line (--claims, --bib): trusted as given
 
     @classmethod
-    def from_settings(cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None,
-                      folder: str | Path | None = None, **grading: object) -> Project:
+    def from_settings(
+        cls, claims: str | None = None, bib: Sequence[str] = (), encoding: str | None = None, folder: str | Path | None = None, **grading: object
+    ) -> Project:
         """Options given win; the rest come from ``kbase.toml`` or ``[tool.kbase]`` in ``folder`` (default: here)."""
         from .config import read_config
 
@@ -142,8 +144,12 @@ class Project:
         grading.setdefault("drafts", config.get("drafts", []))
         grading.setdefault("semantic", config.get("semantic", False))
         grading.setdefault("mailto", config.get("mailto", ""))
-        return cls(claims or config.get("claims", "claims.yaml"), list(bib) or config.get("bib", ["references.bib"]),
-                   encoding or config.get("encoding", "utf-8"), **grading)  # type: ignore[arg-type]
+        return cls(
+            claims or config.get("claims", "claims.yaml"),
+            list(bib) or config.get("bib", ["references.bib"]),
+            encoding or config.get("encoding", "utf-8"),
+            **grading,
+        )  # type: ignore[arg-type]
 
     @property
     def library_files(self) -> list[str]:
@@ -161,9 +167,18 @@ class Project:
         from .kb import load
 
         self.require()
-        kb = load(self.claims, self.bib, year=self.year, stale_years=self.stale_years, retractions=self.retractions,
-                  encoding=self.encoding, review_days=self.review_days, cache=self.cache, semantic=self.semantic,
-                  unassessed=self.unassessed)
+        kb = load(
+            self.claims,
+            self.bib,
+            year=self.year,
+            stale_years=self.stale_years,
+            retractions=self.retractions,
+            encoding=self.encoding,
+            review_days=self.review_days,
+            cache=self.cache,
+            semantic=self.semantic,
+            unassessed=self.unassessed,
+        )
         if kb.problems:
             raise ProblemsFound(list(kb.problems), kb.counts)
         return kb
@@ -175,8 +190,11 @@ class Project:
         self._refuse_outside_links()
         missing = [name for name in self.library_files if not Path(name).exists()]
         if missing:
-            start = "run `kbase init` to start a library here" if not Path(self.claims).exists() else \
-                "create it, export it from Zotero, or point --bib at yours"
+            start = (
+                "run `kbase init` to start a library here"
+                if not Path(self.claims).exists()
+                else "create it, export it from Zotero, or point --bib at yours"
+            )
             raise KbaseError(f"{', '.join(missing)}: no such file; {start}")
 
     def _refuse_outside_links(self) -> None:
@@ -189,8 +207,10 @@ class Project:
         for name in self.library_files:
             end = link_leaving(name, self.root) if name not in self.named else None
             if end is not None:
-                raise KbaseError(f"{name}: a symbolic link to {end}, outside the project; kbase reads a file outside the "
-                                 f"project only when you name it (--claims or --bib {end})")
+                raise KbaseError(
+                    f"{name}: a symbolic link to {end}, outside the project; kbase reads a file outside the "
+                    f"project only when you name it (--claims or --bib {end})"
+                )
 
     def refs(self, check: bool = True) -> RefLibrary:
         """The ``.bib`` files alone; with ``check``, raises :class:`~kbase.errors.ProblemsFound` when one cannot be read."""
@@ -219,8 +239,9 @@ class Project:
         files: dict[str, str | bytes] = {self.claims: STARTER_CLAIMS, self.bib[0]: STARTER_BIB}
         present = [name for name in files if Path(name).exists() or Path(name).is_symlink()]
         if present:
-            raise KbaseError(f"{', '.join(present)} already exist{'s' if len(present) == 1 else ''}; kbase init starts a new "
-                             "library and changes nothing here")
+            raise KbaseError(
+                f"{', '.join(present)} already exist{'s' if len(present) == 1 else ''}; kbase init starts a new library and changes nothing here"
+            )
         if from_bib is not None:
             from .refs import RefLibrary
 
@@ -249,8 +270,9 @@ class Project:
             current = self.open()  # the working tree is one side: a file that does not load is reported as every command reports it
         return diff_revisions(revisions, self.claims, self.bib, year=self.year, encoding=self.encoding, current=current)
 
-    def changed_drafts(self, revision: str, drafts: Sequence[str] = (), current: KnowledgeBase | None = None,
-                       threshold: float | None = None) -> ChangedDrafts:
+    def changed_drafts(
+        self, revision: str, drafts: Sequence[str] = (), current: KnowledgeBase | None = None, threshold: float | None = None
+    ) -> ChangedDrafts:
         """The drafts to audit after the changes since ``revision`` (:func:`kbase.history.changed_drafts`):
         among ``drafts`` (paths or globs), or else the ``drafts`` setting of ``kbase.toml``."""
         from .errors import KbaseError
@@ -258,10 +280,10 @@ class Project:
 
         patterns = list(drafts) or self.drafts
         if not patterns:
-            raise KbaseError("which drafts? name them (kbase audit --changed HEAD 'content/**/*.md') or set "
-                             "drafts = [\"content/**/*.md\"] in kbase.toml")
-        return changed_drafts(revision, patterns, self.claims, self.bib, year=self.year, encoding=self.encoding, current=current,
-                              threshold=threshold)
+            raise KbaseError(
+                "which drafts? name them (kbase audit --changed HEAD 'content/**/*.md') or set drafts = [\"content/**/*.md\"] in kbase.toml"
+            )
+        return changed_drafts(revision, patterns, self.claims, self.bib, year=self.year, encoding=self.encoding, current=current, threshold=threshold)
 
     def log(self, claim_id: str) -> list[GradePoint]:
         """The level of one claim at each commit that changed the library (:func:`kbase.history.claim_history`)."""

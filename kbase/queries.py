@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from .graph import LINK_TYPES, claim_node, node_id, ref_node
-from .vocabulary import LINK_STANCES, Level
 from .model import Grade
+from .vocabulary import LINK_STANCES, Level
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -141,7 +141,7 @@ def critical_references(G: nx.MultiDiGraph) -> Iterator[tuple[str, list[str]]]:
 def most_cited_references(G: nx.MultiDiGraph, n: int | None = None) -> list[tuple[str, int]]:
     """References by the number of claims they support or contradict, most first."""
     counts: Counter[str] = Counter()
-    for u, v, k in G.edges(keys=True):
+    for u, _, k in G.edges(keys=True):
         if k in LINK_STANCES and G.nodes[u]["record"] is not None:
             counts[node_id(u)] += 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]

@@ -119,8 +119,15 @@ class Registry:
         Retries of a refused connection, a timeout, a 429 or a 5xx, with exponential backoff.
     """
 
-    def __init__(self, mailto: str = "", offline: bool = False, cache: str | Path | None = None,
-                 timeout: tuple[float, float] = TIMEOUT, retries: int = RETRIES, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        mailto: str = "",
+        offline: bool = False,
+        cache: str | Path | None = None,
+        timeout: tuple[float, float] = TIMEOUT,
+        retries: int = RETRIES,
+        backoff: float = 0.5,
+    ) -> None:
         self.crossref_url = _base_url("KBASE_CROSSREF_URL", CROSSREF_URL)
         self.pubmed_url = _base_url("KBASE_PUBMED_URL", PUBMED_URL)
         self.mailto = os.environ.get("KBASE_MAILTO", "").strip() or mailto.strip()
@@ -150,11 +157,24 @@ class Registry:
 
             self.cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             session = requests_cache.CachedSession(
-                str(self.cache), backend="sqlite", serializer="json", expire_after=timedelta(days=EXPIRE_DAYS),
-                allowable_codes=(200, 404), stale_if_error=True)
-            retry = _Retry(total=self.retries, connect=self.retries, read=self.retries, status=self.retries,
-                           backoff_factor=self.backoff, status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",),
-                           respect_retry_after_header=True, raise_on_status=False)
+                str(self.cache),
+                backend="sqlite",
+                serializer="json",
+                expire_after=timedelta(days=EXPIRE_DAYS),
+                allowable_codes=(200, 404),
+                stale_if_error=True,
+            )
+            retry = _Retry(
+                total=self.retries,
+                connect=self.retries,
+                read=self.retries,
+                status=self.retries,
+                backoff_factor=self.backoff,
+                status_forcelist=(429, 500, 502, 503, 504),
+                allowed_methods=("GET",),
+                respect_retry_after_header=True,
+                raise_on_status=False,
+            )
             for scheme in ("http://", "https://"):
                 session.mount(scheme, HTTPAdapter(max_retries=retry))
             from .version import __version__
@@ -237,7 +257,7 @@ class Registry:
         wanted = [p for p in dict.fromkeys(pmids)]
         answers: dict[str, Answer] = {}
         for start in range(0, len(wanted), PUBMED_BATCH):
-            batch = wanted[start:start + PUBMED_BATCH]
+            batch = wanted[start : start + PUBMED_BATCH]
             answers.update(self._pubmed_batch(batch))
             if progress:
                 progress(len(batch))

@@ -21,8 +21,7 @@ from .model import Reference
 __all__ = ["Notice", "apply_notices", "read_retraction_watch"]
 
 REQUIRED = ("OriginalPaperDOI", "OriginalPaperPubMedID", "RetractionNature")
-NATURES = {"retraction": "retraction", "expression of concern": "expression of concern", "correction": "correction",
-           "reinstatement": "reinstatement"}
+NATURES = {"retraction": "retraction", "expression of concern": "expression of concern", "correction": "correction", "reinstatement": "reinstatement"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +65,10 @@ def read_retraction_watch(path: str) -> list[Notice]:
         raw_nature = (row.get("RetractionNature") or "").strip()
         nature = NATURES.get(raw_nature.lower())
         if nature is None:
-            raise LoadError(Location(path, line, 1), f"unknown RetractionNature {raw_nature!r}; expected one of: "
-                            "Retraction, Expression of concern, Correction, Reinstatement")
+            raise LoadError(
+                Location(path, line, 1),
+                f"unknown RetractionNature {raw_nature!r}; expected one of: Retraction, Expression of concern, Correction, Reinstatement",
+            )
         doi = normalize_doi(row.get("OriginalPaperDOI") or "")
         pmid = (row.get("OriginalPaperPubMedID") or "").strip()
         if doi.lower() in ("", "unavailable", "n/a"):
@@ -75,8 +76,9 @@ def read_retraction_watch(path: str) -> list[Notice]:
         if not pmid.isdigit() or pmid == "0":
             pmid = ""
         if doi or pmid:
-            notices.append(Notice(doi, pmid, nature, (row.get("RetractionDate") or "").strip(),
-                                  (row.get("Title") or "").strip(), Location(path, line, 1)))
+            notices.append(
+                Notice(doi, pmid, nature, (row.get("RetractionDate") or "").strip(), (row.get("Title") or "").strip(), Location(path, line, 1))
+            )
     return notices
 
 
@@ -105,6 +107,5 @@ def apply_notices(references: Iterable[Reference], notices: Iterable[Notice]) ->
         if rank.get(ref.retraction, -1) >= rank[worst.nature]:
             out.append(ref)
             continue
-        out.append(dataclasses.replace(ref, retracted=ref.retracted or worst.nature == "retraction",
-                                       retraction=worst.nature, notice_date=worst.date))
+        out.append(dataclasses.replace(ref, retracted=ref.retracted or worst.nature == "retraction", retraction=worst.nature, notice_date=worst.date))
     return out

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftReview", "ReviewPart", "ReviewSentence", "draft_review"]
 
-_ANCHOR = re.compile("[\U000F0000-\U000FFFFD]")
+_ANCHOR = re.compile("[\U000f0000-\U000ffffd]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,8 @@ class ReviewSentence:
     findings: tuple[Finding, ...]
     claim_id: str = ""
     score: float = 0.0
-    paragraph: int = 0              # a Word draft's place (its paragraph number); else 0
-    clean: str = ""                 # the sentence as the matcher read it (no citations): a comment's anchor
+    paragraph: int = 0  # a Word draft's place (its paragraph number); else 0
+    clean: str = ""  # the sentence as the matcher read it (no citations): a comment's anchor
 
     @property
     def text(self) -> str:
@@ -53,8 +53,8 @@ class ReviewPart:
     sentences: tuple[ReviewSentence, ...] = ()
     number: int = 0
     level: int = 0
-    findings: tuple[Finding, ...] = ()   # a reference entry's own findings
-    place: int = 0                       # a Word draft's reference entry: its paragraph number
+    findings: tuple[Finding, ...] = ()  # a reference entry's own findings
+    place: int = 0  # a Word draft's reference entry: its paragraph number
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +63,14 @@ class DraftReview:
 
     path: str
     title: str
-    unit: str                                   # "line", or "paragraph" for Word drafts
+    unit: str  # "line", or "paragraph" for Word drafts
     parts: tuple[ReviewPart, ...]
-    claims: Mapping[str, EvidenceRow]           # the evidence row of each claim the draft states
-    findings: tuple[Finding, ...]               # all of them, in the draft's order
-    general: tuple[Finding, ...]                # those that belong to no sentence or entry
+    claims: Mapping[str, EvidenceRow]  # the evidence row of each claim the draft states
+    findings: tuple[Finding, ...]  # all of them, in the draft's order
+    general: tuple[Finding, ...]  # those that belong to no sentence or entry
     summary: str
-    elements: tuple[int, ...] = ()              # a Word draft's places as body paragraph positions
-    source: bytes = b""                         # a Word draft's package, to write the reviewed copy from
+    elements: tuple[int, ...] = ()  # a Word draft's places as body paragraph positions
+    source: bytes = b""  # a Word draft's package, to write the reviewed copy from
 
     @property
     def counts(self) -> dict[str, int]:
@@ -105,7 +105,7 @@ def _pieces(text: str, citations: Sequence[Citation]) -> tuple[tuple[str, str], 
     last = 0
     for match in _ANCHOR.finditer(text):
         if match.start() > last:
-            pieces.append(("text", text[last:match.start()]))
+            pieces.append(("text", text[last : match.start()]))
         citation = next(fields, None)
         pieces.append(("cite", "; ".join(_item_label(i) for i in citation.items) if citation is not None else "citation"))
         last = match.end()
@@ -118,8 +118,9 @@ def _worst_first(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: -int(f.severity)))
 
 
-def draft_review(report: DraftReport, rows: Mapping[str, EvidenceRow], summary: str, min_severity: Severity = Severity.INFO,
-                 source: bytes = b"") -> DraftReview:
+def draft_review(
+    report: DraftReport, rows: Mapping[str, EvidenceRow], summary: str, min_severity: Severity = Severity.INFO, source: bytes = b""
+) -> DraftReview:
     """The review of one audited draft; ``rows`` holds the evidence row of (at least) every claim it states."""
     draft = report.draft
     if draft is None:
@@ -139,20 +140,42 @@ def draft_review(report: DraftReport, rows: Mapping[str, EvidenceRow], summary: 
     sentences = []
     for i, s in enumerate(draft.sentences):
         match = report.matches[i] if i < len(report.matches) else None
-        sentences.append(ReviewSentence(_pieces(s.text, s.citations), take(s.where.line, s.where.col),
-                                        match.claim_id if match is not None else "", match.score if match is not None else 0.0,
-                                        s.where.line if draft.unit == "paragraph" else 0, s.clean))
+        sentences.append(
+            ReviewSentence(
+                _pieces(s.text, s.citations),
+                take(s.where.line, s.where.col),
+                match.claim_id if match is not None else "",
+                match.score if match is not None else 0.0,
+                s.where.line if draft.unit == "paragraph" else 0,
+                s.clean,
+            )
+        )
     parts = []
     for part in draft.outline:
         if part.kind == "reference":
             entry = draft.references[part.number]
-            parts.append(ReviewPart("reference", _ANCHOR.sub("", part.text), number=entry.number,
-                                    findings=take(entry.where.line, entry.where.col),
-                                    place=entry.where.line if draft.unit == "paragraph" else 0))
+            parts.append(
+                ReviewPart(
+                    "reference",
+                    _ANCHOR.sub("", part.text),
+                    number=entry.number,
+                    findings=take(entry.where.line, entry.where.col),
+                    place=entry.where.line if draft.unit == "paragraph" else 0,
+                )
+            )
         else:
-            parts.append(ReviewPart(part.kind, _ANCHOR.sub("", part.text), tuple(sentences[i] for i in part.sentences),
-                                    part.number, part.level))
+            parts.append(ReviewPart(part.kind, _ANCHOR.sub("", part.text), tuple(sentences[i] for i in part.sentences), part.number, part.level))
     stated = {s.claim_id for s in sentences if s.claim_id}
     title = next((p.text for p in parts if p.kind == "heading"), "") or report.path
-    return DraftReview(report.path, title, draft.unit, tuple(parts), {c: rows[c] for c in sorted(stated) if c in rows},
-                       tuple(kept), tuple(f for f in kept if id(f) not in placed), summary, tuple(draft.elements), source)
+    return DraftReview(
+        report.path,
+        title,
+        draft.unit,
+        tuple(parts),
+        {c: rows[c] for c in sorted(stated) if c in rows},
+        tuple(kept),
+        tuple(f for f in kept if id(f) not in placed),
+        summary,
+        tuple(draft.elements),
+        source,
+    )

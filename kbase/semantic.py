@@ -80,14 +80,14 @@ class Encoder:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths together: less padding
         for start in range(0, len(order), batch):
-            chunk = order[start:start + batch]
+            chunk = order[start : start + batch]
             encodings = self.tokenizer.encode_batch([texts[i] or " " for i in chunk])
             width = max(len(e.ids) for e in encodings)
             ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros((len(chunk), width), dtype=np.int64)
             for row, encoding in enumerate(encodings):
-                ids[row, :len(encoding.ids)] = encoding.ids
-                mask[row, :len(encoding.ids)] = 1
+                ids[row, : len(encoding.ids)] = encoding.ids
+                mask[row, : len(encoding.ids)] = 1
             hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
             pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -118,8 +118,7 @@ def embed(texts: Sequence[str], cache: object | None = None, slot: str = "embedd
     import numpy as np
 
     hashes = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
-    key = cache.key(slot, MODEL_SHA256, VOCAB_SHA256, MAX_TOKENS, Path(__file__).read_bytes(), code=False) \
-        if cache is not None else ""  # type: ignore[attr-defined]
+    key = cache.key(slot, MODEL_SHA256, VOCAB_SHA256, MAX_TOKENS, Path(__file__).read_bytes(), code=False) if cache is not None else ""  # type: ignore[attr-defined]
     kept = cache.get(slot, key) if cache is not None else None  # type: ignore[attr-defined]
     # one matrix and its row hashes: 20,000 vectors unpickle in milliseconds, not one array each
     rows: dict[str, int] = {h: i for i, h in enumerate(kept["hashes"])} if kept else {}

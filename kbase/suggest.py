@@ -109,8 +109,7 @@ class SuggestIndex:
         keywords = keywords or [""] * len(keys)
         self.keys = list(keys)
         # each document's sentences with their tokens, to show the one that matches a query best
-        self.sentences = [[(s, frozenset(tokenize(s))) for s in ([t] + _SENTENCE.split(a)) if s.strip()]
-                          for t, a in zip(titles, abstracts)]
+        self.sentences = [[(s, frozenset(tokenize(s))) for s in ([t] + _SENTENCE.split(a)) if s.strip()] for t, a in zip(titles, abstracts)]
         corpus = [tokenize(" ".join([t] * TITLE_WEIGHT) + " " + a + " " + k) for t, a, k in zip(titles, abstracts, keywords)]
         self.vocab: dict[str, int] = {}
         ids = [[self.vocab.setdefault(w, len(self.vocab)) for w in doc] for doc in corpus]

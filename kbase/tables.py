@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from .audit.wording import advice, contradict_it, joined, library_wording
-from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
 from .graph import claims, ref_node
 from .model import Grade, LinkGrade
+from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from .citations import Formatter
 
 __all__ = ["CERTAINTY_SYMBOLS", "EvidenceCell", "EvidenceRow", "SofRow", "evidence_rows", "sof_rows", "writer_action"]
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +103,30 @@ def _cell(G: nx.MultiDiGraph, formatter: Formatter, link: LinkGrade, notes: dict
 
             citation = _html.escape(citation)
     return EvidenceCell(
-        ref=link.ref, citation=citation, design=link.design, level=link.level, locator=link.locator,
-        doi=ref.doi if ref else "", pmid=ref.pmid if ref else "", url=ref.url if ref else "",
-        note=notes.get((link.ref, link.stance), ""), set_aside=link.set_aside,
+        ref=link.ref,
+        citation=citation,
+        design=link.design,
+        level=link.level,
+        locator=link.locator,
+        doi=ref.doi if ref else "",
+        pmid=ref.pmid if ref else "",
+        url=ref.url if ref else "",
+        note=notes.get((link.ref, link.stance), ""),
+        set_aside=link.set_aside,
     )
 
 
-def evidence_rows(G: nx.MultiDiGraph, grades: Mapping[str, Grade], formatter: Formatter, *, article: str | None = None,
-                  topic: str | None = None, level: Level | None = None, sort: str = "article",
-                  html: bool = False) -> list[EvidenceRow]:
+def evidence_rows(
+    G: nx.MultiDiGraph,
+    grades: Mapping[str, Grade],
+    formatter: Formatter,
+    *,
+    article: str | None = None,
+    topic: str | None = None,
+    level: Level | None = None,
+    sort: str = "article",
+    html: bool = False,
+) -> list[EvidenceRow]:
     """The rows of an evidence table.
 
     Parameters
@@ -145,13 +159,19 @@ def evidence_rows(G: nx.MultiDiGraph, grades: Mapping[str, Grade], formatter: Fo
         notes = {(e.ref, e.stance): e.note for e in claim.evidence}
         supporting = tuple(_cell(G, formatter, l, notes, html) for l in grade.links if l.stance == "supports")
         contradicting = tuple(_cell(G, formatter, l, notes, html) for l in grade.links if l.stance == "contradicts" and not l.set_aside)
-        rows.append(EvidenceRow(
-            claim_id=claim.id, statement=claim.statement, topic=claim.topic,
-            articles=tuple(dict.fromkeys(a.article for a in claim.appears_in)),
-            section=appears[0].section if appears else "", grade=grade,
-            supporting=supporting, contradicting=contradicting,
-            action=writer_action(grade, supporting, contradicting, claim.statement),
-        ))
+        rows.append(
+            EvidenceRow(
+                claim_id=claim.id,
+                statement=claim.statement,
+                topic=claim.topic,
+                articles=tuple(dict.fromkeys(a.article for a in claim.appears_in)),
+                section=appears[0].section if appears else "",
+                grade=grade,
+                supporting=supporting,
+                contradicting=contradicting,
+                action=writer_action(grade, supporting, contradicting, claim.statement),
+            )
+        )
     if sort == "level":
         rows.sort(key=lambda r: r.grade.level)
     return rows
@@ -218,12 +238,19 @@ def sof_rows(rows: Sequence[EvidenceRow]) -> list[SofRow]:
         best = cast(LinkGrade, grade.best)  # the link grading rule 4 starts from (supporting is not empty)
         design = best.design + (f" ({best.starts_because})" if best.starts_because else "")
         domains = _judgements(best)
-        footnotes = tuple(f"{concern}: {notes.get(best.ref) or 'no note on the link'}"
-                          + (f" ({best.imprecise})" if concern == "imprecision" and best.imprecise else "")
-                          for concern, judgement in domains if judgement in ("serious", "very serious"))
+        footnotes = tuple(
+            f"{concern}: {notes.get(best.ref) or 'no note on the link'}"
+            + (f" ({best.imprecise})" if concern == "imprecision" and best.imprecise else "")
+            for concern, judgement in domains
+            if judgement in ("serious", "very serious")
+        )
         if "unassessed" in grade.flags:
-            footnotes += (f"certainty capped at moderate: {', '.join(l.ref for l in supporting if l.unassessed)} "
-                          "was never assessed (grading rule 4)",)
-        out.append(SofRow(row.claim_id, row.statement, len(supporting), best.participants, design, domains,
-                          best.upgrades, grade.level, grade.flags, footnotes))
+            footnotes += (
+                f"certainty capped at moderate: {', '.join(l.ref for l in supporting if l.unassessed)} was never assessed (grading rule 4)",
+            )
+        out.append(
+            SofRow(
+                row.claim_id, row.statement, len(supporting), best.participants, design, domains, best.upgrades, grade.level, grade.flags, footnotes
+            )
+        )
     return out

@@ -116,8 +116,7 @@ PUBMED_DESIGNS: tuple[tuple[str, str], ...] = (
 SECONDARY_DESIGNS: frozenset[str] = frozenset({"narrative-review", "press-release", "website", "news"})
 
 #: Designs that report new evidence from people (what a writer should cite over a secondary source).
-PRIMARY_DESIGNS: frozenset[str] = frozenset({"meta-analysis", "systematic-review", "rct", "cohort", "case-control",
-                                             "cross-sectional"})
+PRIMARY_DESIGNS: frozenset[str] = frozenset({"meta-analysis", "systematic-review", "rct", "cohort", "case-control", "cross-sectional"})
 
 #: The three ways a reference can bear on a claim (an evidence link's ``stance``).
 STANCES: tuple[str, ...] = ("supports", "contradicts", "mentions")
@@ -192,8 +191,20 @@ FAIL_ON: tuple[str, ...] = (*SEVERITIES, "none")
 
 
 #: What sort of statement a claim is (``kind:`` in claims.yaml; inferred from the statement when absent).
-CLAIM_KINDS = ("effect", "association", "harm", "mechanism", "prevalence", "trend", "accuracy", "regulatory", "recommendation",
-               "practice", "caution", "definition")
+CLAIM_KINDS = (
+    "effect",
+    "association",
+    "harm",
+    "mechanism",
+    "prevalence",
+    "trend",
+    "accuracy",
+    "regulatory",
+    "recommendation",
+    "practice",
+    "caution",
+    "definition",
+)
 #: The kinds whose wording follows the certainty of their evidence (GRADE's informative statements). A
 #: prevalence figure or a trend, a test's accuracy, a regulatory fact, a guideline's recommendation, how
 #: something is done (practice), a definition is checked for a source, not for hedges; and a caution

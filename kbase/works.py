@@ -93,12 +93,22 @@ def one_work(a: Reference, b: Reference) -> str:
     ...          Reference("b", "article", title="Ketamine for pain.", doi="10.1/x"))
     'they share the doi 10.1/x'
     """
-    for kind, va, vb in (("doi", normalize_doi(a.doi) if a.doi else "", normalize_doi(b.doi) if b.doi else ""),
-                         ("pmid", a.pmid.strip(), b.pmid.strip())):
+    for kind, va, vb in (
+        ("doi", normalize_doi(a.doi) if a.doi else "", normalize_doi(b.doi) if b.doi else ""),
+        ("pmid", a.pmid.strip(), b.pmid.strip()),
+    ):
         if va and va == vb:
             return "" if identifier_conflict(a, b) else f"they share the {kind} {va}"
     first_a, first_b = a.surnames()[:1], b.surnames()[:1]
-    if (normal_title(a.title) and normal_title(a.title) == normal_title(b.title) and a.year and a.year == b.year
-            and first_a and first_b and ascii_lower(first_a[0]) == ascii_lower(first_b[0]) and same_part(a, b)):
+    if (
+        normal_title(a.title)
+        and normal_title(a.title) == normal_title(b.title)
+        and a.year
+        and a.year == b.year
+        and first_a
+        and first_b
+        and ascii_lower(first_a[0]) == ascii_lower(first_b[0])
+        and same_part(a, b)
+    ):
         return "they have the same title, year and first author"
     return ""

@@ -36,8 +36,9 @@ def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> st
         if claim.topic:
             item["topic"] = claim.topic
         if claim.appears_in:
-            item["appears_in"] = [{k: v for k, v in (("article", a.article), ("section", a.section), ("quote", a.quote)) if v}
-                                  for a in claim.appears_in]
+            item["appears_in"] = [
+                {k: v for k, v in (("article", a.article), ("section", a.section), ("quote", a.quote)) if v} for a in claim.appears_in
+            ]
         if claim.evidence:
             links = []
             for e in claim.evidence:

@@ -46,10 +46,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _SESSION_TEMP is not None:
         shutil.rmtree(_SESSION_TEMP, ignore_errors=True)
+
+
 # The project's shared data (seed article, verified facts, corpus) sits beside the repository.
 SHARED = Path(os.environ.get("KBASE_SHARED", ROOT.parent / "shared"))
-needs_shared = pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason=f"the project's shared data (seed article, corpus) is not at {SHARED}: "
-                                  "a clone runs without it; CI runs with it (README, 'Two commands')")
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "seed").is_dir(),
+    reason=f"the project's shared data (seed article, corpus) is not at {SHARED}: a clone runs without it; CI runs with it (README, 'Two commands')",
+)
 # Real .bib files others wrote: the whole shared corpus where it is beside the repository (CI),
 # else the sample bundled in tests/data (its README says where each file comes from).
 WHOLE_BIB_CORPUS = (SHARED / "corpus" / "bib").is_dir()
@@ -124,6 +128,7 @@ STRONG_AND_BARE = claims_yaml(
 @contextlib.contextmanager
 def hang(seconds: int = 10):
     """Fail instead of running on for minutes (a guard against a return of quadratic work, not a benchmark)."""
+
     def stop(signum, frame):  # noqa: ARG001
         raise AssertionError(f"still running after {seconds} s")
 

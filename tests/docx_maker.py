@@ -17,10 +17,12 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-      'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-      'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" mc:Ignorable="w14"')
+NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" mc:Ignorable="w14"'
+)
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"""
@@ -34,11 +36,16 @@ NUMBERING = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 # The paragraph styles the tests use, defined as Word defines them (style ids with their names), so that
 # other programs (LibreOffice) read the headings as headings.
-STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles {NS}>'
-          '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
-          + "".join(f'<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/><w:basedOn w:val="Normal"/>'
-                    f'<w:next w:val="Normal"/><w:pPr><w:keepNext/><w:outlineLvl w:val="{n - 1}"/></w:pPr></w:style>' for n in (1, 2, 3))
-          + '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/></w:style></w:styles>')
+STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles {NS}>'
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+    + "".join(
+        f'<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/><w:basedOn w:val="Normal"/>'
+        f'<w:next w:val="Normal"/><w:pPr><w:keepNext/><w:outlineLvl w:val="{n - 1}"/></w:pPr></w:style>'
+        for n in (1, 2, 3)
+    )
+    + '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/></w:style></w:styles>'
+)
 
 
 def run(text: str, superscript: bool = False, rsid: str = "00A1B2C3") -> str:
@@ -49,7 +56,7 @@ def run(text: str, superscript: bool = False, rsid: str = "00A1B2C3") -> str:
 def runs(text: str) -> str:
     """Text split into runs at word boundaries, as Word does after edits."""
     words = text.split(" ")
-    pieces = [" ".join(words[i:i + 3]) + (" " if i + 3 < len(words) else "") for i in range(0, len(words), 3)]
+    pieces = [" ".join(words[i : i + 3]) + (" " if i + 3 < len(words) else "") for i in range(0, len(words), 3)]
     return "".join(run(p, rsid=f"00{i:06X}") for i, p in enumerate(pieces))
 
 
@@ -57,7 +64,7 @@ def complex_field(instruction: str, result: str, superscript: bool = False, chun
     """A complex field: begin, the instruction in pieces of ``chunk`` characters, separate, result, end."""
     parts = ['<w:r><w:fldChar w:fldCharType="begin"/></w:r>']
     for i in range(0, len(instruction), chunk):
-        parts.append(f'<w:r><w:instrText xml:space="preserve">{escape(instruction[i:i + chunk])}</w:instrText></w:r>')
+        parts.append(f'<w:r><w:instrText xml:space="preserve">{escape(instruction[i : i + chunk])}</w:instrText></w:r>')
     parts.append('<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
     parts.append(run(result, superscript))
     parts.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
@@ -69,35 +76,53 @@ def simple_field(instruction: str, result: str) -> str:
 
 
 def zotero(items: list[dict], result: str, citation_id: str = "a1b2c3") -> str:
-    payload = {"citationID": citation_id, "properties": {"formattedCitation": result, "plainCitation": result, "noteIndex": 0},
-               "citationItems": [{"id": i + 100, "uris": [f"http://zotero.org/users/local/abc/items/ITEM{i}"], "itemData": item}
-                                 for i, item in enumerate(items)],
-               "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+    payload = {
+        "citationID": citation_id,
+        "properties": {"formattedCitation": result, "plainCitation": result, "noteIndex": 0},
+        "citationItems": [
+            {"id": i + 100, "uris": [f"http://zotero.org/users/local/abc/items/ITEM{i}"], "itemData": item} for i, item in enumerate(items)
+        ],
+        "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json",
+    }
     return "ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(payload, ensure_ascii=False)
 
 
 def mendeley(items: list[dict], result: str) -> str:
-    payload = {"citationItems": [{"id": f"ITEM-{i + 1}", "itemData": item, "uris": [f"http://www.mendeley.com/documents/?uuid={i}"]}
-                                 for i, item in enumerate(items)],
-               "mendeley": {"formattedCitation": result, "plainTextFormattedCitation": result}, "properties": {"noteIndex": 0},
-               "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+    payload = {
+        "citationItems": [
+            {"id": f"ITEM-{i + 1}", "itemData": item, "uris": [f"http://www.mendeley.com/documents/?uuid={i}"]} for i, item in enumerate(items)
+        ],
+        "mendeley": {"formattedCitation": result, "plainTextFormattedCitation": result},
+        "properties": {"noteIndex": 0},
+        "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json",
+    }
     return "ADDIN CSL_CITATION " + json.dumps(payload, ensure_ascii=False)
 
 
 def endnote(author: str, year: int, title: str, doi: str = "", pmid: str = "") -> str:
-    record = (f"<record><rec-number>5</rec-number><ref-type name=\"Journal Article\">17</ref-type><contributors><authors><author>"
-              f"{escape(author)}</author></authors></contributors><titles><title>{escape(title)}</title></titles>"
-              f"<dates><year>{year}</year></dates>" + (f"<accession-num>{pmid}</accession-num>" if pmid else "")
-              + (f"<electronic-resource-num>{escape(doi)}</electronic-resource-num>" if doi else "") + "</record>")
-    return (f"ADDIN EN.CITE <EndNote><Cite><Author>{escape(author.split(',')[0])}</Author><Year>{year}</Year><RecNum>5</RecNum>"
-            f"<DisplayText>[1]</DisplayText>{record}</Cite></EndNote>")
+    record = (
+        f"<record><rec-number>5</rec-number><ref-type name=\"Journal Article\">17</ref-type><contributors><authors><author>"
+        f"{escape(author)}</author></authors></contributors><titles><title>{escape(title)}</title></titles>"
+        f"<dates><year>{year}</year></dates>"
+        + (f"<accession-num>{pmid}</accession-num>" if pmid else "")
+        + (f"<electronic-resource-num>{escape(doi)}</electronic-resource-num>" if doi else "")
+        + "</record>"
+    )
+    return (
+        f"ADDIN EN.CITE <EndNote><Cite><Author>{escape(author.split(',')[0])}</Author><Year>{year}</Year><RecNum>5</RecNum>"
+        f"<DisplayText>[1]</DisplayText>{record}</Cite></EndNote>"
+    )
 
 
 def paragraph(content: str, style: str = "", numbered: int = 0) -> str:
     props = ""
     if style or numbered:
-        props = "<w:pPr>" + (f'<w:pStyle w:val="{style}"/>' if style else "") + \
-                (f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbered}"/></w:numPr>' if numbered else "") + "</w:pPr>"
+        props = (
+            "<w:pPr>"
+            + (f'<w:pStyle w:val="{style}"/>' if style else "")
+            + (f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbered}"/></w:numPr>' if numbered else "")
+            + "</w:pPr>"
+        )
     return f'<w:p w14:paraId="1A2B3C4D" w:rsidR="00A1B2C3">{props}{content}</w:p>'
 
 
@@ -107,11 +132,15 @@ def footnote_mark(note_id: int) -> str:
 
 def footnotes_xml(notes: dict[int, str]) -> str:
     """word/footnotes.xml: Word's two separator notes, then each note's paragraph content."""
-    body = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
+    body = (
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    )
     for note_id, content in notes.items():
-        body += (f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
-                 f'<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>{run(" ")}{content}</w:p></w:footnote>')
+        body += (
+            f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
+            f'<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>{run(" ")}{content}</w:p></w:footnote>'
+        )
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {NS}>{body}</w:footnotes>'
 
 

@@ -56,11 +56,18 @@ def bundled_records() -> tuple[dict[str, dict], dict[str, dict]]:
         year = [[ref.year]] if ref.year else None
         doi = ref.doi.lower()
         if doi:
-            message = {"DOI": ref.doi, "type": "journal-article" if ref.entry_type == "article" else "other",
-                       "title": [latex_to_text(ref.field("title"))],
-                       "author": [{"family": f, "given": g, "sequence": "first" if i == 0 else "additional"} if g else
-                                  {"name": f, "sequence": "first" if i == 0 else "additional"} for i, (f, g) in enumerate(authors)],
-                       "container-title": [latex_to_text(ref.field("journal"))] if ref.field("journal") else []}
+            message = {
+                "DOI": ref.doi,
+                "type": "journal-article" if ref.entry_type == "article" else "other",
+                "title": [latex_to_text(ref.field("title"))],
+                "author": [
+                    {"family": f, "given": g, "sequence": "first" if i == 0 else "additional"}
+                    if g
+                    else {"name": f, "sequence": "first" if i == 0 else "additional"}
+                    for i, (f, g) in enumerate(authors)
+                ],
+                "container-title": [latex_to_text(ref.field("journal"))] if ref.field("journal") else [],
+            }
             if year:
                 message["published-print"] = {"date-parts": year}
                 message["issued"] = {"date-parts": year}
@@ -73,37 +80,86 @@ def bundled_records() -> tuple[dict[str, dict], dict[str, dict]]:
         if ref.pmid:
             initials = lambda given: "".join(w[0] for w in given.replace("-", " ").split() if w[0].isalpha())  # noqa: E731
             pubmed[ref.pmid] = {
-                "uid": ref.pmid, "title": latex_to_text(ref.field("title")) + ".",
+                "uid": ref.pmid,
+                "title": latex_to_text(ref.field("title")) + ".",
                 "authors": [{"name": f"{f} {initials(g)}".strip(), "authtype": "Author" if g else "CollectiveName"} for f, g in authors],
-                "source": latex_to_text(ref.field("journal")), "fulljournalname": latex_to_text(ref.field("journal")),
-                "pubdate": str(ref.year or ""), "volume": ref.field("volume"), "issue": ref.field("number"),
-                "pages": ref.field("pages").replace("--", "-"), "pubtype": ["Journal Article"],
+                "source": latex_to_text(ref.field("journal")),
+                "fulljournalname": latex_to_text(ref.field("journal")),
+                "pubdate": str(ref.year or ""),
+                "volume": ref.field("volume"),
+                "issue": ref.field("number"),
+                "pages": ref.field("pages").replace("--", "-"),
+                "pubtype": ["Journal Article"],
                 "articleids": [{"idtype": "pubmed", "value": ref.pmid}] + ([{"idtype": "doi", "value": ref.doi}] if ref.doi else []),
-                "references": []}
+                "references": [],
+            }
     return crossref, pubmed
 
 
 def _test_work(suffix: str, title: str, family: str, year: int, **more: object) -> dict:
-    return {"DOI": TEST + suffix, "type": "journal-article", "title": [title],
-            "author": [{"family": family, "given": "Test", "sequence": "first"}], "container-title": ["Journal of Test Records"],
-            "published-print": {"date-parts": [[year]]}, "issued": {"date-parts": [[year]]}, "volume": "1", "page": "1-10", **more}
+    return {
+        "DOI": TEST + suffix,
+        "type": "journal-article",
+        "title": [title],
+        "author": [{"family": family, "given": "Test", "sequence": "first"}],
+        "container-title": ["Journal of Test Records"],
+        "published-print": {"date-parts": [[year]]},
+        "issued": {"date-parts": [[year]]},
+        "volume": "1",
+        "page": "1-10",
+        **more,
+    }
 
 
 def synthetic_records() -> dict[str, dict]:
     """The synthetic works (``10.5555/kbase-test.*``), by DOI."""
     works = [
-        _test_work("retracted", "A synthetic test record of a retracted trial", "Testauthor", 2015,
-                   **{"updated-by": [{"DOI": TEST + "retraction-notice", "type": "retraction", "source": "retraction-watch",
-                                      "label": "Retraction", "updated": {"date-parts": [[2021, 3, 4]]}}]}),
-        _test_work("concern", "A synthetic test record under an expression of concern", "Testauthor", 2016,
-                   **{"updated-by": [{"DOI": TEST + "concern-notice", "type": "expression_of_concern", "source": "publisher",
-                                      "label": "Expression of Concern", "updated": {"date-parts": [[2022, 1, 5]]}}]}),
-        _test_work("online", "A synthetic test record published online a year before print", "Testauthor", 2020,
-                   **{"published-online": {"date-parts": [[2019, 11, 2]]}}),
+        _test_work(
+            "retracted",
+            "A synthetic test record of a retracted trial",
+            "Testauthor",
+            2015,
+            **{
+                "updated-by": [
+                    {
+                        "DOI": TEST + "retraction-notice",
+                        "type": "retraction",
+                        "source": "retraction-watch",
+                        "label": "Retraction",
+                        "updated": {"date-parts": [[2021, 3, 4]]},
+                    }
+                ]
+            },
+        ),
+        _test_work(
+            "concern",
+            "A synthetic test record under an expression of concern",
+            "Testauthor",
+            2016,
+            **{
+                "updated-by": [
+                    {
+                        "DOI": TEST + "concern-notice",
+                        "type": "expression_of_concern",
+                        "source": "publisher",
+                        "label": "Expression of Concern",
+                        "updated": {"date-parts": [[2022, 1, 5]]},
+                    }
+                ]
+            },
+        ),
+        _test_work(
+            "online",
+            "A synthetic test record published online a year before print",
+            "Testauthor",
+            2020,
+            **{"published-online": {"date-parts": [[2019, 11, 2]]}},
+        ),
         _test_work("busy", "A synthetic test record behind a busy server", "Testauthor", 2018),
         _test_work("slow", "A synthetic test record behind a slow server", "Testauthor", 2018),
-        _test_work("subtitled", "A synthetic test record", "Testauthor", 2018, subtitle=["with a subtitle"],
-                   **{"short-container-title": ["J Test Rec"]}),
+        _test_work(
+            "subtitled", "A synthetic test record", "Testauthor", 2018, subtitle=["with a subtitle"], **{"short-container-title": ["J Test Rec"]}
+        ),
     ]
     return {w["DOI"]: w for w in works}
 
@@ -111,13 +167,23 @@ def synthetic_records() -> dict[str, dict]:
 #: A synthetic PubMed record (its PMID is far beyond any PubMed has given), with a retraction notice and the
 #: publication types PubMed gives a randomised trial.
 SYNTHETIC_PMID = "99999901"
-SYNTHETIC_PUBMED = {SYNTHETIC_PMID: {
-    "uid": SYNTHETIC_PMID, "title": "A synthetic test record of a randomized trial in PubMed.",
-    "authors": [{"name": "Testauthor T", "authtype": "Author"}], "source": "J Test Rec", "fulljournalname": "Journal of Test Records",
-    "pubdate": "2017 Mar", "epubdate": "2017 Jan 12", "volume": "2", "issue": "1", "pages": "101-9",
-    "pubtype": ["Journal Article", "Randomized Controlled Trial", "Retracted Publication"],
-    "articleids": [{"idtype": "pubmed", "value": SYNTHETIC_PMID}, {"idtype": "doi", "value": TEST + "pubmed-trial"}],
-    "references": [{"refsource": "J Test Rec. 2019;4:1", "reftype": "Retraction in", "pmid": 99999902, "note": ""}]}}
+SYNTHETIC_PUBMED = {
+    SYNTHETIC_PMID: {
+        "uid": SYNTHETIC_PMID,
+        "title": "A synthetic test record of a randomized trial in PubMed.",
+        "authors": [{"name": "Testauthor T", "authtype": "Author"}],
+        "source": "J Test Rec",
+        "fulljournalname": "Journal of Test Records",
+        "pubdate": "2017 Mar",
+        "epubdate": "2017 Jan 12",
+        "volume": "2",
+        "issue": "1",
+        "pages": "101-9",
+        "pubtype": ["Journal Article", "Randomized Controlled Trial", "Retracted Publication"],
+        "articleids": [{"idtype": "pubmed", "value": SYNTHETIC_PMID}, {"idtype": "doi", "value": TEST + "pubmed-trial"}],
+        "references": [{"refsource": "J Test Rec. 2019;4:1", "reftype": "Retraction in", "pmid": 99999902, "note": ""}],
+    }
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -141,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.requests.append(self.path)
         self.server.agents.append(self.headers.get("User-Agent", ""))
         if url.path.startswith("/crossref/works/"):
-            self._crossref(unquote(url.path[len("/crossref/works/"):]))
+            self._crossref(unquote(url.path[len("/crossref/works/") :]))
         elif url.path == "/eutils/esummary.fcgi":
             query = parse_qs(url.query)
             ids = query.get("id", [""])[0].split(",")
@@ -151,10 +217,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, {"header": {"type": "esummary", "version": "0.3"}, "result": result})
         elif url.path == "/eutils/esearch.fcgi":  # term=<doi>[doi]
             term = parse_qs(url.query).get("term", [""])[0].lower().removesuffix("[doi]")
-            ids = [pmid for pmid, record in self.server.pubmed.items()
-                   if any(i["idtype"] == "doi" and i["value"].lower() == term for i in record["articleids"])]
-            self._send(200, {"header": {"type": "esearch", "version": "0.3"},
-                             "esearchresult": {"count": str(len(ids)), "retmax": str(len(ids)), "retstart": "0", "idlist": ids}})
+            ids = [
+                pmid
+                for pmid, record in self.server.pubmed.items()
+                if any(i["idtype"] == "doi" and i["value"].lower() == term for i in record["articleids"])
+            ]
+            self._send(
+                200,
+                {
+                    "header": {"type": "esearch", "version": "0.3"},
+                    "esearchresult": {"count": str(len(ids)), "retmax": str(len(ids)), "retstart": "0", "idlist": ids},
+                },
+            )
         else:
             self._send(404, "Resource not found.")
 
@@ -169,13 +243,16 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(3)
         if doi == TEST + "datacite":
             self._send(404, "Resource not found.") if not agency else self._send(
-                200, {"status": "ok", "message-type": "work-agency", "message": {"DOI": doi, "agency": {"id": "datacite", "label": "DataCite"}}})
+                200, {"status": "ok", "message-type": "work-agency", "message": {"DOI": doi, "agency": {"id": "datacite", "label": "DataCite"}}}
+            )
             return
         work = self.server.crossref.get(doi)
         if work is None:
             self._send(404, "Resource not found.")
         elif agency:
-            self._send(200, {"status": "ok", "message-type": "work-agency", "message": {"DOI": doi, "agency": {"id": "crossref", "label": "Crossref"}}})
+            self._send(
+                200, {"status": "ok", "message-type": "work-agency", "message": {"DOI": doi, "agency": {"id": "crossref", "label": "Crossref"}}}
+            )
         else:
             self._send(200, {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": work})
 

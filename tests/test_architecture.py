@@ -8,9 +8,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import ROOT
 
 import kbase
-from conftest import ROOT
 
 PACKAGE = ROOT / "kbase"
 
@@ -88,8 +88,7 @@ def test_no_import_cycles():
     assert list(nx.simple_cycles(graph)) == []
 
 
-@pytest.mark.parametrize("line", ["from ..cli import cli", "from .. import kb", "import kbase.render.text",
-                                  "    from ..audit.rules import RULES"])
+@pytest.mark.parametrize("line", ["from ..cli import cli", "from .. import kb", "import kbase.render.text", "    from ..audit.rules import RULES"])
 def test_the_layer_check_would_catch_an_upward_import(line):
     # the check itself can fail: the loader of claims.yaml, given an upward import, is caught
     path = PACKAGE / "loaders" / "claims.py"
@@ -137,6 +136,11 @@ def test_each_vocabulary_list_is_written_once():
         if path.name == "vocabulary.py":
             continue
         text = path.read_text(encoding="utf-8")
-        for literal in ('"supports", "contradicts"', '"risk-of-bias", "inconsistency"', '"very-low", "unsupported"',
-                        '"press-release", "news"', '"meta-analysis", "systematic-review", "rct"'):
+        for literal in (
+            '"supports", "contradicts"',
+            '"risk-of-bias", "inconsistency"',
+            '"very-low", "unsupported"',
+            '"press-release", "news"',
+            '"meta-analysis", "systematic-review", "rct"',
+        ):
             assert literal not in text, f"{_module_name(path)} repeats a vocabulary list: {literal}"

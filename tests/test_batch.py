@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 import kbase
-from conftest import ROOT
 from kbase.audit.batch import audit_many, expand_drafts
 from kbase.cli import cli
 

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import bib_entry, claims_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kbase
-from conftest import bib_entry, claims_yaml
 from kbase.cache import CACHE_FOLDER
 from kbase.cli import cli
+
 
 @pytest.fixture(autouse=True)
 def cache_on(monkeypatch):
@@ -47,8 +48,10 @@ CLAIMS = claims_yaml(
     """,
 )
 FIRST = bib_entry("trial", "rct", year=2024, journal="J") + "@string{jn = {Journal of Pain}}\n"
-SECOND = (bib_entry("cohort", "cohort", year=2019, journal="JNMACRO").replace("{JNMACRO}", "jn")  # the @string of the first file
-          + bib_entry("extra", "case-report", year=2001, journal="J"))
+SECOND = (
+    bib_entry("cohort", "cohort", year=2019, journal="JNMACRO").replace("{JNMACRO}", "jn")  # the @string of the first file
+    + bib_entry("extra", "case-report", year=2001, journal="J")
+)
 
 
 def state(kb: kbase.KnowledgeBase) -> tuple:

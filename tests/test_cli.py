@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, STRONG_AND_BARE, bib_entry, claims_yaml
 
-from conftest import STRONG_AND_BARE, ROOT, bib_entry, claims_yaml
 from kbase.cli import cli
 
 CLAIMS = STRONG_AND_BARE
@@ -49,8 +49,14 @@ def test_audit_json_has_summary_and_findings(run):
     data = json.loads(run("audit", "--format", "json").stdout)
     assert data["summary"] == {"claims": 2, "references": 1, "error": 0, "warning": 1, "info": 1}
     assert data["findings"][1] == {
-        "rule": "unsupported-claim", "severity": "warning", "message": "claim 'bare' is unsupported: no reference supports it",
-        "path": "claims.yaml", "line": 9, "column": 5, "subject": "bare", "suggestions": [],
+        "rule": "unsupported-claim",
+        "severity": "warning",
+        "message": "claim 'bare' is unsupported: no reference supports it",
+        "path": "claims.yaml",
+        "line": 9,
+        "column": 5,
+        "subject": "bare",
+        "suggestions": [],
     }
 
 
@@ -124,10 +130,14 @@ atexit.register(lambda: print("frozen", gc.get_freeze_count(), file=sys.stderr))
 """
 
 
-@pytest.mark.parametrize(("body", "frozen"), [
-    ("from kbase.cli import main\nsys.argv = ['kbase', 'check']\nmain()", True),
-    ("import kbase\nkb = kbase.load()\nkb.grades", False),
-], ids=["console-script", "library"])
+@pytest.mark.parametrize(
+    ("body", "frozen"),
+    [
+        ("from kbase.cli import main\nsys.argv = ['kbase', 'check']\nmain()", True),
+        ("import kbase\nkb = kbase.load()\nkb.grades", False),
+    ],
+    ids=["console-script", "library"],
+)
 def test_only_the_command_line_freezes_what_it_loaded(tmp_path, body, frozen):
     """The console script runs one command and ends: what a load builds is frozen out of the garbage
     collector's walks (kbase.short_lived_process). A program using the library is left as it was: a

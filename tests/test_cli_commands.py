@@ -12,16 +12,24 @@ import os
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import STRONG_AND_BARE, bib_entry
+
 from docgen import command_paths
 from kbase.cli import cli
 
 CLAIMS = STRONG_AND_BARE
-BIB = (bib_entry("trial", "rct", year=2024, doi="10.1000/trial1", journal="J Pain")
-       + bib_entry("spare", "cohort", year=2019, title="A spare cohort", journal="J Pain"))
-CSL = [{"id": "new1", "type": "article-journal", "title": "An imported trial of ketamine", "author": [{"family": "Roe", "given": "R."}],
-        "issued": {"date-parts": [[2021]]}}]
+BIB = bib_entry("trial", "rct", year=2024, doi="10.1000/trial1", journal="J Pain") + bib_entry(
+    "spare", "cohort", year=2019, title="A spare cohort", journal="J Pain"
+)
+CSL = [
+    {
+        "id": "new1",
+        "type": "article-journal",
+        "title": "An imported trial of ketamine",
+        "author": [{"family": "Roe", "given": "R."}],
+        "issued": {"date-parts": [[2021]]},
+    }
+]
 
 
 def run(*args: str):
@@ -78,14 +86,24 @@ CASES = [
     ("kbase article add", ["article", "add", "Not A Slug", "--title", "x"], 2, "", "is not a slug"),
     ("kbase article set", ["article", "set", "nowhere", "--title", "x"], 2, "", "no article 'nowhere'"),
     ("kbase article set", ["article", "set", "web", "--title", "On the web, again"], 0, "", "updated article web"),
-    ("kbase refs verify", ["refs", "verify", "--offline"], 0, "info not-verified trial: DOI 10.1000/trial1 not checked: offline, "
-     "and not in the cache", "0 of 2 references checked: 0 errors, 0 warnings, 1 info\n1 could not be checked (the not-verified "
-     "lines say why)\n1 has no DOI or PMID to check"),
+    (
+        "kbase refs verify",
+        ["refs", "verify", "--offline"],
+        0,
+        "info not-verified trial: DOI 10.1000/trial1 not checked: offline, and not in the cache",
+        "0 of 2 references checked: 0 errors, 0 warnings, 1 info\n1 could not be checked (the not-verified "
+        "lines say why)\n1 has no DOI or PMID to check",
+    ),
     ("kbase refs verify", ["refs", "verify", "nosuch"], 2, "", "kbase: no reference 'nosuch' in references.bib"),
     ("kbase refs add", ["refs", "add", "--doi", "10.12/x"], 2, "", "kbase: '10.12/x' is not a DOI (10.<registrant>/<suffix>)"),
     ("kbase refs add", ["refs", "add"], 2, "", "kbase: give a DOI or a PMID"),
-    ("kbase refs add", ["refs", "add", "--dry-run", "--doi", "10.1111/bcp.12094"], 0, "@article{niesters2014ketamine,",
-     "1 added, 0 duplicates skipped"),
+    (
+        "kbase refs add",
+        ["refs", "add", "--dry-run", "--doi", "10.1111/bcp.12094"],
+        0,
+        "@article{niesters2014ketamine,",
+        "1 added, 0 duplicates skipped",
+    ),
     ("kbase refs set", ["refs", "set", "spare", "design=rct"], 0, "", "wrote references.bib"),
     ("kbase refs set", ["refs", "set", "spare", "design=rtc"], 2, "", "kbase: unknown design 'rtc' (did you mean 'rct'?)"),
     ("kbase claim review", ["claim", "review", "bare", "--by", "Dr Lee", "--date", "2026-05-01"], 0, "", "reviewed claim bare"),
@@ -130,8 +148,14 @@ def project(library, request):
     if callspec is not None and callspec.params.get("path") in ("kbase diff", "kbase log"):  # a library kept in git, one commit
         import subprocess
 
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
-               "GIT_COMMITTER_EMAIL": "t@e.org", "HOME": str(library.folder)}
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@e.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@e.org",
+            "HOME": str(library.folder),
+        }
         for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "library"]):
             subprocess.run(["git", *command], cwd=library.folder, env=env, check=True, capture_output=True)
     return library

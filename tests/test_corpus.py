@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import BIB_CORPUS, BIB_FILES, LEGACY_ENCODINGS, WHOLE_BIB_CORPUS
 
-from conftest import BIB_CORPUS, BIB_FILES, LEGACY_ENCODINGS, ROOT, WHOLE_BIB_CORPUS
 from kbase.errors import LoadError
 from kbase.loaders.bib import load_bib
 from kbase.refs.fmt import format_bib, parsed_content
@@ -24,7 +24,6 @@ ENTRY = re.compile(r"^\s*@\s*(\w+)\s*[{(]", re.M)
 LEGACY = LEGACY_ENCODINGS
 # biblatex-only "%" comments inside an entry: bibtexparser stops in the middle of the block
 UNFORMATTABLE = {"xdata.bib": 68}
-
 
 
 def _text(path: Path) -> str:

@@ -10,12 +10,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 import kbase
-from conftest import ROOT
-from kbase.cli import cli
 from docgen import command_paths, commands_markdown, rules_markdown
 from kbase.audit import RULES
+from kbase.cli import cli
 
 DOCS = ROOT / "docs"
 
@@ -70,8 +70,9 @@ def test_examples_in_the_docs_are_real_output(page, monkeypatch, tmp_path):
 
 @pytest.mark.skipif(shutil.which("mkdocs") is None and not (ROOT / ".venv" / "bin" / "mkdocs").exists(), reason="mkdocs not installed")
 def test_docs_build_strict(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "commands" / "index.html").read_text(encoding="utf-8")
     assert "kbase evidence" in html and "<!-- kbase:commands -->" not in html
@@ -88,8 +89,12 @@ def test_the_first_library_page_runs_end_to_end(tmp_path, monkeypatch):
     (tmp_path / "zotero.json").write_text(export.stdout, encoding="utf-8")
     for name, body in re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```", page, re.S):
         (tmp_path / name).write_text(body, encoding="utf-8")
-    commands = [line[2:] for block in re.findall(r"<!-- tutorial -->\n```console\n(.*?)```", page, re.S)
-                for line in block.splitlines() if line.startswith("$ ")]
+    commands = [
+        line[2:]
+        for block in re.findall(r"<!-- tutorial -->\n```console\n(.*?)```", page, re.S)
+        for line in block.splitlines()
+        if line.startswith("$ ")
+    ]
     assert len(commands) >= 10
     for command in commands:
         result = CliRunner().invoke(cli, shlex.split(command)[1:])

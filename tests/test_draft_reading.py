@@ -7,8 +7,8 @@ import collections
 import json
 
 import pytest
-
 from conftest import ROOT, SHARED
+
 from kbase.drafts.reader import parse_draft, read_draft
 from kbase.drafts.text import find_citations, split_sentences
 
@@ -38,9 +38,15 @@ def test_agrees_with_pandoc_on_its_own_citation_tests():
 
 
 MARKERS = {
-    "bracket": ("[1]", (1,)), "bracket-range": ("[1–3]", (1, 2, 3)), "bracket-list": ("[2, 4]", (2, 4)),
-    "pandoc-superscript": ("^1^", (1,)), "html-sup": ("<sup>1</sup>", (1,)), "html-sup-bracket": ("<sup>[1-2]</sup>", (1, 2)),
-    "unicode-superscript": ("¹", (1,)), "unicode-range": ("¹⁻³", (1, 2, 3)), "unicode-list": ("¹,²", (1, 2)),
+    "bracket": ("[1]", (1,)),
+    "bracket-range": ("[1–3]", (1, 2, 3)),
+    "bracket-list": ("[2, 4]", (2, 4)),
+    "pandoc-superscript": ("^1^", (1,)),
+    "html-sup": ("<sup>1</sup>", (1,)),
+    "html-sup-bracket": ("<sup>[1-2]</sup>", (1, 2)),
+    "unicode-superscript": ("¹", (1,)),
+    "unicode-range": ("¹⁻³", (1, 2, 3)),
+    "unicode-list": ("¹,²", (1, 2)),
 }
 
 
@@ -49,8 +55,7 @@ MARKERS = {
 def test_a_marker_after_the_full_stop_closes_its_sentence_across_a_line_break(marker, space):
     text, numbers = MARKERS[marker]
     draft = parse_draft(f"Ketamine can be given as an infusion.{space}{text}\nHalf of all adults have tried it.\n", "d.md")
-    assert [s.text for s in draft.sentences] == [f"Ketamine can be given as an infusion.{space}{text}",
-                                                 "Half of all adults have tried it."]
+    assert [s.text for s in draft.sentences] == [f"Ketamine can be given as an infusion.{space}{text}", "Half of all adults have tried it."]
     first, second = draft.sentences
     assert [c.numbers for c in first.citations] == [numbers] and not second.citations
     assert (second.where.line, second.where.col) == (2, 1)
@@ -65,10 +70,17 @@ def test_key_citations_after_the_full_stop(citation):
 @pytest.mark.parametrize(
     ("text", "keys"),
     [
-        ("[@a, chap. 3; @b]", ("a", "b")), ("[see @a ch. 2; also @b sec. 4]", ("a", "b")), ("[@a, n. 6; @b]", ("a", "b")),
-        ("[@a bk. VI; @b]", ("a", "b")), ("[@key, \\[89\\]]", ("key",)), ("@{https://example.org/x?id=1}", ("https://example.org/x?id=1",)),
-        ("[@a]{.class}", ("a",)), ("[see @пункт3 p. 34-35]", ("пункт3",)), ("[@doi:10.1000/182]", ("doi:10.1000/182",)),
-        ("[@pmid:12345678; @pmcid:PMC123456]", ("pmid:12345678", "pmcid:PMC123456")), ("[@isbn:9780262033848]", ("isbn:9780262033848",)),
+        ("[@a, chap. 3; @b]", ("a", "b")),
+        ("[see @a ch. 2; also @b sec. 4]", ("a", "b")),
+        ("[@a, n. 6; @b]", ("a", "b")),
+        ("[@a bk. VI; @b]", ("a", "b")),
+        ("[@key, \\[89\\]]", ("key",)),
+        ("@{https://example.org/x?id=1}", ("https://example.org/x?id=1",)),
+        ("[@a]{.class}", ("a",)),
+        ("[see @пункт3 p. 34-35]", ("пункт3",)),
+        ("[@doi:10.1000/182]", ("doi:10.1000/182",)),
+        ("[@pmid:12345678; @pmcid:PMC123456]", ("pmid:12345678", "pmcid:PMC123456")),
+        ("[@isbn:9780262033848]", ("isbn:9780262033848",)),
     ],
 )
 def test_locators_escapes_braces_and_identifiers_inside_brackets(text, keys):
@@ -88,9 +100,11 @@ def test_things_that_are_not_citations(text):
 
 # -- citing by identifier ---------------------------------------------------------------------------
 
+
 def audit_text(tmp_path, text, name="draft.md"):
-    import kbase
     from conftest import ROOT
+
+    import kbase
 
     kb = kbase.load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
     path = tmp_path / name
@@ -99,8 +113,10 @@ def audit_text(tmp_path, text, name="draft.md"):
 
 
 def test_a_draft_cites_by_doi_pmid_and_the_library_resolves_them(tmp_path):
-    report = audit_text(tmp_path, "Ketamine infusions can relieve pain in complex regional pain syndrome (CRPS) "
-                                  "[@doi:10.1097/AAP.0000000000000808; @pmid:20693876].\n")
+    report = audit_text(
+        tmp_path,
+        "Ketamine infusions can relieve pain in complex regional pain syndrome (CRPS) [@doi:10.1097/AAP.0000000000000808; @pmid:20693876].\n",
+    )
     assert [f.rule for f in report.findings if f.rule == "unknown-citation"] == []
     assert report.cited[0] == ["cohen2018consensus", "loftus2010intraoperative"]
 
@@ -112,9 +128,11 @@ def test_an_identifier_the_library_lacks_is_an_unknown_citation_that_names_it(tm
 
 
 def test_a_reference_list_entry_resolves_by_its_doi_or_pubmed_link_before_its_words(tmp_path):
-    text = ("Ketamine infusions can relieve pain in complex regional pain syndrome (CRPS).[1] Pain relief lasts a while.[2]\n\n"
-            "## References\n\n1. Someone. A garbled title. https://doi.org/10.1097/aap.0000000000000808\n"
-            "2. Another. Wrong words entirely. https://pubmed.ncbi.nlm.nih.gov/20693876/\n")
+    text = (
+        "Ketamine infusions can relieve pain in complex regional pain syndrome (CRPS).[1] Pain relief lasts a while.[2]\n\n"
+        "## References\n\n1. Someone. A garbled title. https://doi.org/10.1097/aap.0000000000000808\n"
+        "2. Another. Wrong words entirely. https://pubmed.ncbi.nlm.nih.gov/20693876/\n"
+    )
     report = audit_text(tmp_path, text)
     assert report.resolved == {1: "cohen2018consensus", 2: "loftus2010intraoperative"}
 
@@ -128,8 +146,9 @@ def test_factual_looking_sentences_on_the_labelled_set():
     """344 sentences of real health text (the seed article, SciFact test claims), labelled by hand."""
     from kbase.audit.wording import is_factual
 
-    rows = [line.rstrip("\n").split("\t") for line in FACTUAL_SET.read_text(encoding="utf-8").splitlines(keepends=True)
-            if not line.startswith("#")][1:]
+    rows = [line.rstrip("\n").split("\t") for line in FACTUAL_SET.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#")][
+        1:
+    ]
     assert len(rows) >= 300 and {r[0] for r in rows} == {"0", "1"}
     predicted = [(is_factual(text), label == "1") for label, _, text in rows]
     tp = sum(p and y for p, y in predicted)
@@ -138,22 +157,37 @@ def test_factual_looking_sentences_on_the_labelled_set():
     assert precision >= 0.9 and recall >= 0.85, (precision, recall)
 
 
-@pytest.mark.parametrize("sentence", [
-    "Half of all adults have tried a sleep supplement.", "Most people recover within a week.", "One in five adults lives with chronic pain.",
-    "Smokers are twice as likely to develop the disease.", "Serious side effects are rare.", "The majority of patients respond to treatment.",
-    "Ketamine works faster than most antidepressants.", "Relief usually lasts about three months.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Half of all adults have tried a sleep supplement.",
+        "Most people recover within a week.",
+        "One in five adults lives with chronic pain.",
+        "Smokers are twice as likely to develop the disease.",
+        "Serious side effects are rare.",
+        "The majority of patients respond to treatment.",
+        "Ketamine works faster than most antidepressants.",
+        "Relief usually lasts about three months.",
+    ],
+)
 def test_quantifiers_comparisons_and_risk_words_are_factual(sentence):
     from kbase.audit.wording import is_factual
 
     assert is_factual(sentence)
 
 
-@pytest.mark.parametrize("sentence", [
-    "Talk to your doctor about whether ketamine is right for you.", "Here are some of the most common side effects:",
-    "Read on to learn more about the costs.", "Is ketamine right for you?", "I spent four years studying atoms and molecules.",
-    "Avoid eating or drinking before the infusion to prevent nausea.", "If you are pregnant, ask your doctor first.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Talk to your doctor about whether ketamine is right for you.",
+        "Here are some of the most common side effects:",
+        "Read on to learn more about the costs.",
+        "Is ketamine right for you?",
+        "I spent four years studying atoms and molecules.",
+        "Avoid eating or drinking before the infusion to prevent nausea.",
+        "If you are pregnant, ask your doctor first.",
+    ],
+)
 def test_advice_transitions_questions_and_the_author_are_not(sentence):
     from kbase.audit.wording import is_factual
 
@@ -162,14 +196,18 @@ def test_advice_transitions_questions_and_the_author_are_not(sentence):
 
 # -- figures: quantity-mismatch ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("draft", "claim"), [
-    ("Relief lasts about six weeks.", "Relief lasts about three months."),
-    ("The usual dose is 10–20 mg.", "The usual dose is 0.5 to 5 mg."),
-    ("Give 500 µg per kilogram.", "Give 5 mg per kilogram."),
-    ("About one in three adults have it.", "About one in five adults have it."),
-    ("It costs $2,000 per session.", "It costs between $400 and $1,000 per session."),
-    ("Of 150 patients, some improved.", "Of 297 patients, some improved."),
-])
+
+@pytest.mark.parametrize(
+    ("draft", "claim"),
+    [
+        ("Relief lasts about six weeks.", "Relief lasts about three months."),
+        ("The usual dose is 10–20 mg.", "The usual dose is 0.5 to 5 mg."),
+        ("Give 500 µg per kilogram.", "Give 5 mg per kilogram."),
+        ("About one in three adults have it.", "About one in five adults have it."),
+        ("It costs $2,000 per session.", "It costs between $400 and $1,000 per session."),
+        ("Of 150 patients, some improved.", "Of 297 patients, some improved."),
+    ],
+)
 def test_other_figures_are_a_mismatch_and_the_message_shows_both(draft, claim):
     from kbase.audit.quantities import mismatch
 
@@ -179,16 +217,19 @@ def test_other_figures_are_a_mismatch_and_the_message_shows_both(draft, claim):
     assert stated[0].text in draft and claimed[0].text in claim
 
 
-@pytest.mark.parametrize(("draft", "claim"), [
-    ("Relief lasts about 3 months.", "Relief lasts about three months."),
-    ("Relief lasts about 12 weeks.", "Relief lasts about three months."),
-    ("The usual dose is 500 µg.", "The usual dose is 0.5 mg."),
-    ("About 20% of adults have it.", "About one in five adults have it."),
-    ("It costs 400 to 1,000 dollars.", "It costs between $400 and $1,000."),
-    ("In 2019, relief lasted three months.", "Relief lasts about three months."),
-    ("Relief lasts a while.", "Relief lasts about three months."),
-    ("Half of the patients improved.", "Most patients improved within 2 weeks."),
-])
+@pytest.mark.parametrize(
+    ("draft", "claim"),
+    [
+        ("Relief lasts about 3 months.", "Relief lasts about three months."),
+        ("Relief lasts about 12 weeks.", "Relief lasts about three months."),
+        ("The usual dose is 500 µg.", "The usual dose is 0.5 mg."),
+        ("About 20% of adults have it.", "About one in five adults have it."),
+        ("It costs 400 to 1,000 dollars.", "It costs between $400 and $1,000."),
+        ("In 2019, relief lasted three months.", "Relief lasts about three months."),
+        ("Relief lasts a while.", "Relief lasts about three months."),
+        ("Half of the patients improved.", "Most patients improved within 2 weeks."),
+    ],
+)
 def test_the_same_figure_in_other_words_or_units_or_no_comparable_figure_is_not(draft, claim):
     from kbase.audit.quantities import mismatch
 

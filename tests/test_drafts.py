@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, SHARED, needs_shared
 
 import kbase
-from conftest import ROOT, SHARED, needs_shared
-from kbase.cli import cli
 from benchmarks.evaluation import evaluate
+from kbase.audit import RULES
+from kbase.cli import cli
 from kbase.drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
 from kbase.drafts.reader import parse_draft
 from kbase.drafts.text import find_citations, split_sentences
-from kbase.audit import RULES
 
 DRAFTS = ROOT / "tests" / "drafts"
 
@@ -63,8 +63,22 @@ def test_sentence_splitting(text, sentences):
         ("write to a@b.org today.", []),
         ("x [@m{\\\"u}ller2020].", [("pandoc", ('m{\\"u}ller2020',), ())]),
     ],
-    ids=["pandoc", "pandoc-multi", "pandoc-prefix", "pandoc-intext", "pandoc-suppress", "latex", "latex-locator",
-         "latex-citet", "numbered", "numbered-list", "numbered-range", "superscript", "email-is-not", "latex-chars-in-key"],
+    ids=[
+        "pandoc",
+        "pandoc-multi",
+        "pandoc-prefix",
+        "pandoc-intext",
+        "pandoc-suppress",
+        "latex",
+        "latex-locator",
+        "latex-citet",
+        "numbered",
+        "numbered-list",
+        "numbered-range",
+        "superscript",
+        "email-is-not",
+        "latex-chars-in-key",
+    ],
 )
 def test_citation_syntaxes(text, expected):
     assert [(c.kind, c.keys, c.numbers) for c in find_citations(text)] == expected
@@ -74,7 +88,9 @@ def test_markdown_positions_skip_code_and_front_matter():
     text = "---\ntitle: x\n---\n# Head\n\nFirst one. Second\nwraps here.\n\n```\nCode. Not read.\n```\n\n- An item here.\n"
     draft = parse_draft(text, "d.md")
     assert [(s.text, s.where.line, s.where.col, s.section) for s in draft.sentences] == [
-        ("First one.", 6, 1, "Head"), ("Second wraps here.", 6, 12, "Head"), ("An item here.", 13, 3, "Head"),
+        ("First one.", 6, 1, "Head"),
+        ("Second wraps here.", 6, 12, "Head"),
+        ("An item here.", 13, 3, "Head"),
     ]
 
 
@@ -114,10 +130,13 @@ def test_a_comparison_and_its_reverse_are_told_apart_by_word_order(listed):
 # Five sentences written for this test: with BETTER and REVERSE they give the words of those two
 # weights whose plain sum depends on the order a set yields them in (under PYTHONHASHSEED 1 the old
 # sum scored BETTER 99.99999999999999 against itself, under 6 it scored REVERSE below BETTER).
-FILLERS = ("General practitioners see most patients first.", "Sleep loss reduces attention.",
-           "Massage reduces pain and restores function, an effect seen within weeks.",
-           "Cuff tears cause shoulder pain that physical therapy eases.",
-           "General fitness improves function, an effect that lasts.")
+FILLERS = (
+    "General practitioners see most patients first.",
+    "Sleep loss reduces attention.",
+    "Massage reduces pain and restores function, an effect seen within weeks.",
+    "Cuff tears cause shoulder pain that physical therapy eases.",
+    "General fitness improves function, an effect that lasts.",
+)
 
 
 def test_a_match_does_not_depend_on_the_hash_seed_in_a_small_library(tmp_path):
@@ -125,13 +144,24 @@ def test_a_match_does_not_depend_on_the_hash_seed_in_a_small_library(tmp_path):
     two claims among five others, scored under the hash seeds that changed the old sums."""
     import subprocess
 
-    script = ("import sys, json\nfrom kbase.drafts.matcher import ClaimMatcher, content_words\nfrom kbase.model import Claim\n"
-              "texts = json.loads(sys.argv[1])\nm = ClaimMatcher([Claim(f'c{i}', t) for i, t in enumerate(texts)])\n"
-              "a, b = (' '.join(content_words(t)) for t in texts[:2])\n"
-              "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(texts[0]).claim_id, m.match(texts[1]).claim_id)")
+    script = (
+        "import sys, json\nfrom kbase.drafts.matcher import ClaimMatcher, content_words\nfrom kbase.model import Claim\n"
+        "texts = json.loads(sys.argv[1])\nm = ClaimMatcher([Claim(f'c{i}', t) for i, t in enumerate(texts)])\n"
+        "a, b = (' '.join(content_words(t)) for t in texts[:2])\n"
+        "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(texts[0]).claim_id, m.match(texts[1]).claim_id)"
+    )
     texts = json.dumps([BETTER, REVERSE, *FILLERS])
-    runs = {subprocess.run([sys.executable, "-c", script, texts], capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}, cwd=tmp_path).stdout for seed in ("0", "1", "6")}
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script, texts],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=tmp_path,
+        ).stdout
+        for seed in ("0", "1", "6")
+    }
     assert runs == {"100.0 100.0 c0 c1\n"}, runs
 
 
@@ -148,12 +178,23 @@ def test_a_match_does_not_depend_on_the_hash_seed(tmp_path):
     converter = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(converter)  # type: ignore[union-attr]
     claims, bib = converter.convert(tmp_path)
-    script = ("import sys, kbase\nfrom kbase.drafts.matcher import ClaimMatcher, content_words\n"
-              "kb = kbase.load(sys.argv[1], sys.argv[2])\nm = ClaimMatcher(kb.claims.values())\n"
-              "a, b = (' '.join(content_words(kb.claims[c].statement)) for c in ('scifact-453', 'scifact-1056'))\n"
-              "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(kb.claims['scifact-453'].statement).claim_id)")
-    runs = {subprocess.run([sys.executable, "-c", script, str(claims), str(bib)], capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}, cwd=tmp_path).stdout for seed in ("0", "305126744", "7")}
+    script = (
+        "import sys, kbase\nfrom kbase.drafts.matcher import ClaimMatcher, content_words\n"
+        "kb = kbase.load(sys.argv[1], sys.argv[2])\nm = ClaimMatcher(kb.claims.values())\n"
+        "a, b = (' '.join(content_words(kb.claims[c].statement)) for c in ('scifact-453', 'scifact-1056'))\n"
+        "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(kb.claims['scifact-453'].statement).claim_id)"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(claims), str(bib)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=tmp_path,
+        ).stdout
+        for seed in ("0", "305126744", "7")
+    }
     assert runs == {"100.0 100.0 scifact-453\n"}, runs
 
 
@@ -175,9 +216,11 @@ def test_audit_draft_text_output_and_summary():
     result = audit(str(DRAFTS / "03-safety-latex.md"))
     assert result.exit_code == 1  # an unknown citation is an error
     first = result.stdout.splitlines()[0]
-    assert first.endswith("03-safety-latex.md:4:1: warning miscited-claim states claim 'nausea-vomiting' (match 94) but cites "
-                          "zhou2011targeting, which the library does not link as support (supporting: orhurhu2019ketamine, "
-                          "niesters2014ketamine, yildirimguclu2022ketamine)")
+    assert first.endswith(
+        "03-safety-latex.md:4:1: warning miscited-claim states claim 'nausea-vomiting' (match 94) but cites "
+        "zhou2011targeting, which the library does not link as support (supporting: orhurhu2019ketamine, "
+        "niesters2014ketamine, yildirimguclu2022ketamine)"
+    )
     # one study's figure ("about 20% had side effects") is a figure to cite, not a certainty to hedge (issue 27)
     # nor is a harm weakened into doubt, nor given a certainty warning (issue 27: a medical editor's reading)
     assert result.stderr.splitlines()[-1] == "1 draft: 7 sentences read, 5 stated known claims: 1 error, 3 warnings, 0 infos"
@@ -224,7 +267,7 @@ def test_the_seed_article_has_a_reference_list_and_no_citations():
         ("latin1.md", "Caf\u00e9 au lait.".encode("latin-1"), "latin1.md:1:4: not valid UTF-8: byte 0xe9 cannot be decoded", 2),
         ("empty.md", b"", None, 0),
         ("fence.md", b"Ketamine cures pain.\n\n```\nunclosed\n", None, 0),
-        ("latexkey.md", "Ketamine may ease pain [@m{\\\"u}ller2020].".encode(), "cites 'm{\\\"u}ller2020', which is not in the library", 1),
+        ("latexkey.md", b"Ketamine may ease pain [@m{\\\"u}ller2020].", "cites 'm{\\\"u}ller2020', which is not in the library", 1),
     ],
     ids=["binary", "nul-bytes", "not-utf8", "empty", "unclosed-fence", "latex-key"],
 )
@@ -267,7 +310,15 @@ def _audit_in_a_terminal(tmp_path, *args: str) -> tuple[int, str, str]:
     env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
     from pathlib import Path
 
-    command = [str(Path(sys.executable).with_name("kbase")), "--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "audit", *args]
+    command = [
+        str(Path(sys.executable).with_name("kbase")),
+        "--claims",
+        str(ROOT / "claims.yaml"),
+        "--bib",
+        str(ROOT / "references.bib"),
+        "audit",
+        *args,
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path, env=env) as process:
         os.close(follower)
         shown = b""
@@ -295,8 +346,10 @@ def test_a_terminal_shows_the_progress_bar_and_the_findings_stay_the_same(tmp_pa
 
 
 _SUGGESTED = re.compile(r"(?:word it as|which the library words) “([^”]+)”")
-_BROKEN = re.compile(r"\b(may|probably) (may|probably)\b|\bmay be (typically|generally|usually|often)\b|\bwhether (how|whether|what|why)\b|"
-                     r"\b(does|do) probably\b|\bwhether (Used|In|Of|For|While|When)\b")
+_BROKEN = re.compile(
+    r"\b(may|probably) (may|probably)\b|\bmay be (typically|generally|usually|often)\b|\bwhether (how|whether|what|why)\b|"
+    r"\b(does|do) probably\b|\bwhether (Used|In|Of|For|While|When)\b"
+)
 
 
 def test_every_suggestion_is_a_sentence_in_the_library_s_words(kb):
@@ -321,7 +374,8 @@ def test_citing_a_retracted_reference_says_it_is_retracted(library):
     """Issue 29: the miscited-claim message named a retracted reference as one 'the library does not link as support'."""
     from conftest import bib_entry, claims_yaml
 
-    library.write(claims_yaml("""
+    library.write(
+        claims_yaml("""
         - id: relief
           statement: Ketamine relieves chronic pain.
           evidence:
@@ -329,7 +383,9 @@ def test_citing_a_retracted_reference_says_it_is_retracted(library):
               stance: supports
             - ref: kept
               stance: supports
-        """), bib_entry("gone", "rct", pubstate="retracted") + bib_entry("kept", "rct", title="Another trial"))
+        """),
+        bib_entry("gone", "rct", pubstate="retracted") + bib_entry("kept", "rct", title="Another trial"),
+    )
     (library.folder / "draft.md").write_text("Ketamine relieves chronic pain [@gone].\n", encoding="utf-8")
     messages = [f.message for f in library.load().audit_draft("draft.md") if f.rule == "miscited-claim"]
     assert messages and "cites gone, which the library sets aside (retracted" in messages[0], messages

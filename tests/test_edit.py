@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import bib_entry
+
 from kbase.cli import cli
 
 CLAIMS = """\
@@ -37,8 +37,11 @@ BIB = bib_entry("a") + bib_entry("b")
 
 
 def changed_lines(before: str, after: str) -> list[str]:
-    return [l for l in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if l[:1] in "+-" and not l.startswith(("+++", "---"))]
+    return [
+        l
+        for l in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if l[:1] in "+-" and not l.startswith(("+++", "---"))
+    ]
 
 
 @pytest.fixture
@@ -54,8 +57,12 @@ def run(*args: str):
 def test_link_adds_only_its_lines(lib):
     assert run("link", "first", "b", "--stance", "contradicts", "--locator", "p. 3", "--concern", "imprecision").exit_code == 0
     after = lib.claims_path.read_text(encoding="utf-8")
-    assert changed_lines(CLAIMS, after) == ["+      - ref: b", "+        stance: contradicts", "+        locator: p. 3",
-                                            "+        concerns: [imprecision]"]
+    assert changed_lines(CLAIMS, after) == [
+        "+      - ref: b",
+        "+        stance: contradicts",
+        "+        locator: p. 3",
+        "+        concerns: [imprecision]",
+    ]
     assert "\n        concerns: [imprecision]\n\n  - id: second" in after  # the blank line stays between the claims
 
 
@@ -68,8 +75,13 @@ def test_unlink_then_link_restores_the_file(lib):
 def test_claim_add_and_rename(lib):
     assert run("claim", "add", "third", "--statement", "Third: with a colon.", "--topic", "t", "--article", "art").exit_code == 0
     after = lib.claims_path.read_text(encoding="utf-8")
-    assert changed_lines(CLAIMS, after) == ["+  - id: third", "+    statement: 'Third: with a colon.'", "+    topic: t",
-                                            "+    appears_in:", "+      - article: art"]
+    assert changed_lines(CLAIMS, after) == [
+        "+  - id: third",
+        "+    statement: 'Third: with a colon.'",
+        "+    topic: t",
+        "+    appears_in:",
+        "+      - article: art",
+    ]
     assert run("claim", "rename", "first", "premier").exit_code == 0
     renamed = lib.claims_path.read_text(encoding="utf-8")
     assert changed_lines(after, renamed) == ["-  - id: first", "+  - id: premier", "-    depends_on: [first]", "+    depends_on: [premier]"]
@@ -149,8 +161,9 @@ def test_kill_at_any_step_leaves_old_or_new_file(lib):
     for attempt in range(50):
         point = POINTS[attempt % len(POINTS)]
         env = {**os.environ, "KBASE_FAULT": point}
-        proc = subprocess.run([sys.executable, "-m", "kbase.cli", "link", "second", "b", "--stance", "supports"],
-                              env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "kbase.cli", "link", "second", "b", "--stance", "supports"], env=env, capture_output=True, text=True
+        )
         assert proc.returncode == 137, proc.stderr
         text = lib.claims_path.read_text(encoding="utf-8")
         assert text == (new if point == "replaced" else old), (attempt, point)
@@ -165,8 +178,12 @@ def test_two_processes_editing_at_once_lose_nothing(lib):
     """50 rounds of two concurrent `kbase link`s on the same file."""
     for attempt in range(50):
         lib.claims_path.write_text(CLAIMS, encoding="utf-8")
-        procs = [subprocess.Popen([sys.executable, "-m", "kbase.cli", "link", claim, "b", "--stance", "supports"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for claim in ("first", "second")]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "kbase.cli", "link", claim, "b", "--stance", "supports"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            for claim in ("first", "second")
+        ]
         for proc in procs:
             assert proc.wait(timeout=60) == 0, proc.stderr.read()
         kb = lib.load()
@@ -175,6 +192,7 @@ def test_two_processes_editing_at_once_lose_nothing(lib):
 
 
 # -- starting from what a writer has; articles, aliases, topics, a reference's fields -----------------
+
 
 def _run(*args):
     from click.testing import CliRunner
@@ -185,8 +203,9 @@ def _run(*args):
 
 
 def test_init_from_a_bib_and_a_draft(tmp_path, monkeypatch):
-    import kbase
     from conftest import ROOT
+
+    import kbase
 
     monkeypatch.chdir(tmp_path)
     result = _run("init", "--from-bib", str(ROOT / "references.bib"), "--from-draft", str(ROOT / "tests" / "drafts" / "05-background.txt"))
@@ -195,8 +214,10 @@ def test_init_from_a_bib_and_a_draft(tmp_path, monkeypatch):
     kb = kbase.load("claims.yaml", "references.bib")
     assert kb.problems == ()
     candidates = [c for c in kb.claims.values() if c.topic == "candidate"]
-    assert [c.statement for c in candidates][:2] == ["About one in five adults in the United States lives with chronic pain.",
-                                                     "Chronic pain costs the US economy more than 500 billion dollars a year."]
+    assert [c.statement for c in candidates][:2] == [
+        "About one in five adults in the United States lives with chronic pain.",
+        "Chronic pain costs the US economy more than 500 billion dollars a year.",
+    ]
     assert all(c.appears_in and c.appears_in[0].quote == c.statement for c in candidates)  # the writer's own words
     assert "# candidate from" in (tmp_path / "claims.yaml").read_text(encoding="utf-8")
     assert "next: check the candidate claims and link their evidence" in result.stderr and "refs import" not in result.stderr
@@ -210,14 +231,16 @@ def test_init_from_a_draft_takes_its_title_and_makes_readable_ids(tmp_path, monk
     import kbase
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "article.md").write_text('---\ntitle: "Melatonin for sleep: what works"\n---\n# Sleep\n\n'
-                                         "About half of adults take a sleep supplement each year.\n", encoding="utf-8")
+    (tmp_path / "article.md").write_text(
+        '---\ntitle: "Melatonin for sleep: what works"\n---\n# Sleep\n\nAbout half of adults take a sleep supplement each year.\n', encoding="utf-8"
+    )
     assert _run("init", "--from-draft", "article.md").exit_code == 0
     kb = kbase.load("claims.yaml", "references.bib")
     assert {a: kb.articles[a].title for a in kb.articles} == {"melatonin-for-sleep-what-works": "Melatonin for sleep: what works"}
     assert list(kb.claims) == ["half-adults-take-sleep-supplement"]
-    (tmp_path / "page.html").write_text("<html><head><title>Sleep aids, plainly</title></head><body><p>Most adults sleep "
-                                        "seven hours a night.</p></body></html>", encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Sleep aids, plainly</title></head><body><p>Most adults sleep seven hours a night.</p></body></html>", encoding="utf-8"
+    )
     for name in ("claims.yaml", "references.bib"):
         (tmp_path / name).unlink()
     assert _run("init", "--from-draft", "page.html").exit_code == 0
@@ -242,8 +265,9 @@ def test_refs_set_changes_one_field_in_place_and_keeps_every_other_byte(tmp_path
     assert _run("refs", "set", "zhou2011targeting", "design=rct", "note=x}, design = {meta-analysis").exit_code == 0
     after = (tmp_path / "references.bib").read_text(encoding="utf-8")
     at = before.index("@article{zhou2011targeting")
-    expected = before[:at] + before[at:].replace("  design = {narrative-review},\n}",
-                                                 "  design = {rct},\n  note = {x\\}, design = \\{meta-analysis},\n}", 1)
+    expected = before[:at] + before[at:].replace(
+        "  design = {narrative-review},\n}", "  design = {rct},\n  note = {x\\}, design = \\{meta-analysis},\n}", 1
+    )
     assert after == expected  # the injected text stays one note; nothing else moved
     import kbase
 
@@ -254,8 +278,9 @@ def test_refs_set_changes_one_field_in_place_and_keeps_every_other_byte(tmp_path
 
 
 def test_claim_set_and_article_add(tmp_path, monkeypatch):
-    import kbase
     from conftest import ROOT
+
+    import kbase
 
     monkeypatch.chdir(tmp_path)
     for name in ("claims.yaml", "references.bib"):
@@ -265,7 +290,12 @@ def test_claim_set_and_article_add(tmp_path, monkeypatch):
     assert _run("claim", "set", "new-one", "--alias", "Another wording.", "--topic", "pain", "--statement", "A newer claim.").exit_code == 0
     kb = kbase.load("claims.yaml", "references.bib")
     claim = kb.claims["new-one"]
-    assert (claim.statement, claim.topic, claim.aliases, claim.appears_in[0].article) == ("A newer claim.", "pain", ("Another wording.",), "ketamine-web")
+    assert (claim.statement, claim.topic, claim.aliases, claim.appears_in[0].article) == (
+        "A newer claim.",
+        "pain",
+        ("Another wording.",),
+        "ketamine-web",
+    )
     again = _run("claim", "set", "new-one", "--alias", "Another wording.")
     assert again.exit_code == 2 and "already has the alias" in again.output
     twice = _run("article", "add", "ketamine-web", "--title", "Again")
@@ -276,8 +306,9 @@ def test_claim_set_article_and_article_set(tmp_path, monkeypatch):
     """Issue 29: no way to attach a claim to an article, or to retitle an article."""
     import shutil
 
-    import kbase
     from conftest import ROOT
+
+    import kbase
 
     monkeypatch.chdir(tmp_path)
     for name in ("claims.yaml", "references.bib"):

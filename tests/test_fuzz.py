@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
 
 sys.path.insert(0, str(ROOT))
 from fuzz.targets import inputs, run_one  # noqa: E402
@@ -34,12 +33,19 @@ REGRESSIONS = [
     ("bib", b"@string{a = b # c}\n@article{k, title = a}\n"),
     ("draft", b"[@]. [1-999999999]. ^^. \\cite{}\n"),
     ("html", b"<p>a<sup>1<sup>2</p></sup><script>never closed"),
-    ("html", b"<![a>"), ("html", b"<![>"),  # found by the fuzzer: html.parser raised AssertionError
+    ("html", b"<![a>"),
+    ("html", b"<![>"),  # found by the fuzzer: html.parser raised AssertionError
     ("html", b"<ol start='x'><li value='-3'>A. B.</ol></li></div><p>\x00"),
-    ("docx", b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body><w:p><w:r>"
-             b"<w:fldChar w:fldCharType='end'/><w:fldChar w:fldCharType='separate'/><w:t>x. Y.</w:t></w:r></w:p></w:body></w:document>"),
-    ("docx", b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body><w:p><w:fldSimple "
-             b"w:instr='ADDIN EN.CITE &lt;EndNote'/></w:p></w:body></w:document>"),
+    (
+        "docx",
+        b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body><w:p><w:r>"
+        b"<w:fldChar w:fldCharType='end'/><w:fldChar w:fldCharType='separate'/><w:t>x. Y.</w:t></w:r></w:p></w:body></w:document>",
+    ),
+    (
+        "docx",
+        b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body><w:p><w:fldSimple "
+        b"w:instr='ADDIN EN.CITE &lt;EndNote'/></w:p></w:body></w:document>",
+    ),
     ("docx", b"PK\x03\x04 not really a zip"),
     ("docx", b'<?xml version="" encoding="T"?>'),  # found by the fuzzer: an unknown encoding is a LookupError
 ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import bib_entry, claims_yaml
+
 from kbase import Level
 
 
@@ -31,12 +31,22 @@ def grade_of(library, claims, bib, cid="c", **kw):
 @pytest.mark.parametrize(
     ("design", "level"),
     [
-        ("meta-analysis", Level.HIGH), ("systematic-review", Level.HIGH), ("rct", Level.HIGH),
+        ("meta-analysis", Level.HIGH),
+        ("systematic-review", Level.HIGH),
+        ("rct", Level.HIGH),
         ("guideline", Level.MODERATE),
-        ("cohort", Level.LOW), ("case-control", Level.LOW), ("cross-sectional", Level.LOW), ("narrative-review", Level.LOW),
-        ("case-series", Level.VERY_LOW), ("case-report", Level.VERY_LOW), ("expert-opinion", Level.VERY_LOW),
-        ("preclinical", Level.VERY_LOW), ("press-release", Level.VERY_LOW), ("website", Level.VERY_LOW),
-        ("news", Level.VERY_LOW), ("unknown", Level.VERY_LOW),
+        ("cohort", Level.LOW),
+        ("case-control", Level.LOW),
+        ("cross-sectional", Level.LOW),
+        ("narrative-review", Level.LOW),
+        ("case-series", Level.VERY_LOW),
+        ("case-report", Level.VERY_LOW),
+        ("expert-opinion", Level.VERY_LOW),
+        ("preclinical", Level.VERY_LOW),
+        ("press-release", Level.VERY_LOW),
+        ("website", Level.VERY_LOW),
+        ("news", Level.VERY_LOW),
+        ("unknown", Level.VERY_LOW),
     ],
 )
 def test_rule3_design_sets_the_starting_level(library, design, level):
@@ -97,8 +107,10 @@ def test_rule4_claim_starts_at_its_best_link(library):
 def test_rule5_reports_join_sources_either_way_and_transitively(library):
     # news -> press -> study; study2 independent; both directions and through press (not linked)
     bib = (
-        bib_entry("study", "rct") + bib_entry("press", "press-release", reports="study")
-        + bib_entry("news", "news", reports="press") + bib_entry("study2", "cohort")
+        bib_entry("study", "rct")
+        + bib_entry("press", "press-release", reports="study")
+        + bib_entry("news", "news", reports="press")
+        + bib_entry("study2", "cohort")
     )
     grade = grade_of(library, [claim("c", link("news"), link("study"), link("study2"))], bib)
     assert grade.independent_sources == 2
@@ -107,7 +119,8 @@ def test_rule5_reports_join_sources_either_way_and_transitively(library):
 
 def test_rule5_two_meta_analyses_plus_three_restatements_are_two_sources(library):
     bib = (
-        bib_entry("ma1", "meta-analysis") + bib_entry("ma2", "meta-analysis")
+        bib_entry("ma1", "meta-analysis")
+        + bib_entry("ma2", "meta-analysis")
         + "".join(bib_entry(f"echo{i}", "news", reports="ma1") for i in range(3))
     )
     grade = grade_of(library, [claim("c", *(link(k) for k in ["ma1", "ma2", "echo0", "echo1", "echo2"]))], bib)
@@ -261,17 +274,21 @@ def test_a_repeated_link_is_reported_and_the_more_cautious_copy_counts(tmp_path)
         levels.append(kb.grade("c").level)
         repeats = [f for f in kb.audit() if f.rule == "duplicate-link"]
         assert [(f.where.line, f.message) for f in repeats] == [
-            (second, "claim 'c' links 't' as 'supports' twice (first at line 6); keep one link with every concern it needs")]
+            (second, "claim 'c' links 't' as 'supports' twice (first at line 6); keep one link with every concern it needs")
+        ]
     assert levels == [kbase.Level.MODERATE, kbase.Level.MODERATE]  # rct high, -1 imprecision, in either order
 
 
 # -- independence beyond reports: shared authors, overlapping syntheses -------------------------------
 
+
 def _independence_library(tmp_path, entries, links):
     import kbase
 
-    bib = "".join("@article{%s,\n  title = {%s},\n  year = {2020},\n%s}\n" % (key, key.title(), "".join(f"  {n} = {{{v}}},\n" for n, v in fields))
-                  for key, fields in entries.items())
+    bib = "".join(
+        "@article{{{},\n  title = {{{}}},\n  year = {{2020}},\n{}}}\n".format(key, key.title(), "".join(f"  {n} = {{{v}}},\n" for n, v in fields))
+        for key, fields in entries.items()
+    )
     (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
     evidence = "".join(f"      - ref: {k}\n        stance: supports\n        concerns: []\n" for k in links)
     (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n" + evidence, encoding="utf-8")
@@ -279,9 +296,11 @@ def _independence_library(tmp_path, entries, links):
 
 
 def test_references_that_share_an_author_are_one_source_and_say_why(tmp_path):
-    entries = {"a": [("author", "Cohen, Steven P. and Roe, R."), ("design", "rct")],
-               "b": [("author", "S. Cohen and Other, O."), ("design", "rct")],
-               "c": [("author", "Third, T."), ("design", "rct")]}
+    entries = {
+        "a": [("author", "Cohen, Steven P. and Roe, R."), ("design", "rct")],
+        "b": [("author", "S. Cohen and Other, O."), ("design", "rct")],
+        "c": [("author", "Third, T."), ("design", "rct")],
+    }
     grade = _independence_library(tmp_path, entries, ["a", "b", "c"])
     assert grade.sources == (("a", "b"), ("c",)) and grade.independent_sources == 2
     assert "shared-authors" in grade.flags
@@ -295,14 +314,19 @@ def kbase_level(name):
     return kbase.Level.parse(name)
 
 
-@pytest.mark.parametrize(("a", "b", "joined"), [
-    ("t1, t2, t3", "t2, t3, t4", True),             # CCA 2/4 = 0.50
-    ("t1, t2, t3, t4, t5, t6", "t6, t7, t8, t9, t10, t11", False),  # 1/11 = 0.09, under 0.15
-    ("doi:10.1/X, pmid:1", "doi:10.1/x, pmid:2", True),  # identifiers compared normalised: 1/3
-])
+@pytest.mark.parametrize(
+    ("a", "b", "joined"),
+    [
+        ("t1, t2, t3", "t2, t3, t4", True),  # CCA 2/4 = 0.50
+        ("t1, t2, t3, t4, t5, t6", "t6, t7, t8, t9, t10, t11", False),  # 1/11 = 0.09, under 0.15
+        ("doi:10.1/X, pmid:1", "doi:10.1/x, pmid:2", True),  # identifiers compared normalised: 1/3
+    ],
+)
 def test_syntheses_with_overlapping_studies_are_one_source(tmp_path, a, b, joined):
-    entries = {"m1": [("author", "One, A."), ("design", "meta-analysis"), ("includes", a)],
-               "m2": [("author", "Two, B."), ("design", "meta-analysis"), ("includes", b)]}
+    entries = {
+        "m1": [("author", "One, A."), ("design", "meta-analysis"), ("includes", a)],
+        "m2": [("author", "Two, B."), ("design", "meta-analysis"), ("includes", b)],
+    }
     grade = _independence_library(tmp_path, entries, ["m1", "m2"])
     assert (grade.independent_sources == 1) == joined
     if joined:
@@ -310,8 +334,10 @@ def test_syntheses_with_overlapping_studies_are_one_source(tmp_path, a, b, joine
 
 
 def test_a_review_that_includes_a_supporting_trial_is_one_source_with_it(tmp_path):
-    entries = {"trial": [("author", "One, A."), ("design", "rct")],
-               "review": [("author", "Two, B."), ("design", "systematic-review"), ("includes", "trial, other")]}
+    entries = {
+        "trial": [("author", "One, A."), ("design", "rct")],
+        "review": [("author", "Two, B."), ("design", "systematic-review"), ("includes", "trial, other")],
+    }
     grade = _independence_library(tmp_path, entries, ["trial", "review"])
     assert grade.sources == (("trial", "review"),)
 
@@ -341,7 +367,8 @@ def test_a_draft_citing_a_superseded_preprint_is_told_to_cite_the_article(tmp_pa
     (tmp_path / "references.bib").write_text(
         f"@article{{pre,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  year = {{2020}},\n  doi = {{10.1101/2020.05.01.1}},\n  design = {{rct}},\n}}\n"
         f"@article{{pub,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  year = {{2021}},\n  journal = {{Pain}},\n  design = {{rct}},\n}}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: Ketamine relieves chronic pain.\n", encoding="utf-8")
     draft = tmp_path / "d.md"
     draft.write_text("Ketamine relieved pain in one trial [@pre].\n", encoding="utf-8")
@@ -356,38 +383,48 @@ def test_one_work_entered_twice_is_one_source(tmp_path):
     One work entered twice, by a shared DOI or by title, year and first author, is one source."""
     import kbase
 
-    bib = ("@article{a,\n  title = {Ketamine after spine surgery: a cohort},\n  author = {Roe, Ann},\n  year = {2020},\n"
-           "  doi = {10.1000/abc},\n  design = {cohort},\n}\n"
-           "@article{a2,\n  title = {Ketamine after spine surgery. A cohort},\n  author = {Anonymous},\n  year = {2021},\n"
-           "  doi = {10.1000/ABC},\n  design = {cohort},\n}\n"
-           "@article{b,\n  title = {Opioid use after ketamine},\n  author = {Doe, Bo},\n  year = {2019},\n  design = {cohort},\n}\n"
-           "@article{b2,\n  title = {Opioid use after ketamine},\n  author = {Doe, B. and Poe, C.},\n  year = {2019},\n  design = {cohort},\n}\n"
-           "@article{c,\n  title = {A third cohort},\n  author = {Third, T.},\n  year = {2018},\n  design = {cohort},\n}\n")
+    bib = (
+        "@article{a,\n  title = {Ketamine after spine surgery: a cohort},\n  author = {Roe, Ann},\n  year = {2020},\n"
+        "  doi = {10.1000/abc},\n  design = {cohort},\n}\n"
+        "@article{a2,\n  title = {Ketamine after spine surgery. A cohort},\n  author = {Anonymous},\n  year = {2021},\n"
+        "  doi = {10.1000/ABC},\n  design = {cohort},\n}\n"
+        "@article{b,\n  title = {Opioid use after ketamine},\n  author = {Doe, Bo},\n  year = {2019},\n  design = {cohort},\n}\n"
+        "@article{b2,\n  title = {Opioid use after ketamine},\n  author = {Doe, B. and Poe, C.},\n  year = {2019},\n  design = {cohort},\n}\n"
+        "@article{c,\n  title = {A third cohort},\n  author = {Third, T.},\n  year = {2018},\n  design = {cohort},\n}\n"
+    )
     (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
     evidence = "".join(f"      - ref: {k}\n        stance: supports\n" for k in ("a", "a2", "c"))
-    (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n" + evidence
-                                          + "  - id: d\n    statement: It spares opioids.\n    evidence:\n"
-                                          + "".join(f"      - ref: {k}\n        stance: supports\n" for k in ("b", "b2", "c")),
-                                          encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(
+        "kbase: 1\nclaims:\n  - id: c\n    statement: It works.\n    evidence:\n"
+        + evidence
+        + "  - id: d\n    statement: It spares opioids.\n    evidence:\n"
+        + "".join(f"      - ref: {k}\n        stance: supports\n" for k in ("b", "b2", "c")),
+        encoding="utf-8",
+    )
     kb = kbase.load(tmp_path / "claims.yaml", tmp_path / "references.bib", year=2026)
     by_doi, by_title = kb.grade("c"), kb.grade("d")
     assert by_doi.sources == (("a", "a2"), ("c",)) and by_doi.level == kbase_level("low")
-    assert any(r.message == "a and a2 count as one source: one work entered twice (they share the doi 10.1000/abc)"
-               for r in by_doi.reasons), by_doi.reasons
+    assert any(r.message == "a and a2 count as one source: one work entered twice (they share the doi 10.1000/abc)" for r in by_doi.reasons), (
+        by_doi.reasons
+    )
     assert by_title.sources == (("b", "b2"), ("c",)) and by_title.level == kbase_level("low")
     assert {f.rule for f in kb.audit()} >= {"duplicate-reference"}
 
 
-
 # -- GRADE's judgements, field for field (issue 28) --------------------------------------------------
 
-@pytest.mark.parametrize(("extra", "level", "said"), [
-    ("concerns: {risk-of-bias: very-serious}", Level.LOW, "-2 risk-of-bias (very serious)"),
-    ("concerns: {risk-of-bias: serious, imprecision: serious}", Level.LOW, "-1 risk-of-bias, -1 imprecision"),
-    ("concerns: {risk-of-bias: not-serious, inconsistency: not-serious}", Level.HIGH, "rct starts high"),
-    ("concerns: {}", Level.HIGH, "rct starts high"),
-    ("concerns: {risk-of-bias: very-serious, imprecision: very-serious}", Level.VERY_LOW, "-2 imprecision (very serious)"),
-], ids=["very-serious", "two-serious", "not-serious", "empty-mapping", "floor"])
+
+@pytest.mark.parametrize(
+    ("extra", "level", "said"),
+    [
+        ("concerns: {risk-of-bias: very-serious}", Level.LOW, "-2 risk-of-bias (very serious)"),
+        ("concerns: {risk-of-bias: serious, imprecision: serious}", Level.LOW, "-1 risk-of-bias, -1 imprecision"),
+        ("concerns: {risk-of-bias: not-serious, inconsistency: not-serious}", Level.HIGH, "rct starts high"),
+        ("concerns: {}", Level.HIGH, "rct starts high"),
+        ("concerns: {risk-of-bias: very-serious, imprecision: very-serious}", Level.VERY_LOW, "-2 imprecision (very serious)"),
+    ],
+    ids=["very-serious", "two-serious", "not-serious", "empty-mapping", "floor"],
+)
 def test_a_domain_can_be_very_serious(library, extra, level, said):
     grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct"))
     assert grade.level == level and said in grade.reasons[0].message and "unassessed" not in grade.flags
@@ -399,13 +436,16 @@ def test_a_concern_listed_twice_says_how_to_write_very_serious(library):
     assert any("concerns: {risk-of-bias: very-serious}" in m for m in problems), problems
 
 
-@pytest.mark.parametrize(("design", "assessed", "setting", "level", "flagged"), [
-    ("rct", False, "", Level.MODERATE, True),
-    ("rct", True, "", Level.HIGH, False),
-    ("rct", False, 'unassessed = "flag"', Level.HIGH, True),
-    ("guideline", False, "", Level.MODERATE, True),
-    ("cohort", False, "", Level.LOW, False),  # starts at low: nothing to assess it down from that matters here
-])
+@pytest.mark.parametrize(
+    ("design", "assessed", "setting", "level", "flagged"),
+    [
+        ("rct", False, "", Level.MODERATE, True),
+        ("rct", True, "", Level.HIGH, False),
+        ("rct", False, 'unassessed = "flag"', Level.HIGH, True),
+        ("guideline", False, "", Level.MODERATE, True),
+        ("cohort", False, "", Level.LOW, False),  # starts at low: nothing to assess it down from that matters here
+    ],
+)
 def test_evidence_nobody_assessed_never_reads_as_high(library, design, assessed, setting, level, flagged):
     kw = {"unassessed": "flag"} if setting else {}
     grade = grade_of(library, [claim("c", link("r", assessed=assessed))], bib_entry("r", design), **kw)
@@ -416,13 +456,16 @@ def test_evidence_nobody_assessed_never_reads_as_high(library, design, assessed,
         assert len(findings) == 1 and findings[0].where.line > 0
 
 
-@pytest.mark.parametrize(("design", "extra", "level"), [
-    ("cohort", "upgrades: [large-effect]", Level.MODERATE),
-    ("cohort", "upgrades: [very-large-effect, dose-response]", Level.HIGH),
-    ("case-series", "upgrades: [dose-response]", Level.LOW),
-    ("cohort", "upgrades: [large-effect]\nconcerns: [risk-of-bias]", Level.VERY_LOW),  # a serious concern: not rated up
-    ("rct", "upgrades: [large-effect]", Level.HIGH),  # starts high: GRADE rates up only low evidence
-])
+@pytest.mark.parametrize(
+    ("design", "extra", "level"),
+    [
+        ("cohort", "upgrades: [large-effect]", Level.MODERATE),
+        ("cohort", "upgrades: [very-large-effect, dose-response]", Level.HIGH),
+        ("case-series", "upgrades: [dose-response]", Level.LOW),
+        ("cohort", "upgrades: [large-effect]\nconcerns: [risk-of-bias]", Level.VERY_LOW),  # a serious concern: not rated up
+        ("rct", "upgrades: [large-effect]", Level.HIGH),  # starts high: GRADE rates up only low evidence
+    ],
+)
 def test_upgrades_raise_only_evidence_that_starts_low_without_serious_concerns(library, design, extra, level):
     grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", design))
     assert grade.level == level
@@ -432,13 +475,16 @@ def test_upgrades_raise_only_evidence_that_starts_low_without_serious_concerns(l
         assert any(f.rule == "upgrade-not-allowed" for f in library.load().audit())
 
 
-@pytest.mark.parametrize(("bib_pooled", "link_pooled", "level", "because"), [
-    ("observational", "", Level.LOW, "pooled observational"),
-    ("mixed", "", Level.LOW, "pooled mixed"),
-    ("rct", "", Level.HIGH, "pooled trials"),
-    ("rct", "observational", Level.LOW, "pooled observational"),  # the link overrides: this outcome pooled cohorts
-    ("", "", Level.HIGH, ""),
-])
+@pytest.mark.parametrize(
+    ("bib_pooled", "link_pooled", "level", "because"),
+    [
+        ("observational", "", Level.LOW, "pooled observational"),
+        ("mixed", "", Level.LOW, "pooled mixed"),
+        ("rct", "", Level.HIGH, "pooled trials"),
+        ("rct", "observational", Level.LOW, "pooled observational"),  # the link overrides: this outcome pooled cohorts
+        ("", "", Level.HIGH, ""),
+    ],
+)
 def test_a_synthesis_starts_at_what_it_pooled(library, bib_pooled, link_pooled, level, because):
     fields = {"pooled": bib_pooled} if bib_pooled else {}
     extra = f"pooled: {link_pooled}" if link_pooled else ""
@@ -448,7 +494,8 @@ def test_a_synthesis_starts_at_what_it_pooled(library, bib_pooled, link_pooled, 
 
 def test_a_prevalence_claim_starts_surveys_high(library):
     bib = bib_entry("survey", "cross-sectional")
-    claims = claims_yaml("""
+    claims = claims_yaml(
+        """
 - id: c
   statement: About one in five adults lives with chronic pain.
   kind: prevalence
@@ -456,34 +503,41 @@ def test_a_prevalence_claim_starts_surveys_high(library):
     - ref: survey
       stance: supports
       concerns: []
-""", """
+""",
+        """
 - id: e
   statement: Exercise reduces chronic pain.
   evidence:
     - ref: survey
       stance: supports
       concerns: []
-""")
+""",
+    )
     kb = library.write(claims, bib).load()
     assert kb.grade("c").level == Level.HIGH and "a prevalence claim" in kb.grade("c").reasons[0].message
     assert kb.grade("e").level == Level.LOW
 
 
-@pytest.mark.parametrize(("extra", "level", "said"), [
-    ("participants: 120\nconcerns: []", Level.MODERATE, "120 participants"),
-    ("participants: 1200\nevents: 90\nconcerns: []", Level.MODERATE, "90 events"),
-    ("participants: 1200\nevents: 450\nconcerns: []", Level.HIGH, ""),
-    ("participants: 120\nconcerns: {imprecision: not-serious}", Level.HIGH, ""),  # the link rated imprecision itself
-    ("participants: 120\nconcerns: [imprecision]", Level.MODERATE, "-1 imprecision"),  # once, not twice
-])
+@pytest.mark.parametrize(
+    ("extra", "level", "said"),
+    [
+        ("participants: 120\nconcerns: []", Level.MODERATE, "120 participants"),
+        ("participants: 1200\nevents: 90\nconcerns: []", Level.MODERATE, "90 events"),
+        ("participants: 1200\nevents: 450\nconcerns: []", Level.HIGH, ""),
+        ("participants: 120\nconcerns: {imprecision: not-serious}", Level.HIGH, ""),  # the link rated imprecision itself
+        ("participants: 120\nconcerns: [imprecision]", Level.MODERATE, "-1 imprecision"),  # once, not twice
+    ],
+)
 def test_imprecision_from_the_numbers(library, extra, level, said):
     grade = grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct"))
     assert grade.level == level and said in grade.reasons[0].message
 
 
 def test_participants_and_events_must_be_whole_numbers_and_events_at_most_participants(library):
-    library.write(claims_yaml(claim("c", link("r", extra="participants: many")), claim("d", link("r", extra="participants: 10\nevents: 20"))),
-                  bib_entry("r", "rct"))
+    library.write(
+        claims_yaml(claim("c", link("r", extra="participants: many")), claim("d", link("r", extra="participants: 10\nevents: 20"))),
+        bib_entry("r", "rct"),
+    )
     problems = [p.message for p in library.load().problems]
     assert "participants must be a whole number, such as 120" in problems and "events (20) cannot be more than participants (10)" in problems
 
@@ -503,6 +557,7 @@ def test_the_unassessed_setting_is_read_from_kbase_toml_and_checked(library):
 
 
 # -- a GRADE methodologist's reading (issue 28) ----------------------------------------------------------
+
 
 def test_evidence_nobody_assessed_is_never_rated_up(library):
     grade = grade_of(library, [claim("c", link("r", extra="upgrades: [very-large-effect]", assessed=False))], bib_entry("r", "cohort"))
@@ -530,11 +585,14 @@ def test_a_synthesis_of_surveys_starts_high_for_prevalence_like_one_survey(libra
     assert kb.grade("p").level == Level.HIGH and "a prevalence claim, pooled observational" in kb.grade("p").reasons[0].message
 
 
-@pytest.mark.parametrize(("extra", "level"), [
-    ("indirect: true\nconcerns: {indirectness: serious}", Level.MODERATE),  # rated once, not twice
-    ("indirect: true\nconcerns: {indirectness: not-serious}", Level.HIGH),  # the writer's rating wins
-    ("indirect: true\nconcerns: {indirectness: very-serious}", Level.LOW),
-    ("indirect: true\nconcerns: [indirectness]", Level.LOW),  # the list form: indirect and the concern, two levels
-])
+@pytest.mark.parametrize(
+    ("extra", "level"),
+    [
+        ("indirect: true\nconcerns: {indirectness: serious}", Level.MODERATE),  # rated once, not twice
+        ("indirect: true\nconcerns: {indirectness: not-serious}", Level.HIGH),  # the writer's rating wins
+        ("indirect: true\nconcerns: {indirectness: very-serious}", Level.LOW),
+        ("indirect: true\nconcerns: [indirectness]", Level.LOW),  # the list form: indirect and the concern, two levels
+    ],
+)
 def test_a_rated_indirectness_is_the_one_that_counts(library, extra, level):
     assert grade_of(library, [claim("c", link("r", extra=extra))], bib_entry("r", "rct")).level == level

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from kbase.cli import cli
 
 BAD = ROOT / "tests" / "bad_inputs"
@@ -42,7 +42,11 @@ CATALOGUE = [
     ("c23-premise-cycle.yaml", 1, "c23-premise-cycle.yaml:3:5: error premise-cycle premises form a cycle: a → b → a"),
     ("c24-directory-name.yaml", 2, "c24-directory-name.yaml: error syntax-error is a directory, not a file"),
     ("c25-yes-no.yaml", 2, "c25-yes-no.yaml:8:19: error invalid-field indirect must be true or false"),
-    ("b01-unclosed-brace.bib", 2, "b01-unclosed-brace.bib:2:1: error syntax-error in entry 'x', the '{' opened at line 2 is not closed before the next '@' at line 6"),
+    (
+        "b01-unclosed-brace.bib",
+        2,
+        "b01-unclosed-brace.bib:2:1: error syntax-error in entry 'x', the '{' opened at line 2 is not closed before the next '@' at line 6",
+    ),
     ("b02-duplicate-key.bib", 2, "b02-duplicate-key.bib:2:1: error duplicate-key duplicate entry key 'r' (first at line 1)"),
     ("b03-unknown-design.bib", 2, "b03-unknown-design.bib:1:1: error invalid-field unknown design 'rtc' in entry 'r' (did you mean 'rct'?)"),
     ("b04-latin1.bib", 2, "b04-latin1.bib:1:23: error syntax-error not valid UTF-8: byte 0xe9"),

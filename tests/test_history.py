@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import json
-import re
-import sys
-from pathlib import Path
 import os
+import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, bib_entry
+
 from kbase.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-       "GIT_CONFIG_NOSYSTEM": "1", "HOME": ""}
+ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "HOME": "",
+}
 
 
 def git(folder, *args):
@@ -45,8 +51,10 @@ def repo(tmp_path):
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "library")
     claims = (tmp_path / "claims.yaml").read_text(encoding="utf-8")
-    claims = claims.replace("        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: {risk-of-bias: not-serious, imprecision: serious}\n",
-                            "        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: {risk-of-bias: serious, imprecision: serious}\n")
+    claims = claims.replace(
+        "        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: {risk-of-bias: not-serious, imprecision: serious}\n",
+        "        locator: primary outcome at 48 h; also 24 h and 6 weeks\n        concerns: {risk-of-bias: serious, imprecision: serious}\n",
+    )
     claims = claims.replace("  - id: vietnam-war-use", "  - id: vietnam-war", 1)
     (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
     bib = (tmp_path / "references.bib").read_text(encoding="utf-8")
@@ -71,9 +79,12 @@ def test_diff_between_two_commits_reports_levels_reasons_renames_and_retractions
 
 def test_default_compares_head_with_the_working_tree_and_markdown_is_short(repo):
     assert run(repo, "diff").stdout == ""  # nothing changed since HEAD
-    (repo / "claims.yaml").write_text((repo / "claims.yaml").read_text(encoding="utf-8").replace("concerns: {risk-of-bias: serious, imprecision: serious}",
-                                                                                                      "concerns: {risk-of-bias: not-serious, imprecision: not-serious}"),
-                                      encoding="utf-8")
+    (repo / "claims.yaml").write_text(
+        (repo / "claims.yaml")
+        .read_text(encoding="utf-8")
+        .replace("concerns: {risk-of-bias: serious, imprecision: serious}", "concerns: {risk-of-bias: not-serious, imprecision: not-serious}"),
+        encoding="utf-8",
+    )
     markdown = run(repo, "diff", "--format", "markdown")
     assert markdown.exit_code == 0  # a claim raised is not a failure
     assert markdown.stdout.startswith("**kbase: HEAD → working tree: 1 claim changed (0 lowered, 1 raised)")
@@ -108,10 +119,13 @@ def test_not_a_git_repository_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2 and "not a git repository" in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["diff", "nosuchrev"], "unknown revision 'nosuchrev'"),
-    (["diff", "--", "--output=x"], "unknown revision '--output=x'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["diff", "nosuchrev"], "unknown revision 'nosuchrev'"),
+        (["diff", "--", "--output=x"], "unknown revision '--output=x'"),
+    ],
+)
 def test_an_unknown_revision_is_one_line_and_exit_2(repo, args, message):
     result = run(repo, *args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
@@ -156,8 +170,9 @@ claims:
       - ref: cohort2017
         stance: supports
 """
-FIVE_BIB = bib_entry("trial2019", "rct", year=2019, journal="Pain", title="A randomised trial of ketamine infusions") \
-    + bib_entry("cohort2017", "cohort", year=2017, journal="Pain", title="A cohort of ketamine infusions")
+FIVE_BIB = bib_entry("trial2019", "rct", year=2019, journal="Pain", title="A randomised trial of ketamine infusions") + bib_entry(
+    "cohort2017", "cohort", year=2017, journal="Pain", title="A cohort of ketamine infusions"
+)
 DRAFTS = {
     "content/relief.md": "# Relief\n\nKetamine infusions relieve neuropathic pain for several weeks [@trial2019].\n",
     "content/safety.md": "# Safety\n\nDissociative side effects are common during ketamine infusions [@cohort2017].\n",
@@ -192,39 +207,47 @@ def audited(folder, *args):
 
 def test_five_commits_diff_audit_changed_and_log_at_each_step(five):
     bib, claims = five / "references.bib", five / "claims.yaml"
-    commit(five, "add claims")                                              # 1
+    commit(five, "add claims")  # 1
     result, _, summary = audited(five)
-    assert summary.startswith("0 drafts")                                   # nothing changed since HEAD
+    assert summary.startswith("0 drafts")  # nothing changed since HEAD
     assert run(five, "diff").stdout == ""
 
-    bib.write_text(bib.read_text(encoding="utf-8") + bib_entry("null2021", "rct", year=2021, journal="Pain",
-                                                               title="A null trial of ketamine infusions"), encoding="utf-8")
-    claims.write_text(claims.read_text(encoding="utf-8").replace(
-        "      - ref: cohort2017\n        stance: supports\n  - id: dissociation",
-        "      - ref: cohort2017\n        stance: supports\n      - ref: null2021\n        stance: contradicts\n  - id: dissociation", 1),
-        encoding="utf-8")
-    _, paths, summary = audited(five)                                       # before the commit: the working tree against HEAD
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + bib_entry("null2021", "rct", year=2021, journal="Pain", title="A null trial of ketamine infusions"),
+        encoding="utf-8",
+    )
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace(
+            "      - ref: cohort2017\n        stance: supports\n  - id: dissociation",
+            "      - ref: cohort2017\n        stance: supports\n      - ref: null2021\n        stance: contradicts\n  - id: dissociation",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    _, paths, summary = audited(five)  # before the commit: the working tree against HEAD
     assert summary.startswith("1 draft") and paths <= {"content/relief.md"}
-    commit(five, "add a contradicting RCT")                                 # 2
+    commit(five, "add a contradicting RCT")  # 2
     diff = json.loads(run(five, "diff", "HEAD~1..HEAD", "--format", "json").stdout)
     (change,) = diff["claims"]
     assert change["claim"] == "infusion-relieves-pain" and "contested" in change["flags_gained"]
     _, paths, summary = audited(five, "HEAD~1")
     assert summary.startswith("1 draft") and paths == {"content/relief.md"}  # states the claim whose flags changed
 
-    bib.write_text(bib.read_text(encoding="utf-8").replace("  title = {A cohort of ketamine infusions},",
-                                                           "  title = {A cohort of ketamine infusions},\n  pubstate = {retracted},"),
-                   encoding="utf-8")
-    commit(five, "retract the cohort")                                      # 3
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(
+            "  title = {A cohort of ketamine infusions},", "  title = {A cohort of ketamine infusions},\n  pubstate = {retracted},"
+        ),
+        encoding="utf-8",
+    )
+    commit(five, "retract the cohort")  # 3
     diff = json.loads(run(five, "diff", "HEAD~1..HEAD", "--format", "json").stdout)
     assert diff["references"]["retracted"] == ["cohort2017"]
     _, paths, summary = audited(five, "HEAD~1")
     assert summary.startswith("2 drafts")  # safety.md cites the retracted cohort; relief.md states a claim it regraded
     assert "content/safety.md" in paths and "content/other/sleep.md" not in paths
 
-    claims.write_text(claims.read_text(encoding="utf-8").replace("id: dissociation-common", "id: dissociation-frequent"),
-                      encoding="utf-8")
-    commit(five, "rename a claim")                                          # 4
+    claims.write_text(claims.read_text(encoding="utf-8").replace("id: dissociation-common", "id: dissociation-frequent"), encoding="utf-8")
+    commit(five, "rename a claim")  # 4
     diff = json.loads(run(five, "diff", "HEAD~1..HEAD", "--format", "json").stdout)
     assert [(c["claim"], c["renamed_from"]) for c in diff["claims"]] == [("dissociation-frequent", "dissociation-common")]
     _, _, summary = audited(five, "HEAD~1")
@@ -232,7 +255,7 @@ def test_five_commits_diff_audit_changed_and_log_at_each_step(five):
 
     sleep = five / "content/other/sleep.md"
     sleep.write_text(sleep.read_text(encoding="utf-8") + "\nMelatonin halves the time it takes to fall asleep.\n", encoding="utf-8")
-    commit(five, "edit a draft")                                            # 5
+    commit(five, "edit a draft")  # 5
     assert run(five, "diff", "HEAD~1..HEAD").stdout == ""
     _, paths, summary = audited(five, "HEAD~1")
     assert summary.startswith("1 draft") and paths == {"content/other/sleep.md"}
@@ -250,8 +273,14 @@ def test_audit_changed_finds_a_draft_citing_a_removed_reference_in_any_form(repo
     draft = repo / "content" / "mechanism.md"
     draft.parent.mkdir()
     cite = {"numbered": "[1]", "doi": "[@doi:10.1586/ecp.11.17]", "key": "[@zhou2011targeting]"}[citation]
-    listing = ("\n\n## References\n\n1. Zhou HY, Chen SR, Pan HL. Targeting N-methyl-D-aspartate receptors for treatment of "
-               "neuropathic pain. Expert Rev Clin Pharmacol. 2011;4(3):379-388. doi:10.1586/ecp.11.17\n") if citation == "numbered" else ""
+    listing = (
+        (
+            "\n\n## References\n\n1. Zhou HY, Chen SR, Pan HL. Targeting N-methyl-D-aspartate receptors for treatment of "
+            "neuropathic pain. Expert Rev Clin Pharmacol. 2011;4(3):379-388. doi:10.1586/ecp.11.17\n"
+        )
+        if citation == "numbered"
+        else ""
+    )
     draft.write_text(f"# Further reading\n\nA review of the field is worth reading {cite}.{listing}", encoding="utf-8")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "draft")
@@ -307,24 +336,32 @@ def pull_request(five, tmp_path):
     git(tmp_path, "clone", "-q", f"file://{five}", str(clone))
     git(clone, "checkout", "-q", "-b", "feature")
     bib = clone / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + bib_entry("null2021", "rct", year=2021, journal="Pain",
-                                                               title="A null trial of ketamine infusions"), encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + bib_entry("null2021", "rct", year=2021, journal="Pain", title="A null trial of ketamine infusions"),
+        encoding="utf-8",
+    )
     claims = clone / "claims.yaml"
-    claims.write_text(claims.read_text(encoding="utf-8").replace(
-        "      - ref: cohort2017\n        stance: supports\n  - id: dissociation",
-        "      - ref: cohort2017\n        stance: supports\n      - ref: null2021\n        stance: contradicts\n  - id: dissociation", 1),
-        encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace(
+            "      - ref: cohort2017\n        stance: supports\n  - id: dissociation",
+            "      - ref: cohort2017\n        stance: supports\n      - ref: null2021\n        stance: contradicts\n  - id: dissociation",
+            1,
+        ),
+        encoding="utf-8",
+    )
     commit(clone, "add a contradicting RCT")
-    bib.write_text(bib.read_text(encoding="utf-8").replace("  title = {A cohort of ketamine infusions},",
-                                                           "  title = {A cohort of ketamine infusions},\n  pubstate = {retracted},"),
-                   encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(
+            "  title = {A cohort of ketamine infusions},", "  title = {A cohort of ketamine infusions},\n  pubstate = {retracted},"
+        ),
+        encoding="utf-8",
+    )
     commit(clone, "retract the cohort")
     return clone
 
 
 def _shell(folder, command):
-    env = {**os.environ, **ENV, "HOME": str(folder), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "KBASE_NO_CACHE": ""}
+    env = {**os.environ, **ENV, "HOME": str(folder), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "KBASE_NO_CACHE": ""}
     return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", command], cwd=folder, env=env, capture_output=True, text=True)
 
 
@@ -354,8 +391,7 @@ def test_the_gitlab_recipe_runs_as_written(pull_request):
     job = gitlab["kbase"]
     assert job["variables"]["GIT_DEPTH"] == 0 and "kbase.sarif" in job["artifacts"]["paths"]
     commands = _commands(job["script"], {"$CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"})
-    assert [c.split()[:2] for c in commands] == [["git", "fetch"], ["kbase", "diff"], ["kbase", "audit"], ["kbase", "diff"],
-                                                 ["kbase", "audit"]]
+    assert [c.split()[:2] for c in commands] == [["git", "fetch"], ["kbase", "diff"], ["kbase", "audit"], ["kbase", "diff"], ["kbase", "audit"]]
     results = [_shell(pull_request, c) for c in commands]
     assert [r.returncode for r in results[:3]] == [0, 0, 0], [r.stderr for r in results]
     assert results[1].stdout == (pull_request / "kbase-diff.md").read_text(encoding="utf-8")  # tee: in the log and kept
@@ -367,9 +403,12 @@ def test_review_due_when_a_linked_reference_changed_after_the_review(five):
     """git blame dates each entry: a review older than a change to a linked entry is due again."""
     (five / "kbase.toml").write_text("review_days = 100000\n", encoding="utf-8")
     claims = five / "claims.yaml"
-    claims.write_text(claims.read_text(encoding="utf-8").replace(
-        "  - id: infusion-relieves-pain\n", "  - id: infusion-relieves-pain\n    reviewed: 2020-01-01\n").replace(
-        "  - id: dissociation-common\n", "  - id: dissociation-common\n    reviewed: 2020-01-01\n"), encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8")
+        .replace("  - id: infusion-relieves-pain\n", "  - id: infusion-relieves-pain\n    reviewed: 2020-01-01\n")
+        .replace("  - id: dissociation-common\n", "  - id: dissociation-common\n    reviewed: 2020-01-01\n"),
+        encoding="utf-8",
+    )
     env = {**os.environ, **ENV, "HOME": str(five), "GIT_AUTHOR_DATE": "2019-06-01T12:00:00Z", "GIT_COMMITTER_DATE": "2019-06-01T12:00:00Z"}
     subprocess.run(["git", "add", "-A"], cwd=five, env=env, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "library, 2019"], cwd=five, env=env, check=True)
@@ -380,8 +419,12 @@ def test_review_due_when_a_linked_reference_changed_after_the_review(five):
 
     assert due() == {}  # every entry is older than the reviews
     bib = five / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8").replace("title = {A randomised trial of ketamine infusions}",
-                                                           "title = {A randomised trial of ketamine infusions (corrected)}"), encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(
+            "title = {A randomised trial of ketamine infusions}", "title = {A randomised trial of ketamine infusions (corrected)}"
+        ),
+        encoding="utf-8",
+    )
     found = due()  # not committed yet: changed today
     assert list(found) == ["infusion-relieves-pain"]
     assert "the entry of 'trial2019' changed on" in found["infusion-relieves-pain"]
@@ -398,15 +441,18 @@ def test_a_large_second_revision_parsed_in_the_background_gives_the_same_diff(tm
     """kbase diff A..B parses B's claims.yaml in a worker while A loads (files over 256 kB): same result."""
     claims = "kbase: 1\nclaims:\n" + "".join(
         f"  - id: claim-{i}\n    statement: Claim number {i} about ketamine and pain relief in adults.\n"
-        f"    evidence:\n      - ref: {'trial' if i % 2 else 'cohort'}\n        stance: supports\n" for i in range(2600))
+        f"    evidence:\n      - ref: {'trial' if i % 2 else 'cohort'}\n        stance: supports\n"
+        for i in range(2600)
+    )
     (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
     assert len(claims) > 256_000
-    (tmp_path / "references.bib").write_text(bib_entry("trial", "rct", year=2020) + bib_entry("cohort", "cohort", year=2018),
-                                             encoding="utf-8")
+    (tmp_path / "references.bib").write_text(bib_entry("trial", "rct", year=2020) + bib_entry("cohort", "cohort", year=2018), encoding="utf-8")
     git(tmp_path, "init", "-q", "-b", "main")
     commit(tmp_path, "one")
-    (tmp_path / "claims.yaml").write_text(claims.replace("ref: cohort\n        stance: supports", "ref: cohort\n        stance: contradicts", 5)
-                                          .replace("claim-7\n", "claim-seven\n"), encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(
+        claims.replace("ref: cohort\n        stance: supports", "ref: cohort\n        stance: contradicts", 5).replace("claim-7\n", "claim-seven\n"),
+        encoding="utf-8",
+    )
     commit(tmp_path, "two")
     background = run(tmp_path, "diff", "HEAD~1..HEAD", "--format", "json")
     import kbase.kb
@@ -423,20 +469,26 @@ def test_a_claim_that_stays_unsupported_is_not_counted_as_lowered(tmp_path):
     """Issue 29: 'unsupported → unsupported, flag dropped' was counted among the lowered claims."""
     from conftest import bib_entry, claims_yaml
 
-    (tmp_path / "claims.yaml").write_text(claims_yaml("""
+    (tmp_path / "claims.yaml").write_text(
+        claims_yaml("""
         - id: against
           statement: A drug cures pain.
           evidence:
             - ref: a
               stance: contradicts
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     (tmp_path / "references.bib").write_text(bib_entry("a", "rct"), encoding="utf-8")
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "one")
-    (tmp_path / "claims.yaml").write_text(claims_yaml("""
+    (tmp_path / "claims.yaml").write_text(
+        claims_yaml("""
         - id: against
           statement: A drug cures pain.
-        """), encoding="utf-8")  # the contradicting link goes: unsupported either way, no longer contested
+        """),
+        encoding="utf-8",
+    )  # the contradicting link goes: unsupported either way, no longer contested
     result = run(tmp_path, "diff", "HEAD")
     assert "(0 lowered, 0 raised)" in result.stderr + result.stdout, result.output

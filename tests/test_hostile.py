@@ -10,19 +10,19 @@ timings themselves are in ``benchmarks/bench_hostile.py``.
 from __future__ import annotations
 
 import json
-import re
 import multiprocessing as mp
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import bib_entry, claims_yaml, hang
 from markdown_it import MarkdownIt
 
 import kbase
-from conftest import bib_entry, claims_yaml, hang
 from kbase.cli import cli
 from kbase.drafts.html import parse_html
 from kbase.drafts.reader import parse_draft
@@ -85,10 +85,11 @@ def test_a_lock_file_holding_a_huge_number_is_free(project):
 
 # -- dedupe --apply: through the YAML, atomic, locked ------------------------------------------------
 
-DUP_BIB = (bib_entry("smith2020", "rct", title="Ketamine infusions for complex regional pain syndrome", author="Smith, John A.",
-                     journal="Pain")
-           + bib_entry("smith2020b", None, title="Ketamine Infusions for Complex Regional Pain Syndrome.", author="Smith, J. A.",
-                       journal="Pain", doi="10.1000/xyz"))
+DUP_BIB = bib_entry(
+    "smith2020", "rct", title="Ketamine infusions for complex regional pain syndrome", author="Smith, John A.", journal="Pain"
+) + bib_entry(
+    "smith2020b", None, title="Ketamine Infusions for Complex Regional Pain Syndrome.", author="Smith, J. A.", journal="Pain", doi="10.1000/xyz"
+)
 DUP_CLAIMS = claims_yaml(
     """
     - id: a
@@ -127,8 +128,9 @@ def test_dedupe_apply_killed_at_any_step_leaves_the_old_pair_or_the_new_pair(lib
     library.write(DUP_CLAIMS, DUP_BIB)
     old = (library.claims_path.read_bytes(), library.bib_path.read_bytes())
     env = {**os.environ, "KBASE_FAULT": point}
-    proc = subprocess.run([sys.executable, "-m", "kbase.cli", "refs", "dedupe", "--apply"], cwd=library.folder, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kbase.cli", "refs", "dedupe", "--apply"], cwd=library.folder, env=env, capture_output=True, text=True
+    )
     assert proc.returncode == 137, proc.stderr
     result = run("check")  # the next command finishes or ignores the interrupted transaction
     assert result.exit_code == 0, result.output
@@ -183,8 +185,9 @@ def test_a_brace_that_closes_an_entry_early_is_located_and_blocks_fmt(project):
     result = run("check")
     assert result.exit_code == 2
     # the entry's lines: @article, journal, title (with the stray brace), author, year, design
-    assert result.stderr.startswith("references.bib:3:27: error syntax-error a '}' closes entry 'trial' early; "
-                                    "the fields after it (author, year, design) are not read")
+    assert result.stderr.startswith(
+        "references.bib:3:27: error syntax-error a '}' closes entry 'trial' early; the fields after it (author, year, design) are not read"
+    )
     result = run("refs", "fmt")
     assert result.exit_code == 2 and "cannot format" in result.stderr
     assert project.bib_path.read_text(encoding="utf-8") == bib
@@ -208,8 +211,10 @@ def test_an_entry_commented_out_with_percent_is_skipped_and_kept(project):
 
 
 def test_an_imported_title_cannot_inject_fields_or_break_the_file(project):
-    items = [{"id": "x1", "type": "article-journal", "title": "Evil}, design = {meta-analysis}, note = {", "issued": {"date-parts": [[2021]]}},
-             {"id": "x2", "type": "article-journal", "title": "Unbalanced { brace", "issued": {"date-parts": [[2022]]}}]
+    items = [
+        {"id": "x1", "type": "article-journal", "title": "Evil}, design = {meta-analysis}, note = {", "issued": {"date-parts": [[2021]]}},
+        {"id": "x2", "type": "article-journal", "title": "Unbalanced { brace", "issued": {"date-parts": [[2022]]}},
+    ]
     (project.folder / "items.json").write_text(json.dumps(items), encoding="utf-8")
     assert run("refs", "import", "items.json").exit_code == 0
     kb = project.load()
@@ -266,8 +271,12 @@ def test_64_kb_of_a_pathological_draft_is_read(shape):
 
 @pytest.mark.parametrize("name", ["claims", "bib", "draft", "retractions"])
 def test_an_endless_stream_is_refused(project, name):
-    args = {"claims": ["--claims", "/dev/zero", "check"], "bib": ["--bib", "/dev/zero", "check"],
-            "draft": ["audit", "/dev/zero"], "retractions": ["--retractions", "/dev/zero", "check"]}[name]
+    args = {
+        "claims": ["--claims", "/dev/zero", "check"],
+        "bib": ["--bib", "/dev/zero", "check"],
+        "draft": ["audit", "/dev/zero"],
+        "retractions": ["--retractions", "/dev/zero", "check"],
+    }[name]
     with hang():
         result = run(*args)
     assert result.exit_code == 2  # a device is refused before a byte is read (issue 26: a repository can ship one)
@@ -324,12 +333,18 @@ def test_impact_along_a_long_chain(project):
 # -- smaller: keys and macros -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("bib", "expected"), [
-    ("@misc{smith2020, title={A}}\n@misc{Smith2020, title={B}}\n",
-     "r.bib:2:1: warning confusable-key keys 'smith2020' (line 1) and 'Smith2020' differ only by case or invisible characters"),
-    ("@misc{smith2020\u202e, title={A}}\n", "r.bib:1:1: warning confusable-key key 'smith2020\\u202e' holds characters"),
-    ("@misc{k, title={A}, publisher = jpain}\n", "r.bib:1:1: warning undefined-string 'k': field publisher is the bare word 'jpain'"),
-], ids=["case", "bidi", "undefined-string"])
+@pytest.mark.parametrize(
+    ("bib", "expected"),
+    [
+        (
+            "@misc{smith2020, title={A}}\n@misc{Smith2020, title={B}}\n",
+            "r.bib:2:1: warning confusable-key keys 'smith2020' (line 1) and 'Smith2020' differ only by case or invisible characters",
+        ),
+        ("@misc{smith2020\u202e, title={A}}\n", "r.bib:1:1: warning confusable-key key 'smith2020\\u202e' holds characters"),
+        ("@misc{k, title={A}, publisher = jpain}\n", "r.bib:1:1: warning undefined-string 'k': field publisher is the bare word 'jpain'"),
+    ],
+    ids=["case", "bidi", "undefined-string"],
+)
 def test_keys_and_macros_that_mislead_are_linted(tmp_path, monkeypatch, bib, expected):
     monkeypatch.chdir(tmp_path)
     Path("r.bib").write_text(bib, encoding="utf-8")
@@ -339,14 +354,15 @@ def test_keys_and_macros_that_mislead_are_linted(tmp_path, monkeypatch, bib, exp
 
 def test_month_macros_and_defined_strings_are_not_flagged(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    Path("r.bib").write_text("@string{jp = {J Pain}}\n@article{k, author={A, B}, title={T}, journal=jp, month=jan, year=2020}\n",
-                             encoding="utf-8")
+    Path("r.bib").write_text("@string{jp = {J Pain}}\n@article{k, author={A, B}, title={T}, journal=jp, month=jan, year=2020}\n", encoding="utf-8")
     assert "undefined-string" not in run("--bib", "r.bib", "refs", "lint").stdout
 
 
 def test_findings_in_a_markdown_table_land_on_their_own_row_and_cell(tmp_path):
-    text = ("# Facts\n\n| fact | source |\n|---|---|\n| Ketamine relieves pain in 20% of patients. | none |\n"
-            "| Most adults have tried a sleep remedy in 2020. | none |\n")
+    text = (
+        "# Facts\n\n| fact | source |\n|---|---|\n| Ketamine relieves pain in 20% of patients. | none |\n"
+        "| Most adults have tried a sleep remedy in 2020. | none |\n"
+    )
     draft = parse_draft(text, "d.md")
     places = {s.clean: (s.where.line, s.where.col) for s in draft.sentences}
     assert places["Ketamine relieves pain in 20% of patients."] == (5, 3)

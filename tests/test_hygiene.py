@@ -7,13 +7,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 
 def _repository_state() -> str:
-    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True).stdout
 
 
 @pytest.mark.slow
@@ -24,11 +22,23 @@ def test_a_run_of_the_tests_that_write_leaves_nothing_behind(tmp_path):
     temp.mkdir()
     before = _repository_state()
     # the tests that write most: caches beside a library, fuzz inputs, the docs examples (suggest caches)
-    selection = ["tests/test_suggest.py", "tests/test_fuzz.py", "tests/test_docs.py::test_examples_in_the_docs_are_real_output",
-                 "tests/test_edit.py"]
+    selection = ["tests/test_suggest.py", "tests/test_fuzz.py", "tests/test_docs.py::test_examples_in_the_docs_are_real_output", "tests/test_edit.py"]
     env = {**os.environ, "TMPDIR": str(temp)}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *selection], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *selection], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert sorted(p.name for p in temp.iterdir()) == []
     assert _repository_state() == before
+
+
+def test_the_code_passes_ruff_lint_and_format():
+    """ruff, as configured in pyproject.toml (`make lint`; .ci/run runs it too)."""
+    import shutil
+
+    ruff = shutil.which("ruff", path=os.path.dirname(sys.executable)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    for command in ([ruff, "check", "--no-cache", "."], [ruff, "format", "--check", "--no-cache", "."]):
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SHARED, needs_shared
 
 import kbase
-from conftest import ROOT, SHARED, needs_shared
 from kbase import Level
 
 ARTICLE = SHARED / "seed" / "ketamine-infusion-chronic-pain.txt"
@@ -34,16 +34,20 @@ def test_holds_every_listed_reference_and_the_verified_ones_its_statements_rest_
     rows = list(csv.DictReader(FACTS.open(encoding="utf-8"), delimiter="\t"))
     listed = {r["citekey_suggestion"] for r in rows if not r["n"].startswith("S")}
     assert set(kb.references) == listed | {"yong2022prevalence", "dahlhamer2018prevalence", "mitchell2002single"}
-    assert {r["citekey_suggestion"] for r in rows if r["n"].startswith("S")} == {"yong2022prevalence", "dahlhamer2018prevalence",
-                                                                                  "mitchell2002single"}
+    assert {r["citekey_suggestion"] for r in rows if r["n"].startswith("S")} == {
+        "yong2022prevalence",
+        "dahlhamer2018prevalence",
+        "mitchell2002single",
+    }
     assert all(not r.design_inferred for r in kb.references.values())
     assert [c.id for c in kb.claims.values() if any(e.ref == "yong2022prevalence" for e in c.evidence)] == ["chronic-pain-prevalence"]
 
 
 @pytest.mark.skipif(not (SHARED / "tools" / "check-seed-facts").exists(), reason="seed tools not present")
 def test_bibliographic_facts_match_the_verified_seed():
-    result = subprocess.run([sys.executable, str(SHARED / "tools" / "check-seed-facts"), str(ROOT / "references.bib")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "check-seed-facts"), str(ROOT / "references.bib")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -68,8 +72,17 @@ def test_relief_three_months_is_not_above_low_and_is_contested(kb):
     assert "contested" in grade.flags
 
 
-@pytest.mark.parametrize("claim_id", ["cli-amputation-risk", "three-infusion-trial", "four-to-six-infusions", "anti-inflammation",
-                                      "crps-chronic-share", "pain-costs-more-than-mental-health"])
+@pytest.mark.parametrize(
+    "claim_id",
+    [
+        "cli-amputation-risk",
+        "three-infusion-trial",
+        "four-to-six-infusions",
+        "anti-inflammation",
+        "crps-chronic-share",
+        "pain-costs-more-than-mental-health",
+    ],
+)
 def test_claims_without_a_listed_source_are_unsupported(kb, claim_id):
     assert kb.grade(claim_id).level == Level.UNSUPPORTED
     assert kb.claims[claim_id] in kb.unsupported()

@@ -15,21 +15,34 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
 # every command once, as a user types it, against a copy of the bundled library
 COMMANDS = [
-    ["check"], ["audit", "--fail-on", "none"], ["audit", "draft.md", "--fail-on", "none"], ["evidence", "nmda-blockade"],
-    ["evidence", "opioid-alternative", "--tree"], ["impact", "orhurhu2019ketamine"], ["grades"], ["stats"],
-    ["suggest", "ketamine for complex regional pain syndrome", "-k", "2"], ["table", "--format", "html", "-o", "report.html"],
-    ["cite", "--style", "apa"], ["export", "-o", "refs.json"], ["graph", "--format", "dot"], ["refs", "lint", "--fail-on", "none"],
-    ["refs", "dedupe"], ["refs", "fmt", "--check"], ["refs", "import", "refs.json", "--dry-run"],
+    ["check"],
+    ["audit", "--fail-on", "none"],
+    ["audit", "draft.md", "--fail-on", "none"],
+    ["evidence", "nmda-blockade"],
+    ["evidence", "opioid-alternative", "--tree"],
+    ["impact", "orhurhu2019ketamine"],
+    ["grades"],
+    ["stats"],
+    ["suggest", "ketamine for complex regional pain syndrome", "-k", "2"],
+    ["table", "--format", "html", "-o", "report.html"],
+    ["cite", "--style", "apa"],
+    ["export", "-o", "refs.json"],
+    ["graph", "--format", "dot"],
+    ["refs", "lint", "--fail-on", "none"],
+    ["refs", "dedupe"],
+    ["refs", "fmt", "--check"],
+    ["refs", "import", "refs.json", "--dry-run"],
     ["claim", "add", "packaged", "--statement", "A claim added from the installed wheel."],
-    ["claim", "rename", "packaged", "packaged-claim"], ["claim", "depend", "packaged-claim", "nmda-blockade"],
-    ["link", "packaged-claim", "zhou2011targeting", "--stance", "mentions"], ["unlink", "packaged-claim", "zhou2011targeting"],
+    ["claim", "rename", "packaged", "packaged-claim"],
+    ["claim", "depend", "packaged-claim", "nmda-blockade"],
+    ["link", "packaged-claim", "zhou2011targeting", "--stance", "mentions"],
+    ["unlink", "packaged-claim", "zhou2011targeting"],
     ["fmt"],
 ]
 
@@ -44,8 +57,9 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("packaging")
     dist = root / "dist"
     source = root / "source"  # a clean copy: the build must not depend on local leftovers
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
-                                                               ".kbase-cache", "site"))
+    shutil.copytree(
+        ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".kbase-cache", "site")
+    )
     built = _run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], root)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     env = root / "venv"

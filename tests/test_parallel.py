@@ -12,21 +12,28 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
+from conftest import BIB_FILES as FILES
+from conftest import LEGACY_ENCODINGS as LEGACY
+from conftest import WHOLE_BIB_CORPUS, bib_entry, claims_yaml
 
 import kbase
 import kbase.cache
 import kbase.grading
 import kbase.loaders.bib as bib
 from kbase.runtime import joined_pickle
-from conftest import BIB_FILES as FILES, LEGACY_ENCODINGS as LEGACY, WHOLE_BIB_CORPUS, bib_entry, claims_yaml
+
 CUT_IN_SAMPLE = 7  # measured: 7 of the 14 bundled files are cut in two
-forking = pytest.mark.skipif("fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2,
-                             reason="parallel loading needs fork and two cores")
+forking = pytest.mark.skipif(
+    "fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2, reason="parallel loading needs fork and two cores"
+)
 
 
 def _state(bib_file):
-    return ([(r, r.where, r.fields) for r in bib_file.references], [(f, f.where) for f in bib_file.problems],
-            [(f, f.where) for f in bib_file.warnings])
+    return (
+        [(r, r.where, r.fields) for r in bib_file.references],
+        [(f, f.where) for f in bib_file.problems],
+        [(f, f.where) for f in bib_file.warnings],
+    )
 
 
 @forking
@@ -61,17 +68,24 @@ def test_a_problem_or_a_key_in_both_halves_is_reported_as_in_one_piece(monkeypat
 
 
 def _premised_library(library, n):
-    claims = [f"""
+    claims = [
+        f"""
     - id: c{i}
-      statement: Claim number {i} holds.{f'''
-      depends_on: [c{i - 1}]''' if i % 7 == 1 else ''}
+      statement: Claim number {i} holds.{
+            f'''
+      depends_on: [c{i - 1}]'''
+            if i % 7 == 1
+            else ''
+        }
       evidence:
         - ref: r{i % 50}
           stance: {'contradicts' if i % 11 == 0 else 'supports'}
         - ref: r{(i * 7) % 50}
           stance: supports
           concerns: [imprecision]
-    """ for i in range(n)]
+    """
+        for i in range(n)
+    ]
     designs = ["rct", "meta-analysis", "cohort", "case-report", "narrative-review"]
     return library.write(claims_yaml(*claims), "".join(bib_entry(f"r{j}", designs[j % 5], 2000 + j % 25) for j in range(50)))
 
@@ -104,15 +118,24 @@ def test_cache_entries_written_in_the_background_are_read_back(library, monkeypa
 
 def test_records_pickle_by_their_fields():
 
-
     from kbase.errors import Location
     from kbase.model import Finding, Grade, LinkGrade, Reason, Reference
     from kbase.vocabulary import Level, Severity
 
-    records = [Reference("k", "article", design="rct", fields=(("title", "{T}"),), where=Location("r.bib", 3, 1)),
-               Grade("c", Level.LOW, ("stale",), 1, (Reason("start", "x", Level.LOW),),
-                     (LinkGrade("k", "supports", "rct", False, Level.HIGH, Level.LOW, ("imprecision",)),), (("k",),), "harm"),
-               Finding("weak-claim", Severity.WARNING, "m", Location("d.docx", 2, 1, "paragraph", "Ketamine"), "c")]
+    records = [
+        Reference("k", "article", design="rct", fields=(("title", "{T}"),), where=Location("r.bib", 3, 1)),
+        Grade(
+            "c",
+            Level.LOW,
+            ("stale",),
+            1,
+            (Reason("start", "x", Level.LOW),),
+            (LinkGrade("k", "supports", "rct", False, Level.HIGH, Level.LOW, ("imprecision",)),),
+            (("k",),),
+            "harm",
+        ),
+        Finding("weak-claim", Severity.WARNING, "m", Location("d.docx", 2, 1, "paragraph", "Ketamine"), "c"),
+    ]
     for record in records:
         back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert back == record and repr(back) == repr(record) and getattr(back, "where", None) == getattr(record, "where", None)
@@ -128,8 +151,11 @@ def test_a_large_library_loaded_by_workers_keeps_every_file_in_the_cache(library
 
     pickled_again: list[str] = []
     write = kbase.cache.Cache._write_in_background
-    monkeypatch.setattr(kbase.cache.Cache, "_write_in_background",
-                        lambda self, slot, key, value: pickled_again.append(slot.split("-")[0]) or write(self, slot, key, value))
+    monkeypatch.setattr(
+        kbase.cache.Cache,
+        "_write_in_background",
+        lambda self, slot, key, value: pickled_again.append(slot.split("-")[0]) or write(self, slot, key, value),
+    )
     monkeypatch.setenv("KBASE_NO_CACHE", "")
     monkeypatch.setattr(kbase.cache, "BACKGROUND_BYTES", 0)
     monkeypatch.setattr(kbase.kb, "PARALLEL_CLAIMS_BYTES", 0)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 GOOD = "# Ketamine\n\nKetamine infusions can cause nausea and vomiting [@orhurhu2019ketamine].\n"
@@ -33,12 +32,24 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_drafts(tmp_path):
     (content / "bad.md").write_text(BAD, encoding="utf-8")
     git("init", "-q", cwd=content)
     git("add", ".", cwd=content)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "kbase-audit", "--files", *files],
-                              cwd=content, env=env, capture_output=True, text=True, timeout=900)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "kbase-audit", "--files", *files],
+            cwd=content,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     good = try_repo("good.md")
     assert good.returncode == 0, good.stdout + good.stderr
@@ -53,8 +64,14 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad_drafts(tmp_path):
     git("commit", "-q", "-m", "content", cwd=content, env=env)
 
     def try_changed() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "kbase-audit-changed", "--files", "good.md"],
-                              cwd=content, env=env, capture_output=True, text=True, timeout=900)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "kbase-audit-changed", "--files", "good.md"],
+            cwd=content,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     unchanged = try_changed()
     assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr

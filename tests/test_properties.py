@@ -8,16 +8,20 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbase.graph import build_graph, claim_node, ref_node
 from kbase.grading import GradingOptions, grade_claims
-from kbase.vocabulary import CONCERN_SEVERITIES, CONCERNS, DESIGNS, POOLED, STANCES, UPGRADES
+from kbase.graph import build_graph, claim_node, ref_node
 from kbase.loaders.bib import parse_bib
 from kbase.loaders.claims import parse_claims
 from kbase.model import Appearance, Article, Claim, Evidence, Reference
+from kbase.vocabulary import CONCERN_SEVERITIES, CONCERNS, DESIGNS, POOLED, STANCES, UPGRADES
 from kbase.writers import bib_text, claims_text
 
 slug = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
-text = st.text(alphabet=st.characters(categories=("L", "N", "Zs", "P", "S"), exclude_characters="\x00{}\\"), min_size=1, max_size=40).map(str.strip).filter(bool)
+text = (
+    st.text(alphabet=st.characters(categories=("L", "N", "Zs", "P", "S"), exclude_characters="\x00{}\\"), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool)
+)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
@@ -34,11 +38,20 @@ def links(draw: st.DrawFn, ref_keys: list[str]) -> Evidence:
         concerns = domains
     participants = draw(st.none() | st.integers(0, 5000))
     events = draw(st.none() | st.integers(0, participants)) if participants is not None else draw(st.none() | st.integers(0, 500))
-    return Evidence(ref=draw(st.sampled_from(ref_keys)), stance=draw(st.sampled_from(STANCES)),
-                    locator=draw(st.just("") | text), note=draw(st.just("") | text), indirect=draw(st.booleans()),
-                    concerns=concerns, assessed=bool(domains) or draw(st.booleans()), severities=severities,
-                    upgrades=tuple(draw(st.lists(st.sampled_from(tuple(UPGRADES)), max_size=2, unique=True))),
-                    pooled=draw(st.just("") | st.sampled_from(tuple(POOLED))), participants=participants, events=events)
+    return Evidence(
+        ref=draw(st.sampled_from(ref_keys)),
+        stance=draw(st.sampled_from(STANCES)),
+        locator=draw(st.just("") | text),
+        note=draw(st.just("") | text),
+        indirect=draw(st.booleans()),
+        concerns=concerns,
+        assessed=bool(domains) or draw(st.booleans()),
+        severities=severities,
+        upgrades=tuple(draw(st.lists(st.sampled_from(tuple(UPGRADES)), max_size=2, unique=True))),
+        pooled=draw(st.just("") | st.sampled_from(tuple(POOLED))),
+        participants=participants,
+        events=events,
+    )
 
 
 @st.composite
@@ -67,8 +80,17 @@ def libraries(draw: st.DrawFn, repeats: bool = False) -> tuple[list[Claim], list
         earlier = claim_ids[:index]
         premises = tuple(draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))) if earlier else ()
         appears = tuple(Appearance(a.id, draw(st.just("") | text)) for a in articles[:1])
-        claims.append(Claim(cid, draw(text), aliases=tuple(draw(st.lists(text, max_size=2, unique=True))),
-                            topic=draw(st.just("") | text), appears_in=appears, evidence=evidence, depends_on=premises))
+        claims.append(
+            Claim(
+                cid,
+                draw(text),
+                aliases=tuple(draw(st.lists(text, max_size=2, unique=True))),
+                topic=draw(st.just("") | text),
+                appears_in=appears,
+                evidence=evidence,
+                depends_on=premises,
+            )
+        )
     bib = "\n".join(f"@article{{{k},\n" + "".join(f"  {n} = {v},\n" for n, v in f) + "}\n" for k, f in refs)
     return claims, parse_bib(bib, "references.bib").references, articles
 
@@ -96,8 +118,9 @@ def test_grading_does_not_depend_on_order(library, rnd: random.Random):
     claims, references, articles = library
     options = GradingOptions(2026)
     base = signature(grade_claims(build_graph(claims, references, articles), options))
-    shuffled_claims = [Claim(c.id, c.statement, c.aliases, c.topic, c.appears_in,
-                             tuple(rnd.sample(list(c.evidence), len(c.evidence))), c.depends_on) for c in claims]
+    shuffled_claims = [
+        Claim(c.id, c.statement, c.aliases, c.topic, c.appears_in, tuple(rnd.sample(list(c.evidence), len(c.evidence))), c.depends_on) for c in claims
+    ]
     rnd.shuffle(shuffled_claims)
     shuffled_refs = rnd.sample(references, len(references))
     assert signature(grade_claims(build_graph(shuffled_claims, shuffled_refs, articles), options)) == base
@@ -137,12 +160,19 @@ _SETS = st.one_of(
 @st.composite
 def _csl_items(draw: st.DrawFn) -> dict[str, object]:
     kind = draw(st.sampled_from(("article-journal", "report", "book", "webpage")))
-    item: dict[str, object] = {"id": draw(slug), "type": kind, "title": draw(_VALUE.map(str.strip).filter(bool)),
-                               "author": [{"family": draw(st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True)), "given": "Ann"}],
-                               "issued": {"date-parts": [[draw(st.integers(1990, 2025))]]}}
+    item: dict[str, object] = {
+        "id": draw(slug),
+        "type": kind,
+        "title": draw(_VALUE.map(str.strip).filter(bool)),
+        "author": [{"family": draw(st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True)), "given": "Ann"}],
+        "issued": {"date-parts": [[draw(st.integers(1990, 2025))]]},
+    }
     if kind == "article-journal":
-        item |= {"container-title": draw(_VALUE.map(str.strip).filter(bool)), "volume": str(draw(st.integers(1, 99))),
-                 "DOI": f"10.{draw(st.integers(1000, 9999))}/{draw(slug)}"}
+        item |= {
+            "container-title": draw(_VALUE.map(str.strip).filter(bool)),
+            "volume": str(draw(st.integers(1, 99))),
+            "DOI": f"10.{draw(st.integers(1000, 9999))}/{draw(slug)}",
+        }
     elif kind in ("report", "book"):
         item["publisher"] = draw(_VALUE.map(str.strip).filter(bool))
     else:
@@ -150,9 +180,15 @@ def _csl_items(draw: st.DrawFn) -> dict[str, object]:
     return item
 
 
-_STEPS = st.lists(st.one_of(st.tuples(st.just("set"), st.integers(0, 100), _SETS),
-                            st.tuples(st.just("import"), st.lists(_csl_items(), min_size=1, max_size=3)),
-                            st.tuples(st.just("dedupe"))), min_size=1, max_size=5)
+_STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("set"), st.integers(0, 100), _SETS),
+        st.tuples(st.just("import"), st.lists(_csl_items(), min_size=1, max_size=3)),
+        st.tuples(st.just("dedupe")),
+    ),
+    min_size=1,
+    max_size=5,
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -165,8 +201,8 @@ def test_any_sequence_of_kbase_writes_leaves_the_bib_formatted_and_lint_clean(tm
     import shutil
 
     from click.testing import CliRunner
-
     from conftest import ROOT
+
     from kbase.cli import cli
 
     folder = tmp_path_factory.mktemp("writes")
@@ -188,14 +224,20 @@ def test_any_sequence_of_kbase_writes_leaves_the_bib_formatted_and_lint_clean(tm
             name, value = step[2]
             result = run("refs", "set", key, f"{name}={value}")
             # what refs set said of the entry it wrote is known to the writer (a design that makes `pooled` moot)
-            before |= {tuple(line.split(": ", 1)[1].split(" ", 2)[1:]) for line in result.stderr.splitlines() if ": info " in line
-                       or ": warning " in line or ": error " in line}  # type: ignore[misc]
+            before |= {
+                tuple(line.split(": ", 1)[1].split(" ", 2)[1:])
+                for line in result.stderr.splitlines()
+                if ": info " in line or ": warning " in line or ": error " in line
+            }  # type: ignore[misc]
         elif step[0] == "import":
             (folder / "items.json").write_text(json.dumps(step[1]), encoding="utf-8")
             result = run("refs", "import", str(folder / "items.json"))
             # what the import said of the entries it added is known to the writer (a CSL item has no design)
-            before |= {tuple(line.split(": ", 1)[1].split(" ", 2)[1:]) for line in result.stderr.splitlines() if ": info " in line
-                       or ": warning " in line or ": error " in line}  # type: ignore[misc]
+            before |= {
+                tuple(line.split(": ", 1)[1].split(" ", 2)[1:])
+                for line in result.stderr.splitlines()
+                if ": info " in line or ": warning " in line or ": error " in line
+            }  # type: ignore[misc]
         else:
             result = run("refs", "dedupe", "--apply")
         assert result.exit_code in (0, 1), (step, result.output)
@@ -208,7 +250,6 @@ def _bib_keys(path) -> list[str]:
     import re
 
     return re.findall(r"^@\w+\{([^,\s]+),", path.read_text(encoding="utf-8"), re.M)
-
 
 
 @SETTINGS
@@ -225,12 +266,15 @@ def test_a_concern_never_raises_a_grade_and_an_upgrade_never_lowers_one(library,
     j = data.draw(st.integers(0, len(claims[i].evidence) - 1))
     link = claims[i].evidence[j]
     missing = [c for c in CONCERNS if c not in link.concerns]
-    worse = dataclasses.replace(link, concerns=(*link.concerns, data.draw(st.sampled_from(missing))) if missing else link.concerns,
-                                assessed=True, severities=())
+    worse = dataclasses.replace(
+        link, concerns=(*link.concerns, data.draw(st.sampled_from(missing))) if missing else link.concerns, assessed=True, severities=()
+    )
     better = dataclasses.replace(link, upgrades=tuple(dict.fromkeys((*link.upgrades, data.draw(st.sampled_from(tuple(UPGRADES)))))))
     for changed, compare in ((worse, lambda after, was: after <= was), (better, lambda after, was: after >= was)):
-        edited = [dataclasses.replace(c, evidence=tuple(changed if k == j else e for k, e in enumerate(c.evidence))) if n == i else c
-                  for n, c in enumerate(claims)]
+        edited = [
+            dataclasses.replace(c, evidence=tuple(changed if k == j else e for k, e in enumerate(c.evidence))) if n == i else c
+            for n, c in enumerate(claims)
+        ]
         after = grade_claims(build_graph(edited, references, articles), options)
         for cid, grade in after.items():
             assert compare(grade.level, before[cid].level), (cid, link, changed)

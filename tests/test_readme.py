@@ -8,8 +8,8 @@ import shlex
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from kbase.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, SHARED, bib_entry, claims_yaml, needs_shared
 
 import kbase
-from conftest import ROOT, SHARED, bib_entry, claims_yaml, needs_shared
+from kbase.audit.refs import lint_references
 from kbase.cli import cli
 from kbase.loaders.bib import parse_bib
 from kbase.refs.dedupe import find_duplicates
 from kbase.refs.fmt import format_bib, parsed_content
-from kbase.audit.refs import lint_references
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from dedupe_data import plant  # noqa: E402
@@ -29,15 +29,22 @@ def lint(text: str) -> list[tuple[int, str, str]]:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ("@article{a, title={T}, year={2020}, design={rct}}", [(1, "missing-field", "@article 'a' has no author"),
-                                                                 (1, "missing-field", "@article 'a' has no journal or journaltitle")]),
+        (
+            "@article{a, title={T}, year={2020}, design={rct}}",
+            [(1, "missing-field", "@article 'a' has no author"), (1, "missing-field", "@article 'a' has no journal or journaltitle")],
+        ),
         ("@book{b, author={X}, title={T}, year={2020}, design={rct}}", [(1, "missing-field", "@book 'b' has no publisher")]),
         ("@misc{c, title={}, design={website}}", [(1, "empty-title", "'c' has an empty title")]),
         ("@misc{d, title={T}, year={3020}, design={website}}", [(1, "impossible-year", "'d': year 3020 is not possible (expected 1400 to 2027)")]),
         ("@misc{e, title={T}, year={2020a}, design={website}}", [(1, "impossible-year", "'e': year '2020a' is not a four-digit year")]),
-        ("@misc{f, title={T}, doi={doi:10.12/x}, design={website}}",
-         [(1, "invalid-identifier", "reference 'f': doi 'doi:10.12/x' is not a DOI (expected 10.<registrant>/<suffix>)")]),
-        ("@misc{g, title={T}, issn={0378-5954}, design={website}}", [(1, "invalid-identifier", "reference 'g': issn '0378-5954' has a wrong check digit")]),
+        (
+            "@misc{f, title={T}, doi={doi:10.12/x}, design={website}}",
+            [(1, "invalid-identifier", "reference 'f': doi 'doi:10.12/x' is not a DOI (expected 10.<registrant>/<suffix>)")],
+        ),
+        (
+            "@misc{g, title={T}, issn={0378-5954}, design={website}}",
+            [(1, "invalid-identifier", "reference 'g': issn '0378-5954' has a wrong check digit")],
+        ),
         ("@misc{h, title={T}}", [(1, "missing-design", "'h' has no design field (kbase infers 'unknown'); add one of the vocabulary")]),
         ("@misc{i, title={T}, url={https://doi.org/10.1000/x}, doi={https://doi.org/10.1000/X}, issn={0378-5955}, design={website}}", []),
     ],
@@ -85,8 +92,9 @@ DEDUPE_CLAIMS = (
 def test_dedupe_reports_groups_and_which_key_claims_use(library):
     library.write(DEDUPE_CLAIMS, DEDUPE_BIB)
     data = json.loads(CliRunner().invoke(cli, ["refs", "dedupe", "--format", "json"]).stdout)
-    assert data["groups"] == [{"keys": ["smith2020", "smith2020b"], "keep": "smith2020b", "reason": "title", "score": 100.0,
-                               "used_by": {"smith2020b": ["a"]}}]
+    assert data["groups"] == [
+        {"keys": ["smith2020", "smith2020b"], "keep": "smith2020b", "reason": "title", "score": 100.0, "used_by": {"smith2020b": ["a"]}}
+    ]
 
 
 def test_dedupe_apply_merges_and_keeps_everything_else_byte_for_byte(library):
@@ -101,7 +109,9 @@ def test_dedupe_apply_merges_and_keeps_everything_else_byte_for_byte(library):
         "  year = {2020},\n  design = {rct},\n}\n\n@string", "  year = {2020},\n  doi = {10.1000/xyz},\n  design = {rct},\n}\n\n@string"
     ).replace(
         "@article{smith2020b,\n  author = {Smith, J. A.},\n  title = {Ketamine Infusions for Complex Regional Pain Syndrome.},\n"
-        "  journal = jp,\n  year = {2020},\n  doi = {10.1000/xyz},\n}\n\n", "")
+        "  journal = jp,\n  year = {2020},\n  doi = {10.1000/xyz},\n}\n\n",
+        "",
+    )
     assert bib == expected
     assert library.claims_path.read_text(encoding="utf-8") == claims  # claims already used the kept key
     assert library.load().problems == ()
@@ -136,10 +146,24 @@ def test_fmt_refuses_a_file_with_a_broken_block(library):
 
 
 CSL = [
-    {"id": "x", "type": "article-journal", "title": "Ketamine infusions for complex regional pain syndrome",
-     "author": [{"family": "Smith", "given": "John A."}], "issued": {"date-parts": [[2020]]}, "container-title": "Pain"},
-    {"id": "who2021chapter", "type": "chapter", "title": "A new chapter on opioids", "author": [{"literal": "WHO"}],
-     "issued": {"date-parts": [[2021]]}, "container-title": "A Book", "DOI": "10.1000/abc", "page": "1-10"},
+    {
+        "id": "x",
+        "type": "article-journal",
+        "title": "Ketamine infusions for complex regional pain syndrome",
+        "author": [{"family": "Smith", "given": "John A."}],
+        "issued": {"date-parts": [[2020]]},
+        "container-title": "Pain",
+    },
+    {
+        "id": "who2021chapter",
+        "type": "chapter",
+        "title": "A new chapter on opioids",
+        "author": [{"literal": "WHO"}],
+        "issued": {"date-parts": [[2021]]},
+        "container-title": "A Book",
+        "DOI": "10.1000/abc",
+        "page": "1-10",
+    },
 ]
 RIS = "TY  - JOUR\nAU  - Park, Min\nTI  - Sleep after ketamine\nJO  - Sleep\nPY  - 2022\nSP  - 5\nEP  - 9\nDO  - 10.1000/sleep\nER  - \n"
 
@@ -201,8 +225,10 @@ def test_string_macros_defined_in_another_file():
 
 
 @needs_shared
-@pytest.mark.parametrize(("name", "encoding", "key"), [("bibtexparser_v2_test_resources/gbk_test.bib", "gbk", None),
-                                                        ("biber_test_data/t_tdata/encoding1.bib", "latin-1", None)])
+@pytest.mark.parametrize(
+    ("name", "encoding", "key"),
+    [("bibtexparser_v2_test_resources/gbk_test.bib", "gbk", None), ("biber_test_data/t_tdata/encoding1.bib", "latin-1", None)],
+)
 def test_legacy_encodings(name, encoding, key):
     path = CORPUS / name
     refused = CliRunner().invoke(cli, ["--bib", str(path), "refs", "lint"])
@@ -214,8 +240,9 @@ def test_legacy_encodings(name, encoding, key):
 def test_settings_from_pyproject(library):
     folder = library.folder
     (folder / "lib").mkdir()
-    (folder / "lib" / "claims.yaml").write_text(claims_yaml("- id: a\n  statement: A.\n  evidence:\n    - ref: r\n      stance: supports\n"),
-                                                encoding="utf-8")
+    (folder / "lib" / "claims.yaml").write_text(
+        claims_yaml("- id: a\n  statement: A.\n  evidence:\n    - ref: r\n      stance: supports\n"), encoding="utf-8"
+    )
     (folder / "lib" / "one.bib").write_text(bib_entry("r"), encoding="utf-8")
     (folder / "pyproject.toml").write_text('[tool.kbase]\nclaims = "lib/claims.yaml"\nbib = ["lib/one.bib"]\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
@@ -226,6 +253,7 @@ def test_settings_from_pyproject(library):
 
 
 # -- duplicates on labelled real data, and versions that are not duplicates -------------------------
+
 
 def test_dedupe_on_cora_meets_the_bar():
     """Cora (../shared/corpus/cora/): 1,879 real citation strings of 182 papers with gold duplicate pairs.
@@ -256,36 +284,57 @@ def test_a_preprint_and_a_report_are_versions_never_merged(tmp_path):
         f"@article{{dup,\n  title = {{{title.title()}}},\n  author = {{Smith, A.}},\n  journal = {{Pain}},\n  year = {{2021}},\n}}\n"
         f"@inproceedings{{abs,\n  title = {{{title}}},\n  author = {{Smith, Anna}},\n  booktitle = {{Annual Meeting Abstracts}},\n"
         f"  year = {{2019}},\n}}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     groups, versions = RefLibrary([bib]).dedupe()
     assert [g.keys for g in groups] == [("pub", "dup")]
     assert versions == [("pre", "pub", "preprint"), ("rep", "pub", "report"), ("abs", "pub", "abstract")]
 
 
-@pytest.mark.parametrize(("fields", "kind"), [
-    ({"doi": "10.1101/2020.03.01.123456"}, "preprint"), ({"doi": "10.48550/arXiv.2101.00001"}, "preprint"),
-    ({"journal": "bioRxiv"}, "preprint"), ({"url": "https://arxiv.org/abs/2101.00001"}, "preprint"),
-    ({"journal": "Pain"}, "published"), ({"title": "Erratum: Ketamine for pain"}, "correction"),
-    ({"booktitle": "Abstracts of the 17th World Congress on Pain"}, "abstract"), ({"pubstate": "abstract"}, "abstract"),
-    ({"title": "Abstract 214: Ketamine infusions in CRPS"}, "abstract"), ({"title": "An abstract theory of pain"}, "published"),
-])
+@pytest.mark.parametrize(
+    ("fields", "kind"),
+    [
+        ({"doi": "10.1101/2020.03.01.123456"}, "preprint"),
+        ({"doi": "10.48550/arXiv.2101.00001"}, "preprint"),
+        ({"journal": "bioRxiv"}, "preprint"),
+        ({"url": "https://arxiv.org/abs/2101.00001"}, "preprint"),
+        ({"journal": "Pain"}, "published"),
+        ({"title": "Erratum: Ketamine for pain"}, "correction"),
+        ({"booktitle": "Abstracts of the 17th World Congress on Pain"}, "abstract"),
+        ({"pubstate": "abstract"}, "abstract"),
+        ({"title": "Abstract 214: Ketamine infusions in CRPS"}, "abstract"),
+        ({"title": "An abstract theory of pain"}, "published"),
+    ],
+)
 def test_version_kind(fields, kind):
     from kbase.model import Reference
     from kbase.refs.dedupe import version_kind
 
-    ref = Reference("k", "article", title=fields.get("title", "T"), doi=fields.get("doi", ""), url=fields.get("url", ""),
-                    fields=tuple((k, v) for k, v in fields.items()))
+    ref = Reference(
+        "k",
+        "article",
+        title=fields.get("title", "T"),
+        doi=fields.get("doi", ""),
+        url=fields.get("url", ""),
+        fields=tuple((k, v) for k, v in fields.items()),
+    )
     assert version_kind(ref) == kind
 
 
 def test_declared_versions_link_a_preprint_to_its_article_even_when_the_title_changed(library):
     """Crossref's relation (is-preprint-of) in CSL-JSON, and BibLaTeX's related field, say which article a
     preprint became: the titles often change on the way, so the declaration is what counts."""
-    published = bib_entry("smith2021", "rct", year=2021, journal="Pain", doi="10.1097/j.pain.0000000000002000",
-                          title="Ketamine infusion and chronic neuropathic pain: a randomized controlled trial")
-    preprint_b = bib_entry("lee2020pre", "cohort", year=2020, journal="medRxiv", title="Early results of ketamine in CRPS",
-                           related="smith2021")
-    library.write(claims_yaml("""
+    published = bib_entry(
+        "smith2021",
+        "rct",
+        year=2021,
+        journal="Pain",
+        doi="10.1097/j.pain.0000000000002000",
+        title="Ketamine infusion and chronic neuropathic pain: a randomized controlled trial",
+    )
+    preprint_b = bib_entry("lee2020pre", "cohort", year=2020, journal="medRxiv", title="Early results of ketamine in CRPS", related="smith2021")
+    library.write(
+        claims_yaml("""
         - id: relief
           statement: Ketamine infusions relieve neuropathic pain.
           evidence:
@@ -293,11 +342,21 @@ def test_declared_versions_link_a_preprint_to_its_article_even_when_the_title_ch
               stance: supports
             - ref: lee2020pre
               stance: supports
-        """), published + preprint_b)
-    crossref = [{"id": "crossref2020", "type": "posted-content", "title": "Ketamine for nerve pain: a preprint",
-                 "author": [{"family": "Smith", "given": "Anna"}], "issued": {"date-parts": [[2020]]},
-                 "DOI": "10.1101/2020.05.01.20087000", "publisher": "Cold Spring Harbor Laboratory",
-                 "relation": {"is-preprint-of": [{"id-type": "doi", "id": "10.1097/j.pain.0000000000002000", "asserted-by": "subject"}]}}]
+        """),
+        published + preprint_b,
+    )
+    crossref = [
+        {
+            "id": "crossref2020",
+            "type": "posted-content",
+            "title": "Ketamine for nerve pain: a preprint",
+            "author": [{"family": "Smith", "given": "Anna"}],
+            "issued": {"date-parts": [[2020]]},
+            "DOI": "10.1101/2020.05.01.20087000",
+            "publisher": "Cold Spring Harbor Laboratory",
+            "relation": {"is-preprint-of": [{"id-type": "doi", "id": "10.1097/j.pain.0000000000002000", "asserted-by": "subject"}]},
+        }
+    ]
     (library.folder / "crossref.json").write_text(json.dumps(crossref), encoding="utf-8")
     result = CliRunner().invoke(cli, ["refs", "import", "crossref.json"])
     assert result.exit_code == 0, result.output
@@ -312,12 +371,15 @@ def test_declared_versions_link_a_preprint_to_its_article_even_when_the_title_ch
     assert {(v["key"], v["published"]) for v in versions} == {("crossref2020", "smith2021"), ("lee2020pre", "smith2021")}
 
 
-@pytest.mark.parametrize("edits", [
-    [("url", "https://example.org/x")],
-    [("design", "rct"), ("note", "read in full")],
-    [("number", "")],                                  # an empty value removes the field
-    [("url", "https://example.org/x"), ("url", ""), ("pages", "5--9")],
-])
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [("url", "https://example.org/x")],
+        [("design", "rct"), ("note", "read in full")],
+        [("number", "")],  # an empty value removes the field
+        [("url", "https://example.org/x"), ("url", ""), ("pages", "5--9")],
+    ],
+)
 def test_refs_set_leaves_a_formatted_file_formatted_and_never_writes_an_empty_field(library, edits):
     """Issue 29: after `refs set KEY url=…` (a field fmt puts elsewhere) `refs fmt --check` said "not formatted";
     `refs set KEY year=` wrote `year = {}`."""
@@ -339,9 +401,21 @@ def test_an_import_is_linted_as_it_is_added_and_a_report_names_its_institution(l
     """Issue 29: an imported entry dated 2031 with an invalid DOI was added without a word, and a CSL report became
     a @techreport with a publisher, which refs lint then asked to be an institution."""
     library.write(claims_yaml(), "")
-    (library.folder / "r.json").write_text(json.dumps([{"type": "report", "title": "A national report on pain",
-                                                        "author": [{"family": "Roe", "given": "A"}], "publisher": "Institute",
-                                                        "issued": {"date-parts": [[2031]]}, "DOI": "10.bad"}]), encoding="utf-8")
+    (library.folder / "r.json").write_text(
+        json.dumps(
+            [
+                {
+                    "type": "report",
+                    "title": "A national report on pain",
+                    "author": [{"family": "Roe", "given": "A"}],
+                    "publisher": "Institute",
+                    "issued": {"date-parts": [[2031]]},
+                    "DOI": "10.bad",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["--year", "2026", "refs", "import", "r.json"])
     assert result.exit_code == 0
     assert "warning impossible-year" in result.stderr and "warning invalid-identifier" in result.stderr

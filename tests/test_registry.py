@@ -142,8 +142,13 @@ def test_verify_reports_each_error_located_and_exits_1(server, tmp_path: Path, m
         assert f["path"] == "references.bib"
         assert lines[f["line"] - 1].startswith("@") and f["subject"] in lines[f["line"] - 1]
     # the bundled entries themselves agree with the records made from them: nothing else is reported
-    assert {f["subject"] for f in findings} == {"loftus2010intraoperative", "cohen2018consensus", "niesters2014ketamine",
-                                                 "nobody2020unknown", "testauthor2015retracted"}
+    assert {f["subject"] for f in findings} == {
+        "loftus2010intraoperative",
+        "cohen2018consensus",
+        "niesters2014ketamine",
+        "nobody2020unknown",
+        "testauthor2015retracted",
+    }
 
 
 def test_second_run_answers_from_the_cache_with_the_server_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,8 +178,7 @@ def test_offline_names_what_it_could_not_check(server, tmp_path: Path, monkeypat
     assert "0 of 1 reference checked" in result.stderr and "1 could not be checked" in result.stderr
 
 
-def test_fix_writes_the_registry_values_lint_clean_and_a_retraction_lowers_its_claim(server, tmp_path: Path,
-                                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_writes_the_registry_values_lint_clean_and_a_retraction_lowers_its_claim(server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(_broken_library(tmp_path))
     before = kbase.load("claims.yaml", ["references.bib"]).grade("synthetic-test-claim").level
     assert before > kbase.Level.UNSUPPORTED
@@ -206,7 +210,8 @@ def test_add_by_doi_writes_a_lint_clean_entry(server, tmp_path: Path, monkeypatc
     assert "info missing-design 'testauthor2018synthetic'" in result.stderr
     added = kbase.RefLibrary(["references.bib"]).references
     assert [(r.key, r.title, r.year, r.container) for r in added] == [
-        ("testauthor2018synthetic", "A synthetic test record: with a subtitle", 2018, "Journal of Test Records")]
+        ("testauthor2018synthetic", "A synthetic test record: with a subtitle", 2018, "Journal of Test Records")
+    ]
     assert CliRunner().invoke(cli, ["refs", "lint"]).exit_code == 0
     assert CliRunner().invoke(cli, ["refs", "fmt", "--check"]).exit_code == 0
     again = CliRunner().invoke(cli, ["refs", "add", "--doi", f"{TEST}SUBTITLED"])
@@ -289,13 +294,17 @@ def test_mailto_goes_in_the_user_agent_and_pubmed_is_asked_in_one_batch(server, 
         registry.pubmed(["20693876", "29870458", SYNTHETIC_PMID])
     assert all("mailto:editor@example.org" in agent for agent in server.agents)
     assert [p for p in server.requests if "esummary" in p] == [
-        f"/eutils/esummary.fcgi?db=pubmed&id=20693876%2C29870458%2C{SYNTHETIC_PMID}&retmode=json&version=2.0"]
+        f"/eutils/esummary.fcgi?db=pubmed&id=20693876%2C29870458%2C{SYNTHETIC_PMID}&retmode=json&version=2.0"
+    ]
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("KBASE_CROSSREF_URL", "file:///etc/passwd", "KBASE_CROSSREF_URL must be an http:// or https:// address"),
-    ("KBASE_MAILTO", "a@b.org\r\nX-Evil: 1", "must be an e-mail address"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("KBASE_CROSSREF_URL", "file:///etc/passwd", "KBASE_CROSSREF_URL must be an http:// or https:// address"),
+        ("KBASE_MAILTO", "a@b.org\r\nX-Evil: 1", "must be an e-mail address"),
+    ],
+)
 def test_unusable_registry_settings_are_refused(variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(kbase.KbaseError, match=message):

@@ -7,14 +7,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, bib_entry, claims_yaml
+
 from kbase.cli import cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (.ci/run installs Debian's chromium)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def open_report(path: Path, screenshot: Path):
@@ -49,8 +56,22 @@ def open_report(path: Path, screenshot: Path):
 
 def test_ketamine_report_shows_table_badges_and_graph_offline(tmp_path):
     report = tmp_path / "ketamine-report.html"
-    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
-                                      "table", "--article", "ketamine-chronic-pain", "--format", "html", "-o", str(report)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--claims",
+            str(ROOT / "claims.yaml"),
+            "--bib",
+            str(ROOT / "references.bib"),
+            "table",
+            "--article",
+            "ketamine-chronic-pain",
+            "--format",
+            "html",
+            "-o",
+            str(report),
+        ],
+    )
     assert result.exit_code == 0, result.output
     facts, seen = open_report(report, tmp_path / "report.png")
     assert facts["table_visible"] and facts["badges_visible"] and facts["graph_visible"]
@@ -89,11 +110,29 @@ def test_the_reviewed_draft_shows_findings_at_their_sentences_and_navigates_offl
     reach them, nothing from the draft's text runs, nothing is fetched."""
     sync_api = pytest.importorskip("playwright.sync_api")
     draft = tmp_path / "draft.md"
-    draft.write_text((ROOT / "examples" / "ketamine-draft.md").read_text(encoding="utf-8")
-                     + "\nKetamine works <img src=x onerror=\"alert('draft')\"><script>alert('draft')</script> for some.\n", encoding="utf-8")
+    draft.write_text(
+        (ROOT / "examples" / "ketamine-draft.md").read_text(encoding="utf-8")
+        + "\nKetamine works <img src=x onerror=\"alert('draft')\"><script>alert('draft')</script> for some.\n",
+        encoding="utf-8",
+    )
     review = tmp_path / "review.html"
-    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
-                                      "audit", str(draft), "--format", "html", "-o", str(review), "--fail-on", "none"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--claims",
+            str(ROOT / "claims.yaml"),
+            "--bib",
+            str(ROOT / "references.bib"),
+            "audit",
+            str(draft),
+            "--format",
+            "html",
+            "-o",
+            str(review),
+            "--fail-on",
+            "none",
+        ],
+    )
     assert result.exit_code == 0, result.output
     seen = {"requests": [], "errors": [], "dialogs": []}
     with sync_api.sync_playwright() as p:
@@ -127,8 +166,9 @@ def test_the_summary_of_findings_page_in_the_browser(tmp_path):
     """Issue 28: the Summary-of-Findings HTML: one table of every claim, its footnotes, nothing fetched or run."""
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "sof.html"
-    result = CliRunner().invoke(cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"),
-                                      "table", "--format", "sof-html", "-o", str(page_file)])
+    result = CliRunner().invoke(
+        cli, ["--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib"), "table", "--format", "sof-html", "-o", str(page_file)]
+    )
     assert result.exit_code == 0, result.output
     requests = []
     with sync_api.sync_playwright() as p:

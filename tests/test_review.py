@@ -4,25 +4,26 @@ HTML page or as Word comments on the writer's own document."""
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import shutil
 import zipfile
 
 import pytest
 from click.testing import CliRunner
-
-import kbase
 from conftest import ROOT
 from docx_maker import complex_field, paragraph, run, runs, write_docx, zotero
+
+import kbase
 from kbase.citations import csl_json
 from kbase.cli import cli
 from kbase.drafts.docx import W, paragraph_elements
 
 EXAMPLES = ROOT / "examples"
-HOSTILE = ("# Ketamine <script>alert('draft')</script>\n\n"
-           "Ketamine infusions definitely relieve chronic pain. <img src=x onerror=\"alert(1)\"> Read more at "
-           "javascript:alert(2) & \"quotes\".\n")
+HOSTILE = (
+    "# Ketamine <script>alert('draft')</script>\n\n"
+    "Ketamine infusions definitely relieve chronic pain. <img src=x onerror=\"alert(1)\"> Read more at "
+    "javascript:alert(2) & \"quotes\".\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +122,11 @@ def test_word_in_word_out_comments_on_the_right_paragraphs_and_the_text_untouche
 def test_comments_anchor_in_tables_and_after_fields(kb, tmp_path):
     """A sentence in a table cell and one whose citation is a field: the comment still lands in its paragraph."""
     item = csl_json(kb.references["zhou2011targeting"])
-    body = [paragraph(runs("Ketamine for chronic pain"), style="Heading1"),
-            paragraph(runs("Ketamine infusions can cause nausea and vomiting.") + complex_field(zotero([item], "(1)"), "(1)") + run(" ")),
-            '<w:tbl><w:tr><w:tc>' + paragraph(runs("Ketamine infusions definitely relieve chronic pain.")) + "</w:tc></w:tr></w:tbl>"]
+    body = [
+        paragraph(runs("Ketamine for chronic pain"), style="Heading1"),
+        paragraph(runs("Ketamine infusions can cause nausea and vomiting.") + complex_field(zotero([item], "(1)"), "(1)") + run(" ")),
+        '<w:tbl><w:tr><w:tc>' + paragraph(runs("Ketamine infusions definitely relieve chronic pain.")) + "</w:tc></w:tr></w:tbl>",
+    ]
     source = write_docx(tmp_path / "table.docx", body)
     out = _reviewed(tmp_path, source)
     review = kb.review(source)
@@ -150,8 +153,9 @@ def test_a_list_number_reference_list_survives_the_round_trip(kb, tmp_path):
     document = docx.Document()
     document.add_paragraph("Pain relief after a ketamine infusion lasts about six months [1].")
     document.add_heading("References", 2)
-    document.add_paragraph("Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits. "
-                           "Br J Clin Pharmacol. 2014;77(2):357-367.", style="List Number")
+    document.add_paragraph(
+        "Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits. Br J Clin Pharmacol. 2014;77(2):357-367.", style="List Number"
+    )
     document.save(tmp_path / "n.docx")
     out = _reviewed(tmp_path, tmp_path / "n.docx")
     again = kb.draft_report(out)
@@ -159,11 +163,14 @@ def test_a_list_number_reference_list_survives_the_round_trip(kb, tmp_path):
     assert [(f.rule, f.message) for f in again.findings] == [(f.rule, f.message) for f in kb.draft_report(tmp_path / "n.docx").findings]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--format", "docx"], "give -o FILE.docx"),
-    (["--format", "docx", "-o", "-"], "give -o FILE.docx"),
-    (["--format", "html", "EXTRA"], "give exactly one DRAFT"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "docx"], "give -o FILE.docx"),
+        (["--format", "docx", "-o", "-"], "give -o FILE.docx"),
+        (["--format", "html", "EXTRA"], "give exactly one DRAFT"),
+    ],
+)
 def test_a_review_needs_one_draft_and_a_word_file_needs_a_name(tmp_path, args, message):
     args = [a if a != "EXTRA" else str(EXAMPLES / "ketamine-draft.docx") for a in args]
     result = invoke(str(EXAMPLES / "ketamine-draft.md"), *args)
@@ -243,8 +250,22 @@ def _libreoffice(tmp_path, source, target: str, folder: str):
     import subprocess
 
     out = tmp_path / folder
-    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-                    "--convert-to", target, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (made,) = out.iterdir()
     return made
 
@@ -259,8 +280,9 @@ def test_libreoffice_opens_the_reviewed_document_with_its_text_and_every_comment
     resaved = _libreoffice(tmp_path, out, "docx:MS Word 2007 XML", "resaved")
     expected = [(c.author, c.text) for c in docx.Document(str(out)).comments]
     assert [(c.author, c.text) for c in docx.Document(str(resaved)).comments] == expected and len(expected) == 5
-    assert (_libreoffice(tmp_path, out, "txt:Text", "text-reviewed").read_text(encoding="utf-8-sig")
-            == _libreoffice(tmp_path, source, "txt:Text", "text-source").read_text(encoding="utf-8-sig"))
+    assert _libreoffice(tmp_path, out, "txt:Text", "text-reviewed").read_text(encoding="utf-8-sig") == _libreoffice(
+        tmp_path, source, "txt:Text", "text-source"
+    ).read_text(encoding="utf-8-sig")
 
 
 @needs_soffice
@@ -276,10 +298,15 @@ def test_a_draft_libreoffice_saved_gives_the_findings_of_the_original(kb, tmp_pa
         document.add_paragraph("Ketamine infusions can cause nausea and vomiting [1].")
         document.add_paragraph("Pain relief after a ketamine infusion lasts about six months [2].")
         document.add_heading("References", 2)
-        document.add_paragraph("Orhurhu V, Orhurhu MS, Bhatia A, Cohen SP. Ketamine infusions for chronic pain: a systematic review "
-                               "and meta-analysis of randomized controlled trials. Anesth Analg. 2019;129(1):241-254.", style="List Number")
-        document.add_paragraph("Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits. Br J Clin Pharmacol. "
-                               "2014;77(2):357-367.", style="List Number")
+        document.add_paragraph(
+            "Orhurhu V, Orhurhu MS, Bhatia A, Cohen SP. Ketamine infusions for chronic pain: a systematic review "
+            "and meta-analysis of randomized controlled trials. Anesth Analg. 2019;129(1):241-254.",
+            style="List Number",
+        )
+        document.add_paragraph(
+            "Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits. Br J Clin Pharmacol. 2014;77(2):357-367.",
+            style="List Number",
+        )
         source = tmp_path / "draft.docx"
         document.save(source)
     else:
@@ -291,6 +318,7 @@ def test_a_draft_libreoffice_saved_gives_the_findings_of_the_original(kb, tmp_pa
 
 
 # -- what a second reader and an attacker found (issue 31 review) ---------------------------------------
+
 
 def _ranges(path) -> dict[str, str]:
     """The text each comment covers (between its range start and end, in document order)."""
@@ -317,8 +345,10 @@ def test_a_comment_covers_its_sentence_only_even_inside_one_run_and_after_a_look
     import docx
 
     document = docx.Document()
-    document.add_paragraph("Ketamine infusion for chronic pain is now offered in many clinics. Ketamine infusion for chronic "
-                           "pain provides long-term relief.  Doctors usually try other options first.")
+    document.add_paragraph(
+        "Ketamine infusion for chronic pain is now offered in many clinics. Ketamine infusion for chronic "
+        "pain provides long-term relief.  Doctors usually try other options first."
+    )
     document.save(tmp_path / "one-run.docx")
     out = _reviewed(tmp_path, tmp_path / "one-run.docx")
     review = kb.review(tmp_path / "one-run.docx")
@@ -333,8 +363,10 @@ def test_a_comment_covers_its_sentence_only_even_inside_one_run_and_after_a_look
 
 
 def test_a_comment_never_reaches_into_a_text_box(kb, tmp_path):
-    box = ('<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>A box.</w:t></w:r>'
-           '</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    box = (
+        '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>A box.</w:t></w:r>'
+        '</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'
+    )
     source = write_docx(tmp_path / "box.docx", [paragraph(runs("Ketamine infusions definitely ") + box + runs("relieve chronic pain."))])
     out = _reviewed(tmp_path, source)
     assert list(_ranges(out).values()) == ["Ketamine infusions definitely relieve chronic pain."]
@@ -345,8 +377,11 @@ def test_a_comment_never_reaches_into_a_text_box(kb, tmp_path):
 
 def test_findings_on_the_reference_list_and_the_whole_draft_become_comments_too(kb, tmp_path):
     draft = tmp_path / "refs.md"
-    draft.write_text("Ketamine infusions can cause nausea and vomiting [1].\n\n## References\n\n"
-                     "1. Smith J. Ketamine miracles in the pain clinic. J Pain Wonders. 2021.\n", encoding="utf-8")
+    draft.write_text(
+        "Ketamine infusions can cause nausea and vomiting [1].\n\n## References\n\n"
+        "1. Smith J. Ketamine miracles in the pain clinic. J Pain Wonders. 2021.\n",
+        encoding="utf-8",
+    )
     review = kb.review(draft)
     on_entries = [f for p in review.parts for f in p.findings]
     assert on_entries, "the entry the library lacks has a finding of its own"
@@ -374,14 +409,19 @@ def test_text_xml_cannot_hold_is_replaced_not_a_traceback(kb, tmp_path, kind):
         shutil.copy(ROOT / name, tmp_path / name)
     if kind == "control-character-in-the-library":
         bib = tmp_path / "references.bib"
-        bib.write_text(bib.read_text(encoding="utf-8").replace("Ketamine for chronic pain: risks and benefits",
-                                                               "Ketamine for chronic pain:\x01 risks and benefits"), encoding="utf-8")
+        bib.write_text(
+            bib.read_text(encoding="utf-8").replace(
+                "Ketamine for chronic pain: risks and benefits", "Ketamine for chronic pain:\x01 risks and benefits"
+            ),
+            encoding="utf-8",
+        )
         source = EXAMPLES / "ketamine-draft.md"
     else:
         item = {**csl_json(kb.references["zhou2011targeting"]), "author": [{"family": "Zhou\\udfff"}]}
         instruction = zotero([item], "(1)").replace("Zhou\\\\udfff", "Zhou\\udfff")
-        source = write_docx(tmp_path / "s.docx", [paragraph(runs("Ketamine infusions can cause nausea and vomiting.")
-                                                            + complex_field(instruction, "(1)"))])
+        source = write_docx(
+            tmp_path / "s.docx", [paragraph(runs("Ketamine infusions can cause nausea and vomiting.") + complex_field(instruction, "(1)"))]
+        )
     base = ["--claims", str(tmp_path / "claims.yaml"), "--bib", str(tmp_path / "references.bib"), "audit", str(source)]
     for extra in ([], ["--format", "html"], ["--format", "docx", "-o", str(tmp_path / "out.docx")]):
         result = CliRunner().invoke(cli, [*base, *extra, "--fail-on", "none"])
@@ -397,17 +437,29 @@ def _package(tmp_path, name: str, change) -> object:
     return source
 
 
-@pytest.mark.parametrize(("name", "change", "said"), [
-    ("decoy.docx", lambda parts: {**parts, "word/main.xml": parts["word/document.xml"],
-                                  "word/document.xml": parts["word/document.xml"].replace(b"definitely", b"maybe"),
-                                  "_rels/.rels": parts["_rels/.rels"].replace(b"word/document.xml", b"word/main.xml")},
-     "main part is 'word/main.xml'"),
-    ("doctype.docx", lambda parts: {**parts, "word/document.xml": parts["word/document.xml"].replace(
-        b"?>", b'?><!DOCTYPE w:document [<!ENTITY p "x">]>', 1)}, "DOCTYPE"),
-    ("bad-styles.docx", lambda parts: {**parts, "word/styles.xml": b"<w:styles"}, "cannot add comments to this package"),
-    ("missing-part.docx", lambda parts: {k: v for k, v in parts.items() if k != "word/styles.xml"}, "cannot add comments"),
-    ("big-header.docx", lambda parts: {**parts, "word/header1.xml": b"<a>" + b" " * 21_000_000 + b"</a>"}, "zip bomb"),
-])
+@pytest.mark.parametrize(
+    ("name", "change", "said"),
+    [
+        (
+            "decoy.docx",
+            lambda parts: {
+                **parts,
+                "word/main.xml": parts["word/document.xml"],
+                "word/document.xml": parts["word/document.xml"].replace(b"definitely", b"maybe"),
+                "_rels/.rels": parts["_rels/.rels"].replace(b"word/document.xml", b"word/main.xml"),
+            },
+            "main part is 'word/main.xml'",
+        ),
+        (
+            "doctype.docx",
+            lambda parts: {**parts, "word/document.xml": parts["word/document.xml"].replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY p "x">]>', 1)},
+            "DOCTYPE",
+        ),
+        ("bad-styles.docx", lambda parts: {**parts, "word/styles.xml": b"<w:styles"}, "cannot add comments to this package"),
+        ("missing-part.docx", lambda parts: {k: v for k, v in parts.items() if k != "word/styles.xml"}, "cannot add comments"),
+        ("big-header.docx", lambda parts: {**parts, "word/header1.xml": b"<a>" + b" " * 21_000_000 + b"</a>"}, "zip bomb"),
+    ],
+)
 def test_a_package_word_would_show_differently_or_python_docx_cannot_read_is_a_located_error(tmp_path, name, change, said):
     source = _package(tmp_path, name, change)
     result = invoke(str(source), "--format", "docx", "-o", str(tmp_path / "out.docx"))
@@ -436,8 +488,11 @@ def test_an_output_name_too_long_is_a_located_error(tmp_path, monkeypatch):
 
 def test_a_markdown_draft_s_comments_cover_each_sentence_exactly(kb, tmp_path):
     draft = tmp_path / "d.md"
-    draft.write_text("Ketamine infusions definitely relieve chronic pain. Ketamine infusion for chronic pain provides long-term relief.\n",
-                     encoding="utf-8")
+    draft.write_text(
+        "Ketamine infusions definitely relieve chronic pain. Ketamine infusion for chronic pain provides long-term relief.\n", encoding="utf-8"
+    )
     out = _reviewed(tmp_path, draft)
-    assert list(_ranges(out).values()) == ["Ketamine infusions definitely relieve chronic pain.",
-                                           "Ketamine infusion for chronic pain provides long-term relief."]
+    assert list(_ranges(out).values()) == [
+        "Ketamine infusions definitely relieve chronic pain.",
+        "Ketamine infusion for chronic pain provides long-term relief.",
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 
-import kbase
 from conftest import ROOT, needs_shared
+
+import kbase
 
 
 def load_converter():

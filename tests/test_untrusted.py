@@ -10,15 +10,14 @@ was. The last test plants every attack at once and runs every command.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import STRONG_AND_BARE, bib_entry, hang
 
 BIB = bib_entry("trial", "rct", year=2024, journal="J") + bib_entry("spare", "cohort", year=2019, journal="J", title="A spare cohort")
@@ -29,8 +28,15 @@ def kbase(folder: Path, *args: str, cache: bool = False, stdin: str = "", timeou
     env = {**os.environ, "KBASE_LOCK_WAIT": "0.2"}
     if cache:
         env.pop("KBASE_NO_CACHE", None)
-    return subprocess.run([sys.executable, "-m", "kbase.cli", "--year", "2026", *args], cwd=folder, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "kbase.cli", "--year", "2026", *args],
+        cwd=folder,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, bytes]]:
@@ -74,16 +80,19 @@ def home_of(repo: Path) -> Path:
 # -- the recovery journal ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("entries", [
-    [["tools.sh", ".git/hooks/pre-commit"]],                          # installs a git hook
-    [["../home/.bashrc", "claims.yaml"]],                             # moves a user's file into the repository
-    [["tools.sh", "../home/.bashrc"]],                                # replaces a user's file
-    [["{repo}/.claims.yaml.abcdefgh.tmp", "{home}/.bashrc"]],        # absolute, a kbase-like temporary name
-    [["{repo}/tools.sh", "{repo}/claims.yaml"]],                      # not a temporary kbase makes
-    [["{repo}/.claims.yaml.abcdefgh.tmp", "{repo}/kbase.toml"]],      # not a library file
-    [["{repo}/.claims.yaml.abcdefgh.tmp"]],                           # not a pair
-    {"tmp": "x"},                                                     # not a list
-])
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [["tools.sh", ".git/hooks/pre-commit"]],  # installs a git hook
+        [["../home/.bashrc", "claims.yaml"]],  # moves a user's file into the repository
+        [["tools.sh", "../home/.bashrc"]],  # replaces a user's file
+        [["{repo}/.claims.yaml.abcdefgh.tmp", "{home}/.bashrc"]],  # absolute, a kbase-like temporary name
+        [["{repo}/tools.sh", "{repo}/claims.yaml"]],  # not a temporary kbase makes
+        [["{repo}/.claims.yaml.abcdefgh.tmp", "{repo}/kbase.toml"]],  # not a library file
+        [["{repo}/.claims.yaml.abcdefgh.tmp"]],  # not a pair
+        {"tmp": "x"},  # not a list
+    ],
+)
 def test_a_journal_the_repository_ships_is_refused_and_nothing_moves(repo, entries):
     home = home_of(repo)
     (repo / "tools.sh").write_text("#!/bin/sh\necho pwned\n")
@@ -129,8 +138,12 @@ def test_a_lock_file_linked_to_a_users_file_is_never_opened(repo):
     for name in ("claims.yaml.lock", "references.bib.lock"):
         os.symlink(home / ".bashrc", repo / name)
     mine = snapshot(home)
-    for args in (["link", "bare", "spare", "--stance", "supports"], ["refs", "set", "trial", "doi=10.1000/x"],
-                 ["refs", "fmt"], ["claim", "add", "new-one", "--statement", "A new claim."]):
+    for args in (
+        ["link", "bare", "spare", "--stance", "supports"],
+        ["refs", "set", "trial", "doi=10.1000/x"],
+        ["refs", "fmt"],
+        ["claim", "add", "new-one", "--statement", "A new claim."],
+    ):
         result = kbase(repo, *args)
         assert result.returncode == 2 and "symbolic link" in result.stderr, (args, result.stderr)
     assert snapshot(home) == mine
@@ -143,8 +156,18 @@ def test_a_library_file_linked_outside_the_repository_is_not_written(repo):
     os.symlink(home / "other.bib", repo / "references.bib")
     mine = snapshot(home)
     for args in (["refs", "set", "trial", "doi=10.1000/x"], ["refs", "import", "items.json"], ["refs", "fmt"]):
-        (repo / "items.json").write_text(json.dumps([{"type": "article-journal", "title": "An imported trial",
-                                                     "author": [{"family": "Roe", "given": "A"}], "issued": {"date-parts": [[2021]]}}]))
+        (repo / "items.json").write_text(
+            json.dumps(
+                [
+                    {
+                        "type": "article-journal",
+                        "title": "An imported trial",
+                        "author": [{"family": "Roe", "given": "A"}],
+                        "issued": {"date-parts": [[2021]]},
+                    }
+                ]
+            )
+        )
         result = kbase(repo, *args)
         assert result.returncode == 2 and "outside the project" in result.stderr, (args, result.stderr)
     assert kbase(repo, "check").returncode == 2  # nor is it read: its lines would be printed as problems
@@ -187,11 +210,18 @@ def test_a_cache_folder_that_is_a_link_is_not_used(repo):
 def test_git_runs_no_command_the_repository_configures(repo):
     home = home_of(repo)
     marker = home / "pwned"
-    config = {"core.fsmonitor": f"touch {marker}-fsmonitor; true", "filter.evil.clean": f"touch {marker}-clean; cat",
-              "filter.evil.smudge": f"touch {marker}-smudge; cat", "filter.evil.required": "true",
-              "diff.evil.textconv": f"touch {marker}-textconv; cat", "diff.evil.command": f"touch {marker}-diffcmd",
-              "diff.external": f"touch {marker}-external", "log.showSignature": "true", "gpg.program": f"touch {marker}-gpg",
-              "core.pager": f"touch {marker}-pager; cat"}
+    config = {
+        "core.fsmonitor": f"touch {marker}-fsmonitor; true",
+        "filter.evil.clean": f"touch {marker}-clean; cat",
+        "filter.evil.smudge": f"touch {marker}-smudge; cat",
+        "filter.evil.required": "true",
+        "diff.evil.textconv": f"touch {marker}-textconv; cat",
+        "diff.evil.command": f"touch {marker}-diffcmd",
+        "diff.external": f"touch {marker}-external",
+        "log.showSignature": "true",
+        "gpg.program": f"touch {marker}-gpg",
+        "core.pager": f"touch {marker}-pager; cat",
+    }
     for key, value in config.items():
         subprocess.run(["git", "config", key, value], cwd=repo, check=True)
     (repo / ".gitattributes").write_text("* filter=evil diff=evil\n")
@@ -213,11 +243,26 @@ def test_every_command_that_writes_the_library_takes_its_one_lock(repo):
     with (repo / "references.bib").open("a") as handle:  # a duplicate, for dedupe --apply to merge
         for key in ("dupa", "dupb"):
             handle.write(bib_entry(key, "rct", year=2024, journal="J", title="One trial of a drug", author="Roe, Ann", doi="10.1000/one"))
-    (repo / "items.json").write_text(json.dumps([{"type": "article-journal", "title": "An imported trial",
-                                                 "author": [{"family": "Roe", "given": "A"}], "issued": {"date-parts": [[2021]]}}]))
+    (repo / "items.json").write_text(
+        json.dumps(
+            [
+                {
+                    "type": "article-journal",
+                    "title": "An imported trial",
+                    "author": [{"family": "Roe", "given": "A"}],
+                    "issued": {"date-parts": [[2021]]},
+                }
+            ]
+        )
+    )
     with library_lock(repo / "claims.yaml"):
-        for args in (["refs", "set", "trial", "doi=10.1000/x"], ["refs", "fmt"], ["refs", "import", "items.json"],
-                     ["refs", "dedupe", "--apply"], ["link", "bare", "spare", "--stance", "supports"]):
+        for args in (
+            ["refs", "set", "trial", "doi=10.1000/x"],
+            ["refs", "fmt"],
+            ["refs", "import", "items.json"],
+            ["refs", "dedupe", "--apply"],
+            ["link", "bare", "spare", "--stance", "supports"],
+        ):
             before = snapshot(repo)
             result = kbase(repo, *args)
             assert result.returncode == 2 and "is being edited by" in result.stderr, (args, result.stderr)
@@ -238,8 +283,10 @@ def test_a_glob_through_looping_links_ends_and_audits_each_file_once(repo):
     assert "the user's notes" not in result.stdout
 
 
-@pytest.mark.parametrize("setting", ['claims = "/etc/passwd"', 'bib = ["../home/notes.txt"]', 'bib = ["outside/notes.txt"]',
-                                     'drafts = ["../home/*.txt"]', 'drafts = ["/etc/*"]'])
+@pytest.mark.parametrize(
+    "setting",
+    ['claims = "/etc/passwd"', 'bib = ["../home/notes.txt"]', 'bib = ["outside/notes.txt"]', 'drafts = ["../home/*.txt"]', 'drafts = ["/etc/*"]'],
+)
 def test_settings_may_name_only_files_inside_the_project(repo, setting):
     os.symlink(home_of(repo), repo / "outside")
     (repo / "kbase.toml").write_text(f"# settings\n{setting}\n")
@@ -298,11 +345,32 @@ def test_a_repository_built_to_attack_changes_nothing_outside_it_under_every_com
     (repo / "drafts" / "evil\x1b]52;c;cHduZWQ=\x07.md").write_text("A drug reduces pain.\n")
     (repo / "items.json").write_text("[]")
     mine = snapshot(home)
-    commands = [["check"], ["grades"], ["audit"], ["audit", "drafts/**/*.md", "-j", "2"], ["audit", "--changed", "HEAD", "drafts/*.md"],
-                ["evidence", "strong"], ["evidence", "strong", "--tree"], ["impact", "trial"], ["suggest", "strong"], ["stats"],
-                ["table"], ["table", "--format", "html"], ["cite"], ["export"], ["graph", "--format", "graphml"], ["diff", "HEAD"],
-                ["log", "strong"], ["refs", "lint"], ["refs", "dedupe"], ["refs", "fmt", "--check"], ["refs", "import", "items.json"],
-                ["refs", "set", "trial", "doi=10.1000/x"], ["link", "bare", "spare", "--stance", "supports"], ["fmt"]]
+    commands = [
+        ["check"],
+        ["grades"],
+        ["audit"],
+        ["audit", "drafts/**/*.md", "-j", "2"],
+        ["audit", "--changed", "HEAD", "drafts/*.md"],
+        ["evidence", "strong"],
+        ["evidence", "strong", "--tree"],
+        ["impact", "trial"],
+        ["suggest", "strong"],
+        ["stats"],
+        ["table"],
+        ["table", "--format", "html"],
+        ["cite"],
+        ["export"],
+        ["graph", "--format", "graphml"],
+        ["diff", "HEAD"],
+        ["log", "strong"],
+        ["refs", "lint"],
+        ["refs", "dedupe"],
+        ["refs", "fmt", "--check"],
+        ["refs", "import", "items.json"],
+        ["refs", "set", "trial", "doi=10.1000/x"],
+        ["link", "bare", "spare", "--stance", "supports"],
+        ["fmt"],
+    ]
     for args in commands:
         result = kbase(repo, *args, cache=True, timeout=60)
         assert result.returncode in (0, 1, 2), (args, result.stderr)
@@ -348,8 +416,10 @@ def _docx(path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATE
     return path
 
 
-DOCUMENT = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-            b"<w:p><w:r><w:t>A drug reduces pain.</w:t></w:r></w:p></w:body></w:document>")
+DOCUMENT = (
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    b"<w:p><w:r><w:t>A drug reduces pain.</w:t></w:r></w:p></w:body></w:document>"
+)
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2])
@@ -357,7 +427,7 @@ def test_a_docx_with_corrupt_compressed_data_is_a_located_error_and_the_batch_go
     bad = _docx(repo / "drafts" / "bad.docx", {"word/document.xml": DOCUMENT * 50}, method)
     data = bytearray(bad.read_bytes())
     middle = data.index(b"word/document.xml") + 60
-    data[middle:middle + 40] = b"\xff" * 40  # inside the compressed stream
+    data[middle : middle + 40] = b"\xff" * 40  # inside the compressed stream
     bad.write_bytes(bytes(data))
     for jobs in ("1", "2"):
         result = kbase(repo, "audit", "drafts/bad.docx", "drafts/post.md", "-j", jobs)
@@ -384,25 +454,32 @@ def test_the_parts_of_a_docx_count_together_against_the_limit(tmp_path):
     from kbase.errors import LoadError
 
     filler = os.urandom(MAX_XML_BYTES // 6).hex().encode()  # each part under the limit, not very compressible
-    parts = {"word/document.xml": DOCUMENT, "word/numbering.xml": b"<n>" + filler + b"</n>",
-             "word/footnotes.xml": b"<f>" + filler + b"</f>", "word/endnotes.xml": b"<e>" + filler + b"</e>"}
+    parts = {
+        "word/document.xml": DOCUMENT,
+        "word/numbering.xml": b"<n>" + filler + b"</n>",
+        "word/footnotes.xml": b"<f>" + filler + b"</f>",
+        "word/endnotes.xml": b"<e>" + filler + b"</e>",
+    }
     with pytest.raises(LoadError) as caught:
         read_docx(_docx(tmp_path / "big.docx", parts))
     assert "word/endnotes.xml" in caught.value.message
 
 
-@pytest.mark.parametrize("shape, message", [
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    ('[{"title": "T", "volume": ' + "9" * 5000 + "}]", "not CSL-JSON"),
-    ('[{"title": "T", "issued": "2020"}]', "issued must be a date object"),
-    ('[{"title": "T", "issued": {"date-parts": [2020]}}]', "date-parts must be a list of"),
-    ('[{"a": 1}]', "has no title"),
-    ('[{"title": "T", "author": "Smith, J"}]', "author must be a list of names"),
-    ('[{"title": "T", "author": [{"family": {"x": 5}}]}]', "author family must be text"),
-    ('[{"title": "T", "issued": {"date-parts": [[null]]}}]', "issued year must be a whole number"),
-    ('[{"title": "T", "issued": {"date-parts": [[1e309]]}}]', "issued year must be a whole number"),
-    ('[{"title": ["T"]}]', "title must be text"),
-])
+@pytest.mark.parametrize(
+    "shape, message",
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('[{"title": "T", "volume": ' + "9" * 5000 + "}]", "not CSL-JSON"),
+        ('[{"title": "T", "issued": "2020"}]', "issued must be a date object"),
+        ('[{"title": "T", "issued": {"date-parts": [2020]}}]', "date-parts must be a list of"),
+        ('[{"a": 1}]', "has no title"),
+        ('[{"title": "T", "author": "Smith, J"}]', "author must be a list of names"),
+        ('[{"title": "T", "author": [{"family": {"x": 5}}]}]', "author family must be text"),
+        ('[{"title": "T", "issued": {"date-parts": [[null]]}}]', "issued year must be a whole number"),
+        ('[{"title": "T", "issued": {"date-parts": [[1e309]]}}]', "issued year must be a whole number"),
+        ('[{"title": ["T"]}]', "title must be text"),
+    ],
+)
 def test_malformed_csl_json_is_a_located_error(repo, shape, message):
     (repo / "items.json").write_text(shape)
     before = (repo / "references.bib").read_bytes()
@@ -433,13 +510,29 @@ RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def test_control_and_bidi_characters_in_titles_and_statements_never_reach_an_output_raw(tmp_path):
-    (tmp_path / "claims.yaml").write_text('kbase: 1\nclaims:\n  - id: a\n    statement: "A drug \\e]52;c;cHduZWQ=\\a reduces \\u202e pain."\n'
-                                          "    evidence:\n      - ref: trial\n        stance: supports\n")
-    (tmp_path / "references.bib").write_text("@article{trial,\n  title = {Evil \x1b[31m red \x07 bell \u202e rtl},\n  author = {Doe, J},\n"
-                                             "  year = {2020},\n  journal = {J},\n  design = {rct},\n}\n")
-    for args in (["graph", "--format", "graphml"], ["graph", "--format", "dot"], ["graph", "--format", "json"], ["table"],
-                 ["table", "--format", "html"], ["table", "--format", "csv"], ["table", "--format", "json"], ["cite"],
-                 ["cite", "--format", "html"], ["export"], ["grades"], ["evidence", "a"], ["audit"]):
+    (tmp_path / "claims.yaml").write_text(
+        'kbase: 1\nclaims:\n  - id: a\n    statement: "A drug \\e]52;c;cHduZWQ=\\a reduces \\u202e pain."\n'
+        "    evidence:\n      - ref: trial\n        stance: supports\n"
+    )
+    (tmp_path / "references.bib").write_text(
+        "@article{trial,\n  title = {Evil \x1b[31m red \x07 bell \u202e rtl},\n  author = {Doe, J},\n"
+        "  year = {2020},\n  journal = {J},\n  design = {rct},\n}\n"
+    )
+    for args in (
+        ["graph", "--format", "graphml"],
+        ["graph", "--format", "dot"],
+        ["graph", "--format", "json"],
+        ["table"],
+        ["table", "--format", "html"],
+        ["table", "--format", "csv"],
+        ["table", "--format", "json"],
+        ["cite"],
+        ["cite", "--format", "html"],
+        ["export"],
+        ["grades"],
+        ["evidence", "a"],
+        ["audit"],
+    ):
         result = kbase(tmp_path, *args)
         assert result.returncode in (0, 1), (args, result.stderr)
         assert not RAW.search(result.stdout + result.stderr), args
@@ -452,8 +545,14 @@ def test_control_and_bidi_characters_in_titles_and_statements_never_reach_an_out
 
 
 def test_a_claims_file_piped_in_is_read_once(repo):
-    result = subprocess.run([sys.executable, "-m", "kbase.cli", "--claims", "/dev/stdin", "check"], cwd=repo, capture_output=True,
-                            text=True, input=STRONG_AND_BARE, env={k: v for k, v in os.environ.items() if k != "KBASE_NO_CACHE"})
+    result = subprocess.run(
+        [sys.executable, "-m", "kbase.cli", "--claims", "/dev/stdin", "check"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        input=STRONG_AND_BARE,
+        env={k: v for k, v in os.environ.items() if k != "KBASE_NO_CACHE"},
+    )
     assert result.returncode == 0 and result.stderr.startswith("2 claims, 2 references: 0 errors"), result.stderr
     assert not Path("/dev/.kbase-cache").exists()  # no cache kept beside a stream
 
@@ -479,8 +578,17 @@ def test_an_output_path_the_user_types_outside_the_project_is_written(repo):
     assert kbase(repo, "table", "--format", "csv", "-o", str(out)).returncode == 0 and out.read_text().startswith("claim")
 
 
-@pytest.mark.parametrize("setting", ["blame.ignoreRevsFile=/dev/zero", "core.attributesFile=/dev/zero", "diff.orderFile=/dev/zero",
-                                     "mailmap.file=/dev/zero", "include.path=FIFO", "blame.ignoreRevsFile=FIFO"])
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "blame.ignoreRevsFile=/dev/zero",
+        "core.attributesFile=/dev/zero",
+        "diff.orderFile=/dev/zero",
+        "mailmap.file=/dev/zero",
+        "include.path=FIFO",
+        "blame.ignoreRevsFile=FIFO",
+    ],
+)
 def test_git_never_reads_a_device_or_a_fifo_the_repository_names(repo, setting):
     key, value = setting.split("=")
     if value == "FIFO":

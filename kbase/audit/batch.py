@@ -53,7 +53,7 @@ class DraftAuditor:
     threshold: float | None = None
     suggest_index: SuggestIndex | None = None
     vectors: Any = None  # the claims' wording embeddings (kbase[semantic]), row for row with the matcher's wordings
-    cache: Any = None    # the parse cache, where drafts' sentence embeddings are kept (kbase[semantic])
+    cache: Any = None  # the parse cache, where drafts' sentence embeddings are kept (kbase[semantic])
     _matcher: ClaimMatcher | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -88,8 +88,13 @@ class DraftAuditor:
         except LoadError as exc:
             return DraftOutcome(path, error=(exc.location, exc.message))
         except (RecursionError, MemoryError, ValueError, LookupError, OSError) as exc:  # a reader's fault: this draft only
-            return DraftOutcome(path, error=(Location(path, 0, 0), f"kbase could not read this draft ({type(exc).__name__}: {exc}); "
-                                                                   "the other drafts were audited — please report this file's shape"))
+            return DraftOutcome(
+                path,
+                error=(
+                    Location(path, 0, 0),
+                    f"kbase could not read this draft ({type(exc).__name__}: {exc}); the other drafts were audited — please report this file's shape",
+                ),
+            )
         return DraftOutcome(path, tuple(report.findings), len(report.sentences), report.matched)
 
 

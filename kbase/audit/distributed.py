@@ -18,8 +18,9 @@ from .batch import DraftAuditor, DraftOutcome
 __all__ = ["audit_with_dask"]
 
 
-def audit_with_dask(auditor: DraftAuditor, paths: Sequence[str], partitions: int | None = None,
-                    scheduler: str | None = "processes") -> list[DraftOutcome]:
+def audit_with_dask(
+    auditor: DraftAuditor, paths: Sequence[str], partitions: int | None = None, scheduler: str | None = "processes"
+) -> list[DraftOutcome]:
     """The outcome of each draft, in the order of ``paths``, computed by Dask.
 
     ``partitions`` (default: four per core) sets how many tasks the list is cut into; the

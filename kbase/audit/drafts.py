@@ -31,14 +31,35 @@ from ..graph import ref_node, references
 from ..model import Finding, Grade, Reference
 from ..vocabulary import HEDGED_KINDS, Level, wording
 from .rules import finding
-from .wording import (SIZE_NAMES, SIZE_RANK, contradict_it, counted, joined, effect_size, firmness, hype_words, is_assertion, is_attributed, is_factual, library_wording,
-                      reversal)
+from .wording import (
+    SIZE_NAMES,
+    SIZE_RANK,
+    contradict_it,
+    counted,
+    effect_size,
+    firmness,
+    hype_words,
+    is_assertion,
+    is_attributed,
+    is_factual,
+    joined,
+    library_wording,
+    reversal,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DraftReport", "ReferenceFinder", "audit_draft", "coverage", "match_sentences", "resolve_citations", "resolve_reference_list",
-           "sentence_findings"]
+__all__ = [
+    "DraftReport",
+    "ReferenceFinder",
+    "audit_draft",
+    "coverage",
+    "match_sentences",
+    "resolve_citations",
+    "resolve_reference_list",
+    "sentence_findings",
+]
 
 #: A sentence is said to state the opposite of a claim only when it matches the claim at least this well: a looser
 #: match that reads reversed shares only the topic's words ("Ketamine infusion may transform your chronic pain
@@ -46,8 +67,10 @@ __all__ = ["DraftReport", "ReferenceFinder", "audit_draft", "coverage", "match_s
 REVERSAL_MIN_SCORE = 75
 
 #: A study named in a sentence's own words: "Orhurhu et al. found", "Cohen and colleagues (2018) reported".
-_NAMED_STUDY = re.compile(r"\b(?P<family>[A-Z][\w'’-]{1,40}) (?:et al\.?|and (?:colleagues|coworkers|co-workers))"
-                          r"(?: ?\(?(?P<year>(?:19|20)\d\d)\)?)?")
+_NAMED_STUDY = re.compile(
+    r"\b(?P<family>[A-Z][\w'’-]{1,40}) (?:et al\.?|and (?:colleagues|coworkers|co-workers))"
+    r"(?: ?\(?(?P<year>(?:19|20)\d\d)\)?)?"
+)
 
 #: Ranks library references for a sentence: ``suggest(text, k) -> [keys]`` (``kbase suggest``).
 Suggester = Callable[[str, int], Sequence[str]]
@@ -62,8 +85,8 @@ class DraftReport:
     sentences: list[Sentence] = field(default_factory=list)
     matches: list[Match | None] = field(default_factory=list)
     resolved: dict[int, str] = field(default_factory=dict)  # reference-list number -> library key
-    cited: list[list[str]] = field(default_factory=list)    # the library keys each sentence cites
-    draft: Draft | None = None                              # what was read: its outline shows the draft itself
+    cited: list[list[str]] = field(default_factory=list)  # the library keys each sentence cites
+    draft: Draft | None = None  # what was read: its outline shows the draft itself
 
     @property
     def matched(self) -> int:
@@ -166,8 +189,11 @@ class ReferenceFinder:
         for name in ("citation-key", "citationKey", "id"):
             if isinstance(item.get(name), str) and item[name] in self.library:
                 return str(item[name])
-        pairs = [(scheme, normalize_identifier(scheme, str(item[name]))) for scheme, name in
-                 (("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID"), ("isbn", "ISBN")) if item.get(name)]
+        pairs = [
+            (scheme, normalize_identifier(scheme, str(item[name])))
+            for scheme, name in (("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID"), ("isbn", "ISBN"))
+            if item.get(name)
+        ]
         found = self.by_identifiers(pairs)
         if found or not item.get("title"):
             return found
@@ -216,12 +242,21 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
     report.resolved = resolve_reference_list(G, draft.references, finder)
     for entry in draft.references:
         if entry.number not in report.resolved:
-            report.findings.append(_finding("unknown-citation", f"reference list entry {entry.number} matches no reference in the library: "
-                                            f"“{_short(entry.text)}”", entry))
+            report.findings.append(
+                _finding(
+                    "unknown-citation", f"reference list entry {entry.number} matches no reference in the library: “{_short(entry.text)}”", entry
+                )
+            )
     if draft.references and not any(s.citations for s in draft.sentences):
         first = draft.references[0]
-        report.findings.append(_finding("reference-list-only", f"the draft lists {counted(len(draft.references), 'reference')} but cites none of them "
-                                        "in the text, so no sentence can be checked against its source", first))
+        report.findings.append(
+            _finding(
+                "reference-list-only",
+                f"the draft lists {counted(len(draft.references), 'reference')} but cites none of them "
+                "in the text, so no sentence can be checked against its source",
+                first,
+            )
+        )
     listed = {e.number for e in draft.references}
     known: list[str] = []  # every key of the library, listed once and only when a key is unknown
     cited: list[list[str]] = []
@@ -239,20 +274,28 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
                     # a key near in spelling but by another first author is another paper: no hint toward it
                     author = re.match(r"[^\W\d_]*", key).group().lower()
                     near = [k for k in known if re.match(r"[^\W\d_]*", k).group().lower() == author] if author else known
-                    report.findings.append(_finding("unknown-citation", f"cites '{key}', which is not in the library"
-                                                    f"{did_you_mean(key, near)}", sentence, key))
+                    report.findings.append(
+                        _finding("unknown-citation", f"cites '{key}', which is not in the library{did_you_mean(key, near)}", sentence, key)
+                    )
             for item in citation.items:
                 found = finder.item(item)
                 if found is not None:
                     keys.append(found)
                 else:
-                    report.findings.append(_finding("unknown-citation", f"cites {describe_item(item)} (a {citation.source or 'citation'} field), "
-                                                    "which matches no reference in the library", sentence))
+                    report.findings.append(
+                        _finding(
+                            "unknown-citation",
+                            f"cites {describe_item(item)} (a {citation.source or 'citation'} field), which matches no reference in the library",
+                            sentence,
+                        )
+                    )
             for number in citation.numbers:
                 if number in report.resolved:
                     keys.append(report.resolved[number])
                 elif number not in listed:
-                    report.findings.append(_finding("unknown-citation", f"cites [{number}], which the draft's reference list does not have", sentence))
+                    report.findings.append(
+                        _finding("unknown-citation", f"cites [{number}], which the draft's reference list does not have", sentence)
+                    )
         keys.extend(finder.named(sentence.clean))  # "Orhurhu et al. found…" is checked against that reference
         cited.append(list(dict.fromkeys(keys)))
     return cited
@@ -283,9 +326,14 @@ def coverage(sentences: Sequence[Sentence], cited: Sequence[list[str]], matches:
     return covered
 
 
-def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence], cited: Sequence[list[str]],
-                      covered: Sequence[list[str]], matches: Sequence[Match | None],
-                      wordings: Mapping[str, Sequence[str]] | None = None) -> list[Finding]:
+def sentence_findings(
+    grades: Mapping[str, Grade],
+    sentences: Sequence[Sentence],
+    cited: Sequence[list[str]],
+    covered: Sequence[list[str]],
+    matches: Sequence[Match | None],
+    wordings: Mapping[str, Sequence[str]] | None = None,
+) -> list[Finding]:
     """Step 5: the findings of every sentence, from what it cites and the claim it states (and, given the
     claims' ``wordings``, the figures it states: ``quantity-mismatch``)."""
     found: list[Finding] = []
@@ -298,8 +346,13 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
             if not sentence.citations and is_factual(sentence.clean):
                 hype = list(dict.fromkeys(w.lower() for w in hype_words(sentence.clean)))
                 worded_so = f"; and it says {', '.join(repr(w) for w in hype)}, which no evidence supports" if hype else ""
-                found.append(_finding("unregistered-claim", f"factual-looking sentence cites nothing and matches no known claim: "
-                                      f"“{_short(sentence.clean)}”{worded_so}", sentence))
+                found.append(
+                    _finding(
+                        "unregistered-claim",
+                        f"factual-looking sentence cites nothing and matches no known claim: “{_short(sentence.clean)}”{worded_so}",
+                        sentence,
+                    )
+                )
             continue
         claimed = (wordings or {}).get(match.claim_id) or [match.wording]
         grade = grades[match.claim_id]
@@ -307,14 +360,26 @@ def sentence_findings(grades: Mapping[str, Grade], sentences: Sequence[Sentence]
         if opposite is not None and grade.level == Level.UNSUPPORTED and against:
             # the draft denies a claim that the library's evidence denies too: it is right, and needs that evidence cited
             if not set(covered[i]) & set(against):
-                found.append(_finding("uncited-claim", f"states the opposite of claim {match.claim_id!r} ({match.described}; {opposite}), "
-                                      f"as the library's evidence does, but cites nothing for it: cite {', '.join(against)}",
-                                      sentence, match.claim_id))
+                found.append(
+                    _finding(
+                        "uncited-claim",
+                        f"states the opposite of claim {match.claim_id!r} ({match.described}; {opposite}), "
+                        f"as the library's evidence does, but cites nothing for it: cite {', '.join(against)}",
+                        sentence,
+                        match.claim_id,
+                    )
+                )
             continue
         if opposite is not None:  # never "uncited", "overstated" or "supported" for a claim the sentence denies
-            found.append(_finding("contradicts-claim", f"states the opposite of claim {match.claim_id!r} ({match.described}; {opposite}), "
-                                  f"which the library words “{library_wording(claimed[0], grade.level, grade.kind)}” ({grade.level})",
-                                  sentence, match.claim_id))
+            found.append(
+                _finding(
+                    "contradicts-claim",
+                    f"states the opposite of claim {match.claim_id!r} ({match.described}; {opposite}), "
+                    f"which the library words “{library_wording(claimed[0], grade.level, grade.kind)}” ({grade.level})",
+                    sentence,
+                    match.claim_id,
+                )
+            )
             continue
         has_citation = bool(sentence.citations) or bool(cited[i]) or covered[i] != cited[i]  # cited[i]: a study named in words too
         found.extend(_claim_findings(grade, sentence, match, covered[i], has_citation, claimed[0]))
@@ -337,12 +402,25 @@ def _quantity_findings(sentence: Sentence, match: Match, wordings: Sequence[str]
     if different is None:
         return []
     stated, claimed = different
-    return [_finding("quantity-mismatch", f"states claim {match.claim_id!r} ({match.described}) with other figures: "
-                     f"draft: {'; '.join(q.text for q in stated)}; claim: {'; '.join(q.text for q in claimed)}", sentence, match.claim_id)]
+    return [
+        _finding(
+            "quantity-mismatch",
+            f"states claim {match.claim_id!r} ({match.described}) with other figures: "
+            f"draft: {'; '.join(q.text for q in stated)}; claim: {'; '.join(q.text for q in claimed)}",
+            sentence,
+            match.claim_id,
+        )
+    ]
 
 
-def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matcher: ClaimMatcher,
-                suggest: Suggester | None = None, superseded: Mapping[str, str] | None = None) -> DraftReport:
+def audit_draft(
+    G: nx.MultiDiGraph,
+    grades: Mapping[str, Grade],
+    path: str,
+    matcher: ClaimMatcher,
+    suggest: Suggester | None = None,
+    superseded: Mapping[str, str] | None = None,
+) -> DraftReport:
     """Audit the draft at ``path`` against a library's graph and grades.
 
     Parameters
@@ -370,8 +448,14 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
     for sentence, keys in zip(draft.sentences, cited):
         for key in keys:
             if superseded and key in superseded:
-                report.findings.append(_finding("preprint-superseded", f"cites the preprint {key}; its published version "
-                                                f"{superseded[key]} is in the library: cite that instead", sentence, key))
+                report.findings.append(
+                    _finding(
+                        "preprint-superseded",
+                        f"cites the preprint {key}; its published version {superseded[key]} is in the library: cite that instead",
+                        sentence,
+                        key,
+                    )
+                )
     report.matches = match_sentences(draft.sentences, matcher, path)
     covered = coverage(draft.sentences, cited, report.matches)
     report.findings.extend(sentence_findings(grades, draft.sentences, cited, covered, report.matches, matcher.wordings_of))
@@ -379,15 +463,15 @@ def audit_draft(G: nx.MultiDiGraph, grades: Mapping[str, Grade], path: str, matc
         by_place = {(s.where.line, s.where.col): s.clean for s in draft.sentences}
         report.findings = [
             dataclasses.replace(f, suggestions=tuple(suggest(by_place[(f.where.line, f.where.col)], 3)))
-            if f.rule in ("uncited-claim", "unregistered-claim") and f.where and (f.where.line, f.where.col) in by_place else f
+            if f.rule in ("uncited-claim", "unregistered-claim") and f.where and (f.where.line, f.where.col) in by_place
+            else f
             for f in report.findings
         ]
     report.findings.sort(key=lambda f: (f.where.line if f.where else 0, f.where.col if f.where else 0))
     return report
 
 
-def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[str], has_citation: bool,
-                    statement: str) -> list[Finding]:
+def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[str], has_citation: bool, statement: str) -> list[Finding]:
     claim_id = match.claim_id
     stance = {l.ref: l.stance for l in grade.links if not l.set_aside}
     supporting = [k for k, s in stance.items() if s == "supports"]
@@ -397,11 +481,19 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     if contradicting and not supporting and not set(keys) & set(contradicting) and match.score >= REVERSAL_MIN_SCORE:
         # the library's evidence says the opposite and nothing supports it: nothing to cite, nothing to hedge (a sentence that
         # cites the contradicting evidence itself is a contradicting-citation, below)
-        return [_finding("contradicts-claim", f"{about}, which the library's evidence contradicts ({', '.join(contradicting)}) and "
-                         "nothing supports: do not state it as fact", sentence, claim_id)]
+        return [
+            _finding(
+                "contradicts-claim",
+                f"{about}, which the library's evidence contradicts ({', '.join(contradicting)}) and nothing supports: do not state it as fact",
+                sentence,
+                claim_id,
+            )
+        ]
     if not has_citation:
         if supporting:
-            found.append(_finding("uncited-claim", f"{about} but cites nothing; the library supports it with {', '.join(supporting)}", sentence, claim_id))
+            found.append(
+                _finding("uncited-claim", f"{about} but cites nothing; the library supports it with {', '.join(supporting)}", sentence, claim_id)
+            )
         else:
             found.append(_finding("uncited-claim", f"{about} but cites nothing, and nothing in the library supports it", sentence, claim_id))
     elif keys:
@@ -409,8 +501,14 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
         backing = [k for k in keys if stance.get(k) == "supports"]
         if against and firmness(sentence.clean) > 0:
             # citing the other side is right when the sentence says the question is open
-            found.append(_finding("contradicting-citation", f"{about} and cites {joined(against)}, which "
-                                  f"{'contradicts' if len(against) == 1 else 'contradict'} it", sentence, claim_id))
+            found.append(
+                _finding(
+                    "contradicting-citation",
+                    f"{about} and cites {joined(against)}, which {'contradicts' if len(against) == 1 else 'contradict'} it",
+                    sentence,
+                    claim_id,
+                )
+            )
         elif not backing and not against:
             linked = ", ".join(supporting) or "nothing"
             aside = {l.ref: l.set_aside for l in grade.links if l.set_aside}
@@ -420,8 +518,14 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
                 cites = f"{', '.join(keys)}, which the library does not link as support"
             found.append(_finding("miscited-claim", f"{about} but cites {cites} (supporting: {linked})", sentence, claim_id))
         elif backing and grade.has_flag("contested") and not against:
-            found.append(_finding("one-sided-citation", f"{about}, which is contested, but cites only the supporting side; "
-                                  f"present the other side too: {contradict_it(contradicting)}", sentence, claim_id))
+            found.append(
+                _finding(
+                    "one-sided-citation",
+                    f"{about}, which is contested, but cites only the supporting side; present the other side too: {contradict_it(contradicting)}",
+                    sentence,
+                    claim_id,
+                )
+            )
     if grade.level == Level.VERY_LOW and grade.kind in HEDGED_KINDS:  # not for a regulatory fact, a definition, a harm…
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
     # certainty and size words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
@@ -435,14 +539,28 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     suggestion = library_wording(statement, grade.level, grade.kind)
     hype = [w for w in hype_words(sentence.clean) if w.lower() not in statement.lower()] if grade.level > Level.UNSUPPORTED else []
     if hype:
-        found.append(_finding("overstated-claim", f"{about} with {', '.join(repr(w) for w in dict.fromkeys(hype))}, which no evidence "
-                              f"supports at any certainty ({grade.level} here); word it as “{suggestion}”", sentence, claim_id))
+        found.append(
+            _finding(
+                "overstated-claim",
+                f"{about} with {', '.join(repr(w) for w in dict.fromkeys(hype))}, which no evidence "
+                f"supports at any certainty ({grade.level} here); word it as “{suggestion}”",
+                sentence,
+                claim_id,
+            )
+        )
     elif firm > wording(grade.level).firmness:
-        found.append(_finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as "
-                              f"“{suggestion}”", sentence, claim_id))
+        found.append(
+            _finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as “{suggestion}”", sentence, claim_id)
+        )
     if sizes:
-        found.append(_finding("overstated-effect", f"{about} as {SIZE_NAMES[sizes[0]]}, where the claim states "
-                              f"{SIZE_NAMES[sizes[1]]}; word it as “{suggestion}”", sentence, claim_id))
+        found.append(
+            _finding(
+                "overstated-effect",
+                f"{about} as {SIZE_NAMES[sizes[0]]}, where the claim states {SIZE_NAMES[sizes[1]]}; word it as “{suggestion}”",
+                sentence,
+                claim_id,
+            )
+        )
     return found
 
 

@@ -16,9 +16,9 @@ from ..identifiers import identifier_problems, normalize_doi
 from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
 from ..vocabulary import HEDGED_KINDS, Level
-from .wording import contradict_it
 from ..works import ascii_lower, identifier_conflict, normal_title, same_part
 from .rules import finding
+from .wording import contradict_it
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -26,9 +26,15 @@ if TYPE_CHECKING:
 __all__ = ["changed_since_review", "library_findings"]
 
 
-def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: list[list[str]], stale_years: int,
-                     superseded: Mapping[str, str] | None = None, review_days: int = 365,
-                     today: datetime.date | None = None) -> Iterator[Finding]:
+def library_findings(
+    G: nx.MultiDiGraph,
+    grades: Mapping[str, Grade],
+    cycles: list[list[str]],
+    stale_years: int,
+    superseded: Mapping[str, str] | None = None,
+    review_days: int = 365,
+    today: datetime.date | None = None,
+) -> Iterator[Finding]:
     """Every library-rule finding, claims first (file order), then references.
 
     Parameters
@@ -46,7 +52,7 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
     """
     superseded = superseded or {}
     today = today or datetime.date.today()
-    for node, data in G.nodes(data=True):
+    for _node, data in G.nodes(data=True):
         if data["kind"] == "claim" and data["record"] is not None:
             claim = data["record"]
             yield from _claim_findings(G, claim, grades[claim.id], stale_years)
@@ -55,17 +61,37 @@ def library_findings(G: nx.MultiDiGraph, grades: Mapping[str, Grade], cycles: li
             for link in claim.evidence:
                 worth = graded.get((link.ref, link.stance))
                 if worth is not None and worth.unassessed and not worth.set_aside:
-                    yield finding("unassessed-evidence", f"claim {claim.id!r}: the link to {link.ref!r} ({worth.design}, starts "
-                                  f"{worth.start}) has no concerns; assess it (concerns: [] when there are none)", link.where, claim.id)
+                    yield finding(
+                        "unassessed-evidence",
+                        f"claim {claim.id!r}: the link to {link.ref!r} ({worth.design}, starts "
+                        f"{worth.start}) has no concerns; assess it (concerns: [] when there are none)",
+                        link.where,
+                        claim.id,
+                    )
                 if worth is not None and worth.refused:
-                    why = (f"it starts {worth.start}" if worth.start > Level.LOW else "it has a serious concern" if worth.assessed
-                           else "nobody has assessed it (no concerns)")
-                    yield finding("upgrade-not-allowed", f"claim {claim.id!r}: the link to {link.ref!r} gives upgrades "
-                                  f"({', '.join(worth.refused)}), but {why}; GRADE rates up only evidence that starts low "
-                                  "and was found free of serious concerns: not applied", link.where, claim.id)
+                    why = (
+                        f"it starts {worth.start}"
+                        if worth.start > Level.LOW
+                        else "it has a serious concern"
+                        if worth.assessed
+                        else "nobody has assessed it (no concerns)"
+                    )
+                    yield finding(
+                        "upgrade-not-allowed",
+                        f"claim {claim.id!r}: the link to {link.ref!r} gives upgrades "
+                        f"({', '.join(worth.refused)}), but {why}; GRADE rates up only evidence that starts low "
+                        "and was found free of serious concerns: not applied",
+                        link.where,
+                        claim.id,
+                    )
                 if link.ref in superseded:
-                    yield finding("preprint-superseded", f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
-                                  f"{superseded[link.ref]!r} is in the library: link that instead", link.where, claim.id)
+                    yield finding(
+                        "preprint-superseded",
+                        f"claim {claim.id!r} links the preprint {link.ref!r}; its published version "
+                        f"{superseded[link.ref]!r} is in the library: link that instead",
+                        link.where,
+                        claim.id,
+                    )
     for cycle in cycles:
         first: Claim = G.nodes[claim_node(cycle[0])]["record"]
         path = " → ".join(cycle + [cycle[0]])
@@ -80,16 +106,25 @@ def _review_findings(G: nx.MultiDiGraph, claim: Claim, review_days: int, today: 
     reviewed = datetime.date.fromisoformat(claim.reviewed)
     age = (today - reviewed).days
     if age > review_days:
-        yield finding("review-due", f"claim {claim.id!r} was last reviewed {age} days ago ({claim.reviewed}"
-                      f"{', by ' + claim.reviewed_by if claim.reviewed_by else ''}); the interval is {review_days} days",
-                      claim.where, claim.id)
+        yield finding(
+            "review-due",
+            f"claim {claim.id!r} was last reviewed {age} days ago ({claim.reviewed}"
+            f"{', by ' + claim.reviewed_by if claim.reviewed_by else ''}); the interval is {review_days} days",
+            claim.where,
+            claim.id,
+        )
         return
     for link in claim.evidence:
         node = G.nodes.get(ref_node(link.ref))
         ref = node["record"] if node else None
         if ref is not None and ref.notice_date and ref.notice_date[:10] > claim.reviewed:
-            yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}, before the {ref.retraction or 'notice'} "
-                          f"of {link.ref!r} ({ref.notice_date[:10]})", claim.where, claim.id)
+            yield finding(
+                "review-due",
+                f"claim {claim.id!r} was reviewed on {claim.reviewed}, before the {ref.retraction or 'notice'} "
+                f"of {link.ref!r} ({ref.notice_date[:10]})",
+                claim.where,
+                claim.id,
+            )
             return
 
 
@@ -100,8 +135,12 @@ def changed_since_review(claims: Iterable[Claim], changed_on: Mapping[str, str])
     for claim in claims:
         for link in claim.evidence if claim.reviewed else ():
             if changed_on.get(link.ref, "") > claim.reviewed:
-                yield finding("review-due", f"claim {claim.id!r} was reviewed on {claim.reviewed}; the entry of {link.ref!r} changed on "
-                              f"{changed_on[link.ref]} (git)", claim.where, claim.id)
+                yield finding(
+                    "review-due",
+                    f"claim {claim.id!r} was reviewed on {claim.reviewed}; the entry of {link.ref!r} changed on {changed_on[link.ref]} (git)",
+                    claim.where,
+                    claim.id,
+                )
                 break
 
 
@@ -111,10 +150,17 @@ def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
     lineage = lineage_graph(G)
     for key, missing in missing_primary_sources(G, lineage):
         ref: Reference = G.nodes[ref_node(key)]["record"]
-        yield finding("missing-primary-source", f"reference {key!r} reports {missing!r}, which is not in the library: add and cite the original study", ref.where, key)
+        yield finding(
+            "missing-primary-source",
+            f"reference {key!r} reports {missing!r}, which is not in the library: add and cite the original study",
+            ref.where,
+            key,
+        )
     for cycle in reports_cycles(G, lineage):
         ref = G.nodes[ref_node(cycle[0])]["record"]
-        yield finding("reports-cycle", f"references report each other in a cycle: {' → '.join(cycle + [cycle[0]])}", ref.where if ref else None, cycle[0])
+        yield finding(
+            "reports-cycle", f"references report each other in a cycle: {' → '.join(cycle + [cycle[0]])}", ref.where if ref else None, cycle[0]
+        )
 
 
 def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years: int) -> Iterator[Finding]:
@@ -125,14 +171,23 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
         first = seen.setdefault((link.ref, link.stance), link)
         if first is not link:
             at = f" (first at line {first.where.line})" if first.where else ""
-            yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {link.stance!r} twice{at}; keep one link "
-                          "with every concern it needs", link.where, cid)
+            yield finding(
+                "duplicate-link",
+                f"claim {cid!r} links {link.ref!r} as {link.stance!r} twice{at}; keep one link with every concern it needs",
+                link.where,
+                cid,
+            )
         other = stances.setdefault(link.ref, link)
         # "contradicts" beside "supports" or "mentions": the grade reads both ("supports" with "mentions" adds a note, no conflict)
         if other.stance != link.stance and first is link and "contradicts" in (other.stance, link.stance):
             at = f" (line {other.where.line})" if other.where else ""
-            yield finding("duplicate-link", f"claim {cid!r} links {link.ref!r} as {other.stance!r}{at} and as {link.stance!r}: "
-                          "a reference takes one stance on a claim; keep the one it takes", link.where, cid)
+            yield finding(
+                "duplicate-link",
+                f"claim {cid!r} links {link.ref!r} as {other.stance!r}{at} and as {link.stance!r}: "
+                "a reference takes one stance on a claim; keep the one it takes",
+                link.where,
+                cid,
+            )
     for link in claim.evidence:
         if G.nodes[ref_node(link.ref)]["missing"]:
             hint = _did_you_mean(G, link.ref, "ref")
@@ -144,7 +199,12 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
     for appearance in claim.appears_in:
         if G.nodes[f"article:{appearance.article}"]["missing"]:
             hint = _did_you_mean(G, appearance.article, "article")
-            yield finding("dangling-reference", f"claim {cid!r} appears in {appearance.article!r}, which is not listed under articles{hint}", appearance.where, cid)
+            yield finding(
+                "dangling-reference",
+                f"claim {cid!r} appears in {appearance.article!r}, which is not listed under articles{hint}",
+                appearance.where,
+                cid,
+            )
     retracted = [l.ref for l in grade.links if l.set_aside == "retracted" and l.stance == "supports"]
     if grade.level == Level.UNSUPPORTED:
         why = f"its only support ({', '.join(retracted)}) is retracted" if retracted else "no reference supports it"
@@ -154,17 +214,23 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
         return
     if grade.level == Level.VERY_LOW:
         # a fact (prevalence, regulatory, definition) is not softened: it needs a better source
-        remedy = "find a stronger source or soften it" if grade.kind in HEDGED_KINDS else f"find a stronger, more direct source for this {grade.kind} fact"
+        remedy = (
+            "find a stronger source or soften it" if grade.kind in HEDGED_KINDS else f"find a stronger, more direct source for this {grade.kind} fact"
+        )
         yield finding("weak-claim", f"claim {cid!r} rests on very-low certainty evidence ({_refs(grade, 'supports')}); {remedy}", where, cid)
     if grade.has_flag("contested"):
         yield finding("contested-claim", f"claim {cid!r} is contested: {contradict_it(_keys(grade, 'contradicts'))}", where, cid)
     if grade.has_flag("amplified"):
         n = sum(1 for l in grade.links if l.stance == "supports" and not l.set_aside)
-        yield finding("amplified-claim", f"claim {cid!r} cites {n} references but they restate one source ({', '.join(grade.sources[0])})", where, cid)
+        yield finding(
+            "amplified-claim", f"claim {cid!r} cites {n} references but they restate one source ({', '.join(grade.sources[0])})", where, cid
+        )
     elif grade.has_flag("single-source"):
         yield finding("single-source", f"claim {cid!r} rests on one independent source ({', '.join(grade.sources[0])})", where, cid)
     if grade.has_flag("secondary-only"):
-        yield finding("secondary-only", f"claim {cid!r} is supported only by secondary sources ({_refs(grade, 'supports')}); cite the primary study", where, cid)
+        yield finding(
+            "secondary-only", f"claim {cid!r} is supported only by secondary sources ({_refs(grade, 'supports')}); cite the primary study", where, cid
+        )
     if grade.has_flag("stale"):
         yield finding("stale-evidence", f"claim {cid!r}: its newest supporting reference is more than {stale_years} years old", where, cid)
 
@@ -188,7 +254,7 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
     seen: dict[tuple[str, str], Reference] = {}
     works: dict[tuple[str, str, str], Reference] = {}
     reported: set[str] = set()
-    for node, data in G.nodes(data=True):
+    for _node, data in G.nodes(data=True):
         ref: Reference | None = data["record"]
         if data["kind"] != "ref" or ref is None:
             continue
@@ -227,9 +293,17 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
             works[work] = ref
         elif twin is not None and ref.key not in reported and same_part(twin, ref):
             line = twin.where.line if twin.where else "?"
-            yield finding("duplicate-reference", f"references {twin.key!r} (line {line}) and {ref.key!r} have the same title, year "
-                          "and first author: one work entered twice (graded as one source; kbase refs dedupe --apply merges them)", ref.where, ref.key)
+            yield finding(
+                "duplicate-reference",
+                f"references {twin.key!r} (line {line}) and {ref.key!r} have the same title, year "
+                "and first author: one work entered twice (graded as one source; kbase refs dedupe --apply merges them)",
+                ref.where,
+                ref.key,
+            )
         if ref.design_inferred:
-            inferred = (f"inferred {ref.design!r} from its title or entry type" if ref.design != "unknown"
-                        else "none could be inferred from its title, so it counts as 'unknown'")
+            inferred = (
+                f"inferred {ref.design!r} from its title or entry type"
+                if ref.design != "unknown"
+                else "none could be inferred from its title, so it counts as 'unknown'"
+            )
             yield finding("design-inferred", f"reference {ref.key!r} has no design field; {inferred}", ref.where, ref.key)

@@ -17,28 +17,98 @@ from dataclasses import dataclass
 __all__ = ["Quantity", "mismatch", "quantities"]
 
 _WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "a hundred": 100, "a thousand": 1000, "a dozen": 12, "dozen": 12, "a couple of": 2, "a few": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "a thousand": 1000,
+    "a dozen": 12,
+    "dozen": 12,
+    "a couple of": 2,
+    "a few": 3,
 }
 _WORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
 
 # unit → (dimension, factor to the dimension's base unit)
 UNITS = {
-    "second": ("duration", 1 / 86400), "seconds": ("duration", 1 / 86400), "sec": ("duration", 1 / 86400), "s": ("duration", 1 / 86400),
-    "minute": ("duration", 1 / 1440), "minutes": ("duration", 1 / 1440), "min": ("duration", 1 / 1440), "mins": ("duration", 1 / 1440),
-    "hour": ("duration", 1 / 24), "hours": ("duration", 1 / 24), "h": ("duration", 1 / 24), "hr": ("duration", 1 / 24), "hrs": ("duration", 1 / 24),
-    "day": ("duration", 1), "days": ("duration", 1), "week": ("duration", 7), "weeks": ("duration", 7),
-    "month": ("duration", 30.44), "months": ("duration", 30.44), "year": ("duration", 365.25), "years": ("duration", 365.25),
-    "g": ("mass", 1000), "gram": ("mass", 1000), "grams": ("mass", 1000), "mg": ("mass", 1), "milligram": ("mass", 1), "milligrams": ("mass", 1),
-    "µg": ("mass", 0.001), "μg": ("mass", 0.001), "mcg": ("mass", 0.001), "ug": ("mass", 0.001), "microgram": ("mass", 0.001),
-    "micrograms": ("mass", 0.001), "ng": ("mass", 1e-6),
-    "g/kg": ("mass/kg", 1000), "mg/kg": ("mass/kg", 1), "µg/kg": ("mass/kg", 0.001), "μg/kg": ("mass/kg", 0.001), "mcg/kg": ("mass/kg", 0.001),
-    "ml": ("volume", 1), "mL": ("volume", 1), "l": ("volume", 1000), "L": ("volume", 1000), "litre": ("volume", 1000), "liter": ("volume", 1000),
-    "dollar": ("money", 1), "dollars": ("money", 1), "usd": ("money", 1), "USD": ("money", 1),
-    "%": ("percent", 1), "percent": ("percent", 1), "per cent": ("percent", 1),
+    "second": ("duration", 1 / 86400),
+    "seconds": ("duration", 1 / 86400),
+    "sec": ("duration", 1 / 86400),
+    "s": ("duration", 1 / 86400),
+    "minute": ("duration", 1 / 1440),
+    "minutes": ("duration", 1 / 1440),
+    "min": ("duration", 1 / 1440),
+    "mins": ("duration", 1 / 1440),
+    "hour": ("duration", 1 / 24),
+    "hours": ("duration", 1 / 24),
+    "h": ("duration", 1 / 24),
+    "hr": ("duration", 1 / 24),
+    "hrs": ("duration", 1 / 24),
+    "day": ("duration", 1),
+    "days": ("duration", 1),
+    "week": ("duration", 7),
+    "weeks": ("duration", 7),
+    "month": ("duration", 30.44),
+    "months": ("duration", 30.44),
+    "year": ("duration", 365.25),
+    "years": ("duration", 365.25),
+    "g": ("mass", 1000),
+    "gram": ("mass", 1000),
+    "grams": ("mass", 1000),
+    "mg": ("mass", 1),
+    "milligram": ("mass", 1),
+    "milligrams": ("mass", 1),
+    "µg": ("mass", 0.001),
+    "μg": ("mass", 0.001),
+    "mcg": ("mass", 0.001),
+    "ug": ("mass", 0.001),
+    "microgram": ("mass", 0.001),
+    "micrograms": ("mass", 0.001),
+    "ng": ("mass", 1e-6),
+    "g/kg": ("mass/kg", 1000),
+    "mg/kg": ("mass/kg", 1),
+    "µg/kg": ("mass/kg", 0.001),
+    "μg/kg": ("mass/kg", 0.001),
+    "mcg/kg": ("mass/kg", 0.001),
+    "ml": ("volume", 1),
+    "mL": ("volume", 1),
+    "l": ("volume", 1000),
+    "L": ("volume", 1000),
+    "litre": ("volume", 1000),
+    "liter": ("volume", 1000),
+    "dollar": ("money", 1),
+    "dollars": ("money", 1),
+    "usd": ("money", 1),
+    "USD": ("money", 1),
+    "%": ("percent", 1),
+    "percent": ("percent", 1),
+    "per cent": ("percent", 1),
 }
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _RANGE_JOIN = r"\s*(?:-|–|—|to|or)\s*"
@@ -49,11 +119,21 @@ _QUANTITY = re.compile(
 )
 _ONE_IN = re.compile(rf"\b(?P<a>{_NUMBER})\s+(?:in|out of)\s+(?P<b>{_NUMBER})\b", re.IGNORECASE)
 _FRACTION = re.compile(r"\b(half|a third|one third|a quarter|one quarter|two thirds|three quarters)\b", re.IGNORECASE)
-_FRACTIONS = {"half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter": 25.0, "one quarter": 25.0, "two thirds": 200 / 3,
-              "three quarters": 75.0}
+_FRACTIONS = {
+    "half": 50.0,
+    "a third": 100 / 3,
+    "one third": 100 / 3,
+    "a quarter": 25.0,
+    "one quarter": 25.0,
+    "two thirds": 200 / 3,
+    "three quarters": 75.0,
+}
 # names that hold digits, not figures: omega-3, IL-6, COVID-19 (by the lookbehind above), B12, type 2 diabetes, stage 3
-_NAMED_NUMBER = re.compile(r"\b(type|stage|phase|grade|class|tier|level|step|category|schedule|chapter|section|figure|table|"
-                           r"generation|wave|part|day|week|cycle|round) \d+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b", re.IGNORECASE)
+_NAMED_NUMBER = re.compile(
+    r"\b(type|stage|phase|grade|class|tier|level|step|category|schedule|chapter|section|figure|table|"
+    r"generation|wave|part|day|week|cycle|round) \d+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b",
+    re.IGNORECASE,
+)
 _NOT_COUNT_NOUNS = frozenset("and or to of in the a an per with for from than times".split())
 
 

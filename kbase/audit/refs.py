@@ -8,8 +8,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from ..identifiers import identifier_problems, is_valid_issn
-from ..vocabulary import DESIGNS, POOLED, SYNTHESIS_DESIGNS
 from ..model import Finding, Reference
+from ..vocabulary import DESIGNS, POOLED, SYNTHESIS_DESIGNS
 from .rules import RULES
 
 __all__ = ["REQUIRED_FIELDS", "lint_references"]
@@ -60,18 +60,26 @@ def lint_references(references: Iterable[Reference], year: int | None = None) ->
         shape = _key_shape(ref.key)
         hidden = [f"U+{ord(ch):04X}" for ch in ref.key if unicodedata.category(ch) in ("Cf", "Cc") or not ch.isascii()]
         if hidden:
-            yield _finding("confusable-key", f"key {ref.key!r} holds characters a reader cannot tell apart or see "
-                                             f"({', '.join(hidden)}); use plain ASCII", ref)
+            yield _finding(
+                "confusable-key", f"key {ref.key!r} holds characters a reader cannot tell apart or see ({', '.join(hidden)}); use plain ASCII", ref
+            )
         twin = shapes.setdefault(shape, ref)
         if twin is not ref:
             where = f" (line {twin.where.line})" if twin.where else ""
-            yield _finding("confusable-key", f"keys {twin.key!r}{where} and {ref.key!r} differ only by case or invisible "
-                                             "characters; many tools treat them as one", ref)
+            yield _finding(
+                "confusable-key",
+                f"keys {twin.key!r}{where} and {ref.key!r} differ only by case or invisible characters; many tools treat them as one",
+                ref,
+            )
     for ref in references:
         for name, value in ref.fields:
             if _MACRO.fullmatch(value) and not value.isdigit() and value.lower() not in _MONTHS:
-                yield _finding("undefined-string", f"{ref.key!r}: field {name} is the bare word {value!r}, which no @string "
-                                                   "defines; brace it ({…}) if it is text, or define the macro", ref)
+                yield _finding(
+                    "undefined-string",
+                    f"{ref.key!r}: field {name} is the bare word {value!r}, which no @string "
+                    "defines; brace it ({…}) if it is text, or define the macro",
+                    ref,
+                )
         present = {name for name, value in ref.fields if ref.field(name).strip()}
         if "title" in dict(ref.fields):
             present.add("title")  # an empty title is reported as such below
@@ -101,7 +109,10 @@ def lint_references(references: Iterable[Reference], year: int | None = None) ->
             yield _finding("missing-design", f"{ref.key!r}: design {design!r} is not in the vocabulary", ref)
         pooled = ref.field("pooled").strip().lower()
         if pooled and pooled not in POOLED:
-            yield _finding("invalid-pooled", f"{ref.key!r}: pooled {pooled!r} is not one of {', '.join(POOLED)}; "
-                                             "it is ignored, and the synthesis starts as if it pooled trials", ref)
+            yield _finding(
+                "invalid-pooled",
+                f"{ref.key!r}: pooled {pooled!r} is not one of {', '.join(POOLED)}; it is ignored, and the synthesis starts as if it pooled trials",
+                ref,
+            )
         elif pooled and ref.design not in SYNTHESIS_DESIGNS:
             yield _finding("invalid-pooled", f"{ref.key!r}: pooled is for a meta-analysis or systematic review, not a {ref.design}", ref)

@@ -10,18 +10,39 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["SIZE_NAMES", "SIZE_RANK", "advice", "claim_kind", "contradict_it", "counted", "effect_size", "firmness",
-           "hype_words", "is_assertion", "is_attributed", "is_factual", "joined", "library_wording", "reversal",
-           "without_size", "worded"]
+__all__ = [
+    "SIZE_NAMES",
+    "SIZE_RANK",
+    "advice",
+    "claim_kind",
+    "contradict_it",
+    "counted",
+    "effect_size",
+    "firmness",
+    "hype_words",
+    "is_assertion",
+    "is_attributed",
+    "is_factual",
+    "joined",
+    "library_wording",
+    "reversal",
+    "without_size",
+    "worded",
+]
 
-_UNCERTAIN = re.compile(r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
-                        r"insufficient evidence|not enough (data|evidence))\b", re.I)
-_HEDGED = re.compile(r"\b(may|might|could|possibly|possible|perhaps|potentially|suggests?|suggested|"
-                     r"(is|are|it['’]s|it is) (thought|believed) to|it['’]s (thought|believed)|it is (thought|believed)|thought to|thinks?|"
-                     r"believes?|some studies|appears? to|"
-                     r"seems? to|holds? promise|promising|preliminary|early evidence)\b", re.I)
+_UNCERTAIN = re.compile(
+    r"\b(uncertain|unclear|not known|unknown whether|little evidence|limited evidence|no good evidence|"
+    r"insufficient evidence|not enough (data|evidence))\b",
+    re.I,
+)
+_HEDGED = re.compile(
+    r"\b(may|might|could|possibly|possible|perhaps|potentially|suggests?|suggested|"
+    r"(is|are|it['’]s|it is) (thought|believed) to|it['’]s (thought|believed)|it is (thought|believed)|thought to|thinks?|"
+    r"believes?|some studies|appears? to|"
+    r"seems? to|holds? promise|promising|preliminary|early evidence)\b",
+    re.I,
+)
 _PROBABLE = re.compile(r"\b(probably|likely|can|generally|usually|typically|often|tends? to)\b", re.I)
-
 
 
 def joined(items: Sequence[str]) -> str:
@@ -45,6 +66,7 @@ def contradict_it(refs: Sequence[str]) -> str:
     """``x contradicts it``, ``x and y contradict it``."""
     return f"{joined(refs)} {'contradicts' if len(refs) == 1 else 'contradict'} it"
 
+
 def firmness(sentence: str) -> int:
     """How firmly a sentence states something: 3 plain, 2 "probably", 1 "may", 0 "it is uncertain whether".
 
@@ -64,32 +86,45 @@ def firmness(sentence: str) -> int:
 
 
 # "In one trial, 69% improved" reports a study's result; it does not word the general claim.
-_ATTRIBUTED = re.compile(r"\b(in (one|a|an|this|that|the) ([\w-]+ )?(study|review|trial|analysis|meta-analysis|survey)|"
-                         r"(a|one|the|this) ([\w-]+ )?(study|review|trial|meta-analysis|survey|analysis) (found|showed|reported)|"
-                         r"found that|reported that)\b", re.I)
+_ATTRIBUTED = re.compile(
+    r"\b(in (one|a|an|this|that|the) ([\w-]+ )?(study|review|trial|analysis|meta-analysis|survey)|"
+    r"(a|one|the|this) ([\w-]+ )?(study|review|trial|meta-analysis|survey|analysis) (found|showed|reported)|"
+    r"found that|reported that)\b",
+    re.I,
+)
 
 # What makes a sentence read as a checkable statement of fact (docs/drafts.md, "Factual-looking sentences"):
 # a quantity (digits, number words, fractions, quantifiers, frequency words), a comparison, risk and harm
 # words, a cause or effect, study language, or a regulatory fact.
-_QUANTITY = (r"\d|%|\bpercent\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|"
-             r"thousands?|millions?|billions?|half|halves|thirds?|quarters?|fifths?|tenths?|twice|double|triple|dozens?|"
-             r"most|many|majority|minority|few|fewer|several|all|none|every|no one|nobody|rarely|rare|often|usually|commonly|"
-             r"common|typically|always|never|frequently|seldom|sometimes|widely|mostly|largely|average)\b")
-_COMPARISON = (r"\b(\w+er|more|less|fewer|greater|higher|lower|better|worse|safer|faster) than\b|\bcompared (with|to)\b|"
-               r"\bas \w+ as\b|\btimes (more|less|as|higher|lower)\b|\b(most|least|best|worst|strongest|highest|lowest) \w+")
-_RISK = (r"\b(risks?|chances?|likely|likelihood|odds|associated with|linked (to|with)|side[- ]effects?|adverse|safe|safety|unsafe|"
-         r"dangerous|toxic|addictive|harm(s|ful)?|complications?|mortality|deaths?|dies?|survival|incidence|prevalence|symptoms?)\b")
-_EFFECT = (r"\b(caus\w*|reduc\w*|increas\w*|prevent\w*|improv\w*|reliev\w*|relief|treat\w*|block\w*|help(s|ed)?|eases?|eased|"
-           r"affect\w*|worsen\w*|exacerbat\w*|lower(s|ed)?|rais(es|ed)|cures?|cured|protect\w*|trigger\w*|induc\w*|inhibit\w*|"
-           r"activat\w*|promot\w*|suppress\w*|regulat\w*|mediat\w*|produc(es|ed|ing)|decreas\w*|enhanc\w*|impair\w*|alter\w*|"
-           r"target\w*|influenc\w*|contribut\w*|depend\w*|predict\w*|correlat\w*|effective|efficacy|effects?|works?|lasts?|"
-           r"leads? to|results? in|express\w*|bind\w*|encod\w*|requir\w*|develop\w*|transmit\w*|metaboli\w*|absorb\w*|"
-           r"involved in|responsible for|role in|plays? a \w+ role|important (for|in)|essential (for|in)|necessary for|due to|"
-           r"determined by|observed|occurs?|occurred|prolong\w*|accelerat\w*|delay\w*|shorten\w*|extend\w*|possess\w*|"
-           r"contain\w*|administer\w*|deliver\w*|used (to|for|as|in|during)|known as|(in)?capable|(un)?able to|"
-           r"relation(ship)?|differ\w*|similar|no (difference|effect|association))\b")
-_EVIDENCE = (r"\b(stud(y|ies)|research|trials?|evidence|data|survey|according to|found|finds?|shows?|showed|shown|reports?|reported|"
-             r"approved|approval|fda|recommend\w*|guidelines?|meta-analys[ie]s|review)\b")
+_QUANTITY = (
+    r"\d|%|\bpercent\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousands?|millions?|billions?|half|halves|thirds?|quarters?|fifths?|tenths?|twice|double|triple|dozens?|"
+    r"most|many|majority|minority|few|fewer|several|all|none|every|no one|nobody|rarely|rare|often|usually|commonly|"
+    r"common|typically|always|never|frequently|seldom|sometimes|widely|mostly|largely|average)\b"
+)
+_COMPARISON = (
+    r"\b(\w+er|more|less|fewer|greater|higher|lower|better|worse|safer|faster) than\b|\bcompared (with|to)\b|"
+    r"\bas \w+ as\b|\btimes (more|less|as|higher|lower)\b|\b(most|least|best|worst|strongest|highest|lowest) \w+"
+)
+_RISK = (
+    r"\b(risks?|chances?|likely|likelihood|odds|associated with|linked (to|with)|side[- ]effects?|adverse|safe|safety|unsafe|"
+    r"dangerous|toxic|addictive|harm(s|ful)?|complications?|mortality|deaths?|dies?|survival|incidence|prevalence|symptoms?)\b"
+)
+_EFFECT = (
+    r"\b(caus\w*|reduc\w*|increas\w*|prevent\w*|improv\w*|reliev\w*|relief|treat\w*|block\w*|help(s|ed)?|eases?|eased|"
+    r"affect\w*|worsen\w*|exacerbat\w*|lower(s|ed)?|rais(es|ed)|cures?|cured|protect\w*|trigger\w*|induc\w*|inhibit\w*|"
+    r"activat\w*|promot\w*|suppress\w*|regulat\w*|mediat\w*|produc(es|ed|ing)|decreas\w*|enhanc\w*|impair\w*|alter\w*|"
+    r"target\w*|influenc\w*|contribut\w*|depend\w*|predict\w*|correlat\w*|effective|efficacy|effects?|works?|lasts?|"
+    r"leads? to|results? in|express\w*|bind\w*|encod\w*|requir\w*|develop\w*|transmit\w*|metaboli\w*|absorb\w*|"
+    r"involved in|responsible for|role in|plays? a \w+ role|important (for|in)|essential (for|in)|necessary for|due to|"
+    r"determined by|observed|occurs?|occurred|prolong\w*|accelerat\w*|delay\w*|shorten\w*|extend\w*|possess\w*|"
+    r"contain\w*|administer\w*|deliver\w*|used (to|for|as|in|during)|known as|(in)?capable|(un)?able to|"
+    r"relation(ship)?|differ\w*|similar|no (difference|effect|association))\b"
+)
+_EVIDENCE = (
+    r"\b(stud(y|ies)|research|trials?|evidence|data|survey|according to|found|finds?|shows?|showed|shown|reports?|reported|"
+    r"approved|approval|fda|recommend\w*|guidelines?|meta-analys[ie]s|review)\b"
+)
 _FACTUAL = re.compile("|".join((_QUANTITY, _COMPARISON, _RISK, _EFFECT, _EVIDENCE)), re.IGNORECASE)
 
 # What makes it advice, a transition, a caption or the author speaking instead (these win).
@@ -97,11 +132,14 @@ _ADVICE_START = re.compile(
     r"^(here(\s+(are|is)|['’](re|s))|let['’]s|let us|read|see|learn|click|photo|image|an? infographic|infographic|table of contents|"
     r"talk|ask|avoid|plan|dress|bring|ensure|consider|check|make sure|be sure|try|call|contact|remember|don['’]t|do not|follow|"
     r"visit|find|choose|keep|stop|start|take|use|go|get|note|lastly|for starters|in the meantime|but hold|if you|you may find)\b",
-    re.IGNORECASE)
-_ADVICE = re.compile(r"\b(you should|you['’]ll need|it['’]s best|it would be best|is the best strategy|talk (to|with) your|"
-                     r"speak (to|with) your|ask your|consult (your|a)|I|I['’]m|I['’]ve|my|me|"
-                     r"(so|and|then) (bring|ask|talk|plan|avoid|try|call|check|consider|remember|dress|wear|take))\b|^(they|he|she) (are|is) ",
-                     re.IGNORECASE)
+    re.IGNORECASE,
+)
+_ADVICE = re.compile(
+    r"\b(you should|you['’]ll need|it['’]s best|it would be best|is the best strategy|talk (to|with) your|"
+    r"speak (to|with) your|ask your|consult (your|a)|I|I['’]m|I['’]ve|my|me|"
+    r"(so|and|then) (bring|ask|talk|plan|avoid|try|call|check|consider|remember|dress|wear|take))\b|^(they|he|she) (are|is) ",
+    re.IGNORECASE,
+)
 
 
 def is_factual(sentence: str) -> bool:
@@ -142,24 +180,36 @@ def is_attributed(sentence: str) -> bool:
 
 # Certainty and proof words no evidence grade licenses in health writing (issue 27): a sentence that uses
 # one overstates any claim whose own statement does not.
-_HYPE = re.compile(r"\b(cur(e|es|ed|ing)|proves?|proved|proven|guarantee[sd]?|definitely|certainly|undoubtedly|unquestionably|"
-                   r"always|never fails?|miracle\w*|breakthrough\w*|revolutionary|completely|totally|100 ?%|one hundred percent|"
-                   r"without (a )?doubt|no doubt|conclusively|once and for all|works? for everyone|for everyone|in every case)\b", re.I)
+_HYPE = re.compile(
+    r"\b(cur(e|es|ed|ing)|proves?|proved|proven|guarantee[sd]?|definitely|certainly|undoubtedly|unquestionably|"
+    r"always|never fails?|miracle\w*|breakthrough\w*|revolutionary|completely|totally|100 ?%|one hundred percent|"
+    r"without (a )?doubt|no doubt|conclusively|once and for all|works? for everyone|for everyone|in every case)\b",
+    re.I,
+)
 
 # Sentences that assert nothing a reader could check against a source, so get no certainty advice:
 # instructions and safety rules, captions and image descriptions, attributions to unnamed people.
-_INSTRUCTION = re.compile(r"\b((must|should|may|can) only be|(must|should) (not )?be (given|administered|used|taken|done|performed)|"
-                          r"only (a|an|your) (qualified|licensed|trained)|(always|never) (take|use|give|drive|combine|mix))\b", re.I)
-_CAPTION = re.compile(r"^(image|photo|picture|figure|fig\.|illustration|diagram|chart|graph|infographic|video|caption)\b|"
-                      r"\b(pictured|shown (above|below|here|in the (figure|image|picture))|in (this|the) (image|photo|picture|diagram|"
-                      r"figure|illustration|chart)|the (top|bottom|upper|lower) (left|right)|(left|right|top|bottom)[- ](hand )?"
-                      r"(side|corner|circle|panel))\b", re.I)
-_UNNAMED = re.compile(r"^(but |and |yet |still )?((some|many|most|a few|several|other) (people|experts|doctors|users|patients|"
-                      r"proponents|advocates|critics|researchers|scientists|sources|studies|reports|websites|articles|fans|supporters)|"
-                      r"(people|users|fans|proponents|advocates|supporters|critics)) "
-                      r"(say|said|claim\w*|believe\w*|think|thought|suggest\w*|report\w*|argue\w*|feel|swear)\b|"
-                      r"^(it is|it['’]s) (said|claimed|believed|rumou?red|widely (said|believed))\b|^(some|many) (say|believe|claim)\b|"
-                      r"\b(according to (some|many|anecdotal|word of mouth|users|fans))\b", re.I)
+_INSTRUCTION = re.compile(
+    r"\b((must|should|may|can) only be|(must|should) (not )?be (given|administered|used|taken|done|performed)|"
+    r"only (a|an|your) (qualified|licensed|trained)|(always|never) (take|use|give|drive|combine|mix))\b",
+    re.I,
+)
+_CAPTION = re.compile(
+    r"^(image|photo|picture|figure|fig\.|illustration|diagram|chart|graph|infographic|video|caption)\b|"
+    r"\b(pictured|shown (above|below|here|in the (figure|image|picture))|in (this|the) (image|photo|picture|diagram|"
+    r"figure|illustration|chart)|the (top|bottom|upper|lower) (left|right)|(left|right|top|bottom)[- ](hand )?"
+    r"(side|corner|circle|panel))\b",
+    re.I,
+)
+_UNNAMED = re.compile(
+    r"^(but |and |yet |still )?((some|many|most|a few|several|other) (people|experts|doctors|users|patients|"
+    r"proponents|advocates|critics|researchers|scientists|sources|studies|reports|websites|articles|fans|supporters)|"
+    r"(people|users|fans|proponents|advocates|supporters|critics)) "
+    r"(say|said|claim\w*|believe\w*|think|thought|suggest\w*|report\w*|argue\w*|feel|swear)\b|"
+    r"^(it is|it['’]s) (said|claimed|believed|rumou?red|widely (said|believed))\b|^(some|many) (say|believe|claim)\b|"
+    r"\b(according to (some|many|anecdotal|word of mouth|users|fans))\b",
+    re.I,
+)
 
 
 def hype_words(sentence: str) -> list[str]:
@@ -204,18 +254,26 @@ def _states_something(text: str) -> bool:
 # Words whose meaning flips a claim: each pair's two sides say opposite things (Santesso et al.'s "increases"
 # against "reduces", and the health writer's "temporary" against "long-lasting").
 _OPPOSITES = (
-    (r"temporar\w*|short[- ](term|lived)|briefly|fades?|wears? off|not (permanent|lasting)",
-     r"long[- ](term|lasting)|lasting|permanent\w*|durable|for good|sustained|persist\w*"),
-    (r"increas\w*|rais(e|es|ed|ing)|boost\w*|higher|more|greater|worsen\w*|exacerbat\w*|aggravat\w*",
-     r"reduc\w*|decreas\w*|lower(s|ed|ing)?|less|fewer|smaller|improv\w*|eas(e|es|ed|ing)|relie\w*|alleviat\w*|lessen\w*"),
-    (r"safe|safely|safer|harmless|well[- ]tolerated|(a )?good (choice|candidate)",
-     r"unsafe|dangerous|harmful|hazardous|toxic|risky|poor (choice|candidate)|not (suitable|recommended)|unsuitable"),
+    (
+        r"temporar\w*|short[- ](term|lived)|briefly|fades?|wears? off|not (permanent|lasting)",
+        r"long[- ](term|lasting)|lasting|permanent\w*|durable|for good|sustained|persist\w*",
+    ),
+    (
+        r"increas\w*|rais(e|es|ed|ing)|boost\w*|higher|more|greater|worsen\w*|exacerbat\w*|aggravat\w*",
+        r"reduc\w*|decreas\w*|lower(s|ed|ing)?|less|fewer|smaller|improv\w*|eas(e|es|ed|ing)|relie\w*|alleviat\w*|lessen\w*",
+    ),
+    (
+        r"safe|safely|safer|harmless|well[- ]tolerated|(a )?good (choice|candidate)",
+        r"unsafe|dangerous|harmful|hazardous|toxic|risky|poor (choice|candidate)|not (suitable|recommended)|unsuitable",
+    ),
     (r"effective|efficacious|works?|helps?|benefits?", r"ineffective|useless|(does|do)n['’]?t work|no (benefit|effect)"),
     (r"better|superior", r"worse|inferior"),
     (r"common|frequent\w*|often|usually", r"rare|rarely|uncommon|seldom|infrequent\w*"),
     (r"approved", r"unapproved|not approved"),
-    (r"promot\w*|enhanc\w*|induc\w*|activat\w*|stimulat\w*|facilitat\w*|accelerat\w*",
-     r"suppress\w*|inhibit\w*|prevent\w*|counteract\w*|imped\w*|antagoni\w*|block\w*|hinder\w*|delay\w*|slow(s|ed)?"),
+    (
+        r"promot\w*|enhanc\w*|induc\w*|activat\w*|stimulat\w*|facilitat\w*|accelerat\w*",
+        r"suppress\w*|inhibit\w*|prevent\w*|counteract\w*|imped\w*|antagoni\w*|block\w*|hinder\w*|delay\w*|slow(s|ed)?",
+    ),
     (r"positive(ly)?|beneficial|favou?rable|good", r"negative(ly)?|detrimental|unfavou?rable|poor(er)?|bad"),
     (r"dependent", r"independent"),
     (r"eas(y|ily)|simple", r"difficult|hard"),
@@ -223,17 +281,26 @@ _OPPOSITES = (
     (r"present|found", r"absent|missing"),
 )
 _OPPOSITE_PATTERNS = [(re.compile(rf"\b({a})\b", re.I), re.compile(rf"\b({b})\b", re.I)) for a, b in _OPPOSITES]
-_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|yet to|"
-                       r"\w+n['’]t)\b|\bno (evidence|proof|sign) (that|of)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|yet to|"
+    r"\w+n['’]t)\b|\bno (evidence|proof|sign) (that|of)\b",
+    re.I,
+)
 # negations that do not turn the whole statement round: a contrast ("approved as an anesthetic but not for pain"),
 # "not only", "whether or not", "if not", "not just", "no more than" (a figure's bound)
-_SIDE_NEGATION = re.compile(r"\b(but|and|or|if|whether or) not\b|\bnot (only|just|least|necessarily)\b|\bno (more|less|later|earlier) than\b|"
-                            # an effect's size, not its direction: overstated-effect compares those
-                            r"\blittle (or|to) no\b|\bno (\w+ )?(difference|effect|benefit|change|improvement)\b", re.I)
+_SIDE_NEGATION = re.compile(
+    r"\b(but|and|or|if|whether or) not\b|\bnot (only|just|least|necessarily)\b|\bno (more|less|later|earlier) than\b|"
+    # an effect's size, not its direction: overstated-effect compares those
+    r"\blittle (or|to) no\b|\bno (\w+ )?(difference|effect|benefit|change|improvement)\b",
+    re.I,
+)
 # a leading concessive clause ("While ketamine is not approved for pain, …") does not set the main clause's polarity
 _CONCESSIVE = re.compile(r"^\s*(while|although|though|even though|whereas|despite|in spite of)\b[^,]{0,200},", re.I)
-_COMPARISON_AT = re.compile(r"\b(?:more|less|better|worse|safer|greater|higher|lower|stronger|weaker|superior|inferior|"
-                            r"\w+er) (?:\w+ ){0,3}(?:than|to)\b", re.I)
+_COMPARISON_AT = re.compile(
+    r"\b(?:more|less|better|worse|safer|greater|higher|lower|stronger|weaker|superior|inferior|"
+    r"\w+er) (?:\w+ ){0,3}(?:than|to)\b",
+    re.I,
+)
 
 
 def _sides(text: str) -> tuple[set[str], set[str]] | None:
@@ -242,11 +309,13 @@ def _sides(text: str) -> tuple[set[str], set[str]] | None:
     if found is None:
         return None
     words = lambda part: {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", part.lower())} - _STOP  # noqa: E731
-    return words(text[:found.start()]), words(text[found.end():])
+    return words(text[: found.start()]), words(text[found.end() :])
 
 
-_STOP = frozenset("the and for with that this from are was were has have had its their than more less may can could "
-                  "probably likely is be been being not who which what when".split())
+_STOP = frozenset(
+    "the and for with that this from are was were has have had its their than more less may can could "
+    "probably likely is be been being not who which what when".split()
+)
 
 
 # "not permanent" says "temporary": one word of an opposite pair, not a negation of the whole statement
@@ -306,38 +375,96 @@ def reversal(sentence: str, statement: str) -> str | None:
 # -- claim kinds -----------------------------------------------------------------------------------
 
 _KIND_RULES = (
-    ("caution", re.compile(r"\b(should|must) (not|never|only|always|be avoided)\b|\b(only|never) be (given|used|administered|taken)\b|"
-                           r"\b(poor (choice|candidate)|not (recommended|advised|suitable) for|avoid\w*|contraindicat\w*|"
-                           r"do(es)? not (take|use|give)|(talk|speak) (to|with) (your|a) (doctor|pharmacist))\b", re.I)),
-    ("recommendation", re.compile(r"\b(guidelines?|recommend\w*|advis(es|ed)|first-line|second-line|standard of care|"
-                                  r"(is|are) (preferred|indicated))\b", re.I)),
-    ("accuracy", re.compile(r"\b(sensitivity|specificity|(in)?accura(te|tely|cy)|mislabell?\w*|labell?ed (in)?correctly|"
-                            r"(more|less) than (the )?(label|labell?ed|stated|listed)|false (positives?|negatives?)|positive predictive|"
-                            r"detects? \w+ (of|in) \d|(test|screen\w*|label\w*|assay)s? (is|are|was|were) (\w+ )?(accurate|correct|wrong))\b",
-                            re.I)),
-    ("trend", re.compile(r"\b(has|have|had) (risen|rised|fallen|grown|doubled|tripled|halved|increased|decreased|declined|dropped|"
-                         r"climbed|soared)|\b(rising|falling|growing|declining|on the rise|trend\w*|since (19|20)\d\d|"
-                         r"(rose|fell|grew|doubled|tripled|halved) (from|to|by|between|over))\b", re.I)),
-    ("practice", re.compile(r"\b((is|are|was|were) (already |now |commonly |widely |often |usually )?(used|given|administered|offered|"
-                            r"prescribed|performed|done) (to|for|in|as|by|at|during|over)|a (standard |typical )?course (of|starts|is)|"
-                            r"(takes|last) (a few|about|\d+) (hours|minutes)|(is|are) (usually|typically) (given|done|performed))\b",
-                            re.I)),
+    (
+        "caution",
+        re.compile(
+            r"\b(should|must) (not|never|only|always|be avoided)\b|\b(only|never) be (given|used|administered|taken)\b|"
+            r"\b(poor (choice|candidate)|not (recommended|advised|suitable) for|avoid\w*|contraindicat\w*|"
+            r"do(es)? not (take|use|give)|(talk|speak) (to|with) (your|a) (doctor|pharmacist))\b",
+            re.I,
+        ),
+    ),
+    (
+        "recommendation",
+        re.compile(
+            r"\b(guidelines?|recommend\w*|advis(es|ed)|first-line|second-line|standard of care|"
+            r"(is|are) (preferred|indicated))\b",
+            re.I,
+        ),
+    ),
+    (
+        "accuracy",
+        re.compile(
+            r"\b(sensitivity|specificity|(in)?accura(te|tely|cy)|mislabell?\w*|labell?ed (in)?correctly|"
+            r"(more|less) than (the )?(label|labell?ed|stated|listed)|false (positives?|negatives?)|positive predictive|"
+            r"detects? \w+ (of|in) \d|(test|screen\w*|label\w*|assay)s? (is|are|was|were) (\w+ )?(accurate|correct|wrong))\b",
+            re.I,
+        ),
+    ),
+    (
+        "trend",
+        re.compile(
+            r"\b(has|have|had) (risen|rised|fallen|grown|doubled|tripled|halved|increased|decreased|declined|dropped|"
+            r"climbed|soared)|\b(rising|falling|growing|declining|on the rise|trend\w*|since (19|20)\d\d|"
+            r"(rose|fell|grew|doubled|tripled|halved) (from|to|by|between|over))\b",
+            re.I,
+        ),
+    ),
+    (
+        "practice",
+        re.compile(
+            r"\b((is|are|was|were) (already |now |commonly |widely |often |usually )?(used|given|administered|offered|"
+            r"prescribed|performed|done) (to|for|in|as|by|at|during|over)|a (standard |typical )?course (of|starts|is)|"
+            r"(takes|last) (a few|about|\d+) (hours|minutes)|(is|are) (usually|typically) (given|done|performed))\b",
+            re.I,
+        ),
+    ),
     # one study's result ("Of 297 patients given ketamine, about 20% had side effects") is a figure to cite, not to hedge
     ("prevalence", re.compile(r"^(of|among|in) (about |around |nearly |over |more than )?\d[\d,]*\b", re.I)),
-    ("regulatory", re.compile(r"\b(fda|approv\w*|licen[cs]\w*|medicare|medicaid|insurance|insurer|covers?|coverage|"
-                              r"reimburs\w*|off-label|prescription-only|schedule [ivx]+|regulat\w*)\b", re.I)),
-    ("definition", re.compile(r"^[\w\s()-]{1,60}\b(is|are) (a|an|the)? ?[\w\s-]{0,60}\b(caused by|in which)\b|"
-                              r"^[\w\s()-]{1,60}\b(is|are) (a|an) [\w\s-]{0,60}\b(that|which)\b|"
-                              r"\b(is|are) (defined as|known as|called)\b|\bmeans\b", re.I)),
-    ("harm", re.compile(r"\b(side[- ]effects?|adverse|harms?|harmful|toxic\w*|addictive|abuse|hallucinat\w*|nausea|"
-                        r"vomiting|unsafe|safe|safety|dangerous|death|mortality|overdose|worsen\w*|exacerbat\w*|poor (choice|candidate)|"
-                        r"complications?|dysfunction|disturbances?|can cause|out-of-body)\b", re.I)),
+    (
+        "regulatory",
+        re.compile(
+            r"\b(fda|approv\w*|licen[cs]\w*|medicare|medicaid|insurance|insurer|covers?|coverage|"
+            r"reimburs\w*|off-label|prescription-only|schedule [ivx]+|regulat\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "definition",
+        re.compile(
+            r"^[\w\s()-]{1,60}\b(is|are) (a|an|the)? ?[\w\s-]{0,60}\b(caused by|in which)\b|"
+            r"^[\w\s()-]{1,60}\b(is|are) (a|an) [\w\s-]{0,60}\b(that|which)\b|"
+            r"\b(is|are) (defined as|known as|called)\b|\bmeans\b",
+            re.I,
+        ),
+    ),
+    (
+        "harm",
+        re.compile(
+            r"\b(side[- ]effects?|adverse|harms?|harmful|toxic\w*|addictive|abuse|hallucinat\w*|nausea|"
+            r"vomiting|unsafe|safe|safety|dangerous|death|mortality|overdose|worsen\w*|exacerbat\w*|poor (choice|candidate)|"
+            r"complications?|dysfunction|disturbances?|can cause|out-of-body)\b",
+            re.I,
+        ),
+    ),
     ("association", re.compile(r"\b(associated with|linked (to|with)|correlat\w*|more common (in|among)|related to)\b", re.I)),
-    ("mechanism", re.compile(r"\b(by (blocking|inhibiting|reducing|activating|binding)|receptors?|mechanism\w*|sensiti[sz]ation|"
-                             r"pathways?|anti-inflammatory|neurotransmit\w*|antagonis\w*)\b", re.I)),
-    ("prevalence", re.compile(r"(\d+(\.\d+)?\s?%|\b(one|two|three|\d+) in (five|ten|four|three|\d+)\b|\bpercent\b|\b(prevalence|"
-                              r"incidence)\b|\b(most|many|few) (adults|people|patients|americans|women|men|children)\b|"
-                              r"\blives? with\b|\bmost (studied|commonly)\b|\bcosts?\b)", re.I)),
+    (
+        "mechanism",
+        re.compile(
+            r"\b(by (blocking|inhibiting|reducing|activating|binding)|receptors?|mechanism\w*|sensiti[sz]ation|"
+            r"pathways?|anti-inflammatory|neurotransmit\w*|antagonis\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "prevalence",
+        re.compile(
+            r"(\d+(\.\d+)?\s?%|\b(one|two|three|\d+) in (five|ten|four|three|\d+)\b|\bpercent\b|\b(prevalence|"
+            r"incidence)\b|\b(most|many|few) (adults|people|patients|americans|women|men|children)\b|"
+            r"\blives? with\b|\bmost (studied|commonly)\b|\bcosts?\b)",
+            re.I,
+        ),
+    ),
 )
 
 
@@ -371,25 +498,50 @@ def claim_kind(statement: str) -> str:
 # ("results in a large reduction"), a moderate one (the plain verb: "reduces"), a small one ("reduces …
 # slightly") and a trivial one or none ("results in little to no difference"). "Significantly" reads as
 # large to a lay reader whatever the statistics meant, so it counts as a large-effect word.
-_SIZE_ADVERB = {"large": r"greatly|highly|substantially|markedly|dramatically|considerably|drastically|sharply|vastly|hugely|massively|"
-                         r"significantly|strongly|profoundly|remarkably|tremendously|enormously",
-                "small": r"slightly|modestly|marginally|somewhat|mildly|a little|a bit"}
-_SIZE_ADJECTIVE = {"large": r"large|big|huge|major|dramatic|substantial|marked|considerable|significant|sharp|strong|profound|"
-                            r"remarkable|important|meaningful|vast|massive|great",
-                   "small": r"small|slight|modest|minor|marginal|mild"}
+_SIZE_ADVERB = {
+    "large": r"greatly|highly|substantially|markedly|dramatically|considerably|drastically|sharply|vastly|hugely|massively|"
+    r"significantly|strongly|profoundly|remarkably|tremendously|enormously",
+    "small": r"slightly|modestly|marginally|somewhat|mildly|a little|a bit",
+}
+_SIZE_ADJECTIVE = {
+    "large": r"large|big|huge|major|dramatic|substantial|marked|considerable|significant|sharp|strong|profound|"
+    r"remarkable|important|meaningful|vast|massive|great",
+    "small": r"small|slight|modest|minor|marginal|mild",
+}
 _SIZES = (
-    ("trivial", re.compile(r"\b(little (or|to) no|no (meaningful |important |significant |clinically \w+ |real )?"
-                           r"(difference|effect|benefit|change|improvement)|makes? no difference|no better than)\b", re.I)),
-    ("large", re.compile(rf"(?<!not )\b({_SIZE_ADVERB['large']}|(much|far) (more|less|lower|higher|better|worse|greater|fewer|smaller)|"
-                         rf"(a|an) ({_SIZE_ADJECTIVE['large']}) (reduction|increase|decrease|drop|fall|rise|improvement|benefit|"
-                         rf"effect|difference|change|gain|loss|relief))\b", re.I)),
-    ("small", re.compile(rf"\b({_SIZE_ADVERB['small']}|(a )?({_SIZE_ADJECTIVE['small']}) (reduction|increase|decrease|drop|fall|"
-                         rf"rise|improvement|benefit|effect|difference|change|gain|loss|relief))\b", re.I)),
+    (
+        "trivial",
+        re.compile(
+            r"\b(little (or|to) no|no (meaningful |important |significant |clinically \w+ |real )?"
+            r"(difference|effect|benefit|change|improvement)|makes? no difference|no better than)\b",
+            re.I,
+        ),
+    ),
+    (
+        "large",
+        re.compile(
+            rf"(?<!not )\b({_SIZE_ADVERB['large']}|(much|far) (more|less|lower|higher|better|worse|greater|fewer|smaller)|"
+            rf"(a|an) ({_SIZE_ADJECTIVE['large']}) (reduction|increase|decrease|drop|fall|rise|improvement|benefit|"
+            rf"effect|difference|change|gain|loss|relief))\b",
+            re.I,
+        ),
+    ),
+    (
+        "small",
+        re.compile(
+            rf"\b({_SIZE_ADVERB['small']}|(a )?({_SIZE_ADJECTIVE['small']}) (reduction|increase|decrease|drop|fall|"
+            rf"rise|improvement|benefit|effect|difference|change|gain|loss|relief))\b",
+            re.I,
+        ),
+    ),
 )
-_SIZE_WORD = re.compile(rf"\b(?P<article>an?) (?:{_SIZE_ADJECTIVE['large']}|{_SIZE_ADJECTIVE['small']}|{_SIZE_ADVERB['large']}|"
-                        rf"{_SIZE_ADVERB['small']}) (?P<next>\w)"
-                        rf"|\s*\b(?:{_SIZE_ADVERB['large']}|{_SIZE_ADVERB['small']})\b(?!\s+(?:as|than)\b)"
-                        r"|\s*\b(?:much|far)\b(?=\s+(?:more|less|lower|higher|better|worse|greater|fewer|smaller)\b)", re.I)
+_SIZE_WORD = re.compile(
+    rf"\b(?P<article>an?) (?:{_SIZE_ADJECTIVE['large']}|{_SIZE_ADJECTIVE['small']}|{_SIZE_ADVERB['large']}|"
+    rf"{_SIZE_ADVERB['small']}) (?P<next>\w)"
+    rf"|\s*\b(?:{_SIZE_ADVERB['large']}|{_SIZE_ADVERB['small']})\b(?!\s+(?:as|than)\b)"
+    r"|\s*\b(?:much|far)\b(?=\s+(?:more|less|lower|higher|better|worse|greater|fewer|smaller)\b)",
+    re.I,
+)
 
 
 def without_size(text: str) -> str:
@@ -402,11 +554,13 @@ def without_size(text: str) -> str:
     >>> without_size("It is a highly effective treatment.")
     'It is an effective treatment.'
     """
+
     def drop(match: re.Match[str]) -> str:
         if match["article"] is None:
             return ""
         article = "an" if match["next"].lower() in "aeiou" else "a"
         return (article.capitalize() if match["article"][0].isupper() else article) + " " + match["next"]
+
     return _SIZE_WORD.sub(drop, text)
 
 
@@ -430,8 +584,12 @@ def effect_size(sentence: str) -> str | None:
 #: How large an effect each size word claims; a sentence that words no size claims a moderate effect.
 SIZE_RANK = {"trivial": 0, "small": 1, None: 2, "large": 3}
 #: Each size as the draft audit names it (``overstated-effect``).
-SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "little or no effect",
-              None: "an effect without size words (read as a moderate one)"}
+SIZE_NAMES = {
+    "large": "a large effect",
+    "small": "a small effect",
+    "trivial": "little or no effect",
+    None: "an effect without size words (read as a moderate one)",
+}
 
 
 # -- wording a claim at its level, in its own words ------------------------------------------------
@@ -439,12 +597,14 @@ SIZE_NAMES = {"large": "a large effect", "small": "a small effect", "trivial": "
 _MODALS = {"can", "could", "will", "would", "should", "may", "might", "must"}
 _AUXILIARIES = {"is": "be", "are": "be", "was": "have been", "were": "have been", "has": "have", "have": "have", "does": "", "do": ""}
 # verbs that claims are made of, in their base form: found first, so that a plural noun is not taken for a verb
-_VERBS = frozenset("""
+_VERBS = frozenset(
+    """
     reduce relieve ease cause improve increase lower raise block work last help depend treat prevent affect worsen give make lead
     offer cost take begin start stay bypass become hold need live use require protect trigger induce inhibit activate promote
     suppress produce decrease enhance impair alter target influence contribute predict fade occur appear remain show find provide
     carry shorten lengthen extend slow speed drive mediate bind express spare lessen dampen boost restore kill cure result cut
-""".split())
+""".split()
+)
 _PROPER = {"medicare", "medicaid", "spravato"}
 
 
@@ -467,8 +627,33 @@ def _verb(words: list[str]) -> int | None:
     return None
 
 
-_LEADS = frozenset(("in", "for", "of", "among", "after", "during", "when", "with", "used", "without", "while", "although", "though",
-                    "whereas", "because", "since", "if", "as", "before", "unlike", "given", "taken", "compared"))
+_LEADS = frozenset(
+    (
+        "in",
+        "for",
+        "of",
+        "among",
+        "after",
+        "during",
+        "when",
+        "with",
+        "used",
+        "without",
+        "while",
+        "although",
+        "though",
+        "whereas",
+        "because",
+        "since",
+        "if",
+        "as",
+        "before",
+        "unlike",
+        "given",
+        "taken",
+        "compared",
+    )
+)
 _WH = frozenset(("how", "whether", "what", "why", "who"))
 
 
@@ -552,7 +737,7 @@ def worded(statement: str, level: int) -> str:
         end = at + 1
         while end < len(words) and (words[end].lower() == "not" or _is_adverb(words[end])):
             end += 1
-        words[at:end] = [" ".join(["may", *words[at + 1:end], _AUXILIARIES[lower]]).strip()]
+        words[at:end] = [" ".join(["may", *words[at + 1 : end], _AUXILIARIES[lower]]).strip()]
     else:
         words[at] = _base(verb)
         words.insert(lead, "may")

@@ -14,7 +14,7 @@ from .text import Citation, clean_for_matching, find_citations, split_sentences
 __all__ = ["REFERENCE_HEADING", "Block", "Draft", "ListEntry", "Part", "Sentence", "draft_from_blocks"]
 
 REFERENCE_HEADING = re.compile(r"^\s*(references|reference list|sources|bibliography|works cited|citations|literature)\s*:?\s*$", re.I)
-_ANCHORS = re.compile("[\U000F0000-\U000FFFFD]+")
+_ANCHORS = re.compile("[\U000f0000-\U000ffffd]+")
 _LOOKS_LIKE_REFERENCE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\bet al\b|\bdoi\b|https?://", re.I)
 
 
@@ -22,12 +22,12 @@ _LOOKS_LIKE_REFERENCE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\bet al\b|\bdoi\b|ht
 class Sentence:
     """A sentence of a draft, where it is, and what it cites."""
 
-    text: str                       # as written (citations included)
-    clean: str                      # as a reader sees it: no citations, markup or URLs
+    text: str  # as written (citations included)
+    clean: str  # as a reader sees it: no citations, markup or URLs
     citations: tuple[Citation, ...]
     where: Location
     section: str = ""
-    paragraph: int = 0              # sentences with the same number share a paragraph
+    paragraph: int = 0  # sentences with the same number share a paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +45,11 @@ class Part:
     a heading (its ``text``), a paragraph or list item (the indexes of its ``sentences``), or an entry
     of the draft's own reference list (``reference``: the index of its :class:`ListEntry`)."""
 
-    kind: str                       # heading, paragraph, item, reference
+    kind: str  # heading, paragraph, item, reference
     text: str = ""
     sentences: tuple[int, ...] = ()
-    number: int = 0                 # a numbered item's number; a reference entry's index in Draft.references
-    level: int = 0                  # a heading's level (1 for the title), when the format says
+    number: int = 0  # a numbered item's number; a reference entry's index in Draft.references
+    level: int = 0  # a heading's level (1 for the title), when the format says
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Draft:
     path: str
     sentences: list[Sentence] = field(default_factory=list)
     references: list[ListEntry] = field(default_factory=list)
-    unit: str = "line"              # what a place's line counts: "line", or "paragraph" (Word drafts)
+    unit: str = "line"  # what a place's line counts: "line", or "paragraph" (Word drafts)
     outline: list[Part] = field(default_factory=list)
     # a Word draft's place n (a paragraph holding text) is the body's paragraph elements[n - 1], counting
     # every paragraph in reading order (kbase.drafts.docx.paragraph_elements): where a comment goes
@@ -79,23 +79,28 @@ def _first_words(text: str, count: int = 6) -> str:
 
 @dataclass
 class Block:
-    kind: str                                   # heading, paragraph, item
-    lines: list[tuple[int, str, int]]           # (0-based line, text, 0-based column of the text)
+    kind: str  # heading, paragraph, item
+    lines: list[tuple[int, str, int]]  # (0-based line, text, 0-based column of the text)
     section: str = ""
-    number: int = 0                             # for numbered list items
+    number: int = 0  # for numbered list items
     after_reference_heading: bool = False
-    level: int = 0                              # a heading's level, when the reader knows it
+    level: int = 0  # a heading's level, when the reader knows it
 
 
-def draft_from_blocks(blocks: list[Block], path: str, anchors: Mapping[str, Citation] | None = None,
-                      examples: frozenset[str] = frozenset(), unit: str = "line") -> Draft:
+def draft_from_blocks(
+    blocks: list[Block], path: str, anchors: Mapping[str, Citation] | None = None, examples: frozenset[str] = frozenset(), unit: str = "line"
+) -> Draft:
     """The sentences and reference list of a draft read into blocks (by any of the readers)."""
     draft = Draft(path, unit=unit)
     references = _reference_list(blocks)
-    draft.references = [ListEntry(b.number, _entry_text(b, anchors or {}),
-                                  Location(path, b.lines[0][0] + 1, b.lines[0][2] + 1, unit,
-                                           _first_words(b.lines[0][1]) if unit == "paragraph" else ""))
-                        for b in references]
+    draft.references = [
+        ListEntry(
+            b.number,
+            _entry_text(b, anchors or {}),
+            Location(path, b.lines[0][0] + 1, b.lines[0][2] + 1, unit, _first_words(b.lines[0][1]) if unit == "paragraph" else ""),
+        )
+        for b in references
+    ]
     entry_of = {id(b): i for i, b in enumerate(references)}
     paragraph = 0
     for block in blocks:
@@ -113,15 +118,22 @@ def draft_from_blocks(blocks: list[Block], path: str, anchors: Mapping[str, Cita
             line_index = bisect.bisect_right(starts, a) - 1
             line_no, _, col0 = block.lines[line_index]
             citations = tuple(find_citations(sentence, anchors, examples))
-            draft.sentences.append(Sentence(
-                text=sentence,
-                clean=clean_for_matching(sentence, list(citations)),
-                citations=citations,
-                where=Location(path, line_no + 1, col0 + a - starts[line_index] + 1, unit,
-                               _first_words(clean_for_matching(sentence, list(citations))) if unit == "paragraph" else ""),
-                section=block.section,
-                paragraph=paragraph,
-            ))
+            draft.sentences.append(
+                Sentence(
+                    text=sentence,
+                    clean=clean_for_matching(sentence, list(citations)),
+                    citations=citations,
+                    where=Location(
+                        path,
+                        line_no + 1,
+                        col0 + a - starts[line_index] + 1,
+                        unit,
+                        _first_words(clean_for_matching(sentence, list(citations))) if unit == "paragraph" else "",
+                    ),
+                    section=block.section,
+                    paragraph=paragraph,
+                )
+            )
         draft.outline.append(Part(block.kind, "", tuple(range(first, len(draft.sentences))), block.number))
     return draft
 

@@ -30,9 +30,9 @@ character offsets within the paragraph.
 from __future__ import annotations
 
 import json
-import re
 import lzma
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -48,9 +48,9 @@ from .text import MAX_FIELDS, Citation, anchor_char
 
 __all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "NOT_RUNNING_TEXT", "W", "package_bytes", "paragraph_elements", "read_docx"]
 
-MAX_DOCX_BYTES = 50_000_000      # the package on disk
-MAX_XML_BYTES = 20_000_000       # the parts read (PARTS), unpacked together (a zip bomb stops here)
-MAX_RATIO = 200                  # no part may unpack to more than this many times its packed size
+MAX_DOCX_BYTES = 50_000_000  # the package on disk
+MAX_XML_BYTES = 20_000_000  # the parts read (PARTS), unpacked together (a zip bomb stops here)
+MAX_RATIO = 200  # no part may unpack to more than this many times its packed size
 PARTS = ("word/document.xml", "word/numbering.xml", "word/styles.xml", "word/footnotes.xml", "word/endnotes.xml")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -113,10 +113,16 @@ def package_bytes(path: str | Path) -> bytes:
     # python-docx parses every XML part it reaches: they share the reader's budget; other parts (pictures)
     # are kept as bytes, and may unpack to ten times the package's limit
     xml = [m for m in members if m.filename.endswith((".xml", ".rels"))]
-    if sum(m.file_size for m in members) > 10 * MAX_DOCX_BYTES or sum(m.file_size for m in xml) > MAX_XML_BYTES or any(
-            m.file_size > MAX_RATIO * max(m.compress_size, 10_000) for m in members):
-        raise LoadError(where, f"refused as a possible zip bomb (its XML parts unpack to more than {MAX_XML_BYTES / 1e6:.0f} MB, "
-                               f"or a part to more than {MAX_RATIO} times its size)")
+    if (
+        sum(m.file_size for m in members) > 10 * MAX_DOCX_BYTES
+        or sum(m.file_size for m in xml) > MAX_XML_BYTES
+        or any(m.file_size > MAX_RATIO * max(m.compress_size, 10_000) for m in members)
+    ):
+        raise LoadError(
+            where,
+            f"refused as a possible zip bomb (its XML parts unpack to more than {MAX_XML_BYTES / 1e6:.0f} MB, "
+            f"or a part to more than {MAX_RATIO} times its size)",
+        )
     return data
 
 
@@ -155,8 +161,11 @@ def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
     bomb = f"refused as a possible zip bomb (kbase reads Word drafts whose text parts unpack to at most {MAX_XML_BYTES / 1e6:.0f} MB)"
     try:
         if handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
-            raise LoadError(where, "this is an OLE file, not a .docx package: a password-protected document, or an old .doc; "
-                                   "remove the password (or save as .docx) in Word and try again")
+            raise LoadError(
+                where,
+                "this is an OLE file, not a .docx package: a password-protected document, or an old .doc; "
+                "remove the password (or save as .docx) in Word and try again",
+            )
         handle.seek(0)
         parts: dict[str, bytes] = {}
         left = MAX_XML_BYTES
@@ -177,8 +186,11 @@ def _unpacked_parts(handle: BinaryIO, where: Location) -> dict[str, bytes]:
                     raise LoadError(where, f"{part} unpacks to more than it says; {bomb}")
                 left -= len(data)
                 if b"<!DOCTYPE" in data[:4096].upper():
-                    raise LoadError(where, f"{part} declares a DOCTYPE, which Word never writes (its entities would read differently "
-                                           "in different programs); open the file in Word and save it again")
+                    raise LoadError(
+                        where,
+                        f"{part} declares a DOCTYPE, which Word never writes (its entities would read differently "
+                        "in different programs); open the file in Word and save it again",
+                    )
                 parts[part] = data
         return parts
     except LoadError:
@@ -212,8 +224,11 @@ def _check_main_part(package: zipfile.ZipFile, where: Location) -> None:
             target = _TARGET.search(tag)
             name = target.group(1).decode("utf-8", "replace").lstrip("/") if target else ""
             if name != "word/document.xml":
-                raise LoadError(where, f"the package's main part is {name!r}, not word/document.xml, so Word would show a text "
-                                       "other than the one kbase reads; open the file in Word and save it again")
+                raise LoadError(
+                    where,
+                    f"the package's main part is {name!r}, not word/document.xml, so Word would show a text "
+                    "other than the one kbase reads; open the file in Word and save it again",
+                )
 
 
 def _xml(data: bytes | None) -> ElementTree.Element | None:
@@ -257,9 +272,9 @@ class _Numbering:
     MAX_LEVELS = 9
 
     def __init__(self, numbering: ElementTree.Element | None, styles: ElementTree.Element | None) -> None:
-        self.levels: dict[str, dict[int, tuple[str, int]]] = {}   # abstractNumId -> {ilvl: (numFmt, start)}
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}     # numId -> (abstractNumId, {ilvl: startOverride})
-        self.styles: dict[str, tuple[str, int | None]] = {}       # styleId -> (numId, ilvl) of the style itself
+        self.levels: dict[str, dict[int, tuple[str, int]]] = {}  # abstractNumId -> {ilvl: (numFmt, start)}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, {ilvl: startOverride})
+        self.styles: dict[str, tuple[str, int | None]] = {}  # styleId -> (numId, ilvl) of the style itself
         self.based_on: dict[str, str] = {}
         self.counts: dict[str, list[int | None]] = {}
         self.restarted: set[str] = set()
@@ -267,11 +282,13 @@ class _Numbering:
             for node in numbering.iter(f"{W}abstractNum"):
                 levels = self.levels.setdefault(node.get(f"{W}abstractNumId", ""), {})
                 for level in node.iter(f"{W}lvl"):
-                    levels[_int(level.get(f"{W}ilvl"), 0)] = (_val(level.find(f"{W}numFmt"), "decimal"),
-                                                              _int(_val(level.find(f"{W}start"), "1"), 1))
+                    levels[_int(level.get(f"{W}ilvl"), 0)] = (_val(level.find(f"{W}numFmt"), "decimal"), _int(_val(level.find(f"{W}start"), "1"), 1))
             for num in numbering.iter(f"{W}num"):
-                overrides = {_int(o.get(f"{W}ilvl"), 0): _int(_val(o.find(f"{W}startOverride"), ""), 1)
-                             for o in num.iter(f"{W}lvlOverride") if o.find(f"{W}startOverride") is not None}
+                overrides = {
+                    _int(o.get(f"{W}ilvl"), 0): _int(_val(o.find(f"{W}startOverride"), ""), 1)
+                    for o in num.iter(f"{W}lvlOverride")
+                    if o.find(f"{W}startOverride") is not None
+                }
                 self.nums[num.get(f"{W}numId", "")] = (_val(num.find(f"{W}abstractNumId"), ""), overrides)
         if styles is not None:
             for style in styles.iter(f"{W}style"):
@@ -297,7 +314,7 @@ class _Numbering:
         """(whether the paragraph is a list item, its number: 0 for a bullet or an unnumbered level)."""
         own = p.find(f"{W}pPr/{W}numPr")
         inherited = self._from_style(style)
-        num_id, level = (inherited if inherited is not None else ("", None))
+        num_id, level = inherited if inherited is not None else ("", None)
         if own is not None:
             if own.find(f"{W}numId") is not None:
                 num_id = _val(own.find(f"{W}numId"), "")
@@ -339,7 +356,7 @@ class _Field:
     def __init__(self) -> None:
         self.instruction: list[str] = []
         self.separated = False
-        self.kind = ""              # "citation", "bibliography" or "" (any other field: its result is text)
+        self.kind = ""  # "citation", "bibliography" or "" (any other field: its result is text)
         self.citation: Citation | None = None
 
 
@@ -349,9 +366,9 @@ class _Reader:
         self.blocks: list[Block] = []
         self.anchors: dict[str, Citation] = {}
         self.numbering = _Numbering(None, None)
-        self.fields: list[_Field] = []       # open complex fields (they nest, and span paragraphs)
-        self.paragraph = 0                    # paragraphs with text so far
-        self.elements: list[int] = []         # the position of each of them among all the body's paragraphs
+        self.fields: list[_Field] = []  # open complex fields (they nest, and span paragraphs)
+        self.paragraph = 0  # paragraphs with text so far
+        self.elements: list[int] = []  # the position of each of them among all the body's paragraphs
         self.section = ""
         self.under_references = False
         self.notes: dict[tuple[str, str], list[Citation]] = {}  # the citations in each footnote and endnote
@@ -361,7 +378,6 @@ class _Reader:
     def _classify(self, instruction: str) -> tuple[str, Citation | None]:
         text = instruction.strip()
         upper = text.upper()
-        where = ""
         if upper.startswith("ADDIN ZOTERO_ITEM") or upper.startswith("ADDIN CSL_CITATION"):
             source = "zotero" if "ZOTERO" in upper[:20] else "mendeley"
             start = text.find("{")
@@ -370,12 +386,12 @@ class _Reader:
                 raw = data.get("citationItems") if isinstance(data, dict) else None
                 items = tuple(entry.get("itemData") or {} for entry in raw if isinstance(entry, dict)) if isinstance(raw, list) else ()
             except (ValueError, RecursionError):
-                raise LoadError(self._here(), f"a {source.title()} citation field holds data that is not "
-                                                           "valid JSON; refresh the citations in Word and save again") from None
+                raise LoadError(
+                    self._here(), f"a {source.title()} citation field holds data that is not valid JSON; refresh the citations in Word and save again"
+                ) from None
             items = tuple(item for item in items if isinstance(item, dict))
             if not items:
-                raise LoadError(self._here(), f"a {source.title()} citation field cites no item; "
-                                                           "refresh the citations in Word and save again")
+                raise LoadError(self._here(), f"a {source.title()} citation field cites no item; refresh the citations in Word and save again")
             return "citation", Citation("field", items=items, source=source)
         if upper.startswith("ADDIN EN.CITE") and not upper.startswith("ADDIN EN.CITE.DATA"):
             if "<EndNote" not in text:
@@ -395,8 +411,7 @@ class _Reader:
 
     def _hidden(self) -> bool:
         """Whether text here is a citation's or bibliography's displayed result (not read as prose)."""
-        return any(f.separated and f.kind in ("citation", "bibliography") for f in self.fields) or \
-            any(not f.separated for f in self.fields)
+        return any(f.separated and f.kind in ("citation", "bibliography") for f in self.fields) or any(not f.separated for f in self.fields)
 
     # -- walking -----------------------------------------------------------
 
@@ -434,8 +449,7 @@ class _Reader:
         typed = _TYPED_NUMBER.match(text)
         if typed:
             body = typed.group(2)
-            self.blocks.append(Block("item", [(self.paragraph - 1, body, text.find(body))], self.section, int(typed.group(1)),
-                                     self.under_references))
+            self.blocks.append(Block("item", [(self.paragraph - 1, body, text.find(body))], self.section, int(typed.group(1)), self.under_references))
             return
         self.blocks.append(Block("paragraph", [line], self.section, 0, self.under_references))
 
@@ -525,8 +539,7 @@ def _endnote_items(instruction: str, where: Location) -> tuple[dict[str, Any], .
     except (ElementTree.ParseError, LookupError, ValueError):
         root = None
     if root is None:
-        raise LoadError(where, "an EndNote citation field holds data that is not valid XML; "
-                                              "update the citations in Word and save again")
+        raise LoadError(where, "an EndNote citation field holds data that is not valid XML; update the citations in Word and save again")
     items = []
     for cite in root.iter("Cite"):
         record = cite.find("record")
@@ -543,7 +556,7 @@ def _endnote_items(instruction: str, where: Location) -> tuple[dict[str, Any], .
         if record is not None:
             doi = "".join(record.find("electronic-resource-num").itertext()) if record.find("electronic-resource-num") is not None else ""
             if "10." in doi:
-                item["DOI"] = doi[doi.find("10."):].strip()
+                item["DOI"] = doi[doi.find("10.") :].strip()
             accession = "".join(record.find("accession-num").itertext()).strip() if record.find("accession-num") is not None else ""
             if accession.isdigit():
                 item["PMID"] = accession

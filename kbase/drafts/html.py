@@ -30,10 +30,14 @@ from .text import MAX_FIELDS, Citation, anchor_char
 __all__ = ["parse_html", "read_html"]
 
 MAX_HTML_BYTES = 10_000_000
-SKIP = frozenset("script style noscript template iframe frame frameset object embed svg math canvas nav header footer aside form "
-                 "button select textarea head audio video map".split())
-BLOCKS = frozenset("p div li ol ul h1 h2 h3 h4 h5 h6 blockquote section article main td th tr table tbody thead dd dt dl figure "
-                   "figcaption pre hr address details summary body html".split())
+SKIP = frozenset(
+    "script style noscript template iframe frame frameset object embed svg math canvas nav header footer aside form "
+    "button select textarea head audio video map".split()
+)
+BLOCKS = frozenset(
+    "p div li ol ul h1 h2 h3 h4 h5 h6 blockquote section article main td th tr table tbody thead dd dt dl figure "
+    "figcaption pre hr address details summary body html".split()
+)
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _LIST_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits, as browsers read start and value; longer is not a list number
 _CITING_SUP = re.compile(r"^\[?\s*\d{1,4}(?:\s*[-–—,]\s*\d{1,4}){0,50}\s*\]?$")
@@ -106,9 +110,9 @@ def _defuse(text: str) -> str:
     """
     text = _DECLARATION.sub("&lt;!", text)  # "<![a>": html.parser raises on marked sections it does not know
     last_gt = text.rfind(">")
-    head, tail = text[:last_gt + 1], text[last_gt + 1:].replace("<", "&lt;")
+    head, tail = text[: last_gt + 1], text[last_gt + 1 :].replace("<", "&lt;")
     last_comment = head.rfind("-->")
-    return head[:last_comment + 1] + head[last_comment + 1:].replace("<!--", "&lt;!--") + tail
+    return head[: last_comment + 1] + head[last_comment + 1 :].replace("<!--", "&lt;!--") + tail
 
 
 class _Reader(HTMLParser):
@@ -118,15 +122,15 @@ class _Reader(HTMLParser):
         self.open_tags: Counter[str] = Counter()  # how many of each tag the stack holds: a stray end tag is found in O(1)
         self.blocks: list[tuple[Block, bool]] = []
         self.anchors: dict[str, Citation] = {}
-        self.stack: list[str] = []          # open elements (for skipping and closing)
-        self.skip_depth = 0                 # > 0 inside skipped elements
-        self.main_depth = 0                 # > 0 inside <main> or <article>
-        self.segments: list[list] = []      # the current block's lines: [line0, text, col0]
+        self.stack: list[str] = []  # open elements (for skipping and closing)
+        self.skip_depth = 0  # > 0 inside skipped elements
+        self.main_depth = 0  # > 0 inside <main> or <article>
+        self.segments: list[list] = []  # the current block's lines: [line0, text, col0]
         self.kind = "paragraph"
         self.number = 0
-        self.level = 0                      # the open heading's level (h1: 1)
-        self.lists: list[list[int]] = []    # [ordered, next number] per open list
-        self.sup: list[str] | None = None   # text of an open <sup>
+        self.level = 0  # the open heading's level (h1: 1)
+        self.lists: list[list[int]] = []  # [ordered, next number] per open list
+        self.sup: list[str] | None = None  # text of an open <sup>
         self.link: list[tuple[str, str]] = []
         self.section = ""
         self.under_references = False
@@ -169,8 +173,9 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        hidden = "hidden" in attributes or attributes.get("aria-hidden") == "true" or \
-            "display:none" in (attributes.get("style") or "").replace(" ", "")
+        hidden = (
+            "hidden" in attributes or attributes.get("aria-hidden") == "true" or "display:none" in (attributes.get("style") or "").replace(" ", "")
+        )
         if tag in VOID:
             if tag == "br":
                 self.write(" ")
@@ -227,8 +232,7 @@ class _Reader(HTMLParser):
             cited = [f"{scheme}:{value}" for scheme, value in identifiers_in(href)] if "http" in href else []
             if cited and self.sup is None:
                 if len(self.anchors) >= MAX_FIELDS:
-                    raise LoadError(Location(self.path, *self.getpos()), f"more than {MAX_FIELDS:,} citing links; kbase reads drafts "
-                                    "with fewer")
+                    raise LoadError(Location(self.path, *self.getpos()), f"more than {MAX_FIELDS:,} citing links; kbase reads drafts with fewer")
                 char = anchor_char(len(self.anchors))
                 self.anchors[char] = Citation("link", tuple(cited[:1]))
                 self.write(char)

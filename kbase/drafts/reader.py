@@ -17,8 +17,7 @@ __all__ = ["DRAFT_SUFFIXES", "Draft", "ListEntry", "Sentence", "read_draft", "pa
 
 MAX_DRAFT_BYTES = 5_000_000
 #: The extensions of drafts: a glob (``content/**/*``) audits only these; a file named itself is read whatever its name.
-DRAFT_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".qmd", ".rmd", ".txt", ".text", ".html", ".htm", ".xhtml", ".docx",
-                            ".docm"})
+DRAFT_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".qmd", ".rmd", ".txt", ".text", ".html", ".htm", ".xhtml", ".docx", ".docm"})
 _NUMBERED_LINE = re.compile(r"^(\s*)\[?(\d{1,3})[.)\]]\s+(\S.*)$")
 _EXAMPLE_LABEL = re.compile(r"^ {0,3}\(@([\w-]+)\)(?:[ \t]|$)", re.M)  # pandoc example lists: "(@good) text"
 _FOOTNOTE_LABEL = re.compile(r"^( {0,3})\[\^[^\]\s]{1,100}\]:[ \t]*")  # "[^1]: text": the text is read as a paragraph
@@ -144,5 +143,3 @@ def _text_blocks(lines: list[str]) -> list[Block]:
         current.append((number, stripped, line.find(stripped)))
     flush()
     return blocks
-
-

@@ -40,7 +40,7 @@ ABBREVIATIONS = frozenset(
 ANCHOR_BASE = 0xF0000
 #: The most citation fields (or citing links) one draft may hold: the private-use plane has 65,534 characters.
 MAX_FIELDS = 60_000
-_ANCHOR = re.compile("[\U000F0000-\U000FFFFD]+")
+_ANCHOR = re.compile("[\U000f0000-\U000ffffd]+")
 
 
 def anchor_char(n: int) -> str:
@@ -53,13 +53,13 @@ class Citation:
     """A citation found in a sentence: keys (pandoc, LaTeX, identifiers such as ``doi:10.1/x``),
     numbers (numbered styles) or CSL-JSON items (a Zotero, Mendeley or EndNote field of a Word draft)."""
 
-    kind: str                  # "pandoc", "latex", "numbered" or "field"
+    kind: str  # "pandoc", "latex", "numbered" or "field"
     keys: tuple[str, ...] = ()
     numbers: tuple[int, ...] = ()
-    start: int = 0             # offset in the sentence
+    start: int = 0  # offset in the sentence
     end: int = 0
     items: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
-    source: str = ""           # for fields: "zotero", "mendeley", "endnote"
+    source: str = ""  # for fields: "zotero", "mendeley", "endnote"
 
 
 # A bracket group: escapes allowed, no nested brackets, bounded (so a scan stops at the next "[").
@@ -69,8 +69,10 @@ _KEY = r"(?:\{[^{}\s]{1,500}\}|\w(?:[\w:.#$%&+?<>~/'\"{}\\-]{0,500}[\w}])?)"
 _ITEM_KEY = re.compile(r"(?<![\w@])-?@(" + _KEY + ")")
 # in running text, only pandoc's own key characters: "@smith2020's results" cites smith2020
 _INTEXT = re.compile(r"(?<![\w@\[\\])@(\{[^{}\s]{1,500}\}|\w(?:[\w:.#$%&+?<>~/-]{0,500}\w)?)")
-_LATEX = re.compile(r"\\(?:cite|citep|citet|citealp|citealt|citeauthor|citeyear|parencite|textcite|autocite|footcite|supercite)\*?"
-                    r"(?:\[[^\]\n]{0,200}\]){0,2}\{([^}\n\\]{0,2000})\}")  # a key list stops at the next backslash
+_LATEX = re.compile(
+    r"\\(?:cite|citep|citet|citealp|citealt|citeauthor|citeyear|parencite|textcite|autocite|footcite|supercite)\*?"
+    r"(?:\[[^\]\n]{0,200}\]){0,2}\{([^}\n\\]{0,2000})\}"
+)  # a key list stops at the next backslash
 _NUMBER_LIST = r"\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?){0,50}"
 _NUMBERED_GROUP = re.compile(r"\s*(" + _NUMBER_LIST + r")\s*")
 _SUPERSCRIPT = re.compile(r"\^(" + _NUMBER_LIST + r")\^|<sup\b[^<>]{0,200}>\s*\[?(" + _NUMBER_LIST + r")\]?\s*</sup>", re.I)
@@ -80,7 +82,7 @@ _UNIT_BEFORE = re.compile(r"(?:\d|(?:^|[\s/(])(?:[cmkµμd]?m|ft|in|s|km/h|cm/s)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _INLINE_CODE = re.compile(r"`[^`]{0,2000}`")
 #: A text without any of these characters holds no marker (most sentences of a long list): skip the scans
-_MAY_HOLD_MARKER = re.compile("[\\[\\\\^<⁰¹²³⁴⁵⁶⁷⁸⁹\U000F0000-\U000FFFFD]")
+_MAY_HOLD_MARKER = re.compile("[\\[\\\\^<⁰¹²³⁴⁵⁶⁷⁸⁹\U000f0000-\U000ffffd]")
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -142,7 +144,7 @@ def _markers(text: str, masked: str | None = None) -> list[tuple[int, int, Citat
         if "@" in body:
             keys = _group_keys(body)
             spans.append((a, b, Citation("pandoc", keys, (), a, b) if keys else None))
-        elif (numbered := _NUMBERED_GROUP.fullmatch(body)):
+        elif numbered := _NUMBERED_GROUP.fullmatch(body):
             numbers = _numbers(numbered.group(1))
             spans.append((a, b, Citation("numbered", (), numbers, a, b) if numbers else None))
         else:
@@ -172,8 +174,7 @@ def _markers(text: str, masked: str | None = None) -> list[tuple[int, int, Citat
     return kept
 
 
-def find_citations(sentence: str, anchors: Mapping[str, Citation] | None = None,
-                   examples: frozenset[str] = frozenset()) -> list[Citation]:
+def find_citations(sentence: str, anchors: Mapping[str, Citation] | None = None, examples: frozenset[str] = frozenset()) -> list[Citation]:
     """Every citation in ``sentence``, in order.
 
     ``anchors`` maps the placeholder characters of a Word or HTML draft to their citations;
@@ -212,7 +213,7 @@ def find_citations(sentence: str, anchors: Mapping[str, Citation] | None = None,
         i = bisect.bisect_right(starts, match.start()) - 1
         if i >= 0 and match.start() < occupied[i][1]:
             continue  # inside a bracket group
-        if match.start() >= 1 and masked[match.start() - 1] == "(" and masked[match.end():match.end() + 1] == ")":
+        if match.start() >= 1 and masked[match.start() - 1] == "(" and masked[match.end() : match.end() + 1] == ")":
             continue  # a pandoc example-list label "(@foo)"
         key = _strip_key(match.group(1))
         if key and key not in examples:
@@ -310,7 +311,7 @@ def clean_for_matching(sentence: str, citations: list[Citation]) -> str:
     """The sentence as a reader sees it: no citations, link targets, URLs, HTML, emphasis marks or placeholders."""
     text = sentence
     for citation in reversed(citations):
-        text = text[:citation.start] + " " + text[citation.end:]
+        text = text[: citation.start] + " " + text[citation.end :]
     text = _ANCHOR.sub(" ", text)
     text = _LINK.sub(r"\1", text)
     text = _URL.sub(" ", text)

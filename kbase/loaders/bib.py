@@ -9,25 +9,36 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..bibtex import latex_to_text, parse_year, split_names, unenclose
 from ..errors import LoadError, Location
-from ..vocabulary import DESIGNS
 from ..model import Finding, Reference, Severity
 from ..spelling import did_you_mean
+from ..vocabulary import DESIGNS
 from .text import decode_text, input_size, offset_location, read_input, read_text
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-    from ..cache import Cache
     from bibtexparser import model as bm
 
-__all__ = ["BibFile", "COMMENTED_AT", "PARALLEL_BIB_BYTES", "early_closes", "has_large_bib", "infer_design", "load_bib", "load_bibs", "mask_commented_entries",
-           "parse_bib"]
+    from ..cache import Cache
+
+__all__ = [
+    "BibFile",
+    "COMMENTED_AT",
+    "PARALLEL_BIB_BYTES",
+    "early_closes",
+    "has_large_bib",
+    "infer_design",
+    "load_bib",
+    "load_bibs",
+    "mask_commented_entries",
+    "parse_bib",
+]
 
 
 @dataclass
@@ -36,10 +47,9 @@ class BibFile:
 
     path: str
     references: list[Reference] = field(default_factory=list)
-    problems: list[Finding] = field(default_factory=list)   # the file cannot be read as it is
-    warnings: list[Finding] = field(default_factory=list)   # read, with something to fix
-    strings: list[object] = field(default_factory=list)     # @string blocks, this file's and earlier files'
-
+    problems: list[Finding] = field(default_factory=list)  # the file cannot be read as it is
+    warnings: list[Finding] = field(default_factory=list)  # read, with something to fix
+    strings: list[object] = field(default_factory=list)  # @string blocks, this file's and earlier files'
 
 
 def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = (), *, pool: Executor | None = None) -> BibFile:
@@ -55,8 +65,7 @@ def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = (),
     return parse_bib(text, path, strings, pool=pool)
 
 
-def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None = None, *,
-              pool: Executor | None = None) -> list[BibFile]:
+def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None = None, *, pool: Executor | None = None) -> list[BibFile]:
     """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it.
 
     With a ``cache`` (:mod:`kbase.cache`), a file whose bytes, and whose predecessors' bytes, are
@@ -199,8 +208,7 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, lis
     head = text[:cut]
     # the second half keeps its line numbers: it starts after as many empty lines as the first half has
     try:
-        workers = [unpickled_when_done(pool.submit(pickled_call, _parse_bib, part, path))
-                   for part in (head, "\n" * head.count("\n") + text[cut:])]
+        workers = [unpickled_when_done(pool.submit(pickled_call, _parse_bib, part, path)) for part in (head, "\n" * head.count("\n") + text[cut:])]
         (first, first_pickled), (second, second_pickled) = (worker() for worker in workers)
     except Exception:  # noqa: BLE001 - a worker that died or could not be reached: parse in one piece
         return None
@@ -218,9 +226,11 @@ def joined_halves(first: BibFile, second: BibFile) -> BibFile:
 def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
     deep = text.find("{" * (MAX_BRACE_RUN + 1))
     if deep >= 0:
-        return BibFile(path, problems=[_problem(offset_location(path, text, deep),
-                                                f"more than {MAX_BRACE_RUN} braces opened in a row; this is not a bibliography")],
-                       strings=list(strings))
+        return BibFile(
+            path,
+            problems=[_problem(offset_location(path, text, deep), f"more than {MAX_BRACE_RUN} braces opened in a row; this is not a bibliography")],
+            strings=list(strings),
+        )
     import bibtexparser
     from bibtexparser import model as bm
 
@@ -264,8 +274,15 @@ def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
                     break
                 seen.add(f.key)
             names = ", ".join(sorted(block.duplicate_keys))
-            result.warnings.append(Finding("duplicate-field", Severity.WARNING, f"field {names} given more than once in entry {entry.key!r}; "
-                                           "kbase reads the first value", where, entry.key))
+            result.warnings.append(
+                Finding(
+                    "duplicate-field",
+                    Severity.WARNING,
+                    f"field {names} given more than once in entry {entry.key!r}; kbase reads the first value",
+                    where,
+                    entry.key,
+                )
+            )
             recovered.append(entry)
         else:
             result.problems.append(_failed_problem(path, text, block))
@@ -298,8 +315,9 @@ def early_closes(path: str, blocks: Sequence[object]) -> list[Finding]:
         lines = before.raw.split("\n")
         brace = Location(path, before.start_line + len(lines), len(lines[-1]))
         lost = ", ".join(dict.fromkeys(_FIELD_NAME.findall(text)))
-        problems.append(_problem(brace, f"a '}}' closes entry {before.key!r} early; the fields after it ({lost}) are not read: "
-                                        "remove the extra brace"))
+        problems.append(
+            _problem(brace, f"a '}}' closes entry {before.key!r} early; the fields after it ({lost}) are not read: remove the extra brace")
+        )
     return problems
 
 
@@ -330,11 +348,17 @@ def _failed_problem(path: str, text: str, block: object) -> Finding:
         for offset, line in enumerate(raw.split("\n")[1:], start=1):
             unescaped = re.sub(r"\\[{}]", "", line)
             if re.match(r"\s*[\w-]+\s*=", line) and unescaped.count("{") > unescaped.count("}"):
-                return _problem(Location(path, start + offset, 1), f"in {name}, the '{{' opened at line {start + offset} is not closed "
-                                                                   f"before the next '@' at line {next_entry}: close it where the "
-                                                                   f"value ends (the parser says: {detail})")
-        return _problem(Location(path, start, 1), f"{name} opened at line {start} is not closed before the next '@' at line "
-                                                  f"{next_entry}: add the '}}' that ends it (the parser says: {detail})")
+                return _problem(
+                    Location(path, start + offset, 1),
+                    f"in {name}, the '{{' opened at line {start + offset} is not closed "
+                    f"before the next '@' at line {next_entry}: close it where the "
+                    f"value ends (the parser says: {detail})",
+                )
+        return _problem(
+            Location(path, start, 1),
+            f"{name} opened at line {start} is not closed before the next '@' at line "
+            f"{next_entry}: add the '}}' that ends it (the parser says: {detail})",
+        )
     return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
 
 

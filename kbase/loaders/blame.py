@@ -36,7 +36,7 @@ def entry_change_dates(references: Sequence[Reference]) -> dict[str, str]:
                 times.append(int(line.split()[1]))
         starts = sorted((r.where.line, r.key) for r in refs if r.where is not None)
         for (start, key), (end, _) in zip(starts, [*starts[1:], (len(times) + 1, "")]):
-            newest = max(times[start - 1:end - 1], default=0)
+            newest = max(times[start - 1 : end - 1], default=0)
             if newest:
-                dates[key] = datetime.datetime.fromtimestamp(newest, datetime.timezone.utc).date().isoformat()
+                dates[key] = datetime.datetime.fromtimestamp(newest, datetime.UTC).date().isoformat()
     return dates

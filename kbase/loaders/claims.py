@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError, Location
-from ..vocabulary import CLAIM_KINDS, CONCERN_SEVERITIES, CONCERNS, POOLED, STANCES, UPGRADES
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..spelling import did_you_mean
+from ..vocabulary import CLAIM_KINDS, CONCERN_SEVERITIES, CONCERNS, POOLED, STANCES, UPGRADES
 from .text import decode_text, offset_location, read_input
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _problem(rule: str, where: Location, message: str) -> Finding:
 #: (a segmentation fault, found by fuzzing) somewhere past 20,000 levels, so deeper input is refused first.
 MAX_DEPTH = 1000
 _FLOW = re.compile(r"[\[\]{}]")
-_DASHES = re.compile(r"(?:-[ \t]+){%d}" % MAX_DEPTH)
+_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH}}}")
 
 
 def _too_deep(text: str, path: str) -> Location | None:
@@ -136,16 +136,25 @@ def _too_deep(text: str, path: str) -> Location | None:
 
 # What the YAML parser says, and what a writer should type instead (the parser's words are kept as detail).
 _YAML_ADVICE = (
-    ("mapping values are not allowed", "a ': ' inside a value starts a new field; put the whole value in quotes "
-                                       "(statement: \"Ketamine: an anaesthetic\")"),
+    (
+        "mapping values are not allowed",
+        "a ': ' inside a value starts a new field; put the whole value in quotes (statement: \"Ketamine: an anaesthetic\")",
+    ),
     ("tab", "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"),
-    ("expected '-' indicator", "this line does not line up with the list above it: give it the indentation of the "
-                               "lines it belongs with (fields of one claim start in the same column)"),
+    (
+        "expected '-' indicator",
+        "this line does not line up with the list above it: give it the indentation of the "
+        "lines it belongs with (fields of one claim start in the same column)",
+    ),
     ("expected <block end>", "this line does not line up with the lines above it: give it the indentation of the lines it belongs with"),
-    ("could not find expected ':'", "a line here is not a 'field: value' pair: a ':' is missing, or the line belongs to the value "
-                                    "above (then quote that value)"),
-    ("block sequence entries are not allowed", "a '- ' list item must start a line of its own, indented under its field "
-                                               "(or write the list as [one, two])"),
+    (
+        "could not find expected ':'",
+        "a line here is not a 'field: value' pair: a ':' is missing, or the line belongs to the value above (then quote that value)",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "a '- ' list item must start a line of its own, indented under its field (or write the list as [one, two])",
+    ),
     ("while scanning a quoted scalar", "a quote is opened but never closed: end the value with the same quote mark"),
     ("expected ',' or ']'", "a list opened with '[' is not closed with ']' (or a ',' is missing between its items)"),
     ("expected ',' or '}'", "a mapping opened with '{' is not closed with '}' (or a ',' is missing between its fields)"),
@@ -178,8 +187,10 @@ def _over_indented(lines: list[str], index: int) -> str | None:
     above = re.match(r"^( *(?:- +)?)([A-Za-z_][\w-]*):", previous)
     if field is None or above is None or len(field.group(1)) <= len(above.group(1)):
         return None
-    return (f"“{lines[index].strip()}” is indented {len(field.group(1))} spaces, deeper than “{previous.strip()}” above it: "
-            f"start it at column {len(above.group(1)) + 1}, under “{above.group(2)}”, as a field of the same claim")
+    return (
+        f"“{lines[index].strip()}” is indented {len(field.group(1))} spaces, deeper than “{previous.strip()}” above it: "
+        f"start it at column {len(above.group(1)) + 1}, under “{above.group(2)}”, as a field of the same claim"
+    )
 
 
 def _compose(text: str, path: str, result: ClaimsFile) -> Any:
@@ -210,8 +221,13 @@ def _compose(text: str, path: str, result: ClaimsFile) -> Any:
         return None
     except ReaderError as exc:  # a character YAML does not allow (found by fuzzing)
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        result.problems.append(_problem("syntax-error", offset_location(path, text, exc.position),
-                                        f"the file holds the control character U+{ord(character):04X}, which YAML does not allow"))
+        result.problems.append(
+            _problem(
+                "syntax-error",
+                offset_location(path, text, exc.position),
+                f"the file holds the control character U+{ord(character):04X}, which YAML does not allow",
+            )
+        )
         return None
     except YAMLError as exc:
         message = " ".join(str(exc).split("\n")[0].split())
@@ -220,9 +236,7 @@ def _compose(text: str, path: str, result: ClaimsFile) -> Any:
     finally:
         loader.dispose()
     if node is None:
-        result.problems.append(
-            _problem("syntax-error", Location(path), "the file is empty; it needs 'kbase: 1' and a 'claims:' list")
-        )
+        result.problems.append(_problem("syntax-error", Location(path), "the file is empty; it needs 'kbase: 1' and a 'claims:' list"))
     return node
 
 
@@ -427,8 +441,16 @@ class _Reader:
             self.problem(get("reviewed"), f"reviewed of {what} must be a date written YYYY-MM-DD, not {reviewed!r}")
             reviewed = ""
         reviewed_by = (self.string(get("reviewed_by"), f"reviewed_by of {what}") or "") if "reviewed_by" in fields else ""
-        appears = [a for a in (self.read_appearance(n, what) for n in self.sequence(get("appears_in"), f"appears_in of {what}")) if a] if "appears_in" in fields else []
-        evidence = [e for e in (self.read_evidence(n, what) for n in self.sequence(get("evidence"), f"evidence of {what}")) if e] if "evidence" in fields else []
+        appears = (
+            [a for a in (self.read_appearance(n, what) for n in self.sequence(get("appears_in"), f"appears_in of {what}")) if a]
+            if "appears_in" in fields
+            else []
+        )
+        evidence = (
+            [e for e in (self.read_evidence(n, what) for n in self.sequence(get("evidence"), f"evidence of {what}")) if e]
+            if "evidence" in fields
+            else []
+        )
         premises = []
         if "depends_on" in fields:
             for value, item in self.strings(get("depends_on"), f"depends_on of {what}"):
@@ -529,8 +551,9 @@ class _Reader:
             if value not in CONCERNS:
                 self.problem(item, f"unknown concern {value!r}{did_you_mean(value, CONCERNS)}; use one of: {', '.join(CONCERNS)}")
             elif value in lowered:
-                self.problem(item, f"concern {value!r} is listed twice; for a very serious concern write "
-                                   f"concerns: {{{value}: very-serious}}", "duplicate-key")
+                self.problem(
+                    item, f"concern {value!r} is listed twice; for a very serious concern write concerns: {{{value}: very-serious}}", "duplicate-key"
+                )
             else:
                 lowered.append(value)
         return lowered, []

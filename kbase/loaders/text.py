@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
-import os
-
 import codecs
+import os
+import re
 from pathlib import Path
 
 from ..errors import LoadError, Location
@@ -46,8 +44,9 @@ def _read_bytes(path: str | Path, limit: int, what: str) -> bytes:
     try:
         handle = open_regular(path, stdin=True)  # a FIFO or a device is refused before a byte is read
     except NotRegularFile:
-        raise LoadError(Location(str(path), 0, 0), "not a regular file (a FIFO or a device): kbase reads files, or "
-                                                  "standard input named as /dev/stdin") from None
+        raise LoadError(
+            Location(str(path), 0, 0), "not a regular file (a FIFO or a device): kbase reads files, or standard input named as /dev/stdin"
+        ) from None
     with handle:
         while True:
             chunk = handle.read(min(_CHUNK, limit + 1 - total))
@@ -59,8 +58,7 @@ def _read_bytes(path: str | Path, limit: int, what: str) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
-                raise LoadError(Location(str(path), 0, 0), f"the file is over {limit / 1e6:.0f} MB; kbase reads {what} up to "
-                                                          f"{limit / 1e6:.0f} MB")
+                raise LoadError(Location(str(path), 0, 0), f"the file is over {limit / 1e6:.0f} MB; kbase reads {what} up to {limit / 1e6:.0f} MB")
 
 
 def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES, what: str = "files") -> str:
@@ -93,15 +91,14 @@ def read_input(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, what: str = "
 def decode_text(name: str, data: bytes, encoding: str = "utf-8") -> str:
     """``data`` read from file ``name`` as text (see :func:`read_text`); raises :class:`LoadError`."""
     if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig") and data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         where = offset_location(name, data, exc.start)
         raise LoadError(
             where,
-            f"not valid {encoding.upper()}: byte 0x{data[exc.start]:02x} cannot be decoded "
-            f"(save the file as UTF-8)",
+            f"not valid {encoding.upper()}: byte 0x{data[exc.start]:02x} cannot be decoded (save the file as UTF-8)",
         ) from None
     except LookupError:
         raise LoadError(Location(name, 0, 0), f"unknown encoding {encoding!r}") from None
@@ -111,8 +108,10 @@ def decode_text(name: str, data: bytes, encoding: str = "utf-8") -> str:
     return text
 
 
-_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def json_text(text: str) -> str:

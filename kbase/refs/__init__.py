@@ -62,8 +62,7 @@ class RefLibrary:
         files takes, so that one lock guards the whole library (default: the first ``.bib``).
     """
 
-    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8", cache: Cache | None = None,
-                 lock: str | Path | None = None) -> None:
+    def __init__(self, paths: Sequence[str | Path], encoding: str = "utf-8", cache: Cache | None = None, lock: str | Path | None = None) -> None:
         self.paths = [str(p) for p in paths]
         self.encoding = encoding
         self.cache = cache
@@ -206,8 +205,9 @@ class RefLibrary:
         chosen = set(keys)
         return sum(bool(i) for r in self.references if not chosen or r.key in chosen for i in identifiers(r))
 
-    def verify(self, keys: Sequence[str] = (), registry: Registry | None = None, fix: bool = False,
-               progress: Callable[[int], None] | None = None) -> Verification:
+    def verify(
+        self, keys: Sequence[str] = (), registry: Registry | None = None, fix: bool = False, progress: Callable[[int], None] | None = None
+    ) -> Verification:
         """Check references (all, or ``keys``) against Crossref and PubMed (``kbase refs verify``); with ``fix``,
         write the registry's values where the entry differs, and ``pubstate = {retracted}`` for a retraction
         (see :mod:`kbase.refs.verify`). ``registry`` defaults to a :class:`kbase.registry.Registry` of the
@@ -272,8 +272,7 @@ class RefLibrary:
                     crossref = crossref_record(pubmed.doi, also.record) if also.status == "found" else None
         record = merged(crossref, pubmed)
         assert record is not None
-        return self.import_items([ImportedItem(record.entry_type, tuple(registered_fields(record)),
-                                               Location(record.identifier, 1, 1))], dry_run)
+        return self.import_items([ImportedItem(record.entry_type, tuple(registered_fields(record)), Location(record.identifier, 1, 1))], dry_run)
 
     def plan_import(self, file: str | Path, kind: str = "auto") -> ImportPlan:
         """What importing a CSL-JSON or RIS ``file`` into the first ``.bib`` would add and skip.

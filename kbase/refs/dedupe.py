@@ -66,8 +66,8 @@ class DuplicateGroup:
 
     keys: tuple[str, ...]
     keep: str
-    reason: str          # "doi", "pmid" or "title"
-    score: float         # the lowest similarity that joined the group (100 for identifiers)
+    reason: str  # "doi", "pmid" or "title"
+    score: float  # the lowest similarity that joined the group (100 for identifiers)
     used_by: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, claim ids that link to it)
 
 
@@ -89,8 +89,9 @@ class _Union:
         return True
 
 
-def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, Sequence[str]] | None = None,
-                    versions: list[tuple[str, str, str]] | None = None) -> list[DuplicateGroup]:
+def find_duplicates(
+    references: Sequence[Reference], claims_using: Mapping[str, Sequence[str]] | None = None, versions: list[tuple[str, str, str]] | None = None
+) -> list[DuplicateGroup]:
     """Groups of duplicate references, in file order of their first member.
 
     Parameters
@@ -165,8 +166,14 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
         if len(members) > MAX_BLOCK:
             continue  # a block this large is a common word, not a signal; other blocks still see these entries
         # a large block is scored by rapidfuzz's threads on every core (it releases the GIL)
-        scores = process.cdist([titles[i] for i in members], [titles[i] for i in members], scorer=fuzz.ratio,
-                               score_cutoff=TITLE_SCORE, dtype=np.uint8, workers=-1 if len(members) >= 100 else 1)
+        scores = process.cdist(
+            [titles[i] for i in members],
+            [titles[i] for i in members],
+            scorer=fuzz.ratio,
+            score_cutoff=TITLE_SCORE,
+            dtype=np.uint8,
+            workers=-1 if len(members) >= 100 else 1,
+        )
         rows, cols = np.nonzero(np.triu(scores, k=1))
         for a, b in zip(rows.tolist(), cols.tolist()):
             i, j = members[a], members[b]
@@ -188,8 +195,15 @@ def find_duplicates(references: Sequence[Reference], claims_using: Mapping[str, 
         used = [k for k in keys if claims_using.get(k)]
         found = reasons.get(root, [("title", 0.0)])
         reason = "doi" if any(r == "doi" for r, _ in found) else "pmid" if any(r == "pmid" for r, _ in found) else "title"
-        out.append(DuplicateGroup(keys, used[0] if used else keys[0], reason, min(s for _, s in found),
-                                  tuple((k, tuple(claims_using.get(k, ()))) for k in keys if claims_using.get(k))))
+        out.append(
+            DuplicateGroup(
+                keys,
+                used[0] if used else keys[0],
+                reason,
+                min(s for _, s in found),
+                tuple((k, tuple(claims_using.get(k, ()))) for k in keys if claims_using.get(k)),
+            )
+        )
     return out
 
 
@@ -241,8 +255,11 @@ def published_versions(references: Sequence[Reference]) -> dict[str, str]:
         for candidate in heads.get(tuple(title.split()[:2]), []):
             other = normal_title(candidate.title)
             theirs = _surname(candidate)
-            if fuzz.ratio(title, other) >= TITLE_SCORE and _same_words(title, other) and (
-                    not surname or not theirs or fuzz.ratio(surname, theirs) >= AUTHOR_SCORE):
+            if (
+                fuzz.ratio(title, other) >= TITLE_SCORE
+                and _same_words(title, other)
+                and (not surname or not theirs or fuzz.ratio(surname, theirs) >= AUTHOR_SCORE)
+            ):
                 found[pre.key] = candidate.key
                 break
     return found

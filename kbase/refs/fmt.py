@@ -15,8 +15,28 @@ from ..loaders.bib import COMMENTED_AT, early_closes, mask_commented_entries
 
 __all__ = ["FIELD_ORDER", "format_bib", "parsed_content"]
 
-FIELD_ORDER = ("author", "editor", "title", "journal", "journaltitle", "booktitle", "year", "date", "volume", "number",
-               "pages", "publisher", "doi", "pmid", "isbn", "issn", "url", "design", "reports", "pubstate")
+FIELD_ORDER = (
+    "author",
+    "editor",
+    "title",
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "year",
+    "date",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "doi",
+    "pmid",
+    "isbn",
+    "issn",
+    "url",
+    "design",
+    "reports",
+    "pubstate",
+)
 
 
 def _parse(text: str, path: str) -> Any:
@@ -28,8 +48,7 @@ def _parse(text: str, path: str) -> Any:
         # a complete block with a repeated key or field is written back as it is; a block the
         # parser gave up on is not: where it ends is unknown, so reformatting could change it
         if not isinstance(block, (bm.DuplicateBlockKeyBlock, bm.DuplicateFieldKeyBlock)):
-            raise LoadError(Location(path, block.start_line + 1, 1),
-                            "cannot format a file with a block that does not parse; `kbase check` shows it")
+            raise LoadError(Location(path, block.start_line + 1, 1), "cannot format a file with a block that does not parse; `kbase check` shows it")
     for problem in early_closes(path, library.blocks):  # formatting would make the lost fields' loss permanent
         raise LoadError(problem.where, f"cannot format: {problem.message}")  # type: ignore[arg-type]
     return library

@@ -18,12 +18,36 @@ from ..model import Reference
 
 __all__ = ["ImportedItem", "bibtex_entry", "read_csl_json", "read_ris"]
 
-CSL_TO_BIB = {"article-journal": "article", "article": "article", "article-magazine": "article", "article-newspaper": "article",
-              "book": "book", "chapter": "incollection", "paper-conference": "inproceedings", "thesis": "phdthesis",
-              "report": "techreport", "webpage": "online", "post-weblog": "online", "dataset": "misc", "manuscript": "unpublished"}
-RIS_TO_BIB = {"JOUR": "article", "JFULL": "article", "MGZN": "article", "NEWS": "article", "BOOK": "book", "CHAP": "incollection",
-              "CONF": "inproceedings", "CPAPER": "inproceedings", "THES": "phdthesis", "RPRT": "techreport", "ELEC": "online",
-              "WEB": "online", "GEN": "misc"}
+CSL_TO_BIB = {
+    "article-journal": "article",
+    "article": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "book": "book",
+    "chapter": "incollection",
+    "paper-conference": "inproceedings",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "webpage": "online",
+    "post-weblog": "online",
+    "dataset": "misc",
+    "manuscript": "unpublished",
+}
+RIS_TO_BIB = {
+    "JOUR": "article",
+    "JFULL": "article",
+    "MGZN": "article",
+    "NEWS": "article",
+    "BOOK": "book",
+    "CHAP": "incollection",
+    "CONF": "inproceedings",
+    "CPAPER": "inproceedings",
+    "THES": "phdthesis",
+    "RPRT": "techreport",
+    "ELEC": "online",
+    "WEB": "online",
+    "GEN": "misc",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +83,7 @@ def _csl_value(value: object, what: str, where: Location) -> str:
 def _csl_names(people: object, what: str, where: Location) -> str:
     """CSL-JSON names (``[{"family": …, "given": …}]`` or ``[{"literal": …}]``) as BibTeX's ``A and B``."""
     if not isinstance(people, list):
-        raise LoadError(where, f"{what} must be a list of names such as [{{\"family\": \"Smith\", \"given\": \"J\"}}], "
-                               f"not {type(people).__name__}")
+        raise LoadError(where, f"{what} must be a list of names such as [{{\"family\": \"Smith\", \"given\": \"J\"}}], not {type(people).__name__}")
     names = []
     for person in people:
         if not isinstance(person, dict):
@@ -120,9 +143,20 @@ def read_csl_json(path: str) -> list[ImportedItem]:
         if not isinstance(item, dict):
             raise LoadError(where, f"item {number} is not an object")
         fields = []
-        for csl, bib in (("title", "title"), ("container-title", "journal"), ("volume", "volume"), ("issue", "number"),
-                         ("page", "pages"), ("publisher", "publisher"), ("DOI", "doi"), ("PMID", "pmid"), ("URL", "url"),
-                         ("ISBN", "isbn"), ("ISSN", "issn"), ("abstract", "abstract")):
+        for csl, bib in (
+            ("title", "title"),
+            ("container-title", "journal"),
+            ("volume", "volume"),
+            ("issue", "number"),
+            ("page", "pages"),
+            ("publisher", "publisher"),
+            ("DOI", "doi"),
+            ("PMID", "pmid"),
+            ("URL", "url"),
+            ("ISBN", "isbn"),
+            ("ISSN", "issn"),
+            ("abstract", "abstract"),
+        ):
             if item.get(csl) is not None and item.get(csl) != "":
                 value = _csl_value(item[csl], f"item {number}: {csl}", where)
                 fields.append((bib, value.replace("-", "--") if bib == "pages" else value))
@@ -224,8 +258,17 @@ def _ris_item(record: dict[str, list[str]], where: Location) -> ImportedItem:
     authors = record.get("AU", []) + record.get("A1", [])
     if authors:
         fields.append(("author", " and ".join(authors)))
-    for tags, bib in ((("TI", "T1"), "title"), (("JO", "JF", "T2", "JA"), "journal"), (("VL",), "volume"), (("IS",), "number"),
-                      (("DO",), "doi"), (("UR",), "url"), (("PB",), "publisher"), (("SN",), "issn"), (("AB", "N2"), "abstract")):
+    for tags, bib in (
+        (("TI", "T1"), "title"),
+        (("JO", "JF", "T2", "JA"), "journal"),
+        (("VL",), "volume"),
+        (("IS",), "number"),
+        (("DO",), "doi"),
+        (("UR",), "url"),
+        (("PB",), "publisher"),
+        (("SN",), "issn"),
+        (("AB", "N2"), "abstract"),
+    ):
         value = first(*tags)
         if value:
             fields.append((bib, value))
@@ -270,9 +313,17 @@ def as_reference(item: ImportedItem, key: str) -> Reference:
     """The item as a Reference, for duplicate detection against the library."""
     from ..bibtex import parse_year, split_names
 
-    return Reference(key=key, entry_type=item.entry_type, title=item.get("title"), authors=tuple(split_names(item.get("author"))),
-                     year=parse_year(item.get("year")), doi=item.get("doi"), pmid=item.get("pmid"),
-                     fields=item.fields, where=item.where)
+    return Reference(
+        key=key,
+        entry_type=item.entry_type,
+        title=item.get("title"),
+        authors=tuple(split_names(item.get("author"))),
+        year=parse_year(item.get("year")),
+        doi=item.get("doi"),
+        pmid=item.get("pmid"),
+        fields=item.fields,
+        where=item.where,
+    )
 
 
 def plan_import(items: Iterable[ImportedItem], library: Sequence[Reference]) -> tuple[list[tuple[str, ImportedItem]], list[tuple[ImportedItem, str]]]:

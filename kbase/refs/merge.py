@@ -10,8 +10,8 @@ transaction under the library lock.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..bibtex import bib_value
 from ..errors import KbaseError
@@ -98,7 +98,7 @@ def with_fields_set(text: str, key: str, fields: Sequence[tuple[str, str]]) -> s
         elif place is None:
             additions.append((name.lower(), bib_value(value)))
         else:
-            raw = raw[:place[0]] + bib_value(value) + raw[place[1]:]
+            raw = raw[: place[0]] + bib_value(value) + raw[place[1] :]
     return text[:start] + _formatted(_with_fields(raw, additions)) + text[end:]
 
 
@@ -110,7 +110,7 @@ def _formatted(raw: str) -> str:
     try:
         laid_out = format_bib(raw, "entry.bib").rstrip("\n")
         if parsed_content(laid_out, "entry.bib") == parsed_content(raw, "entry.bib"):
-            return laid_out + raw[len(raw.rstrip()):]
+            return laid_out + raw[len(raw.rstrip()) :]
     except Exception:  # noqa: BLE001 - the entry stays as written: the edit is still checked when read back
         pass
     return raw
@@ -123,13 +123,14 @@ def _without_field(raw: str, name: str, place: tuple[int, int]) -> str:
     stop = place[1]
     tail = re.match(r"\s*,?[ \t]*", raw[stop:])
     stop += tail.end() if tail else 0
-    if "\n" in raw[begin:place[0]] and raw[stop:stop + 1] == "\n":
+    if "\n" in raw[begin : place[0]] and raw[stop : stop + 1] == "\n":
         begin = raw.rfind("\n", 0, place[0])  # the whole line goes, with its line break
     return raw[:begin] + raw[stop:]
 
 
-def apply_merges(groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str,
-                 encoding: str = "utf-8", bib_files: Sequence[str] = ()) -> dict[str, str]:
+def apply_merges(
+    groups: Sequence[DuplicateGroup], references: dict[str, Reference], claims_path: str, encoding: str = "utf-8", bib_files: Sequence[str] = ()
+) -> dict[str, str]:
     """Merge every group into its kept key; returns ``{removed key: kept key}``.
 
     Under the library lock, the new ``.bib`` files and the new ``claims.yaml`` (links renamed

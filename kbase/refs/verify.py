@@ -39,15 +39,35 @@ __all__ = ["Mismatch", "Notice", "Registered", "compare", "crossref_record", "pu
 ANOTHER_PAPER_SCORE = 60.0
 
 #: Crossref update types (``updated-by``) and PubMed comment links, by the finding they give.
-CROSSREF_NOTICES = {"retraction": "retracted", "partial_retraction": "retracted", "withdrawal": "retracted",
-                    "removal": "retracted", "expression_of_concern": "expression-of-concern", "correction": "corrected",
-                    "erratum": "corrected", "corrigendum": "corrected"}
-PUBMED_NOTICES = {"retraction in": "retracted", "partial retraction in": "retracted",
-                  "expression of concern in": "expression-of-concern", "erratum in": "corrected",
-                  "corrected and republished in": "corrected"}
-CROSSREF_TYPES = {"journal-article": "article", "book": "book", "monograph": "book", "edited-book": "book",
-                  "book-chapter": "incollection", "proceedings-article": "inproceedings", "report": "techreport",
-                  "dissertation": "phdthesis", "posted-content": "misc", "dataset": "misc"}
+CROSSREF_NOTICES = {
+    "retraction": "retracted",
+    "partial_retraction": "retracted",
+    "withdrawal": "retracted",
+    "removal": "retracted",
+    "expression_of_concern": "expression-of-concern",
+    "correction": "corrected",
+    "erratum": "corrected",
+    "corrigendum": "corrected",
+}
+PUBMED_NOTICES = {
+    "retraction in": "retracted",
+    "partial retraction in": "retracted",
+    "expression of concern in": "expression-of-concern",
+    "erratum in": "corrected",
+    "corrected and republished in": "corrected",
+}
+CROSSREF_TYPES = {
+    "journal-article": "article",
+    "book": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "book-chapter": "incollection",
+    "proceedings-article": "inproceedings",
+    "report": "techreport",
+    "dissertation": "phdthesis",
+    "posted-content": "misc",
+    "dataset": "misc",
+}
 _LITTLE = frozenset({"the", "of", "and", "in", "for", "on", "a", "an", "to", "de", "la", "und", "fur"})
 
 
@@ -150,8 +170,11 @@ def crossref_record(doi: str, message: Mapping[str, Any]) -> Registered:
         family = _text(person.get("family")) or _text(person.get("name"))
         if family:
             authors.append((family, _text(person.get("given"))))
-    years = [(kind, year) for kind, name in (("print", "published-print"), ("online", "published-online"), ("issued", "issued"))
-             if (year := _year_of(message.get(name))) is not None]
+    years = [
+        (kind, year)
+        for kind, name in (("print", "published-print"), ("online", "published-online"), ("issued", "issued"))
+        if (year := _year_of(message.get(name))) is not None
+    ]
     notices = []
     for update in message.get("updated-by") or []:
         if not isinstance(update, dict):
@@ -159,14 +182,33 @@ def crossref_record(doi: str, message: Mapping[str, Any]) -> Registered:
         kind = CROSSREF_NOTICES.get(str(update.get("type", "")).lower().replace("-", "_").replace(" ", "_"))
         if kind:
             source = "Retraction Watch via Crossref" if str(update.get("source", "")).lower() == "retraction-watch" else "Crossref"
-            notices.append(Notice(kind, f"notice DOI {_text(update.get('DOI'))}" if update.get("DOI") else _text(update.get("label")),
-                                  _date_of(update.get("updated")), source))
+            notices.append(
+                Notice(
+                    kind,
+                    f"notice DOI {_text(update.get('DOI'))}" if update.get("DOI") else _text(update.get("label")),
+                    _date_of(update.get("updated")),
+                    source,
+                )
+            )
     journals = [j for j in (_text(message.get("container-title")), _text(message.get("short-container-title"))) if j]
-    return Registered("Crossref", f"DOI {doi}", _text(message.get("title")), _text(message.get("subtitle")), tuple(authors),
-                      tuple(dict.fromkeys(journals)), tuple(years), _text(message.get("volume")), _text(message.get("issue")),
-                      _text(message.get("page")), normalize_doi(_text(message.get("DOI")) or doi), "",
-                      CROSSREF_TYPES.get(_text(message.get("type")), "misc"), "", tuple(_unique(notices)),
-                      _text(message.get("publisher")))
+    return Registered(
+        "Crossref",
+        f"DOI {doi}",
+        _text(message.get("title")),
+        _text(message.get("subtitle")),
+        tuple(authors),
+        tuple(dict.fromkeys(journals)),
+        tuple(years),
+        _text(message.get("volume")),
+        _text(message.get("issue")),
+        _text(message.get("page")),
+        normalize_doi(_text(message.get("DOI")) or doi),
+        "",
+        CROSSREF_TYPES.get(_text(message.get("type")), "misc"),
+        "",
+        tuple(_unique(notices)),
+        _text(message.get("publisher")),
+    )
 
 
 def _unique(notices: list[Notice]) -> list[Notice]:
@@ -197,10 +239,14 @@ def pubmed_record(pmid: str, summary: Mapping[str, Any]) -> Registered:
     >>> r.title, r.authors, r.years, r.pages, r.doi, r.design
     ('Consensus Guidelines on the Use of Intravenous Ketamine', (('Cohen', ''),), (('print', 2018),), '521-546', '10.1097/aap.0000000000000808', '')
     """
-    authors = tuple((_pubmed_author(_text(a.get("name"))), "") for a in summary.get("authors") or []
-                    if isinstance(a, dict) and _text(a.get("name")) and a.get("authtype", "Author") in ("Author", "CollectiveName"))
-    years = [(kind, year) for kind, name in (("print", "pubdate"), ("online", "epubdate"))
-             if (year := _pubmed_year(_text(summary.get(name)))) is not None]
+    authors = tuple(
+        (_pubmed_author(_text(a.get("name"))), "")
+        for a in summary.get("authors") or []
+        if isinstance(a, dict) and _text(a.get("name")) and a.get("authtype", "Author") in ("Author", "CollectiveName")
+    )
+    years = [
+        (kind, year) for kind, name in (("print", "pubdate"), ("online", "epubdate")) if (year := _pubmed_year(_text(summary.get(name)))) is not None
+    ]
     ids = {str(i.get("idtype", "")).lower(): _text(i.get("value")) for i in summary.get("articleids") or [] if isinstance(i, dict)}
     types = [_text(t) for t in summary.get("pubtype") or []]
     notices = []
@@ -213,15 +259,29 @@ def pubmed_record(pmid: str, summary: Mapping[str, Any]) -> Registered:
         if kind:
             source = _text(link.get("refsource"))
             notice = f"PMID {link['pmid']}" if link.get("pmid") else source
-            notices.append(Notice(kind, f"{_text(link.get('reftype'))} {source}".strip() + (f" ({notice})" if notice != source else ""),
-                                  "", "PubMed"))
+            notices.append(
+                Notice(kind, f"{_text(link.get('reftype'))} {source}".strip() + (f" ({notice})" if notice != source else ""), "", "PubMed")
+            )
     if any(n.finding == "retracted" for n in notices[1:]) and notices and notices[0].notice.startswith("PubMed publication type"):
         notices = notices[1:]  # the notice itself says more than the publication type
     design = next((d for t, d in PUBMED_DESIGNS if t in types), "")
-    return Registered("PubMed", f"PMID {pmid}", _text(summary.get("title")).rstrip("."), "", authors,
-                      tuple(dict.fromkeys(j for j in (_text(summary.get("fulljournalname")), _text(summary.get("source"))) if j)),
-                      tuple(years), _text(summary.get("volume")), _text(summary.get("issue")), _expand_pages(_text(summary.get("pages"))),
-                      normalize_doi(ids.get("doi", "")), _text(summary.get("uid")) or pmid, "article", design, tuple(_unique(notices)))
+    return Registered(
+        "PubMed",
+        f"PMID {pmid}",
+        _text(summary.get("title")).rstrip("."),
+        "",
+        authors,
+        tuple(dict.fromkeys(j for j in (_text(summary.get("fulljournalname")), _text(summary.get("source"))) if j)),
+        tuple(years),
+        _text(summary.get("volume")),
+        _text(summary.get("issue")),
+        _expand_pages(_text(summary.get("pages"))),
+        normalize_doi(ids.get("doi", "")),
+        _text(summary.get("uid")) or pmid,
+        "article",
+        design,
+        tuple(_unique(notices)),
+    )
 
 
 def _expand_pages(pages: str) -> str:
@@ -237,7 +297,7 @@ def _expand_pages(pages: str) -> str:
         return (pages or "").strip()
     prefix, start, end_prefix, end = match.groups()
     if len(end) < len(start):
-        end = start[:len(start) - len(end)] + end
+        end = start[: len(start) - len(end)] + end
     return f"{prefix}{start}-{end_prefix or prefix}{end}"
 
 
@@ -315,8 +375,9 @@ def compare(ref: Reference, registered: Registered) -> tuple[list[Mismatch], boo
         (a_start, a_end), (b_start, b_end) = _page_range(pages), _page_range(registered.pages)
         if a_start != b_start or (a_end and b_end and a_end != b_end):
             out.append(Mismatch("pages", latex_to_text(pages), registered.pages, _expand_pages(registered.pages).replace("-", "--")))
-    another = (any(m.field == "title" for m in out) and any(m.field == "author" for m in out)
-               and _title_score(ours_title, registered) < ANOTHER_PAPER_SCORE)
+    another = (
+        any(m.field == "title" for m in out) and any(m.field == "author" for m in out) and _title_score(ours_title, registered) < ANOTHER_PAPER_SCORE
+    )
     return out, another
 
 
@@ -330,8 +391,7 @@ def _author_field(registered: Registered) -> str:
 
 def registered_fields(registered: Registered) -> list[tuple[str, str]]:
     """The BibTeX fields of an entry made from a registry's record (``kbase refs add``)."""
-    fields = [("author", _author_field(registered)),
-              ("title", registered.title + (f": {registered.subtitle}" if registered.subtitle else ""))]
+    fields = [("author", _author_field(registered)), ("title", registered.title + (f": {registered.subtitle}" if registered.subtitle else ""))]
     container = "booktitle" if registered.entry_type in ("incollection", "inproceedings") else "journal"
     if registered.journals and registered.entry_type not in ("book", "techreport", "phdthesis"):
         fields.append((container, registered.journals[0]))
@@ -339,9 +399,15 @@ def registered_fields(registered: Registered) -> list[tuple[str, str]]:
         fields.append(("publisher", registered.publisher))
     if registered.entry_type == "techreport" and registered.publisher:
         fields.append(("institution", registered.publisher))
-    fields += [("year", str(registered.year or "")), ("volume", registered.volume), ("number", registered.issue),
-               ("pages", _expand_pages(registered.pages).replace("-", "--") if registered.pages else ""),
-               ("doi", registered.doi), ("pmid", registered.pmid), ("design", registered.design)]
+    fields += [
+        ("year", str(registered.year or "")),
+        ("volume", registered.volume),
+        ("number", registered.issue),
+        ("pages", _expand_pages(registered.pages).replace("-", "--") if registered.pages else ""),
+        ("doi", registered.doi),
+        ("pmid", registered.pmid),
+        ("design", registered.design),
+    ]
     return [(name, value) for name, value in fields if value]
 
 
@@ -353,9 +419,16 @@ def merged(crossref: Registered | None, pubmed: Registered | None) -> Registered
     from dataclasses import replace
 
     filled = {name: getattr(pubmed, name) for name in ("title", "volume", "issue", "pages") if not getattr(crossref, name)}
-    return replace(crossref, **filled, authors=crossref.authors or pubmed.authors, journals=crossref.journals or pubmed.journals,
-                   years=crossref.years or pubmed.years, pmid=pubmed.pmid, design=pubmed.design,
-                   notices=tuple(_unique([*crossref.notices, *pubmed.notices])))
+    return replace(
+        crossref,
+        **filled,
+        authors=crossref.authors or pubmed.authors,
+        journals=crossref.journals or pubmed.journals,
+        years=crossref.years or pubmed.years,
+        pmid=pubmed.pmid,
+        design=pubmed.design,
+        notices=tuple(_unique([*crossref.notices, *pubmed.notices])),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +495,7 @@ def verify_references(references: Sequence[Reference], registry: Any, progress: 
             elif answer.status == "unchecked":
                 findings.append(_located("not-verified", f"{ref.key}: {what} not checked: {answer.why}", ref))
             else:
-                records[source] = (crossref_record(doi, answer.record) if source == "Crossref" else pubmed_record(pmid, answer.record))
+                records[source] = crossref_record(doi, answer.record) if source == "Crossref" else pubmed_record(pmid, answer.record)
         checked, unchecked = (checked + 1, unchecked) if answered else (checked, unchecked + 1)
         if not records:
             continue
@@ -436,25 +509,39 @@ def verify_references(references: Sequence[Reference], registry: Any, progress: 
 def _verify_one(ref: Reference, doi: str, crossref: Registered | None, pubmed: Registered | None) -> tuple[list[Finding], list[tuple[str, str]]]:
     findings, fixes = [], []
     if pubmed is not None and doi and pubmed.doi and pubmed.doi != doi:
-        findings.append(_located("identifier-conflict", f"{ref.key}: PubMed's record of PMID {pubmed.pmid} gives DOI {pubmed.doi}, "
-                                 f"the entry DOI {doi}: one of the two identifiers is wrong", ref))
+        findings.append(
+            _located(
+                "identifier-conflict",
+                f"{ref.key}: PubMed's record of PMID {pubmed.pmid} gives DOI {pubmed.doi}, the entry DOI {doi}: one of the two identifiers is wrong",
+                ref,
+            )
+        )
     base = crossref or pubmed
     assert base is not None
     mismatches, another = compare(ref, base)
     if another:
         first = base.authors[0][0] if base.authors else "no author"
-        findings.append(_located("metadata-mismatch", f"{ref.key}: {base.identifier} points to another paper: {base.source} has "
-                                 f"“{base.title}” ({first}, {base.year or 'no year'}); check the identifier "
-                                 "(--fix leaves this entry alone)", ref))
+        findings.append(
+            _located(
+                "metadata-mismatch",
+                f"{ref.key}: {base.identifier} points to another paper: {base.source} has "
+                f"“{base.title}” ({first}, {base.year or 'no year'}); check the identifier "
+                "(--fix leaves this entry alone)",
+                ref,
+            )
+        )
     else:
         for m in mismatches:
-            findings.append(_located("metadata-mismatch", f"{ref.key}: {m.field} “{m.ours}” differs from {base.source}'s “{m.theirs}” "
-                                     f"({base.identifier})", ref))
+            findings.append(
+                _located("metadata-mismatch", f"{ref.key}: {m.field} “{m.ours}” differs from {base.source}'s “{m.theirs}” ({base.identifier})", ref)
+            )
             fixes.append((m.field, m.fix))
     notices = merged(crossref, pubmed).notices if base else ()  # type: ignore[union-attr]
-    for kind, what, tail in (("retracted", "retracted", "; --fix records pubstate = {retracted}, which sets its links aside in grading"),
-                             ("expression-of-concern", "carries an expression of concern", "; check that what the library cites it for still stands"),
-                             ("corrected", "corrected", "; check that what the library cites it for survived the correction")):
+    for kind, what, tail in (
+        ("retracted", "retracted", "; --fix records pubstate = {retracted}, which sets its links aside in grading"),
+        ("expression-of-concern", "carries an expression of concern", "; check that what the library cites it for still stands"),
+        ("corrected", "corrected", "; check that what the library cites it for survived the correction"),
+    ):
         said = [f"{n.notice}{' of ' + n.date if n.date else ''}, from {n.source}" for n in notices if n.finding == kind]
         if not said or (kind == "retracted" and ref.retracted):
             continue  # a retraction recorded already: the library audit's retracted-reference says so

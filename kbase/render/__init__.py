@@ -67,7 +67,7 @@ class Output:
 
     out: str = ""
     err: str = ""
-    data: bytes = b""   # a binary document (a reviewed .docx), written only to a file named with -o
+    data: bytes = b""  # a binary document (a reviewed .docx), written only to a file named with -o
 
 
 def notices_to_stderr() -> None:
@@ -200,16 +200,33 @@ def stats(data: dict[str, object], fmt: str) -> Output:
     return Output(_lines([stats_text(data)]))
 
 
-def suggestions(kb: KnowledgeBase, query: str, results: Sequence[Suggestion], fmt: str, style: str | None,
-                linked: Mapping[str, str] | None = None) -> Output:
+def suggestions(
+    kb: KnowledgeBase, query: str, results: Sequence[Suggestion], fmt: str, style: str | None, linked: Mapping[str, str] | None = None
+) -> Output:
     """Ranked references (``kb.suggest`` or ``kb.suggest_for``) with their formatted citations; ``linked`` marks those a
     claim already links (key → stance)."""
     linked = linked or {}
     formatter = kb.formatter(style)
     if fmt == "json":
-        return Output(_json({"version": 1, "query": query, "suggestions": [
-            {"ref": s.key, "score": s.score, "citation": formatter.entry(s.key), "design": kb.references[s.key].design,
-             "sentence": s.sentence or None, "linked": linked.get(s.key)} for s in results]}))
+        return Output(
+            _json(
+                {
+                    "version": 1,
+                    "query": query,
+                    "suggestions": [
+                        {
+                            "ref": s.key,
+                            "score": s.score,
+                            "citation": formatter.entry(s.key),
+                            "design": kb.references[s.key].design,
+                            "sentence": s.sentence or None,
+                            "linked": linked.get(s.key),
+                        }
+                        for s in results
+                    ],
+                }
+            )
+        )
     if not results:
         return Output(err="no reference shares a word with this claim\n")
     lines = []
@@ -261,8 +278,15 @@ def _evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *,
     from .text import visible
 
     # control and bidi characters shown as escapes: an HTML page shows them, never obeys them
-    return visible(html_report(rows, title=title, graph_svg=drawing, style=style or DEFAULT_STYLE,
-                               bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False)))
+    return visible(
+        html_report(
+            rows,
+            title=title,
+            graph_svg=drawing,
+            style=style or DEFAULT_STYLE,
+            bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False),
+        )
+    )
 
 
 def bibliography(entries: Sequence[str], fmt: str, numbered: bool = True) -> Output:
@@ -292,54 +316,72 @@ def graph_export(kb: KnowledgeBase, fmt: str) -> str:
     return out if fmt == "json" else visible(out)
 
 
-def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference], fmt: str,
-               versions: Sequence[tuple[str, str, str]] = ()) -> Output:
+def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference], fmt: str, versions: Sequence[tuple[str, str, str]] = ()) -> Output:
     """Duplicate groups, each with its members, the key kept and the claims that use each; then the
     versions (a preprint or report of a published work), which are never merged."""
     if fmt == "json":
-        return Output(_json({"version": 1, "groups": [
-            {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score,
-             "used_by": {k: list(c) for k, c in g.used_by}} for g in groups],
-            "versions": [{"key": k, "published": p, "kind": kind} for k, p, kind in versions]}))
+        return Output(
+            _json(
+                {
+                    "version": 1,
+                    "groups": [
+                        {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score, "used_by": {k: list(c) for k, c in g.used_by}}
+                        for g in groups
+                    ],
+                    "versions": [{"key": k, "published": p, "kind": kind} for k, p, kind in versions],
+                }
+            )
+        )
     by_key = {r.key: r for r in references}
     lines = []
     for key, published, kind in versions:
-        lines.append(f"{by_key[key].where}: {key} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} of {published} ({by_key[published].where}): another version, "
-                     "not merged; cite the published version")
+        lines.append(
+            f"{by_key[key].where}: {key} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} of {published} ({by_key[published].where}): another version, "
+            "not merged; cite the published version"
+        )
     for group in groups:
         lines.append(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
         for key in group.keys:
             ref = by_key[key]
             used = dict(group.used_by).get(key, ())
             lines.append(f"  {ref.where}: {key}{'  (used by ' + ', '.join(used) + ')' if used else ''}  {ref.title[:70]}")
-    summary = (f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''}"
-               + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
-               + f" among {len(references)} references")
+    summary = (
+        f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''}"
+        + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
+        + f" among {len(references)} references"
+    )
     return Output(_lines(lines), _lines([summary]))
 
 
 def verification(result: Verification, fmt: str, references: int) -> Output:
     """What ``kbase refs verify`` found (``findings`` in any of its formats), with how many references were
     checked, could not be checked, have no identifier, and what ``--fix`` wrote."""
-    counts = {"checked": result.checked, "not_checked": result.unchecked, "without_identifier": result.without_identifier,
-              "fixed": sorted(result.fixes) if result.fixed else []}
+    counts = {
+        "checked": result.checked,
+        "not_checked": result.unchecked,
+        "without_identifier": result.without_identifier,
+        "fixed": sorted(result.fixes) if result.fixed else [],
+    }
     if fmt == "json":
         from .json import findings_document
 
         return Output(_json({**findings_document(result.findings, 0, references), "verify": counts}))
-    output = findings(result.findings, fmt, (0, references),
-                      f"{result.checked} of {result.asked} reference{'s' if result.asked != 1 else ''} checked")
+    output = findings(
+        result.findings, fmt, (0, references), f"{result.checked} of {result.asked} reference{'s' if result.asked != 1 else ''} checked"
+    )
     notes = []
     if result.unchecked:
         notes.append(f"{result.unchecked} could not be checked (the not-verified lines say why)")
     if result.without_identifier:
         notes.append(f"{result.without_identifier} {'has' if result.without_identifier == 1 else 'have'} no DOI or PMID to check")
     if result.fixed:
-        notes.append(f"wrote the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'} "
-                     f"({', '.join(result.files)})")
+        notes.append(
+            f"wrote the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'} ({', '.join(result.files)})"
+        )
     elif result.fixes:
-        notes.append(f"kbase refs verify --fix would write the registry's values into {len(result.fixes)} "
-                     f"entr{'ies' if len(result.fixes) != 1 else 'y'}")
+        notes.append(
+            f"kbase refs verify --fix would write the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'}"
+        )
     return Output(output.out, output.err + _lines(notes))
 
 
@@ -356,8 +398,10 @@ def imported(plan: ImportPlan, dry_run: bool) -> Output:
 
     err = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
     err.extend(finding_line(f) for f in plan.findings)
-    err.append(f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped"
-               + (f"; {len(plan.findings)} lint finding{'s' if len(plan.findings) != 1 else ''} on what was added" if plan.findings else ""))
+    err.append(
+        f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped"
+        + (f"; {len(plan.findings)} lint finding{'s' if len(plan.findings) != 1 else ''} on what was added" if plan.findings else "")
+    )
     return Output(visible(plan.text) if dry_run else "", _lines(err))
 
 
@@ -383,19 +427,41 @@ def library_diff(diff: LibraryDiff, fmt: str) -> Output:
     """What a change does to the grades (``kbase diff``): text, JSON, or Markdown short enough for a
     pull-request comment, most serious first."""
     if fmt == "json":
-        return Output(_json({"version": 1, "before": diff.before, "after": diff.after, "claims": [
-            {"claim": c.claim_id, "before": str(c.before) if c.before is not None else None,
-             "after": str(c.after) if c.after is not None else None, "renamed_from": c.renamed_from or None,
-             "flags_gained": list(c.flags_gained), "flags_lost": list(c.flags_lost), "links_added": list(c.links_added),
-             "links_removed": list(c.links_removed), "reasons": list(c.reasons), "articles": list(c.articles)} for c in diff.claims],
-            "references": {"added": diff.references_added, "removed": diff.references_removed, "retracted": diff.references_retracted},
-            "articles_affected": diff.articles, "problems": {"before": diff.problems_before, "after": diff.problems_after},
-            "notes": diff.notes}))
+        return Output(
+            _json(
+                {
+                    "version": 1,
+                    "before": diff.before,
+                    "after": diff.after,
+                    "claims": [
+                        {
+                            "claim": c.claim_id,
+                            "before": str(c.before) if c.before is not None else None,
+                            "after": str(c.after) if c.after is not None else None,
+                            "renamed_from": c.renamed_from or None,
+                            "flags_gained": list(c.flags_gained),
+                            "flags_lost": list(c.flags_lost),
+                            "links_added": list(c.links_added),
+                            "links_removed": list(c.links_removed),
+                            "reasons": list(c.reasons),
+                            "articles": list(c.articles),
+                        }
+                        for c in diff.claims
+                    ],
+                    "references": {"added": diff.references_added, "removed": diff.references_removed, "retracted": diff.references_retracted},
+                    "articles_affected": diff.articles,
+                    "problems": {"before": diff.problems_before, "after": diff.problems_after},
+                    "notes": diff.notes,
+                }
+            )
+        )
     lowered = sum(1 for c in diff.claims if c.lowered)  # unsupported → unsupported with a flag dropped is not lowered
     raised = sum(1 for c in diff.claims if c.raised)
-    summary = (f"{diff.before} → {diff.after}: {len(diff.claims)} claim{'s' if len(diff.claims) != 1 else ''} changed "
-               f"({lowered} lowered, {raised} raised); references +{len(diff.references_added)} −{len(diff.references_removed)}"
-               f"{f', {len(diff.references_retracted)} retracted' if diff.references_retracted else ''}")
+    summary = (
+        f"{diff.before} → {diff.after}: {len(diff.claims)} claim{'s' if len(diff.claims) != 1 else ''} changed "
+        f"({lowered} lowered, {raised} raised); references +{len(diff.references_added)} −{len(diff.references_removed)}"
+        f"{f', {len(diff.references_retracted)} retracted' if diff.references_retracted else ''}"
+    )
     if fmt == "markdown":
         lines = [f"**kbase: {summary}**", ""]
         if diff.problems_after:
@@ -429,9 +495,24 @@ def library_diff(diff: LibraryDiff, fmt: str) -> Output:
 def claim_log(claim_id: str, points: Sequence[GradePoint], fmt: str) -> Output:
     """A claim's level over the commits that changed the library (``kbase log``), oldest first."""
     if fmt == "json":
-        return Output(_json({"version": 1, "claim": claim_id, "history": [
-            {"commit": p.commit, "date": p.date, "subject": p.subject, "level": str(p.level) if p.level is not None else None,
-             "note": p.note or None} for p in points]}))
+        return Output(
+            _json(
+                {
+                    "version": 1,
+                    "claim": claim_id,
+                    "history": [
+                        {
+                            "commit": p.commit,
+                            "date": p.date,
+                            "subject": p.subject,
+                            "level": str(p.level) if p.level is not None else None,
+                            "note": p.note or None,
+                        }
+                        for p in points
+                    ],
+                }
+            )
+        )
     lines, previous = [], "-"
     for point in points:
         level = str(point.level) if point.level is not None else f"({point.note})"

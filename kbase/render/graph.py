@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .json import dumps
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..model import Article, Claim, Grade, Reference
+from .json import dumps
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,11 +30,22 @@ def flat_graph(G: nx.MultiDiGraph, grades: Mapping[str, Grade]) -> nx.MultiDiGra
         attrs: dict[str, object] = {"kind": data["kind"], "label": node.split(":", 1)[1], "missing": bool(data["missing"])}
         if isinstance(record, Claim):
             grade = grades[record.id]
-            attrs.update(level=str(grade.level), flags=",".join(grade.flags), statement=record.statement,
-                         topic=record.topic, independent_sources=grade.independent_sources)
+            attrs.update(
+                level=str(grade.level),
+                flags=",".join(grade.flags),
+                statement=record.statement,
+                topic=record.topic,
+                independent_sources=grade.independent_sources,
+            )
         elif isinstance(record, Reference):
-            attrs.update(design=record.design, title=record.title, doi=record.doi, pmid=record.pmid,
-                         retracted=record.retracted, year=record.year if record.year is not None else 0)
+            attrs.update(
+                design=record.design,
+                title=record.title,
+                doi=record.doi,
+                pmid=record.pmid,
+                retracted=record.retracted,
+                year=record.year if record.year is not None else 0,
+            )
         elif isinstance(record, Article):
             attrs.update(title=record.title)
         H.add_node(node, **attrs)
@@ -53,8 +64,14 @@ def _dot_id(text: str) -> str:
 
 def _dot(H: nx.MultiDiGraph) -> str:
     shapes = {"claim": "ellipse", "ref": "box", "article": "note"}
-    styles = {"supports": 'color="#1a7f37"', "contradicts": 'color="#b91c1c"', "mentions": 'color="#9ca3af", style=dashed',
-              "reports": 'color="#8250df"', "depends_on": 'style=bold', "appears_in": 'color="#57606a", style=dotted'}
+    styles = {
+        "supports": 'color="#1a7f37"',
+        "contradicts": 'color="#b91c1c"',
+        "mentions": 'color="#9ca3af", style=dashed',
+        "reports": 'color="#8250df"',
+        "depends_on": 'style=bold',
+        "appears_in": 'color="#57606a", style=dotted',
+    }
     lines = ["digraph kbase {", "  rankdir=LR;", "  node [fontname=Helvetica, fontsize=10];"]
     for node, data in H.nodes(data=True):
         attrs = {k: v for k, v in data.items() if k != "label"}

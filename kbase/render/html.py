@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..vocabulary import Level
 from ..tables import EvidenceCell, EvidenceRow
+from ..vocabulary import Level
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 __all__ = ["html_report", "svg_graph"]
 
 LEVEL_COLOURS = {
-    Level.HIGH: "#1a7f37", Level.MODERATE: "#4d8f00", Level.LOW: "#b7791f",
-    Level.VERY_LOW: "#c2410c", Level.UNSUPPORTED: "#b91c1c",
+    Level.HIGH: "#1a7f37",
+    Level.MODERATE: "#4d8f00",
+    Level.LOW: "#b7791f",
+    Level.VERY_LOW: "#c2410c",
+    Level.UNSUPPORTED: "#b91c1c",
 }
 STANCE_COLOURS = {"supports": "#1a7f37", "contradicts": "#b91c1c", "mentions": "#9ca3af"}
 
@@ -78,8 +81,10 @@ def _cells(cells: Sequence[EvidenceCell]) -> str:
             detail.append("set aside: " + escape(cell.set_aside))
         links = _links(cell)
         note = f"<br><span class=\"design\">{escape(cell.note)}</span>" if cell.note else ""
-        items.append(f'<li><span class="cite">{cell.citation}</span> <span class="design">[{"; ".join(detail)}]</span>'
-                     f'{" " + links if links else ""}{note}</li>')
+        items.append(
+            f'<li><span class="cite">{cell.citation}</span> <span class="design">[{"; ".join(detail)}]</span>'
+            f'{" " + links if links else ""}{note}</li>'
+        )
     return "<ul>" + "".join(items) + "</ul>"
 
 
@@ -90,10 +95,7 @@ def html_report(rows: Sequence[EvidenceRow], *, title: str, graph_svg: str, bibl
     string is escaped here.
     """
     counts = Counter(row.grade.level for row in rows)
-    summary = "".join(
-        f'<div class="count level-{level}"><b>{counts.get(level, 0)}</b>{_badge(level)}</div>'
-        for level in sorted(Level, reverse=True)
-    )
+    summary = "".join(f'<div class="count level-{level}"><b>{counts.get(level, 0)}</b>{_badge(level)}</div>' for level in sorted(Level, reverse=True))
     body_rows = []
     for row in rows:
         flags = "".join(f'<span class="flag">{escape(flag)}</span>' for flag in row.grade.flags)
@@ -163,27 +165,37 @@ def svg_graph(G: nx.MultiDiGraph, claim_ids: Sequence[str], levels: dict[str, Le
     ref_y = {ref: top + i * step for i, ref in enumerate(order)}
     height = int(top * 2 + max(span, len(order) * row_height))
     claim_x, ref_x = 240, width - 300
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="claim and reference graph" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="claim and reference graph" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
+    ]
     for ref, cid, stance in links:
         dash = ' stroke-dasharray="4 3"' if stance == "mentions" else ""
-        parts.append(f'<line class="edge {stance}" x1="{claim_x}" y1="{claim_y[cid]:.1f}" x2="{ref_x}" y2="{ref_y[ref]:.1f}" '
-                     f'stroke="{STANCE_COLOURS[stance]}" stroke-width="1.2" opacity="0.7"{dash}/>')
+        parts.append(
+            f'<line class="edge {stance}" x1="{claim_x}" y1="{claim_y[cid]:.1f}" x2="{ref_x}" y2="{ref_y[ref]:.1f}" '
+            f'stroke="{STANCE_COLOURS[stance]}" stroke-width="1.2" opacity="0.7"{dash}/>'
+        )
     for u, v, k in G.edges(keys=True):
         a, b = node_id(u), node_id(v)
         if k == "reports" and a in ref_y and b in ref_y:
             y1, y2 = ref_y[a], ref_y[b]
             bend = ref_x + 40 + abs(y2 - y1) / 4
-            parts.append(f'<path class="edge reports" d="M{ref_x} {y1:.1f} C{bend:.1f} {y1:.1f} {bend:.1f} {y2:.1f} {ref_x} {y2:.1f}" '
-                         f'fill="none" stroke="#8250df" stroke-width="1.5"/>')
+            parts.append(
+                f'<path class="edge reports" d="M{ref_x} {y1:.1f} C{bend:.1f} {y1:.1f} {bend:.1f} {y2:.1f} {ref_x} {y2:.1f}" '
+                f'fill="none" stroke="#8250df" stroke-width="1.5"/>'
+            )
     for cid in claim_ids:
         y, level = claim_y[cid], levels[cid]
-        parts.append(f'<circle class="node claim" cx="{claim_x}" cy="{y:.1f}" r="6" fill="{LEVEL_COLOURS[level]}"><title>{escape(cid)}: {escape(str(level))}</title></circle>')
+        parts.append(
+            f'<circle class="node claim" cx="{claim_x}" cy="{y:.1f}" r="6" fill="{LEVEL_COLOURS[level]}"><title>{escape(cid)}: {escape(str(level))}</title></circle>'
+        )
         parts.append(f'<text x="{claim_x - 10}" y="{y + 4:.1f}" text-anchor="end">{escape(cid)}</text>')
     for ref in order:
         y = ref_y[ref]
         missing = G.nodes[f"ref:{ref}"]["missing"]
-        parts.append(f'<rect class="node ref" x="{ref_x - 5}" y="{y - 5:.1f}" width="10" height="10" fill="{"#ffffff" if missing else "#0969da"}" stroke="#0969da"><title>{escape(ref)}</title></rect>')
+        parts.append(
+            f'<rect class="node ref" x="{ref_x - 5}" y="{y - 5:.1f}" width="10" height="10" fill="{"#ffffff" if missing else "#0969da"}" stroke="#0969da"><title>{escape(ref)}</title></rect>'
+        )
         parts.append(f'<text x="{ref_x + 12}" y="{y + 4:.1f}">{escape(ref)}{" (not in library)" if missing else ""}</text>')
     parts.append("</svg>")
     return "".join(parts)

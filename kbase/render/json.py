@@ -75,10 +75,7 @@ def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
         "flags": list(grade.flags),
         "independent_sources": grade.independent_sources,
         "sources": [list(group) for group in grade.sources],
-        "reasons": [
-            {"rule": r.rule, "message": r.message, "level": str(r.level) if r.level is not None else None}
-            for r in grade.reasons
-        ],
+        "reasons": [{"rule": r.rule, "message": r.message, "level": str(r.level) if r.level is not None else None} for r in grade.reasons],
         "links": [
             {
                 "ref": l.ref,
@@ -103,9 +100,7 @@ def grade_data(grade: Grade, claim: Claim | None = None) -> dict[str, Any]:
     if claim is not None:
         data["statement"] = claim.statement
         data["depends_on"] = list(claim.depends_on)
-        data["appears_in"] = [
-            {"article": a.article, "section": a.section or None, "quote": a.quote or None} for a in claim.appears_in
-        ]
+        data["appears_in"] = [{"article": a.article, "section": a.section or None, "quote": a.quote or None} for a in claim.appears_in]
     return data
 
 
@@ -120,8 +115,14 @@ def impact_data(impact: Any) -> dict[str, Any]:
         "ref": impact.ref,
         "linked": list(impact.linked),
         "changes": [
-            {"claim": c.claim_id, "before": str(c.before), "after": str(c.after), "articles": list(c.articles),
-             "lost_best": c.lost_best, "becomes_unsupported": c.becomes_unsupported}
+            {
+                "claim": c.claim_id,
+                "before": str(c.before),
+                "after": str(c.after),
+                "articles": list(c.articles),
+                "lost_best": c.lost_best,
+                "becomes_unsupported": c.becomes_unsupported,
+            }
             for c in impact.changes
         ],
     }

@@ -73,13 +73,17 @@ def _claim_card(row: EvidenceRow | None, claim_id: str, score: float) -> str:
     if row is None:
         return ""
     grade = row.grade
-    links = "".join(f"<li>{escape(c.ref)} ({escape(stance)}): {escape(c.citation)}</li>"
-                    for stance, cells in (("supports", row.supporting), ("contradicts", row.contradicting)) for c in cells)
+    links = "".join(
+        f"<li>{escape(c.ref)} ({escape(stance)}): {escape(c.citation)}</li>"
+        for stance, cells in (("supports", row.supporting), ("contradicts", row.contradicting))
+        for c in cells
+    )
     flags = f" ({escape(', '.join(grade.flags))})" if grade.flags else ""
-    return (f'<div class="card"><p class="claim">The sentence states the library\'s claim <code>{escape(claim_id)}</code> '
-            f"(word match {score:.0f} of 100): “{escape(row.statement)}” Its certainty: <b>{escape(str(grade.level))}</b>{flags}. "
-            f"The library's advice for this claim: {escape(_sentence_end(row.action))}</p>"
-            + (f"<ul>{links}</ul>" if links else "") + "</div>")
+    return (
+        f'<div class="card"><p class="claim">The sentence states the library\'s claim <code>{escape(claim_id)}</code> '
+        f"(word match {score:.0f} of 100): “{escape(row.statement)}” Its certainty: <b>{escape(str(grade.level))}</b>{flags}. "
+        f"The library's advice for this claim: {escape(_sentence_end(row.action))}</p>" + (f"<ul>{links}</ul>" if links else "") + "</div>"
+    )
 
 
 def _note(f: Finding, number: int, total: int, sentence_id: str, card: str = "") -> str:
@@ -90,9 +94,11 @@ def _note(f: Finding, number: int, total: int, sentence_id: str, card: str = "")
         moves.append(f'<a href="#f{number - 1}">previous finding</a>')
     if number < total:
         moves.append(f'<a href="#f{number + 1}">next finding</a>')
-    return (f'<div class="note {sev}" id="f{number}" tabindex="-1" role="note" aria-label="Finding {number} of {total}: {sev}">'
-            f'<span class="sev">{sev}</span> <code>{escape(f.rule)}</code> {escape(f.message)}{suggestions}{card}'
-            f'<div class="moves">{" ".join(m for m in moves if m)}</div></div>')
+    return (
+        f'<div class="note {sev}" id="f{number}" tabindex="-1" role="note" aria-label="Finding {number} of {total}: {sev}">'
+        f'<span class="sev">{sev}</span> <code>{escape(f.rule)}</code> {escape(f.message)}{suggestions}{card}'
+        f'<div class="moves">{" ".join(m for m in moves if m)}</div></div>'
+    )
 
 
 class _Html:
@@ -100,7 +106,7 @@ class _Html:
         self.review = review
         self.total = len(review.findings)
         self.number = 0
-        self.index: list[tuple[int, Finding, str]] = []   # (finding number, finding, excerpt) for the margin
+        self.index: list[tuple[int, Finding, str]] = []  # (finding number, finding, excerpt) for the margin
 
     def sentence(self, s: ReviewSentence, sid: str) -> tuple[str, list[str]]:
         if not s.findings:
@@ -110,8 +116,10 @@ class _Html:
         for f in s.findings:
             self.number += 1
             self.index.append((self.number, f, s.text))
-            badges.append(f'<a class="badge {f.severity}" href="#f{self.number}" aria-label="{f.severity}: {escape(f.rule)}">'
-                          f"{_BADGE[f.severity]}{self.number}</a>")
+            badges.append(
+                f'<a class="badge {f.severity}" href="#f{self.number}" aria-label="{f.severity}: {escape(f.rule)}">'
+                f"{_BADGE[f.severity]}{self.number}</a>"
+            )
             notes.append(_note(f, self.number, self.total, sid))
         # the claim the findings are about, once, before them (none when a finding says it matches no claim)
         if s.claim_id and not any(f.rule == "unregistered-claim" for f in s.findings):
@@ -168,21 +176,27 @@ def review_html(review: DraftReview) -> str:
         general.append(_note(f, page.number, page.total, "", ""))
     counts = "".join(f"<li>{v} {escape(k)}{'s' if v != 1 else ''}</li>" for k, v in review.counts.items())
     rules = "".join(f"<tr><td><code>{escape(r)}</code></td><td>{v}</td></tr>" for r, v in review.by_rule.items())
-    jumps = "".join(f'<li><a href="#f{n}">{escape(str(f.severity))}: {escape(f.rule)}</a> — {escape(_excerpt(excerpt))}</li>'
-                    for n, f, excerpt in sorted(page.index))
-    margin = (f'<nav aria-label="Findings"><h2>Findings by rule</h2><table>{rules}</table><h2>All findings, in order</h2>'
-              f"<ol>{jumps}</ol></nav>") if review.findings else '<nav aria-label="Findings"><h2>No findings</h2></nav>'
-    extra = (f'<section aria-label="Findings about the whole draft"><h2>About the whole draft</h2>{"".join(general)}</section>'
-             if general else "")
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            f"<title>Review: {escape(review.title)}</title><style>{CSS}</style></head><body>"
-            '<a class="skip" href="#draft">Skip to the draft</a>'
-            f'<header><h1>Review: {escape(review.title)}</h1><p>{escape(review.path)} · {escape(review.summary)}</p>'
-            f'<ul class="counts" aria-label="Findings by severity">{counts}</ul></header>'
-            f'<div class="layout"><main id="draft"><article>{"".join(body)}</article>{extra}</main>{margin}</div>'
-            "</body></html>\n")
+    jumps = "".join(
+        f'<li><a href="#f{n}">{escape(str(f.severity))}: {escape(f.rule)}</a> — {escape(_excerpt(excerpt))}</li>'
+        for n, f, excerpt in sorted(page.index)
+    )
+    margin = (
+        (f'<nav aria-label="Findings"><h2>Findings by rule</h2><table>{rules}</table><h2>All findings, in order</h2><ol>{jumps}</ol></nav>')
+        if review.findings
+        else '<nav aria-label="Findings"><h2>No findings</h2></nav>'
+    )
+    extra = f'<section aria-label="Findings about the whole draft"><h2>About the whole draft</h2>{"".join(general)}</section>' if general else ""
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>Review: {escape(review.title)}</title><style>{CSS}</style></head><body>"
+        '<a class="skip" href="#draft">Skip to the draft</a>'
+        f'<header><h1>Review: {escape(review.title)}</h1><p>{escape(review.path)} · {escape(review.summary)}</p>'
+        f'<ul class="counts" aria-label="Findings by severity">{counts}</ul></header>'
+        f'<div class="layout"><main id="draft"><article>{"".join(body)}</article>{extra}</main>{margin}</div>'
+        "</body></html>\n"
+    )
 
 
 def _xml_safe(text: str) -> str:
@@ -198,18 +212,21 @@ MAX_COMMENTS = 2000
 
 
 def _finding_line(f: Finding) -> str:
-    return (f"{str(f.severity).capitalize()} ({f.rule}): {f.message}"
-            + (f" Candidates from the library: {', '.join(f.suggestions)}." if f.suggestions else ""))
+    return f"{str(f.severity).capitalize()} ({f.rule}): {f.message}" + (
+        f" Candidates from the library: {', '.join(f.suggestions)}." if f.suggestions else ""
+    )
 
 
 def comment_text(sentence: ReviewSentence, row: EvidenceRow | None) -> list[str]:
     """The paragraphs of the Word comment on ``sentence``: each finding, then the claim's evidence."""
     lines = [_finding_line(f) for f in sentence.findings]
     if row is not None and not any(f.rule == "unregistered-claim" for f in sentence.findings):
-        lines.append(f"Claim {row.claim_id}, certainty {row.grade.level}: “{row.statement}” The library's advice for this claim: "
-                     f"{_sentence_end(row.action)}")
-        lines.extend(f"{c.ref} ({stance}): {c.citation}"
-                     for stance, cells in (("supports", row.supporting), ("contradicts", row.contradicting)) for c in cells)
+        lines.append(
+            f"Claim {row.claim_id}, certainty {row.grade.level}: “{row.statement}” The library's advice for this claim: {_sentence_end(row.action)}"
+        )
+        lines.extend(
+            f"{c.ref} ({stance}): {c.citation}" for stance, cells in (("supports", row.supporting), ("contradicts", row.contradicting)) for c in cells
+        )
     return [_xml_safe(line) for line in lines]
 
 
@@ -231,8 +248,6 @@ class _Comments:
         comment = self.document.add_comment(runs, text=lines[0], author=AUTHOR, initials=INITIALS)
         for line in lines[1:]:
             comment.add_paragraph(line)
-
-
 
 
 def _visible_runs(node: Any) -> list[Any]:
@@ -343,12 +358,12 @@ def _runs_for(runs: list[Any], texts: list[str], start: int, end: int) -> tuple[
     cut_end = end - offsets[last_i]
     if 0 < cut_end < len(texts[last_i]) and _split(runs[last_i], cut_end) is not None:
         runs.insert(last_i + 1, runs[last_i].getnext())
-        texts[last_i:last_i + 1] = [texts[last_i][:cut_end], texts[last_i][cut_end:]]
+        texts[last_i : last_i + 1] = [texts[last_i][:cut_end], texts[last_i][cut_end:]]
     first_i = bisect.bisect_right(offsets, start) - 1
     cut_start = start - offsets[first_i]
     if 0 < cut_start < len(texts[first_i]) and _split(runs[first_i], cut_start) is not None:
         runs.insert(first_i + 1, runs[first_i].getnext())
-        texts[first_i:first_i + 1] = [texts[first_i][:cut_start], texts[first_i][cut_start:]]
+        texts[first_i : first_i + 1] = [texts[first_i][:cut_start], texts[first_i][cut_start:]]
         last_i += 1
         first_i += 1
     return runs[first_i], runs[last_i]
@@ -368,8 +383,10 @@ def review_docx(review: DraftReview, source: bytes | None) -> bytes:
     except (KbaseError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds on a package they cannot read
-        raise KbaseError(f"{review.path}: kbase cannot add comments to this package ({type(exc).__name__}: "
-                         f"{' '.join(str(exc).split())[:200]}); open it in Word and save it again, or use --format html") from None
+        raise KbaseError(
+            f"{review.path}: kbase cannot add comments to this package ({type(exc).__name__}: "
+            f"{' '.join(str(exc).split())[:200]}); open it in Word and save it again, or use --format html"
+        ) from None
 
 
 def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
@@ -381,8 +398,10 @@ def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
     general = [_xml_safe(_finding_line(f)) for f in review.general]
     commented = sum(1 for part in review.parts for s in part.sentences if s.findings) + sum(1 for p in review.parts if p.findings)
     if commented + bool(general) > MAX_COMMENTS:
-        general.append(f"{commented + 1 - MAX_COMMENTS} sentences with findings have no comment here: kbase puts at most "
-                       f"{MAX_COMMENTS} comments in a document; kbase audit --format html shows every finding.")
+        general.append(
+            f"{commented + 1 - MAX_COMMENTS} sentences with findings have no comment here: kbase puts at most "
+            f"{MAX_COMMENTS} comments in a document; kbase audit --format html shows every finding."
+        )
     if source is not None:
         document = docx.Document(io.BytesIO(source))
         comments = _Comments(document)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
-from ..model import Finding, Severity
 from ..audit.rules import RULES
+from ..model import Finding, Severity
 
 __all__ = ["sarif_document"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -77,17 +77,39 @@ def csv_table(rows: Sequence[EvidenceRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["claim", "statement", "level", "flags", "independent_sources", "supporting", "contradicting", "action", "articles", "section"])
     for row in rows:
-        writer.writerow([safe_cell(v) for v in (
-            row.claim_id, row.statement, str(row.grade.level), ", ".join(row.grade.flags), str(row.grade.independent_sources),
-            "\n".join(_evidence_text(row.supporting)), "\n".join(_evidence_text(row.contradicting)), row.action,
-            ", ".join(row.articles), row.section)])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    row.claim_id,
+                    row.statement,
+                    str(row.grade.level),
+                    ", ".join(row.grade.flags),
+                    str(row.grade.independent_sources),
+                    "\n".join(_evidence_text(row.supporting)),
+                    "\n".join(_evidence_text(row.contradicting)),
+                    row.action,
+                    ", ".join(row.articles),
+                    row.section,
+                )
+            ]
+        )
     return buffer.getvalue()
 
 
 def _cell_data(cell: EvidenceCell) -> dict[str, Any]:
-    return {"ref": cell.ref, "citation": cell.citation, "design": cell.design, "level": str(cell.level),
-            "locator": cell.locator or None, "doi": cell.doi or None, "pmid": cell.pmid or None, "url": cell.url or None,
-            "note": cell.note or None, "set_aside": cell.set_aside or None}
+    return {
+        "ref": cell.ref,
+        "citation": cell.citation,
+        "design": cell.design,
+        "level": str(cell.level),
+        "locator": cell.locator or None,
+        "doi": cell.doi or None,
+        "pmid": cell.pmid or None,
+        "url": cell.url or None,
+        "note": cell.note or None,
+        "set_aside": cell.set_aside or None,
+    }
 
 
 def json_table(rows: Sequence[EvidenceRow], style: str) -> dict[str, Any]:
@@ -97,9 +119,14 @@ def json_table(rows: Sequence[EvidenceRow], style: str) -> dict[str, Any]:
         "style": style,
         "rows": [
             {
-                "claim": row.claim_id, "statement": row.statement, "topic": row.topic or None,
-                "articles": list(row.articles), "section": row.section or None,
-                "level": str(row.grade.level), "kind": row.grade.kind, "flags": list(row.grade.flags),
+                "claim": row.claim_id,
+                "statement": row.statement,
+                "topic": row.topic or None,
+                "articles": list(row.articles),
+                "section": row.section or None,
+                "level": str(row.grade.level),
+                "kind": row.grade.kind,
+                "flags": list(row.grade.flags),
                 "independent_sources": row.grade.independent_sources,
                 "reasons": [r.message for r in row.grade.reasons],
                 "supporting": [_cell_data(c) for c in row.supporting],
@@ -118,8 +145,7 @@ _SOF_DOMAINS = CONCERNS  # GRADE's five domains, in the vocabulary's order
 
 def _sof_cells(row: SofRow, marks: dict[str, str]) -> list[str]:
     domains = dict(row.domains)
-    cells = [row.claim_id, row.statement, str(row.studies) if row.studies else "", f"{row.participants:,}" if row.participants else "",
-             row.design]
+    cells = [row.claim_id, row.statement, str(row.studies) if row.studies else "", f"{row.participants:,}" if row.participants else "", row.design]
     for domain in _SOF_DOMAINS:
         judgement = domains.get(domain, "")
         cells.append(judgement + (marks.get(domain, "") if judgement in ("serious", "very serious") else ""))
@@ -164,10 +190,25 @@ def sof_csv(rows: Sequence[SofRow]) -> str:
 
 def sof_json(rows: Sequence[SofRow]) -> dict[str, Any]:
     """The Summary-of-Findings table as data."""
-    return {"version": 1, "rows": [
-        {"claim": r.claim_id, "statement": r.statement, "references": r.studies, "participants": r.participants, "design": r.design or None,
-         "domains": dict(r.domains), "upgrades": list(r.upgrades), "level": str(r.level),
-         "certainty": r.certainty, "flags": list(r.flags), "footnotes": list(r.footnotes)} for r in rows]}
+    return {
+        "version": 1,
+        "rows": [
+            {
+                "claim": r.claim_id,
+                "statement": r.statement,
+                "references": r.studies,
+                "participants": r.participants,
+                "design": r.design or None,
+                "domains": dict(r.domains),
+                "upgrades": list(r.upgrades),
+                "level": str(r.level),
+                "certainty": r.certainty,
+                "flags": list(r.flags),
+                "footnotes": list(r.footnotes),
+            }
+            for r in rows
+        ],
+    }
 
 
 def sof_html(rows: Sequence[SofRow], title: str) -> str:
@@ -178,11 +219,14 @@ def sof_html(rows: Sequence[SofRow], title: str) -> str:
     head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in SOF_HEADER)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in _sof_cells(row, mine)) + "</tr>" for row, mine in zip(rows, marks))
     foot = "".join(f"<li>{escape(n)}</li>" for n in notes)
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            f"<title>Summary of findings: {escape(title)}</title><style>"
-            "body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;width:100%}"
-            "th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left}th{background:#f6f8fa}"
-            f"</style></head><body><main><h1>Summary of findings: {escape(title)}</h1>"
-            f"<table id=\"sof\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            + (f"<h2>Footnotes</h2><ol id=\"footnotes\">{foot}</ol>" if notes else "") + "</main></body></html>\n")
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>Summary of findings: {escape(title)}</title><style>"
+        "body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;width:100%}"
+        "th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left}th{background:#f6f8fa}"
+        f"</style></head><body><main><h1>Summary of findings: {escape(title)}</h1>"
+        f"<table id=\"sof\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        + (f"<h2>Footnotes</h2><ol id=\"footnotes\">{foot}</ol>" if notes else "")
+        + "</main></body></html>\n"
+    )

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import zip_longest
 from typing import TYPE_CHECKING
 
-from ..vocabulary import LINK_STANCES, STANCES, Level
 from ..model import Claim, Finding, Grade, Reference, Severity
+from ..vocabulary import LINK_STANCES, STANCES, Level
 
 if TYPE_CHECKING:
     from ..impact import Impact
@@ -32,6 +32,7 @@ def visible(text: str) -> str:
     >>> print(visible("Ketamine\x1b[2J works\u202e"))
     Ketamine\\x1b[2J works\\u202e
     """
+
     def show(match: re.Match[str]) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -155,8 +156,7 @@ def _sides(grade: Grade) -> list[str]:
     sides = {s: [l for l in grade.links if l.stance == s and not l.set_aside] for s in LINK_STANCES}
     width = max([len(f"{l.ref} [{l.design}, {l.level}]") for l in sides["supports"]] + [30]) + 2
     best = {s: (str(max(ls, key=lambda l: l.level).level) if ls else "none") for s, ls in sides.items()}
-    out = ["", "  contested, side by side:",
-           f"    {'supports (best: ' + best['supports'] + ')':<{width}}contradicts (best: {best['contradicts']})"]
+    out = ["", "  contested, side by side:", f"    {'supports (best: ' + best['supports'] + ')':<{width}}contradicts (best: {best['contradicts']})"]
     for left, right in zip_longest(sides["supports"], sides["contradicts"]):
         cell = lambda l: f"{l.ref} [{l.design}, {l.level}]" if l else ""  # noqa: E731
         out.append(f"    {cell(left):<{width}}{cell(right)}".rstrip())
@@ -220,8 +220,9 @@ def premise_tree_text(claim_id: str, claims: Mapping[str, Claim], grades: Mappin
 
 def impact_text(impact: Impact, claims: Mapping[str, Claim]) -> str:
     """What withdrawing a reference changes, claim by claim."""
-    out = [f"withdrawing {impact.ref}: linked to {len(impact.linked)} claim{'s' if len(impact.linked) != 1 else ''}; "
-           f"{len(impact.changes)} change level"]
+    out = [
+        f"withdrawing {impact.ref}: linked to {len(impact.linked)} claim{'s' if len(impact.linked) != 1 else ''}; {len(impact.changes)} change level"
+    ]
     for change in impact.changes:
         marks = []
         if change.lost_best:
