@@ -153,7 +153,7 @@ def _read_library(
     claims: str, bibs: list[str], encoding: str, retractions: str | Path | None, store: Cache | None
 ) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
     """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
-    from .loaders.bib import load_bibs
+    from .loaders.bib import library_references, load_bibs
 
     with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
         # a worker pool runs threads: large cache entries are written once it has closed
@@ -162,27 +162,12 @@ def _read_library(
             bib_files = load_bibs(bibs, encoding, store, pool=pool)
             claims_file = pending()
         problems = list(claims_file.problems)
-        references: list[Reference] = []
-        keys: dict[str, Reference] = {}
         warnings: list[Finding] = []
         for bib_file in bib_files:
             problems.extend(bib_file.problems)
             warnings.extend(bib_file.warnings)
-            for reference in bib_file.references:
-                if reference.key in keys:
-                    first = keys[reference.key].where
-                    problems.append(
-                        Finding(
-                            "duplicate-key",
-                            Severity.ERROR,
-                            f"duplicate entry key {reference.key!r} (first at {first})",
-                            reference.where,
-                            reference.key,
-                        )
-                    )
-                    continue
-                keys[reference.key] = reference
-                references.append(reference)
+        references, twice = library_references(bib_files)
+        problems.extend(twice)
         if retractions is not None:
             from .retractions import apply_notices, read_retraction_watch
 

@@ -126,7 +126,7 @@ STRONG_AND_BARE = claims_yaml(
 
 
 @contextlib.contextmanager
-def hang(seconds: int = 10):
+def hang(seconds: int = 60):
     """Fail instead of running on for minutes (a guard against a return of quadratic work, not a benchmark)."""
 
     def stop(signum, frame):  # noqa: ARG001

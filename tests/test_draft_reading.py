@@ -151,10 +151,10 @@ def test_factual_looking_sentences_on_the_labelled_set():
     ]
     assert len(rows) >= 300 and {r[0] for r in rows} == {"0", "1"}
     predicted = [(is_factual(text), label == "1") for label, _, text in rows]
-    tp = sum(p and y for p, y in predicted)
-    precision = tp / sum(p for p, _ in predicted)
-    recall = tp / sum(y for _, y in predicted)
-    assert precision >= 0.9 and recall >= 0.85, (precision, recall)
+    false_alarms = sum(p and not y for p, y in predicted)
+    missed = sum(y and not p for p, y in predicted)
+    # measured: 214 found, 15 false alarms, 30 missed (precision 0.934, recall 0.877); margin: three sentences each way
+    assert false_alarms <= 15 + 3 and missed <= 30 + 3, (false_alarms, missed)
 
 
 @pytest.mark.parametrize(

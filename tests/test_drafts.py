@@ -200,12 +200,13 @@ def test_a_match_does_not_depend_on_the_hash_seed(tmp_path):
 
 def test_labelled_drafts_precision_and_recall(kb):
     result = evaluate(kb, DRAFTS, DEFAULT_THRESHOLD)
-    assert result.matcher.precision >= 0.9, result.misses
-    assert result.matcher.recall >= 0.85, result.misses
+    # measured (benchmarks/draft_eval.py, lexical): matching 60 true, 0 false, 5 missed (precision 1.000, recall 0.923);
+    # every rule precision 1.000, and recall 1.000 but uncited-claim's 20 of 21. The margin: one sentence more either way.
+    assert result.matcher.fp <= 1 and result.matcher.fn <= 5 + 1, result.misses
     for rule in (r.id for r in RULES.values() if r.kind == "draft"):
         assert result.positives[rule] >= 1 and result.negatives[rule] >= 1, rule
         scores = result.rules[rule]
-        assert scores.precision >= 0.75 and scores.recall >= 0.75, (rule, result.misses)
+        assert scores.fp <= 1 and scores.fn <= (1 if rule == "uncited-claim" else 0) + 1, (rule, result.misses)
 
 
 def audit(*args: str):

@@ -423,3 +423,17 @@ def test_an_import_is_linted_as_it_is_added_and_a_report_names_its_institution(l
     lint = CliRunner().invoke(cli, ["--year", "2026", "refs", "lint"]).stdout
     assert "missing-field" not in lint
     assert CliRunner().invoke(cli, ["refs", "fmt", "--check"]).exit_code == 0
+
+
+def test_a_key_in_two_bib_files_is_one_error_for_check_and_for_refs(tmp_path, monkeypatch):
+    """One home for the rule (loaders.bib.library_references): kbase check and every kbase refs command agree."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "claims.yaml").write_text("kbase: 1\nclaims: []\n", encoding="utf-8")
+    entry = "@article{same,\n  author = {Roe, R.},\n  title = {T},\n  journal = {J},\n  year = {2020},\n  design = {rct},\n}\n"
+    (tmp_path / "a.bib").write_text(entry, encoding="utf-8")
+    (tmp_path / "b.bib").write_text(entry.replace("{T}", "{Another title}"), encoding="utf-8")
+    expected = "b.bib:1:1: error duplicate-key duplicate entry key 'same' (first at a.bib:1:1)"
+    for command in (["check"], ["refs", "lint"], ["refs", "dedupe"], ["refs", "verify", "--offline"]):
+        result = CliRunner().invoke(cli, ["--bib", "a.bib", "--bib", "b.bib", *command])
+        assert result.exit_code == 2, (command, result.output)
+        assert expected in result.stderr, (command, result.stderr)

@@ -34,6 +34,7 @@ __all__ = [
     "early_closes",
     "has_large_bib",
     "infer_design",
+    "library_references",
     "load_bib",
     "load_bibs",
     "mask_commented_entries",
@@ -460,3 +461,28 @@ def infer_design(entry_type: str, title: str) -> str:
     if entry_type in ("online", "www", "webpage"):
         return "website"
     return "unknown"
+
+
+def library_references(files: Sequence[BibFile]) -> tuple[list[Reference], list[Finding]]:
+    """The references of a library's ``.bib`` files, in order, and a ``duplicate-key`` error for each key
+    that an earlier file holds already (the second entry is left out). The one home of that rule:
+    loading (``kbase check``) and the ``kbase refs`` commands both use it."""
+    references: list[Reference] = []
+    problems: list[Finding] = []
+    keys: dict[str, Reference] = {}
+    for bib_file in files:
+        for reference in bib_file.references:
+            first = keys.setdefault(reference.key, reference)
+            if first is reference:
+                references.append(reference)
+            else:
+                problems.append(
+                    Finding(
+                        "duplicate-key",
+                        Severity.ERROR,
+                        f"duplicate entry key {reference.key!r} (first at {first.where})",
+                        reference.where,
+                        reference.key,
+                    )
+                )
+    return references, problems

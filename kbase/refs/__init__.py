@@ -83,13 +83,17 @@ class RefLibrary:
 
     @property
     def references(self) -> list[Reference]:
-        """Every reference, file by file, in file order."""
-        return [r for f in self.files for r in f.references]
+        """Every reference, file by file, in file order (a key an earlier file holds is left out: see :attr:`problems`)."""
+        from ..loaders.bib import library_references
+
+        return library_references(self.files)[0]
 
     @property
     def problems(self) -> list[Finding]:
-        """What keeps a file from being read as it is (syntax errors, duplicate keys)."""
-        return [p for f in self.files for p in f.problems]
+        """What keeps a file from being read as it is (syntax errors, duplicate keys, within a file or across files)."""
+        from ..loaders.bib import library_references
+
+        return [p for f in self.files for p in f.problems] + library_references(self.files)[1]
 
     def lint(self, year: int | None = None) -> list[Finding]:
         """Every lint finding (``kbase refs lint``), in file and line order."""
