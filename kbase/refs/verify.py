@@ -470,6 +470,11 @@ def identifiers(ref: Reference) -> tuple[str, str]:
     return doi, pmid
 
 
+def _as_written(doi: str) -> str:
+    """A DOI as the entry writes it (its case kept), without a resolver prefix: what the writer will search for."""
+    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
+
+
 def verify_references(references: Sequence[Reference], registry: Any, progress: Any = None) -> Verification:
     """Look every reference up by DOI (Crossref) and PMID (PubMed), and say where the library and the
     registries disagree; ``fixes`` holds what ``--fix`` writes for each key (nothing for an entry whose
@@ -485,7 +490,8 @@ def verify_references(references: Sequence[Reference], registry: Any, progress: 
         if not doi and not pmid:
             bare += 1
             continue
-        answers = [(f"DOI {doi}", "Crossref", crossref[doi]) if doi else None, (f"PMID {pmid}", "PubMed", pubmed[pmid]) if pmid else None]
+        shown = _as_written(ref.doi)
+        answers = [(f"DOI {shown}", "Crossref", crossref[doi]) if doi else None, (f"PMID {pmid}", "PubMed", pubmed[pmid]) if pmid else None]
         records: dict[str, Registered] = {}
         answered = False
         for what, source, answer in filter(None, answers):
@@ -495,7 +501,7 @@ def verify_references(references: Sequence[Reference], registry: Any, progress: 
             elif answer.status == "unchecked":
                 findings.append(_located("not-verified", f"{ref.key}: {what} not checked: {answer.why}", ref))
             else:
-                records[source] = crossref_record(doi, answer.record) if source == "Crossref" else pubmed_record(pmid, answer.record)
+                records[source] = crossref_record(shown, answer.record) if source == "Crossref" else pubmed_record(pmid, answer.record)
         checked, unchecked = (checked + 1, unchecked) if answered else (checked, unchecked + 1)
         if not records:
             continue
@@ -512,7 +518,7 @@ def _verify_one(ref: Reference, doi: str, crossref: Registered | None, pubmed: R
         findings.append(
             _located(
                 "identifier-conflict",
-                f"{ref.key}: PubMed's record of PMID {pubmed.pmid} gives DOI {pubmed.doi}, the entry DOI {doi}: one of the two identifiers is wrong",
+                f"{ref.key}: PubMed's record of PMID {pubmed.pmid} gives DOI {pubmed.doi}, the entry DOI {_as_written(ref.doi)}: one of the two identifiers is wrong",
                 ref,
             )
         )
