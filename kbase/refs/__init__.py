@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
@@ -156,6 +156,17 @@ class RefLibrary:
                     write_atomic(path, formatted, self.encoding)
         return changed
 
+    def _by_key(self, keys: Iterable[str]) -> dict[str, Reference]:
+        """Every reference by key; an :class:`~kbase.errors.UnknownReferenceError` (with a did-you-mean) for a key of ``keys`` it lacks."""
+        from ..errors import UnknownReferenceError
+        from ..spelling import did_you_mean
+
+        by_key = {r.key: r for r in self.references}
+        for key in keys:
+            if key not in by_key:
+                raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
+        return by_key
+
     def set_fields(self, key: str, fields: Sequence[tuple[str, str]]) -> str:
         """Set fields of one reference in its ``.bib`` (``kbase refs set KEY design=rct``), under the library
         lock; a ``design`` must be one of the vocabulary's, and an empty value removes the field. Refused (file untouched) when the key is unknown
@@ -166,7 +177,7 @@ class RefLibrary:
         """Set fields of several references (:meth:`set_fields` for each), each file written once, under one
         hold of the library lock; nothing is written unless every change reads back. Returns the files written."""
         from ..bibtex import bib_value, unenclose
-        from ..errors import KbaseError, UnknownReferenceError
+        from ..errors import KbaseError
         from ..files import write_together
         from ..loaders.bib import parse_bib
         from ..loaders.text import read_text
@@ -174,11 +185,9 @@ class RefLibrary:
         from ..vocabulary import DESIGNS
         from .merge import with_fields_set
 
-        by_key = {r.key: r for r in self.references}
+        by_key = self._by_key(changes)
         by_file: dict[str, list[str]] = {}
         for key, fields in changes.items():
-            if key not in by_key:
-                raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
             for name, value in fields:
                 if not re.fullmatch(r"[A-Za-z][\w-]*", name) or name.lower() in ("id", "key", "entrytype", "type"):
                     raise KbaseError(f"{name!r} cannot be set: give a BibTeX field name such as design, doi or year")
@@ -218,15 +227,10 @@ class RefLibrary:
         environment's settings; only it reaches the network."""
         from dataclasses import replace
 
-        from ..errors import UnknownReferenceError
         from ..registry import Registry
-        from ..spelling import did_you_mean
         from .verify import verify_references
 
-        by_key = {r.key: r for r in self.references}
-        for key in keys:
-            if key not in by_key:
-                raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.paths)}{did_you_mean(key, list(by_key))}")
+        by_key = self._by_key(keys)
         chosen = [by_key[k] for k in dict.fromkeys(keys)] if keys else self.references
         with registry or Registry() as asked:
             result = verify_references(chosen, asked, progress)

@@ -14,7 +14,8 @@ What is compared, and how (each only when the entry gives the field):
   of the full name's word, little words such as *of* and *and* left out);
 * **volume** and **pages** (``456--466``, ``456-66`` and ``456–466`` are one range).
 
-A title unlike the registry's *and* another first author mean the identifier points to another paper:
+A title unlike the registry's (below :data:`kbase.works.IDENTIFIER_TITLE_SCORE`, the cut that tells two works
+apart in ``refs dedupe``) *and* another first author mean the identifier points to another paper:
 that is said, and ``--fix`` leaves such an entry alone (the identifier is what is wrong).
 """
 
@@ -30,13 +31,10 @@ from ..bibtex import latex_to_text, split_names, surname
 from ..identifiers import normalize_doi
 from ..model import Finding, Reference
 from ..vocabulary import PUBMED_DESIGNS
-from ..works import ascii_lower, normal_title
+from ..works import IDENTIFIER_TITLE_SCORE, ascii_lower, normal_title
 
 __all__ = ["Mismatch", "Notice", "Registered", "compare", "crossref_record", "pubmed_record", "registered_fields"]
 
-#: Below this rapidfuzz ``token_set_ratio`` of the normalised titles (with another first author too), the
-#: identifier points to another paper; the cut of :data:`kbase.works.IDENTIFIER_TITLE_SCORE`.
-ANOTHER_PAPER_SCORE = 60.0
 
 #: Crossref update types (``updated-by``) and PubMed comment links, by the finding they give.
 CROSSREF_NOTICES = {
@@ -117,8 +115,7 @@ class Mismatch:
     field: str  # the BibTeX field
     ours: str
     theirs: str
-    fix: str  # the value ``--fix`` writes ("" when nothing should be written)
-    note: str = ""
+    fix: str  # the value ``--fix`` writes
 
 
 def _text(value: object) -> str:
@@ -376,7 +373,9 @@ def compare(ref: Reference, registered: Registered) -> tuple[list[Mismatch], boo
         if a_start != b_start or (a_end and b_end and a_end != b_end):
             out.append(Mismatch("pages", latex_to_text(pages), registered.pages, _expand_pages(registered.pages).replace("-", "--")))
     another = (
-        any(m.field == "title" for m in out) and any(m.field == "author" for m in out) and _title_score(ours_title, registered) < ANOTHER_PAPER_SCORE
+        any(m.field == "title" for m in out)
+        and any(m.field == "author" for m in out)
+        and _title_score(ours_title, registered) < IDENTIFIER_TITLE_SCORE
     )
     return out, another
 
@@ -448,11 +447,6 @@ class Verification:
     def asked(self) -> int:
         """How many references were asked about (all, or the keys named)."""
         return self.checked + self.unchecked + self.without_identifier
-
-
-def describe(mismatches: Sequence[Mismatch]) -> str:
-    """The mismatches of one entry in words: ``year 2017 here, 2018 (print) there; …``."""
-    return "; ".join(f"{m.field} {m.ours!r} here, {m.theirs!r} in the registry" for m in mismatches)
 
 
 def _located(rule: str, message: str, ref: Reference) -> Finding:
