@@ -3,7 +3,7 @@
 SciFact's annotators wrote, for many abstracts, a claim the abstract supports and a negated one it
 contradicts (Wadden et al. 2020). Two claims that cite the same abstract, one labelled SUPPORT and the
 other CONTRADICT, are a *reversed* pair; two that cite it with the same label are a *same-direction*
-pair. :func:`kbase.audit.wording.reversal` is run on each pair (both orders give one answer); the
+pair. :func:`kbase.language.wording.reversal` is run on each pair (both orders give one answer); the
 report is the share of reversed pairs it catches (recall) and the share of same-direction pairs it
 wrongly calls reversed (false reversals), over the train and dev claims.
 
@@ -18,7 +18,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from kbase.audit.wording import reversal
+from kbase.language.wording import reversal
 
 
 def pairs(folder: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -55,10 +55,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .audit.batch import DraftsAudit
     from .config import read_config
     from .edit import ClaimsEditor
     from .files import write_output
-    from .kb import DraftsAudit, KnowledgeBase, load
+    from .kb import KnowledgeBase, load
     from .model import Claim, Evidence, Finding, Grade, Reference
     from .project import Project
     from .refs import RefLibrary
@@ -69,7 +70,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "load": "kb",
     "KnowledgeBase": "kb",
-    "DraftsAudit": "kb",
+    "DraftsAudit": "audit.batch",
     "ClaimsEditor": "edit",
     "RefLibrary": "refs",
     "Registry": "registry",

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import NotRegularFile, open_regular
+from .runtime import can_fork, unpickled
 
 __all__ = [
     "BACKGROUND_BYTES",
@@ -210,7 +211,6 @@ class Cache:
             return None
         if body[:_KEY_SIZE].decode("ascii", "replace") != key:
             return None  # an older entry of the slot: its input changed
-        from .runtime import unpickled
 
         try:
             return unpickled(body[_KEY_SIZE:])
@@ -282,7 +282,6 @@ class Cache:
 
     def _write_in_background(self, slot: str, key: str, value: Any) -> bool:
         """Fork a child that writes the entry; False when this process cannot fork safely (write in place)."""
-        from .runtime import can_fork
 
         if not can_fork(now=True):
             return False

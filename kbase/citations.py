@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .bibtex import latex_to_text, split_names
 from .errors import KbaseError
+from .identifiers import normalize_doi
+from .language.spelling import did_you_mean
 from .model import Reference
 
 __all__ = ["DEFAULT_STYLE", "Formatter", "csl_json", "resolve_style"]
@@ -45,7 +48,6 @@ DESIGN_TYPES = {"press-release": "webpage", "news": "article-newspaper", "websit
 
 
 def _names(raw: str) -> list[dict[str, str]]:
-    from .bibtex import latex_to_text, split_names
 
     people = []
     for name in split_names(raw):
@@ -72,7 +74,6 @@ def csl_json(reference: Reference) -> dict[str, Any]:
     >>> item["type"], item["issued"], item["DOI"]
     ('article-journal', {'date-parts': [[2019]]}, '10.1/x')
     """
-    from .bibtex import latex_to_text
 
     field = reference.field
     item: dict[str, Any] = {"id": reference.key, "type": DESIGN_TYPES.get(reference.design) if reference.entry_type == "misc" else None}
@@ -99,8 +100,6 @@ def csl_json(reference: Reference) -> dict[str, Any]:
         if value and csl_name not in item:
             item[csl_name] = latex_to_text(value).replace("--", "-").replace("\u2013", "-")
     if reference.doi:
-        from .identifiers import normalize_doi
-
         item["DOI"] = normalize_doi(reference.doi) if reference.doi.lower().startswith(("http", "doi:")) else reference.doi
     if reference.pmid:
         item["PMID"] = reference.pmid
@@ -144,8 +143,6 @@ def resolve_style(style: str | None) -> Path:
     try:
         return Path(get_style_filepath(name))
     except Exception:
-        from .spelling import did_you_mean
-
         raise KbaseError(
             f"no installed CSL style {name!r}{did_you_mean(name, [*STYLE_ALIASES, *_installed_styles()])} (give a name such as "
             "'apa', 'ama', 'vancouver' or 'nature', or a .csl file)"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kbase import FAIL_ON, LEVELS, SEVERITIES, Level, Project, Severity, render, short_lived_process
-from kbase.cli_common import command, emit, exit_with, fail_on_option, output_option, say, style_option
+from kbase.cli_common import command, draft_progress, emit, exit_with, fail_on_option, notices_to_stderr, output_option, say, style_option
 from kbase.cli_edit import article, claim, fmt_claims, link, unlink
 from kbase.cli_refs import refs
 
@@ -46,7 +46,7 @@ def cli(ctx: click.Context, **options: Any) -> None:
     audits the library and drafts for unsupported, weak, contested and mis-cited claims.
     """
     ctx.obj = options  # read by each command, with kbase.toml, as a kbase.Project
-    render.notices_to_stderr()  # e.g. a parse-cache entry ignored (kbase.cache)
+    notices_to_stderr()  # e.g. a parse-cache entry ignored (kbase.cache)
 
 
 @command(cli)
@@ -123,7 +123,7 @@ def audit(
         findings = kb.audit(floor)
         emit(render.findings(findings, fmt, counts), output, s.inputs())
         exit_with(findings, fail_on)
-    result = kb.audit_drafts(drafts, threshold, suggest, floor, render.progress_bar if sys.stderr.isatty() else None, jobs)
+    result = kb.audit_drafts(drafts, threshold, suggest, floor, draft_progress if sys.stderr.isatty() else None, jobs)
     emit(render.draft_audit(result, fmt, counts), output, (*s.inputs(), *drafts))
     if result.unreadable:
         sys.exit(2)
@@ -160,7 +160,10 @@ def evidence(s: Project, claim_id: str, fmt: str, tree: bool) -> None:
 
     For a contested claim the supporting and contradicting evidence are shown side by side.
     """
-    emit(render.evidence(s.open(), claim_id, fmt, tree))
+    kb = s.open()
+    claim, grade = kb.claim(claim_id), kb.grade(claim_id)
+    chains = kb.source_chains(claim_id) if fmt == "text" and not tree else ()
+    emit(render.evidence(claim, grade, fmt, references=kb.references, chains=chains, tree=(kb.claims, kb.grades) if tree else None))
 
 
 @command(cli, formats=("text", "json"))
@@ -177,7 +180,7 @@ def impact(s: Project, refkey: str | None, retracted_list: str | None, fmt: str)
         raise click.UsageError("give either a REFKEY or --retracted-list CSV")
     kb = s.open()
     reports = kb.retraction_impact(retracted_list) if retracted_list else [kb.impact(refkey)]  # type: ignore[arg-type]
-    emit(render.impacts(kb, reports, fmt, retracted_list))
+    emit(render.impacts(reports, kb.claims, fmt, retracted_list))
 
 
 @command(cli, formats=("text", "json"))
@@ -191,7 +194,7 @@ def impact(s: Project, refkey: str | None, retracted_list: str | None, fmt: str)
 def grades(s: Project, fmt: str, fail_on: str) -> None:
     """List the grade of every claim, then the claims nothing supports."""
     kb = s.open()
-    emit(render.grades(kb, fmt))
+    emit(render.grades(kb.claims, kb.grades, fmt))
     exit_with(kb.check(), fail_on)
 
 
@@ -208,11 +211,7 @@ def stats(s: Project, fmt: str) -> None:
 def suggest(s: Project, query: str, count: int, fmt: str, style: str | None) -> None:
     """Rank the library's references for a claim: CLAIM_ID or a sentence in quotes (BM25 over titles,
     abstracts and keywords, cached in .kbase-cache/); shows each one's best-matching sentence."""
-    kb = s.open()
-    if query in kb.claims:  # a claim's id: its statement and aliases, and the references it already links marked
-        emit(render.suggestions(kb, query, kb.suggest_for(query, count), fmt, style, {e.ref: e.stance for e in kb.claims[query].evidence}))
-    else:
-        emit(render.suggestions(kb, query, kb.suggest(query, count), fmt, style))
+    emit(render.suggestions(s.open().suggestions(query, count, style), fmt))
 
 
 @command(cli, formats=("text", "json", "markdown"))
@@ -250,9 +249,9 @@ def table(s: Project, article: str | None, topic: str | None, level: str | None,
     """The evidence table for writers and reviewers: one row per claim, with its level and flags, the
     evidence for and against, and what a writer should do; HTML is a self-contained report. The sof
     formats give GRADE's Summary of Findings: studies, participants, design, each domain, certainty."""
-    kb = s.open()
-    rows = kb.evidence_rows(article=article, topic=topic, level=Level.parse(level) if level else None, sort=sort, style=style, html=fmt == "html")
-    emit(render.evidence_table(kb, rows, fmt, article=article, style=style), output, s.inputs(style))
+    chosen = Level.parse(level) if level else None
+    table = s.open().evidence_table(article=article, topic=topic, level=chosen, sort=sort, style=style, html=fmt == "html")
+    emit(render.evidence_table(table, fmt), output, s.inputs(style))
 
 
 @command(cli, formats=("text", "html"))
@@ -277,7 +276,8 @@ def export(s: Project, fmt: str, output: str | None) -> None:
 @output_option
 def graph(s: Project, fmt: str, output: str | None) -> None:
     """Export the claim–reference graph as GraphML (Gephi, yEd), DOT (Graphviz) or node-link JSON."""
-    emit(render.graph_export(s.open(), fmt), output, s.inputs())
+    kb = s.open()
+    emit(render.graph_export(kb.graph, kb.grades, fmt), output, s.inputs())
 
 
 for command_ in (refs, claim, article, link, unlink, fmt_claims):

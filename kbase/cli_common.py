@@ -16,7 +16,19 @@ import click
 import kbase
 from kbase import FAIL_ON, KbaseError, LoadError, ProblemsFound, Project, Severity, render
 
-__all__ = ["command", "edit", "emit", "exit_with", "fail_on_option", "output_option", "progress_bar", "say", "style_option"]
+__all__ = [
+    "command",
+    "draft_progress",
+    "edit",
+    "emit",
+    "exit_with",
+    "fail_on_option",
+    "notices_to_stderr",
+    "output_option",
+    "progress_bar",
+    "say",
+    "style_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +62,31 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+def draft_progress(items: Iterable[Any], count: int) -> Iterator[Any]:
+    """``items`` as they come, with a progress bar of ``count`` steps on standard error (two or more):
+    the ``progress`` callback :meth:`kbase.KnowledgeBase.audit_drafts` is handed on a terminal."""
+    if count < 2:
+        yield from items
+        return
+    with click.progressbar(items, length=count, label="auditing drafts", file=sys.stderr) as bar:
+        yield from bar
+
+
+def notices_to_stderr() -> None:
+    """Show what the library reports on the ``kbase`` logger (a parse-cache entry it ignored, say)
+    as ``kbase: note: …`` lines on standard error, once per process."""
+    import logging
+
+    class Notices(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(render.message(f"kbase: note: {record.getMessage()}"), err=True)
+
+    logger = logging.getLogger("kbase")
+    if not any(type(h).__name__ == "Notices" for h in logger.handlers):
+        logger.addHandler(Notices(logging.WARNING))
+        logger.propagate = False
 
 
 def exit_with(findings: Iterable[kbase.Finding], fail_on: str) -> NoReturn:

@@ -23,6 +23,7 @@ from typing import Any
 
 from .errors import LoadError, Location
 from .files import NotRegularFile, link_leaving, open_regular
+from .language.spelling import did_you_mean
 
 __all__ = ["MAILTO", "read_config"]
 
@@ -66,8 +67,6 @@ def read_config(folder: Path) -> dict[str, Any]:
         settings: dict[str, Any] = {}
         for key, value in data.items():
             if key not in KEYS:
-                from .spelling import did_you_mean
-
                 raise LoadError(Location(str(path)), f"unknown setting {key!r}{did_you_mean(key, KEYS)}; kbase reads: {', '.join(KEYS)}")
             if key in ("bib", "drafts") and isinstance(value, str):
                 value = [value]

@@ -27,6 +27,12 @@ from typing import Any
 
 from .errors import KbaseError, LoadError, ProblemsFound
 from .files import LockHeld, library_lock, write_atomic_bytes
+from .grading import premise_cycles
+from .graph import build_graph
+from .language.spelling import did_you_mean
+from .loaders.bib import load_bibs
+from .loaders.claims import parse_claims
+from .loaders.inputs import read_text
 from .model import Finding
 from .vocabulary import Severity
 
@@ -183,10 +189,6 @@ class ClaimsEditor:
 
     def _errors(self, text: str) -> list[str]:
         """Why ``text`` would not be a valid library (empty when it is)."""
-        from .grading import premise_cycles
-        from .graph import build_graph
-        from .loaders.bib import load_bibs
-        from .loaders.claims import parse_claims
 
         parsed = parse_claims(text, self.path)
         if parsed.problems:
@@ -204,8 +206,6 @@ class ClaimsEditor:
         for claim in parsed.claims:
             for appearance in claim.appears_in:
                 if appearance.article not in parsed.articles:
-                    from .spelling import did_you_mean
-
                     errors.append(
                         f"claim {claim.id!r} would appear in {appearance.article!r}, which is not listed under articles"
                         f"{did_you_mean(appearance.article, parsed.articles)}"
@@ -222,8 +222,6 @@ class ClaimsEditor:
         raises :class:`~kbase.errors.ProblemsFound` with the same located problems as ``kbase check``:
         an editor never guesses at a structure it could not read.
         """
-        from .loaders.claims import parse_claims
-        from .loaders.text import read_text
 
         try:
             text = read_text(self.path)
@@ -301,7 +299,6 @@ class ClaimsEditor:
         for claim in data.get("claims") or []:
             if claim.get("id") == claim_id:
                 return claim
-        from .spelling import did_you_mean
 
         ids = [c.get("id") for c in data.get("claims") or [] if c.get("id")]
         raise EditRefused(f"no claim {claim_id!r}{did_you_mean(claim_id, ids)}")
@@ -341,8 +338,6 @@ class ClaimsEditor:
         def change(data: Any) -> None:
             articles = data.get("articles") or {}
             if article_id not in articles:
-                from .spelling import did_you_mean
-
                 raise EditRefused(f"no article {article_id!r}{did_you_mean(article_id, list(articles))}")
             articles[article_id]["title"] = title
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from .graph import claim_node, evidence_edges, node_id, ref_node
-from .independence import independent_groups
+from .independence import Join, independent_groups
 from .lineage import source_groups
 from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference, best_link
 from .queries import cycles, premise_graph
@@ -108,28 +108,11 @@ def link_grade(
         concerns, indirect, locator = evidence.concerns, evidence.indirect, evidence.locator
     if reference is None:
         return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect, locator, set_aside="not in the library")
-    start, because = DESIGN_START[reference.design], ""
-    pooled = evidence.pooled if evidence is not None and evidence.pooled else reference.field("pooled").strip().lower()
-    if reference.design in SYNTHESIS_DESIGNS:
-        if pooled in POOLED:
-            start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
-        else:
-            because = "what it pooled not given: taken as trials"
-    observational = reference.design in PREVALENCE_DESIGNS or (reference.design in SYNTHESIS_DESIGNS and pooled in ("observational", "mixed"))
-    if kind == "prevalence" and observational:  # surveys, cohorts, and syntheses of them: the right design for prevalence
-        start, because = Level.HIGH, "a prevalence claim" + (f", pooled {pooled}" if reference.design in SYNTHESIS_DESIGNS else "")
+    start, because = design_start(reference, evidence.pooled if evidence is not None else "", kind)
     preprint = reference.version == "preprint"  # not yet peer reviewed: one level below its design
     severities = dict(evidence.severities) if evidence is not None else {}
-    if "indirectness" in severities:  # the writer rated indirectness: that rating, not `indirect` on top of it
-        indirect_steps = 0
-    else:
-        indirect_steps = int(indirect)
-    imprecise = ""
-    if evidence is not None and "imprecision" not in concerns and "imprecision" not in severities:
-        if evidence.events is not None and evidence.events < MIN_EVENTS:
-            imprecise = f"{evidence.events} events"
-        elif evidence.events is None and evidence.participants is not None and evidence.participants < MIN_PARTICIPANTS:
-            imprecise = f"{evidence.participants} participants"
+    indirect_steps = 0 if "indirectness" in severities else int(indirect)  # the writer rated indirectness: that rating, not `indirect` on top
+    imprecise = imprecision(evidence) if evidence is not None else ""
     level = start.lowered(len(concerns) + indirect_steps + int(preprint) + int(bool(imprecise)))
     upgrades, refused = (), ()
     if evidence is not None and evidence.upgrades:
@@ -137,9 +120,8 @@ def link_grade(
         serious = bool(concerns) or bool(indirect_steps) or bool(imprecise) or not evidence.assessed
         if start <= Level.LOW and not serious:
             upgrades = evidence.upgrades
-            for name in upgrades:
-                for _ in range(UPGRADES[name]):
-                    level = level.raised()
+            for _ in range(sum(UPGRADES[name] for name in upgrades)):
+                level = level.raised()
         else:
             refused = evidence.upgrades
     unassessed = stance == "supports" and start > Level.LOW and evidence is not None and not evidence.assessed
@@ -165,6 +147,46 @@ def link_grade(
         events=evidence.events if evidence is not None else None,
         assessed=evidence.assessed if evidence is not None else True,
     )
+
+
+def design_start(reference: Reference, pooled: str = "", kind: str = "") -> tuple[Level, str]:
+    """Rule 3's starting level of a reference's design, and why when it is not the design's own: a
+    synthesis starts at what it pooled (``pooled`` on the link, else on the reference; trials when
+    not given), and surveys, cohorts and syntheses of them start high for a prevalence claim.
+
+    >>> from kbase.model import Reference
+    >>> zhao = Reference("zhao2018effect", "article", design="meta-analysis", design_inferred=False, fields=(("pooled", "{mixed}"),))
+    >>> start, because = design_start(zhao)
+    >>> str(start), because
+    ('low', 'pooled mixed')
+    """
+    start, because = DESIGN_START[reference.design], ""
+    pooled = pooled or reference.field("pooled").strip().lower()
+    if reference.design in SYNTHESIS_DESIGNS:
+        if pooled in POOLED:
+            start, because = POOLED[pooled], f"pooled {pooled}" if pooled != "rct" else "pooled trials"
+        else:
+            because = "what it pooled not given: taken as trials"
+    observational = reference.design in PREVALENCE_DESIGNS or (reference.design in SYNTHESIS_DESIGNS and pooled in ("observational", "mixed"))
+    if kind == "prevalence" and observational:  # surveys, cohorts, and syntheses of them: the right design for prevalence
+        start, because = Level.HIGH, "a prevalence claim" + (f", pooled {pooled}" if reference.design in SYNTHESIS_DESIGNS else "")
+    return start, because
+
+
+def imprecision(evidence: Evidence) -> str:
+    """Rule 3's imprecision step: ``"211 participants"`` when a link's events, or else its participants,
+    are below GRADE's rule of thumb and the writer did not rate imprecision; else ``""``.
+
+    >>> imprecision(Evidence("orhurhu2019ketamine", "contradicts", participants=211))
+    '211 participants'
+    """
+    if "imprecision" in evidence.concerns or "imprecision" in dict(evidence.severities):
+        return ""
+    if evidence.events is not None and evidence.events < MIN_EVENTS:
+        return f"{evidence.events} events"
+    if evidence.events is None and evidence.participants is not None and evidence.participants < MIN_PARTICIPANTS:
+        return f"{evidence.participants} participants"
+    return ""
 
 
 def premise_cycles(G: nx.MultiDiGraph) -> list[list[str]]:
@@ -273,103 +295,174 @@ def _grade(
     options: GradingOptions,
     authors_of: dict[str, set[str]],
 ) -> Grade:
-    reasons: list[Reason] = []
-    links: list[LinkGrade] = []
-    for key, stance, data in evidence_edges(G, claim.id):
-        links.append(link_grade(G.nodes[ref_node(key)]["record"], key, stance, evidence=data["evidence"], kind=claim.inferred_kind))
-
-    # rule 1
-    for link in links:
-        if link.set_aside == "retracted" and link.stance != "mentions":
-            reasons.append(Reason("retracted", f"set aside {link.ref}: the reference is retracted"))
-        elif link.set_aside and link.stance != "mentions":
-            reasons.append(Reason("not-in-library", f"set aside {link.ref}: no such reference in the library"))
+    """One claim's grade: the rules below, in order, each adding its :class:`~kbase.model.Reason`."""
+    links = [
+        link_grade(G.nodes[ref_node(key)]["record"], key, stance, evidence=data["evidence"], kind=claim.inferred_kind)
+        for key, stance, data in evidence_edges(G, claim.id)
+    ]
+    reasons = set_aside(links)  # rule 1
     supporting = [l for l in links if l.stance == "supports" and not l.set_aside]
     contradicting = [l for l in links if l.stance == "contradicts" and not l.set_aside]
-    flags: list[str] = []
-
-    # rule 2
-    if not supporting:
+    if not supporting:  # rule 2
         reasons.append(Reason("unsupported", "no reference supports this claim", Level.UNSUPPORTED))
-        if contradicting:
-            flags.append("contested")
-        return Grade(claim.id, Level.UNSUPPORTED, tuple(flags), 0, tuple(reasons), tuple(links), (), claim.inferred_kind)
-
-    # rules 3 and 4
-    best = cast(LinkGrade, best_link(supporting))  # first of the best, in file order (supporting is not empty)
-    level = best.level
-    reasons.append(Reason("start", f"starts at its best supporting link, {best.ref}: {_describe(best)}", level))
-    unassessed = [l.ref for l in supporting if l.unassessed]
-    if unassessed:
-        flags.append("unassessed")
-        if options.unassessed == "cap" and level > UNASSESSED_CAP:
-            level = UNASSESSED_CAP
-            reasons.append(
-                Reason(
-                    "unassessed",
-                    f"capped at {level}: nobody has assessed {', '.join(unassessed)} for risk of bias, "
-                    "inconsistency, indirectness, imprecision or publication bias (write its concerns, "
-                    "or concerns: [] when there are none)",
-                    level,
-                )
-            )
-
+        flags = ("contested",) if contradicting else ()
+        return Grade(claim.id, Level.UNSUPPORTED, flags, 0, tuple(reasons), tuple(links), (), claim.inferred_kind)
+    best, level, started = starting_level(supporting, options.unassessed == "cap")  # rules 3 and 4
+    reasons += started
     # rule 5 (kbase/independence.py): reports lineage, shared authors, overlapping syntheses
     keys = [l.ref for l in supporting]
     grouped, joins = independent_groups(
         keys, {k: G.nodes[ref_node(k)]["record"] for k in keys}, {k: groups[ref_node(k)] for k in keys if ref_node(k) in groups}, authors_of
     )
-    link_of = {l.ref: l for l in supporting}
-    by_source = {i: [link_of[k] for k in group] for i, group in enumerate(grouped)}
-    independent = len(by_source)
-    sources = tuple(tuple(group) for group in grouped)
-    for join in joins:
-        if join.why != "reports":
-            reasons.append(Reason("independence", f"{join.a} and {join.b} count as one source: {join.detail}", level))
+    reasons += [Reason("independence", f"{j.a} and {j.b} count as one source: {j.detail}", level) for j in joins if j.why != "reports"]
+    level, contradicted = contradiction(level, contradicting)  # rule 6
+    reasons += contradicted
+    in_cycle = {p for p in claim.depends_on if claim_node(p) in component and component[claim_node(p)] == component.get(claim_node(claim.id))}
+    level, capped = premise_cap(level, claim.depends_on, {p: done[p].level for p in claim.depends_on if p in done}, in_cycle)  # rule 8
+    reasons += capped
+    years = [y for y in (_year(G, l.ref) for l in supporting) if y is not None]
+    flags = grade_flags(supporting, best, joins, len(grouped), max(years) if years else None, options, contested=bool(contradicting))
+    return Grade(claim.id, level, flags, len(grouped), tuple(reasons), tuple(links), tuple(tuple(g) for g in grouped), claim.inferred_kind)
 
-    # rule 6
-    if contradicting:
-        flags.append("contested")
-        strongest = max(contradicting, key=lambda l: l.level)
-        if strongest.level >= level:
-            before, level = level, level.lowered()
-            change = f"down one level to {level}" if level != before else f"stays at {level} (the floor)"
-            reasons.append(
-                Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), at or above the claim's level: {change}", level)
-            )
-        else:
-            reasons.append(
-                Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), below the claim's level: no change", level)
-            )
 
-    # rule 8
-    for premise in claim.depends_on:
-        pnode = claim_node(premise)
-        in_cycle = pnode in component and component.get(pnode) == component.get(claim_node(claim.id))
-        if in_cycle or premise not in done:
-            reason = "it is in a cycle with this claim" if in_cycle else "it is not in the library"
+def set_aside(links: Sequence[LinkGrade]) -> list[Reason]:
+    """Rule 1: a reason for each ``supports`` or ``contradicts`` link set aside (retracted, or not in the library).
+
+    From the bundled library, as if Loftus 2010 (the trial behind ``opioid-sparing``) were retracted:
+
+    >>> from kbase.model import Reference
+    >>> trial = Reference("loftus2010intraoperative", "article", design="rct", design_inferred=False, retracted=True)
+    >>> [r.message for r in set_aside([link_grade(trial, trial.key, "supports")])]
+    ['set aside loftus2010intraoperative: the reference is retracted']
+    """
+    reasons = []
+    for link in links:
+        if link.set_aside == "retracted" and link.stance != "mentions":
+            reasons.append(Reason("retracted", f"set aside {link.ref}: the reference is retracted"))
+        elif link.set_aside and link.stance != "mentions":
+            reasons.append(Reason("not-in-library", f"set aside {link.ref}: no such reference in the library"))
+    return reasons
+
+
+def starting_level(supporting: Sequence[LinkGrade], cap_unassessed: bool = True) -> tuple[LinkGrade, Level, list[Reason]]:
+    """Rules 3 and 4: the best supporting link (the first of the best, in file order), the level the
+    claim starts at, and why; a link above low that nobody assessed caps the claim at moderate.
+
+    ``intraoperative-opioid-reduction`` rests on one trial with serious imprecision:
+
+    >>> from kbase.model import Evidence, Reference
+    >>> trial = Reference("loftus2010intraoperative", "article", design="rct", design_inferred=False)
+    >>> link = link_grade(trial, trial.key, "supports", evidence=Evidence(trial.key, "supports", concerns=("imprecision",), participants=102))
+    >>> best, level, reasons = starting_level([link])
+    >>> str(level), reasons[0].message
+    ('moderate', 'starts at its best supporting link, loftus2010intraoperative: rct starts high, -1 imprecision → moderate')
+    """
+    best = cast(LinkGrade, best_link(supporting))
+    level = best.level
+    reasons = [Reason("start", f"starts at its best supporting link, {best.ref}: {_describe(best)}", level)]
+    unassessed = [l.ref for l in supporting if l.unassessed]
+    if unassessed and cap_unassessed and level > UNASSESSED_CAP:
+        level = UNASSESSED_CAP
+        reasons.append(
+            Reason(
+                "unassessed",
+                f"capped at {level}: nobody has assessed {', '.join(unassessed)} for risk of bias, "
+                "inconsistency, indirectness, imprecision or publication bias (write its concerns, "
+                "or concerns: [] when there are none)",
+                level,
+            )
+        )
+    return best, level, reasons
+
+
+def contradiction(level: Level, contradicting: Sequence[LinkGrade]) -> tuple[Level, list[Reason]]:
+    """Rule 6: the strongest contradicting link lowers the claim one level when it is at or above the claim's level.
+
+    ``relief-three-months`` starts at very-low; Orhurhu 2019, a meta-analysis of trials at low, contradicts it:
+
+    >>> from kbase.model import Evidence, Reference
+    >>> meta = Reference("orhurhu2019ketamine", "article", design="meta-analysis", design_inferred=False, fields=(("pooled", "{rct}"),))
+    >>> link = link_grade(meta, meta.key, "contradicts", evidence=Evidence(meta.key, "contradicts", concerns=("risk-of-bias",), participants=211))
+    >>> level, reasons = contradiction(Level.VERY_LOW, [link])
+    >>> str(level), reasons[0].message.split(": ")[-1]
+    ('very-low', 'stays at very-low (the floor)')
+    """
+    if not contradicting:
+        return level, []
+    strongest = max(contradicting, key=lambda l: l.level)
+    if strongest.level < level:
+        return level, [
+            Reason("contradiction", f"contradicted by {strongest.ref} ({_describe(strongest)}), below the claim's level: no change", level)
+        ]
+    lowered = level.lowered()
+    change = f"down one level to {lowered}" if lowered != level else f"stays at {lowered} (the floor)"
+    text = f"contradicted by {strongest.ref} ({_describe(strongest)}), at or above the claim's level: {change}"
+    return lowered, [Reason("contradiction", text, lowered)]
+
+
+def premise_cap(
+    level: Level, premises: Sequence[str], premise_levels: Mapping[str, Level], in_cycle: Iterable[str] = ()
+) -> tuple[Level, list[Reason]]:
+    """Rule 8: a claim is no more certain than its least certain premise; a premise in a cycle with
+    the claim, or not graded (not in the library), is skipped.
+
+    ``opioid-alternative`` rests on ``opioid-sparing`` (very-low):
+
+    >>> level, reasons = premise_cap(Level.LOW, ["opioid-sparing"], {"opioid-sparing": Level.VERY_LOW})
+    >>> str(level), reasons[0].message
+    ('very-low', 'capped at very-low by its premise opioid-sparing')
+    """
+    cycle, reasons = set(in_cycle), []
+    for premise in premises:
+        if premise in cycle or premise not in premise_levels:
+            reason = "it is in a cycle with this claim" if premise in cycle else "it is not in the library"
             reasons.append(Reason("premise", f"premise {premise} skipped: {reason}", level))
-            continue
-        cap = done[premise].level
-        if cap < level:
-            level = cap
-            reasons.append(Reason("premise", f"capped at {cap} by its premise {premise}", level))
+        elif premise_levels[premise] < level:
+            level = premise_levels[premise]
+            reasons.append(Reason("premise", f"capped at {level} by its premise {premise}", level))
+    return level, reasons
 
-    # flags
+
+def grade_flags(
+    supporting: Sequence[LinkGrade],
+    best: LinkGrade,
+    joins: Sequence[Join],
+    sources: int,
+    newest: int | None,
+    options: GradingOptions,
+    *,
+    contested: bool = False,
+) -> tuple[str, ...]:
+    """The flags of a supported claim, in this order: unassessed, contested (rule 6), pooled-assumed,
+    shared-authors, single-source, amplified, secondary-only, stale.
+
+    ``not-first-line`` rests on a website and a narrative review, the newest from 2014, read in 2026:
+
+    >>> from kbase.model import Reference
+    >>> site = Reference("apna_ketamine_considerations", "online", design="website", design_inferred=False)
+    >>> review = Reference("niesters2014ketamine", "article", design="narrative-review", design_inferred=False)
+    >>> links = [link_grade(r, r.key, "supports") for r in (site, review)]
+    >>> grade_flags(links, links[1], [], 2, 2014, GradingOptions(2026))
+    ('secondary-only', 'stale')
+    """
+    flags = []
+    if any(l.unassessed for l in supporting):
+        flags.append("unassessed")
+    if contested:
+        flags.append("contested")
     if best.starts_because.startswith("what it pooled not given"):
         flags.append("pooled-assumed")
     if any(j.why == "shared-authors" for j in joins):
         flags.append("shared-authors")
-    if independent == 1:
+    if sources == 1:
         flags.append("single-source")
         if len(supporting) >= 3:
             flags.append("amplified")
     if all(l.design in SECONDARY_DESIGNS for l in supporting):
         flags.append("secondary-only")
-    years = [y for y in (_year(G, l.ref) for l in supporting) if y is not None]
-    if years and options.year - max(years) > options.stale_years:
+    if newest is not None and options.year - newest > options.stale_years:
         flags.append("stale")
-    return Grade(claim.id, level, tuple(flags), independent, tuple(reasons), tuple(links), sources, claim.inferred_kind)
+    return tuple(flags)
 
 
 def _year(G: nx.MultiDiGraph, key: str) -> int | None:

@@ -18,12 +18,23 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .audit.batch import expand_drafts
+from .audit.drafts import DraftReport, resolve_citations
 from .cache import Cache, MemoryCache
-from .errors import KbaseError
+from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+from .drafts.reader import read_draft
+from .errors import KbaseError, LoadError
 from .git import GitMissing, GitRefused, run_git
-from .kb import KnowledgeBase, load
+from .kb import PARALLEL_CLAIMS_BYTES, KnowledgeBase, load
+from .language.spelling import did_you_mean
+from .loaders.claims import claims_entry, load_claims
+from .runtime import forked_pool
 from .vocabulary import Level
+
+if TYPE_CHECKING:
+    from .drafts.matcher import ClaimMatcher
 
 __all__ = [
     "ChangedDrafts",
@@ -122,9 +133,6 @@ def _text_of(contents: dict[Path, bytes], path: Path, claims: Path) -> bytes:
 def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Path, target: Path, reuse: Cache) -> Iterator[None]:
     """Parse a revision's claims file in a forked worker while the caller loads another revision, then
     hand the result to ``reuse`` (large files, on machines with ``fork`` and two cores or more)."""
-    from .kb import PARALLEL_CLAIMS_BYTES
-    from .loaders.claims import claims_entry, load_claims
-    from .runtime import forked_pool
 
     data = _text_of(files[0], claims, claims)
     with forked_pool(len(data) >= PARALLEL_CLAIMS_BYTES, workers=1) as pool:
@@ -220,35 +228,11 @@ def _problems(kb: KnowledgeBase, labels: dict[str, str]) -> list[str]:
 def diff_libraries(old: KnowledgeBase, new: KnowledgeBase, before: str, after: str) -> LibraryDiff:
     """Compare two loaded libraries (see :func:`diff_revisions`)."""
     result = LibraryDiff(before, after)
-    old_ids, new_ids = set(old.claims), set(new.claims)
-    renamed: dict[str, str] = {}
-    by_statement = {old.claims[c].statement: c for c in old_ids - new_ids}
-    for cid in new_ids - old_ids:
-        source = by_statement.get(new.claims[cid].statement)
-        if source is not None:
-            renamed[cid] = source
-    for cid in sorted(old_ids | new_ids):
-        if cid in renamed.values() and cid not in new_ids:
+    renamed = renamed_claims(old, new)
+    for cid in sorted(set(old.claims) | set(new.claims)):
+        if cid in renamed.values() and cid not in new.claims:
             continue  # reported under its new id
-        source = renamed.get(cid, cid)
-        was = old.grades.get(source) if source in old.claims else None
-        now = new.grades.get(cid) if cid in new.claims else None
-        claim = new.claims.get(cid) or old.claims.get(cid)
-        old_links = {f"{e.ref} ({e.stance})" for e in old.claims[source].evidence} if source in old.claims else set()
-        new_links = {f"{e.ref} ({e.stance})" for e in new.claims[cid].evidence} if cid in new.claims else set()
-        old_reasons = {r.message for r in was.reasons} if was else set()
-        change = ClaimChange(
-            cid,
-            was.level if was else None,
-            now.level if now else None,
-            tuple(f for f in (now.flags if now else ()) if f not in (was.flags if was else ())),
-            tuple(f for f in (was.flags if was else ()) if f not in (now.flags if now else ())),
-            tuple(sorted(new_links - old_links)),
-            tuple(sorted(old_links - new_links)),
-            tuple(r.message for r in (now.reasons if now else ()) if r.message not in old_reasons),
-            tuple(dict.fromkeys(a.article for a in claim.appears_in)) if claim else (),
-            source if source != cid else "",
-        )
+        change = claim_change(old, new, cid, renamed.get(cid, cid))
         if (
             change.before != change.after
             or change.flags_gained
@@ -264,6 +248,36 @@ def diff_libraries(old: KnowledgeBase, new: KnowledgeBase, before: str, after: s
     result.references_removed = sorted(set(old_refs) - set(new_refs))
     result.references_retracted = sorted(k for k in set(old_refs) & set(new_refs) if new_refs[k].retracted and not old_refs[k].retracted)
     return result
+
+
+def renamed_claims(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, str]:
+    """New claim id → the old id of the removed claim with the same statement (a claim renamed)."""
+    old_ids, new_ids = set(old.claims), set(new.claims)
+    by_statement = {old.claims[c].statement: c for c in old_ids - new_ids}
+    return {cid: by_statement[new.claims[cid].statement] for cid in new_ids - old_ids if new.claims[cid].statement in by_statement}
+
+
+def claim_change(old: KnowledgeBase, new: KnowledgeBase, cid: str, source: str) -> ClaimChange:
+    """How claim ``cid`` of ``new`` differs from claim ``source`` of ``old`` (either may be missing)."""
+    was = old.grades.get(source) if source in old.claims else None
+    now = new.grades.get(cid) if cid in new.claims else None
+    claim = new.claims.get(cid) or old.claims.get(cid)
+    old_links = {f"{e.ref} ({e.stance})" for e in old.claims[source].evidence} if source in old.claims else set()
+    new_links = {f"{e.ref} ({e.stance})" for e in new.claims[cid].evidence} if cid in new.claims else set()
+    old_reasons = {r.message for r in was.reasons} if was else set()
+    flags_before, flags_after = (was.flags if was else ()), (now.flags if now else ())
+    return ClaimChange(
+        cid,
+        was.level if was else None,
+        now.level if now else None,
+        tuple(f for f in flags_after if f not in flags_before),
+        tuple(f for f in flags_before if f not in flags_after),
+        tuple(sorted(new_links - old_links)),
+        tuple(sorted(old_links - new_links)),
+        tuple(r.message for r in (now.reasons if now else ()) if r.message not in old_reasons),
+        tuple(dict.fromkeys(a.article for a in claim.appears_in)) if claim else (),
+        source if source != cid else "",
+    )
 
 
 def diff_revisions(
@@ -358,8 +372,6 @@ def claim_history(
             else:
                 points.append(GradePoint(commit[:10], date, subject, None, "no such claim yet"))
     if points and claim_id not in known:
-        from .spelling import did_you_mean
-
         raise KbaseError(f"no claim {claim_id!r} in any commit that changed the library{did_you_mean(claim_id, sorted(known))}")
     return points
 
@@ -398,28 +410,11 @@ def changed_drafts(
     KbaseError
         Not a git repository, git missing, or an unknown revision.
     """
-    from .audit.batch import expand_drafts
-    from .audit.drafts import DraftReport, resolve_citations
-    from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
-    from .drafts.reader import read_draft
-    from .errors import LoadError
 
     folder = Path(claims).resolve().parent
     _check_repository(folder)
     _check_revision(folder, revision)
-    top = Path(_git(folder, "rev-parse", "--show-toplevel").stdout.decode("utf-8", "replace").strip())
-    touched = {
-        (top / name).resolve()
-        for name in _git(top, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", revision, "--")
-        .stdout.decode("utf-8", "surrogateescape")
-        .split("\0")
-        if name
-    }
-    touched |= {
-        (top / name).resolve()
-        for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode("utf-8", "surrogateescape").split("\0")
-        if name
-    }
+    touched = _touched_since(folder, revision)
     result = ChangedDrafts(revision)
     candidates = expand_drafts(patterns)
     for path in candidates:
@@ -430,31 +425,42 @@ def changed_drafts(
     moved = {c.claim_id: c for c in diff.claims if c.after is not None and (c.before != c.after or c.flags_gained or c.flags_lost)}
     gone = {**{k: "removed" for k in diff.references_removed}, **{k: "retracted" for k in diff.references_retracted}}
     matcher = ClaimMatcher([new.claims[c] for c in moved if c in new.claims], threshold or DEFAULT_THRESHOLD) if moved else None
+    library_before = diff.library_before if diff.library_before is not None else new
     for path in candidates:
-        if path in result.why or not (matcher or gone):
-            continue
-        try:
-            draft = read_draft(path)
-        except LoadError:
-            result.why[path] = "unreadable"  # audited, so that the audit reports why
-            continue
-        # what each sentence cites, resolved in the first revision, where a removed reference still is: keys,
-        # identifiers, numbers through the draft's reference list and Word fields alike
-        keys = (
-            resolve_citations(diff.library_before.graph if diff.library_before is not None else new.graph, draft, DraftReport(path))
-            if gone
-            else [[] for _ in draft.sentences]
-        )
-        for sentence, cites in zip(draft.sentences, keys):
-            cited = next((k for k in cites if k in gone), None)
-            if cited:
-                result.why[path] = f"cites {cited} ({gone[cited]})"
-                break
-            match = matcher.match(sentence.clean) if matcher else None
-            if match is not None:
-                change = moved[match.claim_id]
-                what = "added" if change.before is None else f"{change.before} → {change.after}" if change.before != change.after else "flags changed"
-                result.why[path] = f"states {match.claim_id} ({what})"
-                break
+        if path not in result.why and (matcher or gone):
+            why = _why_audit(path, library_before, gone, matcher, moved)
+            if why:
+                result.why[path] = why
     result.drafts = [p for p in candidates if p in result.why]
     return result
+
+
+def _touched_since(folder: Path, revision: str) -> set[Path]:
+    """Files changed since git ``revision`` (committed, staged or not), and new files git does not ignore."""
+    top = Path(_git(folder, "rev-parse", "--show-toplevel").stdout.decode("utf-8", "replace").strip())
+    changed = _git(top, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", revision, "--").stdout
+    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z").stdout
+    return {(top / name).resolve() for listing in (changed, untracked) for name in listing.decode("utf-8", "surrogateescape").split("\0") if name}
+
+
+def _why_audit(path: str, library_before: KnowledgeBase, gone: dict[str, str], matcher: ClaimMatcher | None, moved: dict[str, ClaimChange]) -> str:
+    """Why the draft at ``path`` must be audited again ("cites X (retracted)", "states Y (low → very-low)",
+    "unreadable"), or "" when nothing it cites or states changed."""
+
+    try:
+        draft = read_draft(path)
+    except LoadError:
+        return "unreadable"  # audited, so that the audit reports why
+    # what each sentence cites, resolved in the first revision, where a removed reference still is: keys,
+    # identifiers, numbers through the draft's reference list and Word fields alike
+    keys = resolve_citations(library_before.graph, draft, DraftReport(path)) if gone else [[] for _ in draft.sentences]
+    for sentence, cites in zip(draft.sentences, keys):
+        cited = next((k for k in cites if k in gone), None)
+        if cited:
+            return f"cites {cited} ({gone[cited]})"
+        match = matcher.match(sentence.clean) if matcher else None
+        if match is not None:
+            change = moved[match.claim_id]
+            what = "added" if change.before is None else f"{change.before} → {change.after}" if change.before != change.after else "flags changed"
+            return f"states {match.claim_id} ({what})"
+    return ""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .grading import grade_claims
 from .graph import claim_node, node_id, ref_node
 from .model import Grade
 from .queries import linked_claims, premise_graph
@@ -78,8 +79,6 @@ def impact(G: nx.MultiDiGraph, key: str, options: GradingOptions, grades: Mappin
         The current grade of every claim.
     """
     import networkx as nx
-
-    from .grading import grade_claims
 
     rnode = ref_node(key)
     linked = tuple(linked_claims(G, key))

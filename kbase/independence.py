@@ -3,7 +3,7 @@
 Two references count as one source when
 
 * they are **one work entered twice** (a shared DOI or PMID, or the same title, year and first
-  author: :func:`kbase.works.one_work`, the test of the library audit's ``duplicate-reference``);
+  author: :func:`kbase.same_work.one_work`, the test of the library audit's ``duplicate-reference``);
 * one reports (restates) the other, directly or through a chain (``reports = {key}``; the
   lineage groups of :func:`kbase.lineage.source_groups`);
 * they **share an author** (family name and first initial; an organisation by its whole name):
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from .bibtex import latex_to_text, split_names
 from .identifiers import cited_identifier
 from .model import Reference
-from .works import one_work
+from .same_work import one_work
 
 __all__ = ["CCA_THRESHOLD", "Join", "author_ids", "corrected_covered_area", "independent_groups"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,42 +22,17 @@ if TYPE_CHECKING:
 
     import networkx as nx
 
-    from .audit.batch import DraftAuditor, Progress
+    from .audit.batch import DraftAuditor, DraftsAudit, Progress
     from .audit.drafts import DraftReport
     from .cache import Cache
     from .citations import Formatter
     from .drafts.matcher import ClaimMatcher
     from .impact import Impact
     from .review import DraftReview
-    from .suggest import SuggestIndex, Suggestion
-    from .tables import EvidenceRow
+    from .suggest import Ranking, SuggestIndex, Suggestion
+    from .tables import EvidenceRow, EvidenceTable
 
-__all__ = ["DraftsAudit", "KnowledgeBase", "load"]
-
-
-@dataclass
-class DraftsAudit:
-    """What auditing several drafts found: findings, counts, and the drafts that could not be read."""
-
-    findings: list[Finding] = field(default_factory=list)
-    unreadable: list[LoadError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. how to match paraphrases too
-    drafts: int = 0
-    sentences: int = 0
-    matched: int = 0
-
-    @property
-    def summary(self) -> str:
-        """``3 drafts: 120 sentences read, 14 stated known claims``."""
-        return draft_summary(self.drafts, self.sentences, self.matched)
-
-
-def draft_summary(drafts: int, sentences: int, matched: int) -> str:
-    """``3 drafts: 120 sentences read, 14 stated known claims`` (``1 draft: 1 sentence read, 1 stated a known claim``)."""
-    from .audit.wording import counted
-
-    stated = "1 stated a known claim" if matched == 1 else f"{matched} stated known claims"
-    return f"{counted(drafts, 'draft')}: {counted(sentences, 'sentence')} read, {stated}"
+__all__ = ["KnowledgeBase", "load"]
 
 
 def load(
@@ -195,7 +169,7 @@ class _Derived:
         cls, store: Cache, claims: str, bibs: list[str], retractions: str | Path | None, encoding: str, options: GradingOptions
     ) -> _Derived | None:
         """None when a file cannot be read: its problem is then found by the loaders, uncached."""
-        from .loaders.text import read_input
+        from .loaders.inputs import read_input
 
         parts: list[object] = [
             "library",
@@ -242,7 +216,7 @@ def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Exe
     ``.bib``, while this process waits for what they hand back); they are forked only when work is
     handed to them (a file the cache holds needs none)."""
     from .loaders.bib import has_large_bib
-    from .loaders.text import input_size
+    from .loaders.inputs import input_size
     from .runtime import forked_pool
 
     return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or has_large_bib(bibs), workers=3)
@@ -374,7 +348,7 @@ class KnowledgeBase:
         """The claim ``claim_id``; raises :class:`UnknownClaimError` with a did-you-mean."""
         node = self.graph.nodes.get(claim_node(claim_id))
         if node is None or node["record"] is None:
-            from .spelling import did_you_mean
+            from .language.spelling import did_you_mean
 
             raise UnknownClaimError(f"no claim {claim_id!r} in {self.claims_path}{did_you_mean(claim_id, self.claims)}")
         return node["record"]
@@ -418,7 +392,7 @@ class KnowledgeBase:
         from .impact import impact
 
         if key not in self.references:
-            from .spelling import did_you_mean
+            from .language.spelling import did_you_mean
 
             raise UnknownReferenceError(f"no reference {key!r} in {', '.join(self.bib_paths)}{did_you_mean(key, self.references)}")
         return impact(self.graph, key, self.options, self.grades)
@@ -476,7 +450,7 @@ class KnowledgeBase:
     def article(self, article_id: str) -> Article:
         """The article ``article_id``; raises :class:`UnknownArticleError` with a did-you-mean."""
         if article_id not in self.articles:
-            from .spelling import did_you_mean
+            from .language.spelling import did_you_mean
 
             raise UnknownArticleError(f"no article {article_id!r} in {self.claims_path}{did_you_mean(article_id, self.articles)}")
         return self.articles[article_id]
@@ -508,10 +482,33 @@ class KnowledgeBase:
         topics = {c.topic for c in self.claims.values() if c.topic}
         if topic is not None and topic not in topics:
             from .errors import NotInLibraryError
-            from .spelling import did_you_mean
+            from .language.spelling import did_you_mean
 
             raise NotInLibraryError(f"no claim has the topic {topic!r}{did_you_mean(topic, topics)}; topics: {', '.join(sorted(topics))}")
         return evidence_rows(self.graph, self.grades, self.formatter(style), article=article, topic=topic, level=level, sort=sort, html=html)
+
+    def evidence_table(
+        self,
+        *,
+        article: str | None = None,
+        topic: str | None = None,
+        level: Level | None = None,
+        sort: str = "article",
+        style: str | None = None,
+        html: bool = False,
+    ) -> EvidenceTable:
+        """The evidence table (``kbase table``): its rows (:meth:`evidence_rows`) and title; with ``html``, the
+        bibliography of the references in the rows and the graph the report draws."""
+        from .citations import DEFAULT_STYLE
+        from .tables import EvidenceTable
+
+        rows = self.evidence_rows(article=article, topic=topic, level=level, sort=sort, style=style, html=html)
+        title = (self.articles[article].title or article) if article else "All claims"
+        if not html:
+            return EvidenceTable(rows, title, style or DEFAULT_STYLE, article)
+        keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting)]
+        bibliography = self.formatter(style).bibliography(keys, html=True, numbered=False)
+        return EvidenceTable(rows, title, style or DEFAULT_STYLE, article, bibliography, self.graph)
 
     def cited_keys(self, article: str | None = None) -> list[str]:
         """The references an article's claims rest on (supporting or contradicting), or every reference."""
@@ -562,6 +559,8 @@ class KnowledgeBase:
         source = package_bytes(path) if report.draft is not None and report.draft.unit == "paragraph" else b""
         stated = {m.claim_id for m in report.matches if m is not None}
         rows = {row.claim_id: row for row in self.evidence_rows(style=style) if row.claim_id in stated}
+        from .audit.batch import draft_summary
+
         summary = draft_summary(1, len(report.sentences), report.matched)
         return draft_review(report, rows, summary, min_severity, source)
 
@@ -606,59 +605,26 @@ class KnowledgeBase:
             Audit in this many processes (0: one per core). The findings are the same, in the
             same order, whatever the number.
         """
-        from .audit.batch import audit_many, expand_drafts
+        from .audit.batch import audit_drafts
 
-        names = expand_drafts(str(p) for p in paths)
-        outcomes = audit_many(self.draft_auditor(threshold, suggest), names, jobs)
-        result = DraftsAudit()
-        for outcome in progress(outcomes, len(names)) if progress else outcomes:
-            if outcome.error is not None:
-                result.unreadable.append(LoadError(*outcome.error))
-                continue
-            result.drafts += 1
-            result.sentences += outcome.sentences
-            result.matched += outcome.matched
-            result.findings.extend(f for f in outcome.findings if f.severity >= min_severity)
-        if self.semantic and any(f.rule == "unregistered-claim" for f in result.findings):
-            from .semantic import install_hint, installed
-
-            if not installed():  # where it would help: sentences that matched no claim may say one in other words
-                result.notes.append(f"some sentences match no claim by their words; {install_hint()}")
-        return result
+        return audit_drafts(self.draft_auditor(threshold, suggest), (str(p) for p in paths), min_severity, progress, jobs, semantic=self.semantic)
 
     def matcher(self, threshold: float | None = None) -> ClaimMatcher:
         """A sentence-to-claim matcher over this library's claims (built once per threshold)."""
-        from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+        from .drafts.matcher import DEFAULT_THRESHOLD, library_matcher
 
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         cache = self.__dict__.setdefault("_matchers", {})
         if threshold not in cache:
-            matcher = ClaimMatcher(self.claims.values(), threshold)
-            if self.semantic:  # kbase[semantic]: sentences no wording matches lexically are matched by meaning
-                from .semantic import embed
-
-                vectors = embed(matcher.wordings, self._store, "embeddings-claims")
-                if vectors is not None:
-                    matcher.use_semantic(vectors, cache=self._store)
-            cache[threshold] = matcher
+            cache[threshold] = library_matcher(self.claims.values(), threshold, semantic=self.semantic, store=self._store)
         return cache[threshold]
 
     @cached_property
     def suggest_index(self) -> SuggestIndex:
         """The BM25 index over the references (kept in the parse cache when the library has one)."""
-        from .suggest import SuggestIndex
+        from .suggest import library_index
 
-        index = SuggestIndex.for_library(list(self.references.values()), list(self.bib_paths), self._store)
-        if self.semantic:  # kbase[semantic]: re-rank BM25's candidates by meaning too
-            from .bibtex import latex_to_text
-            from .semantic import embed
-
-            vectors = embed(
-                [f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in self.references.values()], self._store, "embeddings-references"
-            )
-            if vectors is not None:
-                index.use_semantic(vectors)
-        return index
+        return library_index(list(self.references.values()), list(self.bib_paths), self._store, semantic=self.semantic)
 
     def suggest(self, text: str, k: int = 10) -> list[Suggestion]:
         """Rank the library's references for ``text``, any text: a sentence, a phrase, one word ("insomnia")."""
@@ -669,6 +635,22 @@ class KnowledgeBase:
         :class:`~kbase.errors.UnknownClaimError` for an id the library lacks."""
         claim = self.claim(claim_id)
         return self.suggest_index.search(" ".join((claim.statement, *claim.aliases)), k)
+
+    def suggestions(self, query: str, k: int = 10, style: str | None = None) -> Ranking:
+        """``kbase suggest``: references ranked for a claim id (its statement and aliases, the links it
+        already has marked) or for any text, each with its citation in ``style``."""
+        from .suggest import Ranking
+
+        claim = self.claims.get(query)
+        results = self.suggest_for(query, k) if claim is not None else self.suggest(query, k)
+        formatter = self.formatter(style)
+        return Ranking(
+            query,
+            results,
+            {s.key: self.references[s.key] for s in results},
+            {s.key: formatter.entry(s.key) for s in results},
+            {e.ref: e.stance for e in claim.evidence} if claim is not None else {},
+        )
 
     def stats(self) -> dict[str, object]:
         """Counts a content lead wants at a glance."""

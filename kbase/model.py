@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .bibtex import latex_to_text, split_names, surname, unenclose
 from .errors import Location, pickled_by_fields
+from .language.wording import claim_kind
 from .vocabulary import STANCES, Level, Severity
 
 __all__ = [
@@ -193,8 +194,7 @@ class Claim:
 
     @property
     def inferred_kind(self) -> str:
-        """The claim's kind: as written, or inferred from its statement (:func:`kbase.audit.wording.claim_kind`)."""
-        from .audit.wording import claim_kind
+        """The claim's kind: as written, or inferred from its statement (:func:`kbase.language.wording.claim_kind`)."""
 
         return self.kind or claim_kind(self.statement)
 

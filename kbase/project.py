@@ -57,9 +57,9 @@ def _candidates(draft_path: str | Path) -> str:
     import json
     import re
 
-    from .audit.wording import is_factual
     from .drafts.matcher import STOPWORDS
     from .drafts.reader import read_draft
+    from .language.wording import is_factual
 
     draft = read_draft(draft_path)
     title = _draft_title(draft_path, draft.sentences[0].section if draft.sentences else "")

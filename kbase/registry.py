@@ -39,6 +39,7 @@ from urllib.parse import quote
 
 from .config import MAILTO
 from .errors import KbaseError
+from .version import __version__
 
 if TYPE_CHECKING:
     import requests
@@ -177,7 +178,6 @@ class Registry:
             )
             for scheme in ("http://", "https://"):
                 session.mount(scheme, HTTPAdapter(max_retries=retry))
-            from .version import __version__
 
             contact = f"; mailto:{self.mailto}" if self.mailto else ""
             session.headers["User-Agent"] = f"kbase/{__version__} (https://pypi.org/project/kbase/{contact})"

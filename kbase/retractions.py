@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import LoadError, Location
 from .identifiers import normalize_doi
-from .loaders.text import read_text
+from .loaders.inputs import read_text
 from .model import Reference
 
 __all__ = ["Notice", "apply_notices", "read_retraction_watch"]

@@ -19,7 +19,7 @@ from .vocabulary import Severity
 
 if TYPE_CHECKING:
     from .audit.drafts import DraftReport
-    from .drafts.text import Citation
+    from .language.sentences import Citation
     from .tables import EvidenceRow
 
 __all__ = ["DraftReview", "ReviewPart", "ReviewSentence", "draft_review"]

@@ -3,7 +3,7 @@
 Documents are a reference's title (counted three times), abstract and keywords. Tokens are
 lower-cased words with numbers kept; a hyphenated or apostrophised word ("beta-blocker",
 "Alzheimer's") gives its parts and the joined word; English stop words are dropped; words are
-Snowball-stemmed (:func:`kbase.words.stem`). BM25 parameters k1 = 1.5, b = 0.75 and the title weight were
+Snowball-stemmed (:func:`kbase.language.stems.stem`). BM25 parameters k1 = 1.5, b = 0.75 and the title weight were
 chosen on the SciFact train queries (docs/suggest.md).
 
 With the parse cache on (:mod:`kbase.cache`, as on the command line), the index is built once and
@@ -14,18 +14,21 @@ when a ``.bib`` changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .words import stem
+from .bibtex import latex_to_text
+from .language.stems import stem
+from .semantic import embed, encoder
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .model import Reference
 
-__all__ = ["K1", "B", "MIN_SHARE", "TITLE_WEIGHT", "SuggestIndex", "Suggestion", "tokenize"]
+__all__ = ["K1", "B", "MIN_SHARE", "TITLE_WEIGHT", "Ranking", "SuggestIndex", "Suggestion", "library_index", "tokenize"]
 
 K1, B, TITLE_WEIGHT = 1.5, 0.75, 3
 INDEX_VERSION = 1
@@ -70,6 +73,18 @@ class Suggestion:
     sentence: str
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """What ``kbase suggest`` shows: the query (a claim id or any text), the suggestions, best first, the
+    references they name, each one's formatted citation, and the stance of a link the claim already has."""
+
+    query: str
+    suggestions: Sequence[Suggestion]
+    references: Mapping[str, Reference]
+    citations: Mapping[str, str]
+    linked: Mapping[str, str] = field(default_factory=dict)
+
+
 #: A reference whose BM25 score is below this share of the best one's is not suggested. Measured
 #: on the top 10 of SciFact's 809 train queries and NFCorpus's 323 test queries (docs/suggest.md):
 #: a floor of 0.25 drops none of SciFact's 735 relevant results and 3 of NFCorpus's 768 (0.4 %),
@@ -82,8 +97,6 @@ FUSION_DEPTH = 100
 
 def _fuse(ranked: list[tuple[int, float]], vectors: object, text: str) -> list[tuple[int, float]]:
     import numpy as np
-
-    from .semantic import encoder
 
     model = encoder()
     if model is None:
@@ -121,7 +134,6 @@ class SuggestIndex:
     def for_library(cls, references: Sequence[object], bib_paths: Sequence[str], cache: Cache | None = None) -> SuggestIndex:
         """The index of a library's references; with a ``cache`` (:mod:`kbase.cache`), kept there and
         reused while the ``.bib`` files are unchanged."""
-        from .bibtex import latex_to_text
 
         def build() -> SuggestIndex:
             return cls(
@@ -173,3 +185,15 @@ class SuggestIndex:
             best = max(sentences, key=lambda pair: len(wanted & pair[1]), default=("", frozenset()))[0]
             out.append(Suggestion(self.keys[doc], score, best))
         return out
+
+
+def library_index(references: Sequence[Reference], bib_paths: Sequence[str], store: Cache | None = None, *, semantic: bool = False) -> SuggestIndex:
+    """The BM25 index over a library's references (kept in the parse cache ``store`` when there is one);
+    with ``semantic`` and the ``kbase[semantic]`` extra installed, BM25's candidates are re-ranked by
+    meaning too, the references' embeddings kept in ``store``."""
+    index = SuggestIndex.for_library(references, bib_paths, store)
+    if semantic:
+        vectors = embed([f"{r.title}. {latex_to_text(r.field('abstract'))}" for r in references], store, "embeddings-references")
+        if vectors is not None:
+            index.use_semantic(vectors)
+    return index

@@ -9,17 +9,31 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from .audit.wording import advice, contradict_it, joined, library_wording
 from .graph import claims, ref_node
+from .language.wording import advice, contradict_it, joined, library_wording
 from .model import Grade, LinkGrade
-from .vocabulary import DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
+from .vocabulary import CONCERNS, DESIGN_START, PRIMARY_DESIGNS, SECONDARY_DESIGNS, Level
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from .citations import Formatter
 
-__all__ = ["CERTAINTY_SYMBOLS", "EvidenceCell", "EvidenceRow", "SofRow", "evidence_rows", "sof_rows", "writer_action"]
+__all__ = ["CERTAINTY_SYMBOLS", "EvidenceCell", "EvidenceRow", "EvidenceTable", "SofRow", "evidence_rows", "sof_rows", "writer_action"]
+
+
+@dataclass(frozen=True)
+class EvidenceTable:
+    """An evidence table with what its formats show around the rows: the title (the article's, or
+    "All claims"), the citation style, and for the HTML report the formatted bibliography of the
+    references in the rows and the graph to draw them from."""
+
+    rows: Sequence[EvidenceRow]
+    title: str
+    style: str
+    article: str | None = None
+    bibliography: Sequence[str] = ()
+    graph: nx.MultiDiGraph | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +222,6 @@ class SofRow:
 
 
 def _judgements(link: LinkGrade) -> tuple[tuple[str, str], ...]:
-    from .vocabulary import CONCERNS
 
     out = []
     for concern in CONCERNS:

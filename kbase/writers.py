@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from .bibtex import entry_text
 from .model import Article, Claim, Reference
 
 __all__ = ["bib_text", "claims_text"]
@@ -79,7 +80,6 @@ def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> st
 
 def bib_text(references: Iterable[Reference]) -> str:
     """BibTeX for ``references``, writing each entry's fields as they were read."""
-    from .bibtex import entry_text
 
     blocks = [entry_text(ref.entry_type, ref.key, ref.fields, raw=True) for ref in references]
     return "\n\n".join(blocks) + ("\n" if blocks else "")

@@ -113,7 +113,7 @@ def test_the_cli_uses_only_public_names(name):
             else:
                 assert node.level == 0 and node.module.split(".")[0] in ("click", "__future__", "collections", "typing", "pathlib"), node.module
         elif isinstance(node, ast.Import):
-            assert all(a.name in ("click", "kbase", "sys", "contextlib", "functools") for a in node.names)
+            assert all(a.name in ("click", "kbase", "sys", "contextlib", "functools", "logging") for a in node.names)
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "kbase":
             assert node.attr in public, f"kbase.{node.attr} is not public"
 
@@ -144,3 +144,28 @@ def test_each_vocabulary_list_is_written_once():
             '"meta-analysis", "systematic-review", "rct"',
         ):
             assert literal not in text, f"{_module_name(path)} repeats a vocabulary list: {literal}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: _module_name(p))
+def test_only_the_command_line_imports_click(path):
+    if path.name in CLI_MODULES:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and not n.level}
+    assert "click" not in imported, f"{_module_name(path)} imports click: hand it a callback from the command line instead"
+
+
+RENDERERS = sorted((PACKAGE / "render").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", RENDERERS, ids=lambda p: _module_name(p))
+def test_renderers_are_functions_of_data(path):
+    """A renderer takes records and plain data, never the knowledge base or a project (which would let it
+    load, grade or search), and never prints."""
+    text = path.read_text(encoding="utf-8")
+    assert not {"kb", "project"} & _imports(path), f"{_module_name(path)} imports a front object"
+    for name in ("KnowledgeBase", "Project", "sys.stdout", "sys.stderr"):
+        assert name not in text, f"{_module_name(path)} uses {name}"
+    calls = {n.func.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "print" not in calls, f"{_module_name(path)} prints"

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SHARED
 
 from kbase.drafts.reader import parse_draft, read_draft
-from kbase.drafts.text import find_citations, split_sentences
+from kbase.language.sentences import find_citations, split_sentences
 
 PANDOC = SHARED / "corpus" / "pandoc-cites"
 
@@ -144,7 +144,7 @@ FACTUAL_SET = ROOT / "tests" / "data" / "factual-sentences.tsv"
 
 def test_factual_looking_sentences_on_the_labelled_set():
     """344 sentences of real health text (the seed article, SciFact test claims), labelled by hand."""
-    from kbase.audit.wording import is_factual
+    from kbase.language.wording import is_factual
 
     rows = [line.rstrip("\n").split("\t") for line in FACTUAL_SET.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#")][
         1:
@@ -171,7 +171,7 @@ def test_factual_looking_sentences_on_the_labelled_set():
     ],
 )
 def test_quantifiers_comparisons_and_risk_words_are_factual(sentence):
-    from kbase.audit.wording import is_factual
+    from kbase.language.wording import is_factual
 
     assert is_factual(sentence)
 
@@ -189,7 +189,7 @@ def test_quantifiers_comparisons_and_risk_words_are_factual(sentence):
     ],
 )
 def test_advice_transitions_questions_and_the_author_are_not(sentence):
-    from kbase.audit.wording import is_factual
+    from kbase.language.wording import is_factual
 
     assert not is_factual(sentence)
 
@@ -209,7 +209,7 @@ def test_advice_transitions_questions_and_the_author_are_not(sentence):
     ],
 )
 def test_other_figures_are_a_mismatch_and_the_message_shows_both(draft, claim):
-    from kbase.audit.quantities import mismatch
+    from kbase.language.quantities import mismatch
 
     found = mismatch(draft, [claim])
     assert found is not None
@@ -231,13 +231,13 @@ def test_other_figures_are_a_mismatch_and_the_message_shows_both(draft, claim):
     ],
 )
 def test_the_same_figure_in_other_words_or_units_or_no_comparable_figure_is_not(draft, claim):
-    from kbase.audit.quantities import mismatch
+    from kbase.language.quantities import mismatch
 
     assert mismatch(draft, [claim]) is None
 
 
 def test_a_figure_agreeing_with_any_wording_of_the_claim_is_not_a_mismatch():
-    from kbase.audit.quantities import mismatch
+    from kbase.language.quantities import mismatch
 
     assert mismatch("Relief lasts about 90 days.", ["Relief lasts a few weeks.", "Relief lasts about three months."]) is None
 

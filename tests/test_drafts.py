@@ -17,7 +17,7 @@ from kbase.audit import RULES
 from kbase.cli import cli
 from kbase.drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
 from kbase.drafts.reader import parse_draft
-from kbase.drafts.text import find_citations, split_sentences
+from kbase.language.sentences import find_citations, split_sentences
 
 DRAFTS = ROOT / "tests" / "drafts"
 
@@ -356,7 +356,7 @@ _BROKEN = re.compile(
 def test_every_suggestion_is_a_sentence_in_the_library_s_words(kb):
     """Every wording the audit suggests on the labelled drafts is a whole sentence with no hype word and none of
     the broken shapes a rewrite of a writer's sentence used to make; the list is the one docs/drafts.md shows."""
-    from kbase.audit.wording import hype_words
+    from kbase.language.wording import hype_words
 
     suggested = set()
     for draft in sorted(DRAFTS.glob("*")):

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 import kbase
 from kbase.cli import cli
-from kbase.render.tables import safe_cell
+from kbase.render.tabular import safe_cell
 
 
 def run(*args: str, cwd=None):

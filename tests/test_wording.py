@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import bib_entry, claims_yaml
 
-from kbase.audit.wording import advice, claim_kind, firmness, worded
+from kbase.language.wording import advice, claim_kind, firmness, worded
 from kbase.vocabulary import HEDGED_KINDS
 
 
@@ -134,7 +134,7 @@ def test_a_weak_fact_asks_for_a_better_source_not_softer_words(library):
     ],
 )
 def test_effect_size_words_are_read(sentence, size):
-    from kbase.audit.wording import effect_size
+    from kbase.language.wording import effect_size
 
     assert effect_size(sentence) == size
 
@@ -222,7 +222,7 @@ def test_every_suggested_wording_passes_the_audit_it_came_from():
                 grade = kb.grade(finding.subject)
                 if grade.kind in HEDGED_KINDS:  # a harm, a fact, a caution keep their words (issue 27): only hype goes
                     assert firmness(suggestion[1]) <= firmness_allowed(grade.level), finding.message
-                from kbase.audit.wording import SIZE_RANK, effect_size
+                from kbase.language.wording import SIZE_RANK, effect_size
 
                 statement = kb.claims[finding.subject].statement
                 assert SIZE_RANK[effect_size(suggestion[1])] <= SIZE_RANK[effect_size(statement)], finding.message
@@ -276,8 +276,8 @@ def test_one_wording_of_each_bundled_claim_in_evidence_table_report_and_audit(tm
     from conftest import ROOT
 
     import kbase
-    from kbase.audit.wording import library_wording
     from kbase.cli import cli
+    from kbase.language.wording import library_wording
     from kbase.vocabulary import HEDGED_KINDS
 
     base = ["--year", "2026", "--claims", str(ROOT / "claims.yaml"), "--bib", str(ROOT / "references.bib")]

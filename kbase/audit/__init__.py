@@ -5,7 +5,7 @@
 * :mod:`~kbase.audit.drafts` — the draft audit, in named steps (read → resolve citations →
   match → coverage → findings);
 * :mod:`~kbase.audit.refs` — reference lint (``kbase refs lint``);
-* :mod:`~kbase.audit.wording` — how firmly a sentence words something, and whether it reads as fact.
+* :mod:`~kbase.language.wording` — how firmly a sentence words something, and whether it reads as fact.
 """
 
 from __future__ import annotations

@@ -18,8 +18,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import semantic as semantic_extra
+from ..drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
+from ..drafts.reader import DRAFT_SUFFIXES
 from ..errors import LoadError, Location
+from ..graph import claims
+from ..language.wording import counted
 from ..model import Finding, Grade
+from ..vocabulary import Severity
+from .drafts import audit_draft
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
     from ..drafts.matcher import ClaimMatcher
     from ..suggest import SuggestIndex
 
-__all__ = ["DraftAuditor", "DraftOutcome", "audit_many", "expand_drafts"]
+__all__ = ["DraftAuditor", "DraftOutcome", "DraftsAudit", "audit_drafts", "audit_many", "draft_summary", "expand_drafts"]
 
 _GLOB_CHARS = frozenset("*?[")
 
@@ -64,9 +71,6 @@ class DraftAuditor:
     def matcher(self) -> ClaimMatcher:
         """The sentence-to-claim matcher (built once per process)."""
         if self._matcher is None:
-            from ..drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
-            from ..graph import claims
-
             self._matcher = ClaimMatcher(list(claims(self.graph)), self.threshold or DEFAULT_THRESHOLD)
             if self.vectors is not None:
                 self._matcher.use_semantic(self.vectors, cache=self.cache)
@@ -74,7 +78,6 @@ class DraftAuditor:
 
     def report(self, path: str):  # type: ignore[no-untyped-def]  # -> DraftReport
         """The full :class:`~kbase.audit.drafts.DraftReport` of the draft at ``path``; raises LoadError."""
-        from .drafts import audit_draft
 
         index = self.suggest_index
         suggester = (lambda text, k: [s.key for s in index.search(text, k)]) if index is not None else None
@@ -107,7 +110,6 @@ def expand_drafts(patterns: Iterable[str]) -> list[str]:
     unreadable. Each draft is audited once, in the order first given. Patterns never follow a
     symbolic link (:func:`safe_glob`).
     """
-    from ..drafts.reader import DRAFT_SUFFIXES
 
     out: dict[str, None] = {}
     for pattern in patterns:
@@ -234,3 +236,56 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
 
 
 Progress = Callable[[Iterable[DraftOutcome], int], Iterable[DraftOutcome]]
+
+
+@dataclass
+class DraftsAudit:
+    """What auditing several drafts found: findings, counts, and the drafts that could not be read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[LoadError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. how to match paraphrases too
+    drafts: int = 0
+    sentences: int = 0
+    matched: int = 0
+
+    @property
+    def summary(self) -> str:
+        """``3 drafts: 120 sentences read, 14 stated known claims``."""
+        return draft_summary(self.drafts, self.sentences, self.matched)
+
+
+def draft_summary(drafts: int, sentences: int, matched: int) -> str:
+    """``3 drafts: 120 sentences read, 14 stated known claims`` (``1 draft: 1 sentence read, 1 stated a known claim``)."""
+
+    stated = "1 stated a known claim" if matched == 1 else f"{matched} stated known claims"
+    return f"{counted(drafts, 'draft')}: {counted(sentences, 'sentence')} read, {stated}"
+
+
+def audit_drafts(
+    auditor: DraftAuditor,
+    paths: Iterable[str],
+    min_severity: Severity = Severity.INFO,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    *,
+    semantic: bool = False,
+) -> DraftsAudit:
+    """Audit the drafts ``paths`` (paths or glob patterns, expanded and sorted) with ``auditor`` in ``jobs``
+    processes, keeping the findings at or above ``min_severity`` (:meth:`kbase.KnowledgeBase.audit_drafts`);
+    a draft that cannot be read is listed, not raised. ``semantic``: the library asked to match by meaning."""
+    names = expand_drafts(paths)
+    outcomes = audit_many(auditor, names, jobs)
+    result = DraftsAudit()
+    for outcome in progress(outcomes, len(names)) if progress else outcomes:
+        if outcome.error is not None:
+            result.unreadable.append(LoadError(*outcome.error))
+            continue
+        result.drafts += 1
+        result.sentences += outcome.sentences
+        result.matched += outcome.matched
+        result.findings.extend(f for f in outcome.findings if f.severity >= min_severity)
+    if semantic and any(f.rule == "unregistered-claim" for f in result.findings):
+        if not semantic_extra.installed():  # where it would help: sentences that matched no claim may say one in other words
+            result.notes.append(f"some sentences match no claim by their words; {semantic_extra.install_hint()}")
+    return result

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 from ..drafts.matcher import ClaimMatcher, Match, content_words
 from ..drafts.reader import Draft, ListEntry, Sentence, read_draft
 from ..graph import ref_node, references
-from ..model import Finding, Grade, Reference
-from ..vocabulary import HEDGED_KINDS, Level, wording
-from .rules import finding
-from .wording import (
+from ..identifiers import cited_identifier, identifiers_in, normalize_identifier
+from ..language.quantities import mismatch
+from ..language.spelling import did_you_mean
+from ..language.wording import (
     SIZE_NAMES,
     SIZE_RANK,
     contradict_it,
@@ -46,6 +46,9 @@ from .wording import (
     library_wording,
     reversal,
 )
+from ..model import Finding, Grade, Reference
+from ..vocabulary import HEDGED_KINDS, Level, wording
+from .rules import finding
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -108,7 +111,6 @@ class ReferenceFinder:
     or by authors, title and year (a Word field's CSL-JSON item, an entry of the draft's own list)."""
 
     def __init__(self, G: nx.MultiDiGraph) -> None:
-        from ..identifiers import identifiers_in, normalize_identifier
 
         self.library = {r.key: r for r in references(G)}
         self.identifiers: dict[tuple[str, str], str] = {}
@@ -124,7 +126,6 @@ class ReferenceFinder:
 
     def key(self, cited: str) -> str | None:
         """The library key a cited key names: itself, or the reference with the identifier it names (``doi:10.1/x``)."""
-        from ..identifiers import cited_identifier
 
         if cited in self.library:
             return cited
@@ -177,14 +178,12 @@ class ReferenceFinder:
 
     def entry(self, text: str) -> str | None:
         """The reference an entry of a draft's own reference list names: by identifier first, then by text."""
-        from ..identifiers import identifiers_in
 
         return self.by_identifiers(identifiers_in(text)) or self.by_text(text, set(re.findall(r"\b(?:19|20)\d\d\b", text)))
 
     def item(self, item: Mapping[str, Any]) -> str | None:
         """The reference a CSL-JSON item of a Word citation field names: its citation key, DOI, PMID or PMC id,
         then its authors, title and year."""
-        from ..identifiers import normalize_identifier
 
         for name in ("citation-key", "citationKey", "id"):
             if isinstance(item.get(name), str) and item[name] in self.library:
@@ -235,8 +234,6 @@ def resolve_reference_list(G: nx.MultiDiGraph, entries: Sequence[ListEntry], fin
 def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> list[list[str]]:
     """Step 2: the library keys each sentence cites; unknown keys, identifiers, field items and numbers
     become findings in ``report``."""
-    from ..identifiers import cited_identifier
-    from ..spelling import did_you_mean
 
     finder = ReferenceFinder(G)
     report.resolved = resolve_reference_list(G, draft.references, finder)
@@ -302,7 +299,7 @@ def resolve_citations(G: nx.MultiDiGraph, draft: Draft, report: DraftReport) -> 
 
 
 def match_sentences(sentences: Sequence[Sentence], matcher: ClaimMatcher, draft: str = "") -> list[Match | None]:
-    """Step 3: the known claim each sentence states. Only an assertion states one (:func:`~kbase.audit.wording.is_assertion`):
+    """Step 3: the known claim each sentence states. Only an assertion states one (:func:`~kbase.language.wording.is_assertion`):
     a question, a heading, a list's lead-in, an instruction, a caption or what unnamed people say states none."""
     asserted = [i for i, s in enumerate(sentences) if is_assertion(s.clean)]
     found: list[Match | None] = [None] * len(sentences)
@@ -396,7 +393,6 @@ def _overstated_size(sentence: Sentence, statement: str) -> tuple[str | None, st
 
 
 def _quantity_findings(sentence: Sentence, match: Match, wordings: Sequence[str]) -> list[Finding]:
-    from .quantities import mismatch
 
     different = mismatch(sentence.clean, list(wordings))
     if different is None:

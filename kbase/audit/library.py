@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 from ..graph import claim_node, node_id, ref_node
 from ..identifiers import identifier_problems, normalize_doi
+from ..language.spelling import did_you_mean
+from ..language.wording import contradict_it
+from ..lineage import lineage_graph, missing_primary_sources, reports_cycles
 from ..model import Claim, Evidence, Finding, Grade, Reference
 from ..queries import linked_claims
+from ..same_work import ascii_lower, identifier_conflict, normal_title, same_part
 from ..vocabulary import HEDGED_KINDS, Level
-from ..works import ascii_lower, identifier_conflict, normal_title, same_part
 from .rules import finding
-from .wording import contradict_it
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -145,7 +147,6 @@ def changed_since_review(claims: Iterable[Claim], changed_on: Mapping[str, str])
 
 
 def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
-    from ..lineage import lineage_graph, missing_primary_sources, reports_cycles
 
     lineage = lineage_graph(G)
     for key, missing in missing_primary_sources(G, lineage):
@@ -244,7 +245,6 @@ def _refs(grade: Grade, stance: str) -> str:
 
 
 def _did_you_mean(G: nx.MultiDiGraph, name: str, kind: str) -> str:
-    from ..spelling import did_you_mean
 
     choices = [node_id(n) for n, d in G.nodes(data=True) if d["kind"] == kind and not d["missing"]]
     return did_you_mean(name, choices)
@@ -285,7 +285,7 @@ def _reference_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
                     yield finding("duplicate-reference", shared, ref.where, ref.key)
                     reported.add(ref.key)
         # one work entered twice without a shared identifier (the same title, year and first author; the grades
-        # count the two as one source, kbase.works.one_work): what kbase refs dedupe merges at its most certain
+        # count the two as one source, kbase.same_work.one_work): what kbase refs dedupe merges at its most certain
         surnames = ref.surnames()
         work = (normal_title(ref.title), str(ref.year or ""), ascii_lower(surnames[0]) if surnames else "")
         twin = works.get(work) if all(work) else None

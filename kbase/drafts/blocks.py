@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import Location
-from .text import Citation, clean_for_matching, find_citations, split_sentences
+from ..language.sentences import Citation, clean_for_matching, find_citations, split_sentences
 
 __all__ = ["REFERENCE_HEADING", "Block", "Draft", "ListEntry", "Part", "Sentence", "draft_from_blocks"]
 

@@ -16,7 +16,7 @@ Fields understood:
   ``electronic-resource-num``, PubMed id in ``accession-num``); ``ADDIN EN.REFLIST``.
 
 Each citation field becomes one placeholder character in the paragraph's text (see
-:data:`kbase.drafts.text.ANCHOR_BASE`) and a :class:`~kbase.drafts.text.Citation` of kind
+:data:`kbase.language.sentences.ANCHOR_BASE`) and a :class:`~kbase.language.sentences.Citation` of kind
 ``field`` holding its items; the field's displayed text ("[1]", "(Cohen 2018)") is dropped.
 A bibliography field's paragraphs are not read as sentences. Plain typed citations ("[1]", a
 superscript "1") are read as in any other draft, with the document's own numbered reference list.
@@ -42,9 +42,9 @@ from xml.etree import ElementTree
 
 from ..errors import LoadError, Location
 from ..files import NotRegularFile, open_regular
-from ..loaders.text import json_text
+from ..language.sentences import MAX_FIELDS, Citation, anchor_char, find_citations
+from ..loaders.inputs import json_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
-from .text import MAX_FIELDS, Citation, anchor_char
 
 __all__ = ["MAX_DOCX_BYTES", "MAX_XML_BYTES", "NOT_RUNNING_TEXT", "W", "package_bytes", "paragraph_elements", "read_docx"]
 
@@ -244,7 +244,6 @@ def _xml(data: bytes | None) -> ElementTree.Element | None:
 def _notes(name: str, reader: _Reader, parts: dict[str, bytes]) -> dict[tuple[str, str], list[Citation]]:
     """The citations of each footnote and endnote (word/footnotes.xml, word/endnotes.xml), by ``(kind, id)``:
     with a note style (Chicago notes, OSCOLA) Zotero puts its fields there, behind a note mark in the text."""
-    from .text import find_citations
 
     notes: dict[tuple[str, str], list[Citation]] = {}
     for kind in ("footnote", "endnote"):

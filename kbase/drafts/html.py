@@ -23,9 +23,9 @@ from pathlib import Path
 
 from ..errors import LoadError, Location
 from ..identifiers import identifiers_in
-from ..loaders.text import read_text
+from ..language.sentences import MAX_FIELDS, Citation, anchor_char
+from ..loaders.inputs import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, draft_from_blocks
-from .text import MAX_FIELDS, Citation, anchor_char
 
 __all__ = ["parse_html", "read_html"]
 

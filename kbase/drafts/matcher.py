@@ -29,11 +29,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from ..cache import slot_name
+from ..language.stems import stem
+from ..language.wording import is_factual
 from ..model import Claim
-from ..words import stem
+from ..semantic import embed
 
-__all__ = ["DEFAULT_THRESHOLD", "SEMANTIC_THRESHOLD", "ClaimMatcher", "Match", "content_words"]
+if TYPE_CHECKING:
+    from ..cache import Cache
+
+__all__ = ["DEFAULT_THRESHOLD", "SEMANTIC_THRESHOLD", "ClaimMatcher", "Match", "content_words", "library_matcher"]
 
 #: Lowest cosine × 100 at which a sentence that matches no claim lexically states a claim by meaning
 #: (kbase[semantic]); calibrated on the paraphrase set (docs/drafts.md, benchmarks/paraphrases.py).
@@ -232,9 +239,6 @@ class ClaimMatcher:
         vectors = getattr(self, "vectors", None)
         if vectors is None or not len(vectors):
             return found
-        from ..audit.wording import is_factual
-        from ..cache import slot_name
-        from ..semantic import embed
 
         # only a sentence that reads as a statement of fact can state a claim in other words: advice,
         # captions and transitions on the same topic are close in meaning to every claim
@@ -260,3 +264,17 @@ class ClaimMatcher:
             return None
         found = process.extract(reduced, self.reduced, scorer=self._scorer, processor=None, score_cutoff=self.threshold, limit=None)
         return self._best(reduced, ((index, score) for _, score, index in found))
+
+
+def library_matcher(
+    claims: Iterable[Claim], threshold: float = DEFAULT_THRESHOLD, *, semantic: bool = False, store: Cache | None = None
+) -> ClaimMatcher:
+    """A matcher over a library's claims; with ``semantic`` and the ``kbase[semantic]`` extra installed,
+    sentences no wording matches by its words are matched by meaning too, the claims' embeddings kept
+    in the parse cache ``store``."""
+    matcher = ClaimMatcher(claims, threshold)
+    if semantic:
+        vectors = embed(matcher.wordings, store, "embeddings-claims")
+        if vectors is not None:
+            matcher.use_semantic(vectors, cache=store)
+    return matcher

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..loaders.text import read_text
+from ..loaders.inputs import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, ListEntry, Sentence, draft_from_blocks
+from .docx import read_docx
+from .html import read_html
 
 __all__ = ["DRAFT_SUFFIXES", "Draft", "ListEntry", "Sentence", "read_draft", "parse_draft"]
 
@@ -36,12 +38,8 @@ def read_draft(path: str | Path) -> Draft:
     name = str(path)
     suffix = Path(name).suffix.lower()
     if suffix in (".docx", ".docm"):
-        from .docx import read_docx
-
         return read_docx(name)
     if suffix in (".html", ".htm", ".xhtml"):
-        from .html import read_html
-
         return read_html(name)
     text = read_text(name, max_bytes=MAX_DRAFT_BYTES, what="drafts")
     markdown = name.lower().endswith((".md", ".markdown", ".mdown", ".qmd", ".rmd"))

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..bibtex import latex_to_text, parse_year, split_names, unenclose
+from ..cache import slot_name
 from ..errors import LoadError, Location
+from ..language.spelling import did_you_mean
 from ..model import Finding, Reference, Severity
-from ..spelling import did_you_mean
+from ..runtime import forked_pool, joined_pickle, paused_gc, pickled_call, unpickled_when_done
 from ..vocabulary import DESIGNS
-from .text import decode_text, input_size, offset_location, read_input, read_text
+from .inputs import decode_text, input_size, offset_location, read_input, read_text
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -74,7 +76,6 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None
     at once (:func:`parse_bib`) by the ``pool`` of worker processes given, or by one made for it
     (:func:`kbase.runtime.forked_pool`).
     """
-    from ..runtime import paused_gc
 
     with paused_gc():
         return _load_bibs(paths, encoding, cache, pool)
@@ -83,8 +84,6 @@ def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None
 def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: Executor | None) -> list[BibFile]:
     if pool is None:
         from contextlib import nullcontext
-
-        from ..runtime import forked_pool
 
         large = has_large_bib(paths)
         # a pool runs threads: large cache entries are written once it has closed
@@ -99,8 +98,6 @@ def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: E
             strings = bib_file.strings
             files.append(bib_file)
         return files
-    from ..cache import slot_name
-    from ..runtime import joined_pickle
 
     files, strings, before = [], [], ""
     for path in paths:
@@ -204,7 +201,6 @@ def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, lis
             break
     if cut is None:
         return None
-    from ..runtime import pickled_call, unpickled_when_done
 
     head = text[:cut]
     # the second half keeps its line numbers: it starts after as many empty lines as the first half has

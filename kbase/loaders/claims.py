@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..cache import slot_name
 from ..errors import LoadError, Location
+from ..language.spelling import did_you_mean
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
-from ..spelling import did_you_mean
 from ..vocabulary import CLAIM_KINDS, CONCERN_SEVERITIES, CONCERNS, POOLED, STANCES, UPGRADES
-from .text import decode_text, offset_location, read_input
+from .inputs import decode_text, offset_location, read_input
 
 if TYPE_CHECKING:
     from ..cache import Cache
@@ -98,7 +99,6 @@ def claims_from_bytes(path: str, data: bytes) -> ClaimsFile:
 
 def claims_entry(cache: Cache, path: str, data: bytes) -> tuple[str, str]:
     """The cache slot and key of the claims file ``path`` whose bytes are ``data``."""
-    from ..cache import slot_name
 
     return slot_name("claims", path), cache.key("claims", path, data)
 

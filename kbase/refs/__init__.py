@@ -139,7 +139,7 @@ class RefLibrary:
         ``check``, would be) changed. A file whose formatting would change what it says is refused."""
         from ..errors import KbaseError
         from ..files import write_atomic
-        from ..loaders.text import read_text
+        from ..loaders.inputs import read_text
         from .fmt import format_bib, parsed_content
 
         changed = []
@@ -159,7 +159,7 @@ class RefLibrary:
     def _by_key(self, keys: Iterable[str]) -> dict[str, Reference]:
         """Every reference by key; an :class:`~kbase.errors.UnknownReferenceError` (with a did-you-mean) for a key of ``keys`` it lacks."""
         from ..errors import UnknownReferenceError
-        from ..spelling import did_you_mean
+        from ..language.spelling import did_you_mean
 
         by_key = {r.key: r for r in self.references}
         for key in keys:
@@ -179,9 +179,9 @@ class RefLibrary:
         from ..bibtex import bib_value, unenclose
         from ..errors import KbaseError
         from ..files import write_together
+        from ..language.spelling import did_you_mean
         from ..loaders.bib import parse_bib
-        from ..loaders.text import read_text
-        from ..spelling import did_you_mean
+        from ..loaders.inputs import read_text
         from ..vocabulary import DESIGNS
         from .merge import with_fields_set
 
@@ -317,7 +317,7 @@ class RefLibrary:
         from ..audit.refs import lint_references
         from ..files import write_atomic
         from ..loaders.bib import parse_bib
-        from ..loaders.text import read_text
+        from ..loaders.inputs import read_text
 
         if dry_run:
             plan = planned()

@@ -1,7 +1,7 @@
 """``kbase refs dedupe``: find references entered twice, and merge them.
 
 Two entries are duplicates when they share a normalised DOI or a PMID (unless
-:func:`kbase.works.identifier_conflict` finds them different works: titles with little in common,
+:func:`kbase.same_work.identifier_conflict` finds them different works: titles with little in common,
 ``token_set_ratio`` < 60, or different volumes — real exports carry wrong identifiers), or when they are the
 same version of the work (:func:`version_kind`: a preprint, a report and the published article are
 *versions*, never merged) and their titles agree (rapidfuzz ``ratio`` of the normalised titles ≥ 88,
@@ -19,9 +19,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..bibtex import surname
 from ..identifiers import normalize_doi
+from ..identifiers import normalize_doi as normal_doi
 from ..model import Reference
-from ..works import ascii_lower, different_part, identifier_conflict, normal_title
+from ..same_work import ascii_lower, different_part, identifier_conflict, normal_title
 
 __all__ = ["DuplicateGroup", "declared_versions", "find_duplicates", "normal_title", "published_versions", "version_kind"]
 
@@ -39,7 +41,6 @@ def version_kind(ref: Reference) -> str:
 def _surname(ref: Reference) -> str:
     if not ref.authors:
         return ""
-    from ..bibtex import surname
 
     return " ".join(re.findall(r"[a-z]+", ascii_lower(surname(ref.authors[0]))))
 
@@ -212,7 +213,6 @@ def declared_versions(references: Sequence[Reference]) -> dict[str, str]:
     ``relation`` naming ``is-preprint-of`` and the article's DOI (as ``refs import`` writes from
     Crossref's CSL-JSON); and published entries whose ``relation`` says ``has-preprint`` with the
     preprint's DOI."""
-    from ..identifiers import normalize_doi as normal_doi
 
     if not any(r.field("related") or r.field("relation") for r in references):
         return {}

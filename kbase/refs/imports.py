@@ -12,9 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..bibtex import entry_text, parse_year, split_names, surname
 from ..errors import LoadError, Location
-from ..loaders.text import json_text, read_text
+from ..loaders.inputs import json_text, read_text
 from ..model import Reference
+from ..same_work import ascii_lower
+from .dedupe import find_duplicates
 
 __all__ = ["ImportedItem", "bibtex_entry", "read_csl_json", "read_ris"]
 
@@ -287,8 +290,6 @@ def make_key(item: ImportedItem, taken: set[str]) -> str:
     if item.key and item.key not in taken:
         taken.add(item.key)
         return item.key
-    from ..bibtex import split_names, surname
-    from ..works import ascii_lower
 
     authors = split_names(item.get("author"))
     family = surname(authors[0]) if authors else "anon"
@@ -304,14 +305,12 @@ def make_key(item: ImportedItem, taken: set[str]) -> str:
 
 def bibtex_entry(item: ImportedItem, key: str) -> str:
     """The BibTeX text of one item."""
-    from ..bibtex import entry_text
 
     return entry_text(item.entry_type, key, item.fields) + "\n"
 
 
 def as_reference(item: ImportedItem, key: str) -> Reference:
     """The item as a Reference, for duplicate detection against the library."""
-    from ..bibtex import parse_year, split_names
 
     return Reference(
         key=key,
@@ -332,7 +331,6 @@ def plan_import(items: Iterable[ImportedItem], library: Sequence[Reference]) -> 
     Duplicates are found once over the library and the new items together; an item that
     duplicates an earlier item of the same import is skipped in favour of the earlier one.
     """
-    from .dedupe import find_duplicates
 
     taken = {r.key for r in library}
     keyed = [(make_key(item, taken), item) for item in items]

@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..bibtex import bib_value
+from ..edit import ClaimsEditor
 from ..errors import KbaseError
 from ..files import library_lock, write_together
+from ..loaders.bib import mask_commented_entries
 from ..model import Reference
 from .dedupe import DuplicateGroup
+from .fmt import format_bib, parsed_content
 
 __all__ = ["apply_merges", "with_fields_set"]
 
@@ -31,8 +34,6 @@ def _read(path: str) -> str:
 def _blocks(text: str) -> dict[str, tuple[int, int, str]]:
     """Each entry's (start offset, end offset, raw text) in ``text``."""
     import bibtexparser
-
-    from ..loaders.bib import mask_commented_entries
 
     library = bibtexparser.parse_string(mask_commented_entries(text), parse_stack=[])
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -105,7 +106,6 @@ def with_fields_set(text: str, key: str, fields: Sequence[tuple[str, str]]) -> s
 def _formatted(raw: str) -> str:
     """One edited entry in ``kbase refs fmt``'s layout (fields in its order), so that an edit leaves a formatted
     file formatted; the entry as it is when it cannot be laid out losslessly."""
-    from .fmt import format_bib, parsed_content
 
     try:
         laid_out = format_bib(raw, "entry.bib").rstrip("\n")
@@ -138,7 +138,6 @@ def apply_merges(
     then written as one transaction (:func:`~kbase.files.write_together`): a crash at any step
     leaves the old files or the new ones, never a link to a removed key.
     """
-    from ..edit import ClaimsEditor
 
     renamed = {key: group.keep for group in groups for key in group.keys if key != group.keep}
     if not renamed:

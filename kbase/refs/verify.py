@@ -14,7 +14,7 @@ What is compared, and how (each only when the entry gives the field):
   of the full name's word, little words such as *of* and *and* left out);
 * **volume** and **pages** (``456--466``, ``456-66`` and ``456–466`` are one range).
 
-A title unlike the registry's (below :data:`kbase.works.IDENTIFIER_TITLE_SCORE`, the cut that tells two works
+A title unlike the registry's (below :data:`kbase.same_work.IDENTIFIER_TITLE_SCORE`, the cut that tells two works
 apart in ``refs dedupe``) *and* another first author mean the identifier points to another paper:
 that is said, and ``--fix`` leaves such an entry alone (the identifier is what is wrong).
 """
@@ -27,11 +27,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..audit.rules import RULES
 from ..bibtex import latex_to_text, split_names, surname
-from ..identifiers import normalize_doi
+from ..identifiers import is_valid_doi, is_valid_pmid, normalize_doi
 from ..model import Finding, Reference
+from ..same_work import IDENTIFIER_TITLE_SCORE, ascii_lower, normal_title
 from ..vocabulary import PUBMED_DESIGNS
-from ..works import IDENTIFIER_TITLE_SCORE, ascii_lower, normal_title
 
 __all__ = ["Mismatch", "Notice", "Registered", "compare", "crossref_record", "pubmed_record", "registered_fields"]
 
@@ -450,14 +451,12 @@ class Verification:
 
 
 def _located(rule: str, message: str, ref: Reference) -> Finding:
-    from ..audit.rules import RULES
 
     return Finding(rule, RULES[rule].severity, message, ref.where, ref.key)
 
 
 def identifiers(ref: Reference) -> tuple[str, str]:
     """The entry's DOI (normalised) and PMID, each only when well formed (a malformed one is ``refs lint``'s)."""
-    from ..identifiers import is_valid_doi, is_valid_pmid
 
     doi = normalize_doi(ref.doi) if ref.doi and is_valid_doi(ref.doi) else ""
     pmid = ref.pmid.strip() if ref.pmid and is_valid_pmid(ref.pmid) else ""

@@ -1,31 +1,35 @@
 """Renderers: one module per output format, all fed by the same records.
 
-The command line calls one function here per command. Each returns :class:`Output`: what goes
-to standard output and what goes to standard error (summaries, notes). Text meant for a
+The command line calls one function here per command. Each is a function of records and plain data
+(never of the knowledge base, never printing) and returns :class:`Output`: what goes to standard
+output and what goes to standard error (summaries, notes). This module only picks the format; the
+layouts are in the format modules. Text meant for a
 terminal passes through :func:`kbase.render.text.visible`, so no value from a library or a
 draft can send control or escape sequences to the terminal.
 
 Modules: :mod:`~kbase.render.text`, :mod:`~kbase.render.json`, :mod:`~kbase.render.sarif`,
-:mod:`~kbase.render.tables` (Markdown, CSV, JSON tables), :mod:`~kbase.render.html` (the report),
-:mod:`~kbase.render.graph` (GraphML, DOT, node-link JSON).
+:mod:`~kbase.render.tabular` (Markdown, CSV, JSON tables), :mod:`~kbase.render.html` (the report),
+:mod:`~kbase.render.graph_files` (GraphML, DOT, node-link JSON).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..history import ClaimChange, GradePoint, LibraryDiff
+    import networkx as nx
+
+    from ..audit.batch import DraftsAudit
+    from ..history import GradePoint, LibraryDiff
     from ..impact import Impact
-    from ..kb import DraftsAudit, KnowledgeBase
-    from ..model import Finding, Reference
+    from ..model import Claim, Finding, Grade, Reference
     from ..refs import DuplicateGroup, ImportPlan
     from ..refs.verify import Verification
     from ..review import DraftReview
-    from ..suggest import Suggestion
-    from ..tables import EvidenceRow
+    from ..suggest import Ranking
+    from ..tables import EvidenceTable
 
 __all__ = [
     "Output",
@@ -46,8 +50,6 @@ __all__ = [
     "library_diff",
     "claim_log",
     "message",
-    "notices_to_stderr",
-    "progress_bar",
     "stats",
     "suggestions",
 ]
@@ -68,36 +70,6 @@ class Output:
     out: str = ""
     err: str = ""
     data: bytes = b""  # a binary document (a reviewed .docx), written only to a file named with -o
-
-
-def notices_to_stderr() -> None:
-    """Show what the library reports on the ``kbase`` logger (a parse-cache entry it ignored, say)
-    as ``kbase: note: …`` lines on standard error, once per process."""
-    import logging
-    import sys
-
-    class Notices(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            print(f"kbase: note: {record.getMessage()}", file=sys.stderr)
-
-    logger = logging.getLogger("kbase")
-    if not any(type(h).__name__ == "Notices" for h in logger.handlers):
-        handler = Notices(logging.WARNING)
-        logger.addHandler(handler)
-        logger.propagate = False
-
-
-def progress_bar(items: Iterable[Any], count: int) -> Iterator[Any]:
-    """``items`` as they come, with a progress bar of ``count`` steps on standard error (two or more)."""
-    if count < 2:
-        yield from items
-        return
-    import sys
-
-    import click
-
-    with click.progressbar(items, length=count, label="auditing drafts", file=sys.stderr) as bar:
-        yield from bar
 
 
 def _json(data: Any) -> str:
@@ -152,34 +124,42 @@ def draft_audit(result: DraftsAudit, fmt: str, counts: tuple[int, int]) -> Outpu
     return Output(out.out, err + _lines(f"kbase: {exc}" for exc in result.unreadable) + _lines(f"kbase: note: {n}" for n in result.notes))
 
 
-def grades(kb: KnowledgeBase, fmt: str) -> Output:
+def grades(claims: Mapping[str, Claim], grades: Mapping[str, Grade], fmt: str) -> Output:
     """Every claim's grade, then the unsupported claims."""
     if fmt == "json":
         from .json import grades_document
 
-        return Output(_json(grades_document(kb.claims, kb.grades)))
+        return Output(_json(grades_document(claims, grades)))
     from .text import grades_text
 
-    return Output(_lines([grades_text(kb.claims, kb.grades)]))
+    return Output(_lines([grades_text(claims, grades)]))
 
 
-def evidence(kb: KnowledgeBase, claim_id: str, fmt: str, tree: bool = False) -> Output:
-    """One claim's grade and links (``json``/``text``), or its premise tree."""
-    claim, grade = kb.claim(claim_id), kb.grade(claim_id)
+def evidence(
+    claim: Claim,
+    grade: Grade,
+    fmt: str,
+    *,
+    references: Mapping[str, Reference],
+    chains: Sequence[str] = (),
+    tree: tuple[Mapping[str, Claim], Mapping[str, Grade]] | None = None,
+) -> Output:
+    """One claim's grade and links (``json``/``text``, with its references and the ``reports`` chains of
+    its sources), or, given ``tree`` (every claim and grade), its premise tree."""
     if fmt == "json":
         from .json import grade_data
 
         return Output(_json(grade_data(grade, claim)))
-    if tree:
+    if tree is not None:
         from .text import premise_tree_text
 
-        return Output(_lines([premise_tree_text(claim_id, kb.claims, kb.grades)]))
+        return Output(_lines([premise_tree_text(claim.id, *tree)]))
     from .text import evidence_text
 
-    return Output(_lines([evidence_text(claim, grade, kb.references, kb.source_chains(claim_id))]))
+    return Output(_lines([evidence_text(claim, grade, references, chains)]))
 
 
-def impacts(kb: KnowledgeBase, reports: Sequence[Impact], fmt: str, source: str | None = None) -> Output:
+def impacts(reports: Sequence[Impact], claims: Mapping[str, Claim], fmt: str, source: str | None = None) -> Output:
     """What withdrawing each reference changes; ``source`` names the retraction list they came from."""
     if fmt == "json":
         from .json import impact_data
@@ -188,7 +168,7 @@ def impacts(kb: KnowledgeBase, reports: Sequence[Impact], fmt: str, source: str 
     from .text import impact_text
 
     head = [f"{len(reports)} reference{'s' if len(reports) != 1 else ''} of the library found in {source}"] if source else []
-    return Output(_lines(head + [impact_text(r, kb.claims) for r in reports]))
+    return Output(_lines(head + [impact_text(r, claims) for r in reports]))
 
 
 def stats(data: dict[str, object], fmt: str) -> Output:
@@ -200,93 +180,53 @@ def stats(data: dict[str, object], fmt: str) -> Output:
     return Output(_lines([stats_text(data)]))
 
 
-def suggestions(
-    kb: KnowledgeBase, query: str, results: Sequence[Suggestion], fmt: str, style: str | None, linked: Mapping[str, str] | None = None
-) -> Output:
-    """Ranked references (``kb.suggest`` or ``kb.suggest_for``) with their formatted citations; ``linked`` marks those a
-    claim already links (key → stance)."""
-    linked = linked or {}
-    formatter = kb.formatter(style)
+def suggestions(ranking: Ranking, fmt: str) -> Output:
+    """Ranked references with their formatted citations, those the claim already links marked."""
     if fmt == "json":
-        return Output(
-            _json(
-                {
-                    "version": 1,
-                    "query": query,
-                    "suggestions": [
-                        {
-                            "ref": s.key,
-                            "score": s.score,
-                            "citation": formatter.entry(s.key),
-                            "design": kb.references[s.key].design,
-                            "sentence": s.sentence or None,
-                            "linked": linked.get(s.key),
-                        }
-                        for s in results
-                    ],
-                }
-            )
-        )
-    if not results:
+        from .json import suggestions_document
+
+        return Output(_json(suggestions_document(ranking)))
+    if not ranking.suggestions:
         return Output(err="no reference shares a word with this claim\n")
-    lines = []
-    for rank, s in enumerate(results, 1):
-        ref = kb.references[s.key]
-        mark = f"  (already linked: {linked[s.key]})" if s.key in linked else ""
-        lines.append(f"{rank:>2}. {s.key}  score {s.score:.2f}  [{ref.design}{'*' if ref.design_inferred else ''}]{mark}")
-        lines.append(f"    {formatter.entry(s.key)}")
-        if s.sentence and s.sentence != ref.title:
-            lines.append(f"    “{s.sentence}”")
-    return Output(_lines(lines))
+    from .text import suggestions_text
+
+    return Output(_lines([suggestions_text(ranking)]))
 
 
-def evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None = None, style: str | None = None) -> Output:
-    """An evidence table as ``md``, ``csv``, ``json`` or a self-contained ``html`` report; no row is said in words."""
-    empty = "" if rows else f"no claim {'of article ' + repr(article) if article else 'matches'}: the table is empty\n"
-    return Output(_evidence_table(kb, rows, fmt, article=article, style=style), empty)
+def evidence_table(table: EvidenceTable, fmt: str) -> Output:
+    """An evidence table as ``md``, ``csv``, ``json``, GRADE's Summary of Findings (``sof*``) or a
+    self-contained ``html`` report; no row is said in words."""
+    empty = "" if table.rows else f"no claim {'of article ' + repr(table.article) if table.article else 'matches'}: the table is empty\n"
+    return Output(_evidence_table(table, fmt), empty)
 
 
-def _evidence_table(kb: KnowledgeBase, rows: Sequence[EvidenceRow], fmt: str, *, article: str | None, style: str | None) -> str:
-    from ..citations import DEFAULT_STYLE
+def _evidence_table(table: EvidenceTable, fmt: str) -> str:
+    from .text import visible  # control and bidi characters shown as escapes: a terminal or an HTML page shows them, never obeys them
 
     if fmt.startswith("sof"):  # GRADE's Summary of Findings: sof (Markdown), sof-csv, sof-json, sof-html
         from ..tables import sof_rows
-        from .tables import sof_csv, sof_html, sof_json, sof_markdown
-        from .text import visible
+        from .tabular import sof_csv, sof_html, sof_json, sof_markdown
 
-        sof = sof_rows(rows)
+        sof = sof_rows(table.rows)
         if fmt == "sof-json":
             return _json(sof_json(sof))
         if fmt == "sof-html":
-            return visible(sof_html(sof, (kb.articles[article].title or article) if article else "All claims"))
+            return visible(sof_html(sof, table.title))
         return visible(sof_markdown(sof) if fmt == "sof" else sof_csv(sof))
+    if fmt in ("md", "csv"):
+        from .tabular import csv_table, markdown_table
 
-    if fmt in ("md", "csv"):  # text a terminal may show: no control or escape characters
-        from .tables import csv_table, markdown_table
-        from .text import visible
-
-        return visible((markdown_table if fmt == "md" else csv_table)(rows))
+        return visible((markdown_table if fmt == "md" else csv_table)(table.rows))
     if fmt == "json":
-        from .tables import json_table
+        from .tabular import json_table
 
-        return _json(json_table(rows, style or DEFAULT_STYLE))
+        return _json(json_table(table.rows, table.style))
     from .html import html_report, svg_graph
 
-    keys = [c.ref for row in rows for c in (*row.supporting, *row.contradicting)]
-    title = (kb.articles[article].title or article) if article else "All claims"
-    drawing = svg_graph(kb.graph, [row.claim_id for row in rows], {row.claim_id: row.grade.level for row in rows})
-    from .text import visible
-
-    # control and bidi characters shown as escapes: an HTML page shows them, never obeys them
-    return visible(
-        html_report(
-            rows,
-            title=title,
-            graph_svg=drawing,
-            style=style or DEFAULT_STYLE,
-            bibliography=kb.formatter(style).bibliography(keys, html=True, numbered=False),
-        )
+    drawing = (
+        svg_graph(table.graph, [row.claim_id for row in table.rows], {row.claim_id: row.grade.level for row in table.rows}) if table.graph else ""
     )
+    return visible(html_report(table.rows, title=table.title, graph_svg=drawing, style=table.style, bibliography=list(table.bibliography)))
 
 
 def bibliography(entries: Sequence[str], fmt: str, numbered: bool = True) -> Output:
@@ -306,13 +246,13 @@ def csl_json(items: Sequence[dict[str, object]]) -> str:
     return _json(list(items))
 
 
-def graph_export(kb: KnowledgeBase, fmt: str) -> str:
+def graph_export(graph: nx.MultiDiGraph, grades: Mapping[str, Grade], fmt: str) -> str:
     """The library graph as ``graphml``, ``dot`` or node-link ``json`` (GraphML and DOT show control and bidi
     characters as escapes: XML cannot carry most of them, and a terminal would obey them)."""
-    from .graph import export_graph
+    from .graph_files import export_graph
     from .text import visible
 
-    out = export_graph(kb.graph, kb.grades, fmt)
+    out = export_graph(graph, grades, fmt)
     return out if fmt == "json" else visible(out)
 
 
@@ -320,37 +260,12 @@ def duplicates(groups: Sequence[DuplicateGroup], references: Sequence[Reference]
     """Duplicate groups, each with its members, the key kept and the claims that use each; then the
     versions (a preprint or report of a published work), which are never merged."""
     if fmt == "json":
-        return Output(
-            _json(
-                {
-                    "version": 1,
-                    "groups": [
-                        {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score, "used_by": {k: list(c) for k, c in g.used_by}}
-                        for g in groups
-                    ],
-                    "versions": [{"key": k, "published": p, "kind": kind} for k, p, kind in versions],
-                }
-            )
-        )
-    by_key = {r.key: r for r in references}
-    lines = []
-    for key, published, kind in versions:
-        lines.append(
-            f"{by_key[key].where}: {key} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} of {published} ({by_key[published].where}): another version, "
-            "not merged; cite the published version"
-        )
-    for group in groups:
-        lines.append(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
-        for key in group.keys:
-            ref = by_key[key]
-            used = dict(group.used_by).get(key, ())
-            lines.append(f"  {ref.where}: {key}{'  (used by ' + ', '.join(used) + ')' if used else ''}  {ref.title[:70]}")
-    summary = (
-        f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''}"
-        + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
-        + f" among {len(references)} references"
-    )
-    return Output(_lines(lines), _lines([summary]))
+        from .json import duplicates_document
+
+        return Output(_json(duplicates_document(groups, versions)))
+    from .text import duplicates_summary, duplicates_text
+
+    return Output(_lines(duplicates_text(groups, references, versions)), _lines([duplicates_summary(groups, references, versions)]))
 
 
 def verification(result: Verification, fmt: str, references: int) -> Output:
@@ -369,20 +284,9 @@ def verification(result: Verification, fmt: str, references: int) -> Output:
     output = findings(
         result.findings, fmt, (0, references), f"{result.checked} of {result.asked} reference{'s' if result.asked != 1 else ''} checked"
     )
-    notes = []
-    if result.unchecked:
-        notes.append(f"{result.unchecked} could not be checked (the not-verified lines say why)")
-    if result.without_identifier:
-        notes.append(f"{result.without_identifier} {'has' if result.without_identifier == 1 else 'have'} no DOI or PMID to check")
-    if result.fixed:
-        notes.append(
-            f"wrote the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'} ({', '.join(result.files)})"
-        )
-    elif result.fixes:
-        notes.append(
-            f"kbase refs verify --fix would write the registry's values into {len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'}"
-        )
-    return Output(output.out, output.err + _lines(notes))
+    from .text import verification_notes
+
+    return Output(output.out, output.err + _lines(verification_notes(result)))
 
 
 def entry_lint(items: Sequence[Finding]) -> Output:
@@ -394,129 +298,31 @@ def entry_lint(items: Sequence[Finding]) -> Output:
 
 def imported(plan: ImportPlan, dry_run: bool) -> Output:
     """What an import added (the entries, on a dry run), what it skipped as duplicates, and the lint of what it added."""
-    from .text import finding_line, visible
+    from .text import imported_lines, visible
 
-    err = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
-    err.extend(finding_line(f) for f in plan.findings)
-    err.append(
-        f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped"
-        + (f"; {len(plan.findings)} lint finding{'s' if len(plan.findings) != 1 else ''} on what was added" if plan.findings else "")
-    )
-    return Output(visible(plan.text) if dry_run else "", _lines(err))
-
-
-def _change_text(change: ClaimChange) -> str:
-    before = str(change.before) if change.before is not None else "new"
-    after = str(change.after) if change.after is not None else "removed"
-    what = f"{change.claim_id}: {before} → {after}" if before != after else f"{change.claim_id}: {after}"
-    extra = []
-    if change.renamed_from:
-        extra.append(f"renamed from {change.renamed_from}")
-    if change.flags_gained:
-        extra.append("now " + ", ".join(change.flags_gained))
-    if change.flags_lost:
-        extra.append("no longer " + ", ".join(change.flags_lost))
-    if change.links_added:
-        extra.append("links added: " + ", ".join(change.links_added))
-    if change.links_removed:
-        extra.append("links removed: " + ", ".join(change.links_removed))
-    return what + (f" ({'; '.join(extra)})" if extra else "")
+    return Output(visible(plan.text) if dry_run else "", _lines(imported_lines(plan)))
 
 
 def library_diff(diff: LibraryDiff, fmt: str) -> Output:
     """What a change does to the grades (``kbase diff``): text, JSON, or Markdown short enough for a
     pull-request comment, most serious first."""
     if fmt == "json":
-        return Output(
-            _json(
-                {
-                    "version": 1,
-                    "before": diff.before,
-                    "after": diff.after,
-                    "claims": [
-                        {
-                            "claim": c.claim_id,
-                            "before": str(c.before) if c.before is not None else None,
-                            "after": str(c.after) if c.after is not None else None,
-                            "renamed_from": c.renamed_from or None,
-                            "flags_gained": list(c.flags_gained),
-                            "flags_lost": list(c.flags_lost),
-                            "links_added": list(c.links_added),
-                            "links_removed": list(c.links_removed),
-                            "reasons": list(c.reasons),
-                            "articles": list(c.articles),
-                        }
-                        for c in diff.claims
-                    ],
-                    "references": {"added": diff.references_added, "removed": diff.references_removed, "retracted": diff.references_retracted},
-                    "articles_affected": diff.articles,
-                    "problems": {"before": diff.problems_before, "after": diff.problems_after},
-                    "notes": diff.notes,
-                }
-            )
-        )
-    lowered = sum(1 for c in diff.claims if c.lowered)  # unsupported → unsupported with a flag dropped is not lowered
-    raised = sum(1 for c in diff.claims if c.raised)
-    summary = (
-        f"{diff.before} → {diff.after}: {len(diff.claims)} claim{'s' if len(diff.claims) != 1 else ''} changed "
-        f"({lowered} lowered, {raised} raised); references +{len(diff.references_added)} −{len(diff.references_removed)}"
-        f"{f', {len(diff.references_retracted)} retracted' if diff.references_retracted else ''}"
-    )
+        from .json import library_diff_document
+
+        return Output(_json(library_diff_document(diff)))
+    from .text import diff_summary, library_diff_markdown, library_diff_text
+
     if fmt == "markdown":
-        lines = [f"**kbase: {summary}**", ""]
-        if diff.problems_after:
-            lines += ["The library no longer loads:", *[f"- `{p}`" for p in diff.problems_after[:10]], ""]
-        if diff.references_retracted:
-            lines += [f"- ⚠️ retracted: {', '.join(f'`{k}`' for k in diff.references_retracted)}"]
-        for change in diff.claims[:20]:
-            lines.append(f"- {_change_text(change)}")
-        if len(diff.claims) > 20:
-            lines.append(f"- … and {len(diff.claims) - 20} more (`kbase diff {diff.before}..` shows all)")
-        if diff.articles:
-            lines += ["", "Articles affected: " + ", ".join(f"`{a}`" for a in diff.articles)]
-        return Output(_lines(lines))
-    lines = [f"{note}" for note in diff.notes]
-    for problem in diff.problems_after:
-        lines.append(f"problem after: {problem}")
-    for key in diff.references_retracted:
-        lines.append(f"retracted: {key}")
-    for change in diff.claims:
-        lines.append(_change_text(change))
-        lines.extend(f"    {reason}" for reason in change.reasons if change.before != change.after)
-    if diff.references_added:
-        lines.append("references added: " + ", ".join(diff.references_added))
-    if diff.references_removed:
-        lines.append("references removed: " + ", ".join(diff.references_removed))
-    if diff.articles:
-        lines.append("articles affected: " + ", ".join(diff.articles))
-    return Output(_lines(lines), _lines([summary]))
+        return Output(_lines(library_diff_markdown(diff)))
+    return Output(_lines(library_diff_text(diff)), _lines([diff_summary(diff)]))
 
 
 def claim_log(claim_id: str, points: Sequence[GradePoint], fmt: str) -> Output:
     """A claim's level over the commits that changed the library (``kbase log``), oldest first."""
     if fmt == "json":
-        return Output(
-            _json(
-                {
-                    "version": 1,
-                    "claim": claim_id,
-                    "history": [
-                        {
-                            "commit": p.commit,
-                            "date": p.date,
-                            "subject": p.subject,
-                            "level": str(p.level) if p.level is not None else None,
-                            "note": p.note or None,
-                        }
-                        for p in points
-                    ],
-                }
-            )
-        )
-    lines, previous = [], "-"
-    for point in points:
-        level = str(point.level) if point.level is not None else f"({point.note})"
-        mark = "" if level == previous else "  ←" if previous != "-" else ""
-        lines.append(f"{point.date}  {point.commit}  {level:<28}  {point.subject[:70]}{mark}")
-        previous = level
-    return Output(_lines(lines), _lines([f"{claim_id}: {len(points)} commit{'s' if len(points) != 1 else ''} changed the library"]))
+        from .json import claim_log_document
+
+        return Output(_json(claim_log_document(claim_id, points)))
+    from .text import claim_log_text
+
+    return Output(_lines(claim_log_text(points)), _lines([f"{claim_id}: {len(points)} commit{'s' if len(points) != 1 else ''} changed the library"]))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..graph import claim_node, node_id
 from ..tables import EvidenceCell, EvidenceRow
 from ..vocabulary import Level
 
@@ -146,7 +147,6 @@ def svg_graph(G: nx.MultiDiGraph, claim_ids: Sequence[str], levels: dict[str, Le
     References are ordered by the mean position of the claims they link to (one barycentre
     pass), which keeps most lines short.
     """
-    from ..graph import claim_node, node_id
 
     row_height, top, width = 22, 20, 980
     claim_y = {cid: top + i * row_height for i, cid in enumerate(claim_ids)}

@@ -7,13 +7,29 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..model import Claim, Finding, Grade
 from ..vocabulary import LINK_STANCES, Severity
 
-__all__ = ["dumps", "finding_data", "grade_data", "findings_document"]
+if TYPE_CHECKING:
+    from ..history import GradePoint, LibraryDiff
+    from ..refs import DuplicateGroup
+    from ..suggest import Ranking
+
+__all__ = [
+    "claim_log_document",
+    "dumps",
+    "duplicates_document",
+    "finding_data",
+    "findings_document",
+    "grade_data",
+    "grades_document",
+    "impact_data",
+    "library_diff_document",
+    "suggestions_document",
+]
 
 SCHEMA_VERSION = 1
 
@@ -124,5 +140,76 @@ def impact_data(impact: Any) -> dict[str, Any]:
                 "becomes_unsupported": c.becomes_unsupported,
             }
             for c in impact.changes
+        ],
+    }
+
+
+def suggestions_document(ranking: Ranking) -> dict[str, Any]:
+    """``kbase suggest``: the ranked references, each with its citation and the stance of a link the claim already has."""
+    return {
+        "version": SCHEMA_VERSION,
+        "query": ranking.query,
+        "suggestions": [
+            {
+                "ref": s.key,
+                "score": s.score,
+                "citation": ranking.citations[s.key],
+                "design": ranking.references[s.key].design,
+                "sentence": s.sentence or None,
+                "linked": ranking.linked.get(s.key),
+            }
+            for s in ranking.suggestions
+        ],
+    }
+
+
+def duplicates_document(groups: Sequence[DuplicateGroup], versions: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """``kbase refs dedupe --dry-run``: the duplicate groups, then the versions of a work (never merged)."""
+    return {
+        "version": SCHEMA_VERSION,
+        "groups": [
+            {"keys": list(g.keys), "keep": g.keep, "reason": g.reason, "score": g.score, "used_by": {k: list(c) for k, c in g.used_by}}
+            for g in groups
+        ],
+        "versions": [{"key": k, "published": p, "kind": kind} for k, p, kind in versions],
+    }
+
+
+def library_diff_document(diff: LibraryDiff) -> dict[str, Any]:
+    """``kbase diff``: every claim that changed, most serious first, then the references and articles."""
+    return {
+        "version": SCHEMA_VERSION,
+        "before": diff.before,
+        "after": diff.after,
+        "claims": [
+            {
+                "claim": c.claim_id,
+                "before": str(c.before) if c.before is not None else None,
+                "after": str(c.after) if c.after is not None else None,
+                "renamed_from": c.renamed_from or None,
+                "flags_gained": list(c.flags_gained),
+                "flags_lost": list(c.flags_lost),
+                "links_added": list(c.links_added),
+                "links_removed": list(c.links_removed),
+                "reasons": list(c.reasons),
+                "articles": list(c.articles),
+            }
+            for c in diff.claims
+        ],
+        "references": {"added": diff.references_added, "removed": diff.references_removed, "retracted": diff.references_retracted},
+        "articles_affected": diff.articles,
+        "problems": {"before": diff.problems_before, "after": diff.problems_after},
+        "notes": diff.notes,
+    }
+
+
+def claim_log_document(claim_id: str, points: Sequence[GradePoint]) -> dict[str, Any]:
+    """``kbase log``: a claim's level at each commit that changed the library, oldest first."""
+    return {
+        "version": SCHEMA_VERSION,
+        "claim": claim_id,
+        "history": [
+            {"commit": p.commit, "date": p.date, "subject": p.subject, "level": str(p.level) if p.level is not None else None, "note": p.note or None}
+            for p in points
         ],
     }

@@ -14,6 +14,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from ..drafts.docx import NOT_RUNNING_TEXT, W, paragraph_elements
 from ..errors import KbaseError
 from ..vocabulary import Severity
 
@@ -253,7 +254,6 @@ class _Comments:
 def _visible_runs(node: Any) -> list[Any]:
     """The runs of a paragraph whose text the reader reads, in order: not those in text boxes, pictures or
     tracked deletions (a comment must start and end in the paragraph's own story)."""
-    from ..drafts.docx import NOT_RUNNING_TEXT, W
 
     out = []
     for child in node:
@@ -269,7 +269,6 @@ def _visible_runs(node: Any) -> list[Any]:
 
 
 def _run_text(r: Any) -> str:
-    from ..drafts.docx import W
 
     return "".join(t.text or "" for t in r.iter(f"{W}t"))
 
@@ -278,8 +277,6 @@ def _split(r: Any, offset: int) -> Any:
     """Split the run ``r`` (one ``w:t``) at ``offset`` of its text; the second part, inserted after it. The
     text is unchanged; a run with several pieces (tabs, breaks, more than one w:t) is left whole (None)."""
     import copy
-
-    from ..drafts.docx import W
 
     texts = [c for c in r if c.tag != f"{W}rPr"]
     if len(texts) != 1 or texts[0].tag != f"{W}t":
@@ -392,8 +389,6 @@ def review_docx(review: DraftReview, source: bytes | None) -> bytes:
 def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
     import docx
     from docx.text.paragraph import Paragraph
-
-    from ..drafts.docx import paragraph_elements
 
     general = [_xml_safe(_finding_line(f)) for f in review.general]
     commented = sum(1 for part in review.parts for s in part.sentences if s.findings) + sum(1 for p in review.parts if p.findings)

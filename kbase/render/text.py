@@ -8,13 +8,37 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import zip_longest
 from typing import TYPE_CHECKING
 
+from ..language.wording import advice
 from ..model import Claim, Finding, Grade, Reference, Severity
 from ..vocabulary import LINK_STANCES, STANCES, Level
 
 if TYPE_CHECKING:
+    from ..history import ClaimChange, GradePoint, LibraryDiff
     from ..impact import Impact
+    from ..refs import DuplicateGroup, ImportPlan
+    from ..refs.verify import Verification
+    from ..suggest import Ranking
 
-__all__ = ["visible", "impact_text", "premise_tree_text", "evidence_text", "finding_line", "grades_text", "stats_text", "summary_line"]
+__all__ = [
+    "change_text",
+    "claim_log_text",
+    "diff_summary",
+    "duplicates_summary",
+    "duplicates_text",
+    "evidence_text",
+    "finding_line",
+    "grades_text",
+    "impact_text",
+    "imported_lines",
+    "library_diff_markdown",
+    "library_diff_text",
+    "premise_tree_text",
+    "stats_text",
+    "suggestions_text",
+    "summary_line",
+    "verification_notes",
+    "visible",
+]
 
 
 # C0 controls but tab, newline and CR-LF line ends, DEL, C1 controls, and the bidirectional overrides and isolates
@@ -97,7 +121,6 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
     if missing:  # a dangling ref: counts for nothing, and says so where the claim is shown
         out.append(f"  not in the library:   {', '.join(missing)} (linked, but no .bib entry has the key; kbase check reports it)")
     out.append(f"  kind:                 {grade.kind}{'' if claim.kind else ' (inferred from the statement)'}")
-    from ..audit.wording import advice  # its patterns compile on first use: `kbase check` never needs them
 
     out.append(f"  suggested wording:    {advice(claim.statement, grade.level, grade.kind)}")
     out.append("")
@@ -252,3 +275,142 @@ def stats_text(stats: Mapping[str, object]) -> str:
         "designs:     " + ", ".join(f"{k} {v}" for k, v in stats["designs"].items()),  # type: ignore[attr-defined]
     ]
     return "\n".join(lines)
+
+
+def suggestions_text(ranking: Ranking) -> str:
+    """``kbase suggest``: each reference with its rank, score, design, citation and best-matching sentence."""
+    lines = []
+    for rank, s in enumerate(ranking.suggestions, 1):
+        ref = ranking.references[s.key]
+        mark = f"  (already linked: {ranking.linked[s.key]})" if s.key in ranking.linked else ""
+        lines.append(f"{rank:>2}. {s.key}  score {s.score:.2f}  [{ref.design}{'*' if ref.design_inferred else ''}]{mark}")
+        lines.append(f"    {ranking.citations[s.key]}")
+        if s.sentence and s.sentence != ref.title:
+            lines.append(f"    “{s.sentence}”")
+    return "\n".join(lines)
+
+
+def duplicates_text(groups: Sequence[DuplicateGroup], references: Sequence[Reference], versions: Sequence[tuple[str, str, str]]) -> list[str]:
+    """``kbase refs dedupe --dry-run``: the versions of a work, then each duplicate group with its members."""
+    by_key = {r.key: r for r in references}
+    lines = []
+    for key, published, kind in versions:
+        lines.append(
+            f"{by_key[key].where}: {key} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} of {published} ({by_key[published].where}): another version, "
+            "not merged; cite the published version"
+        )
+    for group in groups:
+        lines.append(f"duplicates ({group.reason}, similarity {group.score:.0f}): keep {group.keep}")
+        for key in group.keys:
+            ref = by_key[key]
+            used = dict(group.used_by).get(key, ())
+            lines.append(f"  {ref.where}: {key}{'  (used by ' + ', '.join(used) + ')' if used else ''}  {ref.title[:70]}")
+    return lines
+
+
+def duplicates_summary(groups: Sequence[DuplicateGroup], references: Sequence[Reference], versions: Sequence[tuple[str, str, str]]) -> str:
+    """``2 duplicate groups and 1 version among 120 references``."""
+    return (
+        f"{len(groups)} duplicate group{'s' if len(groups) != 1 else ''}"
+        + (f" and {len(versions)} version{'s' if len(versions) != 1 else ''}" if versions else "")
+        + f" among {len(references)} references"
+    )
+
+
+def verification_notes(result: Verification) -> list[str]:
+    """``kbase refs verify``: what could not be checked, what has no identifier, and what ``--fix`` wrote or would write."""
+    notes = []
+    if result.unchecked:
+        notes.append(f"{result.unchecked} could not be checked (the not-verified lines say why)")
+    if result.without_identifier:
+        notes.append(f"{result.without_identifier} {'has' if result.without_identifier == 1 else 'have'} no DOI or PMID to check")
+    entries = f"{len(result.fixes)} entr{'ies' if len(result.fixes) != 1 else 'y'}"
+    if result.fixed:
+        notes.append(f"wrote the registry's values into {entries} ({', '.join(result.files)})")
+    elif result.fixes:
+        notes.append(f"kbase refs verify --fix would write the registry's values into {entries}")
+    return notes
+
+
+def imported_lines(plan: ImportPlan) -> list[str]:
+    """``kbase refs import``/``add``: what was skipped as a duplicate, the lint of what was added, and the counts."""
+    lines = [f"{item.where}: skipped “{item.get('title')[:70]}”: duplicates {twin}" for item, twin in plan.skipped]
+    lines.extend(finding_line(f) for f in plan.findings)
+    lines.append(
+        f"{len(plan.added)} added, {len(plan.skipped)} duplicate{'s' if len(plan.skipped) != 1 else ''} skipped"
+        + (f"; {len(plan.findings)} lint finding{'s' if len(plan.findings) != 1 else ''} on what was added" if plan.findings else "")
+    )
+    return lines
+
+
+def change_text(change: ClaimChange) -> str:
+    """One claim's change between two revisions: ``relief-three-months: low → very-low (now contested; links added: …)``."""
+    before = str(change.before) if change.before is not None else "new"
+    after = str(change.after) if change.after is not None else "removed"
+    what = f"{change.claim_id}: {before} → {after}" if before != after else f"{change.claim_id}: {after}"
+    extra = []
+    if change.renamed_from:
+        extra.append(f"renamed from {change.renamed_from}")
+    if change.flags_gained:
+        extra.append("now " + ", ".join(change.flags_gained))
+    if change.flags_lost:
+        extra.append("no longer " + ", ".join(change.flags_lost))
+    if change.links_added:
+        extra.append("links added: " + ", ".join(change.links_added))
+    if change.links_removed:
+        extra.append("links removed: " + ", ".join(change.links_removed))
+    return what + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def diff_summary(diff: LibraryDiff) -> str:
+    """``HEAD → working tree: 2 claims changed (1 lowered, 0 raised); references +1 −0``."""
+    lowered = sum(1 for c in diff.claims if c.lowered)  # unsupported → unsupported with a flag dropped is not lowered
+    raised = sum(1 for c in diff.claims if c.raised)
+    return (
+        f"{diff.before} → {diff.after}: {len(diff.claims)} claim{'s' if len(diff.claims) != 1 else ''} changed "
+        f"({lowered} lowered, {raised} raised); references +{len(diff.references_added)} −{len(diff.references_removed)}"
+        f"{f', {len(diff.references_retracted)} retracted' if diff.references_retracted else ''}"
+    )
+
+
+def library_diff_text(diff: LibraryDiff) -> list[str]:
+    """``kbase diff``: notes, problems, retractions, each changed claim with the new reasons, references and articles."""
+    lines = list(diff.notes)
+    lines.extend(f"problem after: {problem}" for problem in diff.problems_after)
+    lines.extend(f"retracted: {key}" for key in diff.references_retracted)
+    for change in diff.claims:
+        lines.append(change_text(change))
+        lines.extend(f"    {reason}" for reason in change.reasons if change.before != change.after)
+    if diff.references_added:
+        lines.append("references added: " + ", ".join(diff.references_added))
+    if diff.references_removed:
+        lines.append("references removed: " + ", ".join(diff.references_removed))
+    if diff.articles:
+        lines.append("articles affected: " + ", ".join(diff.articles))
+    return lines
+
+
+def library_diff_markdown(diff: LibraryDiff) -> list[str]:
+    """``kbase diff --format markdown``: short enough for a pull-request comment (the 20 most serious changes)."""
+    lines = [f"**kbase: {diff_summary(diff)}**", ""]
+    if diff.problems_after:
+        lines += ["The library no longer loads:", *[f"- `{p}`" for p in diff.problems_after[:10]], ""]
+    if diff.references_retracted:
+        lines += [f"- ⚠️ retracted: {', '.join(f'`{k}`' for k in diff.references_retracted)}"]
+    lines.extend(f"- {change_text(change)}" for change in diff.claims[:20])
+    if len(diff.claims) > 20:
+        lines.append(f"- … and {len(diff.claims) - 20} more (`kbase diff {diff.before}..` shows all)")
+    if diff.articles:
+        lines += ["", "Articles affected: " + ", ".join(f"`{a}`" for a in diff.articles)]
+    return lines
+
+
+def claim_log_text(points: Sequence[GradePoint]) -> list[str]:
+    """``kbase log``: one line per commit, an arrow where the level changed."""
+    lines, previous = [], "-"
+    for point in points:
+        level = str(point.level) if point.level is not None else f"({point.note})"
+        mark = "" if level == previous else "  ←" if previous != "-" else ""
+        lines.append(f"{point.date}  {point.commit}  {level:<28}  {point.subject[:70]}{mark}")
+        previous = level
+    return lines

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..vocabulary import HEDGED_KINDS, wording
+
 __all__ = [
     "SIZE_NAMES",
     "SIZE_RANK",
@@ -766,7 +768,6 @@ def library_wording(statement: str, level: int, kind: str) -> str:
     >>> library_wording("Ketamine should only be given by a qualified professional.", 1, "caution")
     'Ketamine should only be given by a qualified professional.'
     """
-    from ..vocabulary import HEDGED_KINDS, wording
 
     text = statement.strip()
     if kind not in HEDGED_KINDS or level >= 4 or level <= 0 or firmness(text) <= wording(level).firmness:
@@ -787,7 +788,6 @@ def advice(statement: str, level: int, kind: str) -> str:
     >>> advice("About one in five adults lives with chronic pain.", 2, "prevalence")
     'state it with its source: certainty words do not apply to a prevalence fact'
     """
-    from ..vocabulary import HEDGED_KINDS
 
     if level <= 0:
         return "do not state it as fact"

@@ -1,0 +1,118 @@
+"""Each cold-load trick on and off, as the whole-command wall time of a cold ``kbase check``.
+
+A cold command is the first after a change: the parse cache is emptied before every run, so the
+library is parsed, graded and written to the cache, as a writer's first ``kbase check`` after
+``git pull`` does. Each configuration runs in a fresh process, all configurations alternate
+within each round, and medians are compared with all tricks on and with the bare
+``bibtexparser.parse_file`` of the same ``.bib`` (measured in the same rounds).
+
+A trick is turned off from outside, by setting the module attribute that decides it before the
+command runs (``OFF`` below); the code under test is the installed kbase, unchanged. The tricks
+this script knows are the ones kbase has; issue 30 measured six, and docs/performance.md keeps
+that table and says which were removed.
+
+    python benchmarks/bench_tricks.py [--refs 20000 --claims 4000 --links 20000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import write_library  # noqa: E402
+
+#: trick name -> the code that turns it off, run before the command (each names what it changes)
+OFF = {
+    "gc-pause": "import kbase.runtime as r, contextlib\nr.paused_gc = contextlib.nullcontext\n",
+    "gc-freeze": "import kbase.runtime as r\nr.short_lived_process = lambda: None\n",
+}
+_KNOWN_OPTIONAL = {
+    # tricks that later versions of kbase may not have: turned off only where the attribute exists
+    "halves": ("kbase.loaders.bib", "PARALLEL_BIB_BYTES", "10**18"),
+    "claims-fork": ("kbase.kb", "PARALLEL_CLAIMS_BYTES", "10**18"),
+    "grading-fork": ("kbase.grading", "PARALLEL_GRADE_CLAIMS", "10**18"),
+    "joined-pickles": ("kbase.runtime", "joined_pickle", "lambda combine, parts: None"),
+    "background-writes": ("kbase.cache", "BACKGROUND_BYTES", "10**18"),
+}
+
+COMMAND = """
+import os, sys
+{off}
+from kbase.cli import main
+if os.environ.get("BENCH_OFF") == "gc-freeze":
+    import kbase.cli
+    kbase.cli.short_lived_process = lambda: None
+sys.argv = ["kbase", "--claims", sys.argv[1], "--bib", sys.argv[2], "check"]
+main()
+"""
+
+BASELINE = "import sys, bibtexparser\nbibtexparser.parse_file(sys.argv[2])\n"
+
+
+def available() -> dict[str, str]:
+    """The tricks this kbase has, with the code that turns each off."""
+    import importlib
+
+    tricks = dict(OFF)
+    for name, (module, attribute, value) in _KNOWN_OPTIONAL.items():
+        if hasattr(importlib.import_module(module), attribute):
+            if name == "background-writes":  # held writes go to the background at exactly BACKGROUND_BYTES: refuse the fork itself
+                tricks[name] = "import kbase.cache as c\nc.Cache._write_in_background = lambda self, *a: False\n"
+            else:
+                tricks[name] = f"import {module} as m\nm.{attribute} = {value}\n"
+    return tricks
+
+
+def timed(code: str, claims: Path, bib: Path, env: dict[str, str]) -> float:
+    shutil.rmtree(claims.parent / ".kbase-cache", ignore_errors=True)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, str(claims), str(bib)], capture_output=True, text=True, env=env, cwd=claims.parent)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--refs", type=int, default=20_000)
+    parser.add_argument("--claims", type=int, default=4_000)
+    parser.add_argument("--links", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*", help="Measure just these tricks (default: every one kbase has).")
+    args = parser.parse_args()
+    tricks = available()
+    if args.only:
+        tricks = {name: code for name, code in tricks.items() if name in args.only}
+    env = {**os.environ, "KBASE_NO_CACHE": "", "KBASE_NO_SEMANTIC": "1"}
+    times: dict[str, list[float]] = {"parse_file": [], "all on": [], **{f"{name} off": [] for name in tricks}}
+    with tempfile.TemporaryDirectory() as folder:
+        claims, bib = write_library(Path(folder), args.refs, args.claims, args.links)
+        print(f"library: {args.refs:,} references ({bib.stat().st_size / 1e6:.1f} MB), {args.claims:,} claims, {args.links:,} links")
+        print(f"machine: {os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.2f}")
+        for _ in range(args.repeat):
+            times["parse_file"].append(timed(BASELINE, claims, bib, env))
+            times["all on"].append(timed(COMMAND.format(off=""), claims, bib, env))
+            for name, code in tricks.items():
+                times[f"{name} off"].append(timed(COMMAND.format(off=code), claims, bib, {**env, "BENCH_OFF": name}))
+        print(f"load average at end {os.getloadavg()[0]:.2f}")
+    base, on = statistics.median(times["parse_file"]), statistics.median(times["all on"])
+    print(f"medians of {args.repeat} rounds, each configuration in a fresh process, alternating; cold `kbase check` (parse cache emptied)")
+    print(f"{'configuration':<24} {'seconds':>8} {'x parse_file':>13} {'trick saves':>12}")
+    for name, runs in times.items():
+        median = statistics.median(runs)
+        saves = f"{(median - on) / median:+.0%}" if name.endswith(" off") else ""
+        print(f"{name:<24} {median:8.2f} {median / base:13.2f} {saves:>12}")
+    print("'trick saves': how much of the command's time with the trick off it saves when on (keep from 10 %)")
+
+
+if __name__ == "__main__":
+    main()
