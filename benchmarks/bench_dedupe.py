@@ -28,7 +28,7 @@ def main() -> None:
     import bibtexparser
 
     from kbase.cache import Cache, wait_for_writes
-    from kbase.loaders.bib import load_bibs
+    from kbase.loading.reading import read_bibs
     from kbase.refs.dedupe import find_duplicates
 
     for size in args.sizes:
@@ -37,16 +37,16 @@ def main() -> None:
             text, pairs = plant(bib.read_text(encoding="utf-8"), size // 100)
             bib.write_text(text, encoding="utf-8")
             cache = Cache(Path(folder) / ".kbase-cache")
-            load_bibs([str(bib)], cache=cache)  # fills the cache (a cold read, not timed here)
+            read_bibs([str(bib)], store=cache)  # fills the cache (a cold read, not timed here)
             wait_for_writes()  # its entry is written by a child process: a later command finds it on disk
             start = time.perf_counter()
-            warm_references = load_bibs([str(bib)], cache=cache)[0].references
+            warm_references = read_bibs([str(bib)], store=cache)[0].references
             warm = time.perf_counter() - start
             start = time.perf_counter()
             bibtexparser.parse_string(text)
             baseline = time.perf_counter() - start
             start = time.perf_counter()  # as `kbase refs dedupe --no-cache` reads it (a large file in two halves at once)
-            references = load_bibs([str(bib)])[0].references
+            references = read_bibs([str(bib)])[0].references
             loaded = time.perf_counter() - start
         start = time.perf_counter()
         groups = find_duplicates(references)

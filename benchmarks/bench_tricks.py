@@ -7,9 +7,9 @@ within each round, and medians are compared with all tricks on and with the bare
 ``bibtexparser.parse_file`` of the same ``.bib`` (measured in the same rounds).
 
 A trick is turned off from outside, by setting the module attribute that decides it before the
-command runs (``OFF`` below); the code under test is the installed kbase, unchanged. The tricks
-this script knows are the ones kbase has; issue 30 measured six, and docs/performance.md keeps
-that table and says which were removed.
+command runs (``OFF`` below); the code under test is the installed kbase, unchanged. Every trick
+lives in :mod:`kbase.loading`; docs/performance.md keeps the table, with the one measured and
+removed (the parse cache keeping the workers' two pickles of a ``.bib`` joined, 4 %).
 
     python benchmarks/bench_tricks.py [--refs 20000 --claims 4000 --links 20000] [--repeat 5]
 """
@@ -29,18 +29,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import write_library  # noqa: E402
 
-#: trick name -> the code that turns it off, run before the command (each names what it changes)
+#: trick name -> the code that turns it off, run before the command
 OFF = {
-    "gc-pause": "import kbase.runtime as r, contextlib\nr.paused_gc = contextlib.nullcontext\n",
-    "gc-freeze": "import kbase.runtime as r\nr.short_lived_process = lambda: None\n",
-}
-_KNOWN_OPTIONAL = {
-    # tricks that later versions of kbase may not have: turned off only where the attribute exists
-    "halves": ("kbase.loaders.bib", "PARALLEL_BIB_BYTES", "10**18"),
-    "claims-fork": ("kbase.kb", "PARALLEL_CLAIMS_BYTES", "10**18"),
-    "grading-fork": ("kbase.grading", "PARALLEL_GRADE_CLAIMS", "10**18"),
-    "joined-pickles": ("kbase.runtime", "joined_pickle", "lambda combine, parts: None"),
-    "background-writes": ("kbase.cache", "BACKGROUND_BYTES", "10**18"),
+    "gc-pause": (
+        "import contextlib, kbase.loading.processes as p, kbase.loading.reading as r, kbase.loading.pipeline as l\n"
+        "p.paused_gc = r.paused_gc = l.paused_gc = contextlib.nullcontext\n"
+    ),
+    "gc-freeze": "import kbase.loading.processes as p\np.short_lived_process = lambda: None\n",
+    "halves": "import kbase.loading.reading as r\nr.PARALLEL_BIB_BYTES = 10**18\n",
+    "claims-fork": "import kbase.loading.reading as r\nr.PARALLEL_CLAIMS_BYTES = 10**18\n",
+    "grading-fork": "import kbase.loading.pipeline as l\nl.PARALLEL_GRADE_CLAIMS = 10**18\n",
+    # held writes go to the background at exactly BACKGROUND_BYTES: refuse the fork itself
+    "background-writes": "import kbase.cache as c\nc.Cache._write_in_background = lambda self, *a: False\n",
 }
 
 COMMAND = """
@@ -55,20 +55,6 @@ main()
 """
 
 BASELINE = "import sys, bibtexparser\nbibtexparser.parse_file(sys.argv[2])\n"
-
-
-def available() -> dict[str, str]:
-    """The tricks this kbase has, with the code that turns each off."""
-    import importlib
-
-    tricks = dict(OFF)
-    for name, (module, attribute, value) in _KNOWN_OPTIONAL.items():
-        if hasattr(importlib.import_module(module), attribute):
-            if name == "background-writes":  # held writes go to the background at exactly BACKGROUND_BYTES: refuse the fork itself
-                tricks[name] = "import kbase.cache as c\nc.Cache._write_in_background = lambda self, *a: False\n"
-            else:
-                tricks[name] = f"import {module} as m\nm.{attribute} = {value}\n"
-    return tricks
 
 
 def timed(code: str, claims: Path, bib: Path, env: dict[str, str]) -> float:
@@ -89,7 +75,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="Measure just these tricks (default: every one kbase has).")
     args = parser.parse_args()
-    tricks = available()
+    tricks = dict(OFF)
     if args.only:
         tricks = {name: code for name, code in tricks.items() if name in args.only}
     env = {**os.environ, "KBASE_NO_CACHE": "", "KBASE_NO_SEMANTIC": "1"}

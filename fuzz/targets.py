@@ -158,7 +158,7 @@ _KB = None
 def _bundled():  # type: ignore[no-untyped-def]
     global _KB
     if _KB is None:
-        from kbase.kb import load
+        from kbase import load
 
         _KB = load(ROOT / "claims.yaml", ROOT / "references.bib", year=2026)
     return _KB

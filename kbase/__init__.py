@@ -59,16 +59,17 @@ if TYPE_CHECKING:
     from .config import read_config
     from .edit import ClaimsEditor
     from .files import write_output
-    from .kb import KnowledgeBase, load
+    from .kb import KnowledgeBase
+    from .loading.pipeline import load
+    from .loading.processes import short_lived_process
     from .model import Claim, Evidence, Finding, Grade, Reference
     from .project import Project
     from .refs import RefLibrary
     from .registry import Registry
-    from .runtime import short_lived_process
     from .vocabulary import CLAIM_KINDS, CONCERNS, DESIGNS, FAIL_ON, LEVELS, SEVERITIES, STANCES, Level, Severity
 
 _LAZY = {
-    "load": "kb",
+    "load": "loading.pipeline",
     "KnowledgeBase": "kb",
     "DraftsAudit": "audit.batch",
     "ClaimsEditor": "edit",
@@ -77,7 +78,7 @@ _LAZY = {
     "read_config": "config",
     "write_output": "files",
     "Project": "project",
-    "short_lived_process": "runtime",
+    "short_lived_process": "loading.processes",
     "Claim": "model",
     "Evidence": "model",
     "Finding": "model",

@@ -39,13 +39,14 @@ import os
 import pickle
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from .files import NotRegularFile, open_regular
-from .runtime import can_fork, unpickled
+from .loading.processes import unpickled, write_in_child
 
 __all__ = [
     "BACKGROUND_BYTES",
@@ -159,6 +160,7 @@ class Cache:
         self._key: bytes | None = None
         self._ready = False
         self._held: tuple[int, list[tuple[str, str, Any]]] | None = None  # (holding process, entries held back)
+        self._memo: dict[str, tuple[tuple[int, ...], str]] | None = None  # path -> (stat stamp, digest): file_digest
         self.enabled = True
 
     @classmethod
@@ -175,6 +177,35 @@ class Cache:
             digest.update(len(data).to_bytes(8, "little"))
             digest.update(data)
         return digest.hexdigest()
+
+    def file_digest(self, path: str, read: Callable[[str], bytes]) -> tuple[str, bytes | None]:
+        """The SHA-256 of the file at ``path`` and, when they had to be read (by ``read``, which raises for a
+        file that cannot be), its bytes.
+
+        A file is not read again while it is unchanged, by the test git uses for its index: its device,
+        inode, size, modification and change times (nanoseconds) are those it had when its digest was
+        recorded. The change time cannot be set by a program (only by the clock), so a file rewritten or
+        replaced (a checkout, a clone, an editor's save, ``touch -d``) is read again. A file changed in
+        the last :data:`RACY_SECONDS` is not recorded (a second write in the same clock tick would
+        keep its times), and on a file system with coarse times this still holds.
+        """
+        stamp = _stamp(path)
+        memo = self._file_memo()
+        known = memo.get(path)
+        if stamp is not None and known is not None and known[0] == stamp:
+            return known[1], None
+        data = read(path)
+        digest = hashlib.sha256(data).hexdigest()
+        if stamp is not None and time.time_ns() - max(stamp[3], stamp[4]) > RACY_SECONDS * 1e9:
+            memo[path] = (stamp, digest)
+            self.put("files", self.key("files"), memo)
+        return digest, data
+
+    def _file_memo(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        if self._memo is None:
+            found = self.get("files", self.key("files"))
+            self._memo = found if isinstance(found, dict) else {}
+        return self._memo
 
     def _mac(self, body: bytes) -> bytes | None:
         if self._key is None:
@@ -224,7 +255,7 @@ class Cache:
         ``size`` is how many input bytes the value stands for: from :data:`BACKGROUND_BYTES` up, and
         where the process can fork safely (no other thread running), a child process writes it.
         ``pickled`` is ``value`` already pickled (as a worker process hands back its result,
-        :func:`kbase.runtime.pickled_call`): those bytes are written as they are, in place.
+        the :func:`~kbase.loading.processes.pickled_call` of a worker): those bytes are written as they are, in place.
         """
         if not self.enabled:
             return
@@ -281,10 +312,8 @@ class Cache:
                     os.unlink(temp)
 
     def _write_in_background(self, slot: str, key: str, value: Any) -> bool:
-        """Fork a child that writes the entry; False when this process cannot fork safely (write in place)."""
-
-        if not can_fork(now=True):
-            return False
+        """Have a child process write the entry (:func:`~kbase.loading.processes.write_in_child`); False when
+        this process cannot fork safely (the caller writes in place)."""
         if self._mac(b"") is None:  # the secret is read (or made) once, here, not by every child
             return True
         try:
@@ -293,16 +322,9 @@ class Cache:
             return True
         path = self._path(slot)
         _settle(path)  # one writer per entry at a time
-        try:
-            pid = os.fork()
-        except OSError:
+        pid = write_in_child(lambda: self._write(slot, key, value))
+        if pid is None:
             return False
-        if pid == 0:  # the child: write, and leave without running the parent's exit handlers or flushing its output
-            try:
-                os.nice(10)  # the load goes on in the parent (and its grading worker): they come first
-                self._write(slot, key, value)
-            finally:
-                os._exit(0)
         global _waits_at_exit
         if not _waits_at_exit:
             import atexit
@@ -373,6 +395,11 @@ class MemoryCache(Cache):
     def put(self, slot: str, key: str, value: Any, *, size: int = 0, pickled: bytes | None = None) -> None:
         self._entries[slot] = (key, value)
 
+    def file_digest(self, path: str, read: Callable[[str], bytes]) -> tuple[str, bytes | None]:
+        """Always read: a revision's files are temporary copies, written moments ago."""
+        data = read(path)
+        return hashlib.sha256(data).hexdigest(), data
+
 
 def _read_entry(path: Path) -> bytes | None:
     """The bytes of the entry file ``path``, when it is a regular file (not a link, a FIFO or a device)
@@ -415,3 +442,19 @@ def wait_for_writes() -> None:
 def slot_name(kind: str, path: str) -> str:
     """The slot of an input file: its kind and a hash of its path as given."""
     return f"{kind}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}"
+
+
+#: A file whose modification or change time is this recent is read again at its next use rather
+#: than trusted by its times (:meth:`Cache.file_digest`).
+RACY_SECONDS = 2.0
+
+
+def _stamp(path: str) -> tuple[int, int, int, int, int] | None:
+    """(device, inode, size, modified ns, changed ns) of a regular file, None for anything else."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns

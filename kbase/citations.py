@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .bibtex import latex_to_text, split_names
 from .errors import KbaseError
 from .identifiers import normalize_doi
 from .language.spelling import did_you_mean
+
+if TYPE_CHECKING:
+    from .cache import Cache
 from .model import Reference
 
 __all__ = ["DEFAULT_STYLE", "Formatter", "csl_json", "resolve_style"]
@@ -180,6 +184,25 @@ class Formatter:
         self.references = {r.key: r for r in references}
         self.style_path = resolve_style(style)
         self._cache: dict[tuple[str, str], str] = {}
+        self._kept: tuple[Cache, str, str, int] | None = None
+
+    def remember_in(self, store: Cache, *inputs: bytes | str) -> None:
+        """Keep the entries formatted on their own (:meth:`entry`) in the parse cache ``store``, under the
+        key of this style and ``inputs`` (the bytes the references were read from): citeproc-py takes
+        about 2 ms an entry, 26 s for the 12,000 of a 20,000-reference library's evidence table."""
+        slot = f"citations-{hashlib.sha256(str(self.style_path).encode('utf-8', 'surrogatepass')).hexdigest()[:20]}"
+        key = store.key("citations", self.style_path.read_bytes() if self.style_path.is_file() else str(self.style_path), *inputs)
+        known = store.get(slot, key)
+        if isinstance(known, dict):
+            self._cache.update(known)
+        self._kept = (store, slot, key, len(self._cache))
+
+    def keep(self) -> None:
+        """Write what was formatted since :meth:`remember_in` to the parse cache (nothing new: nothing written)."""
+        if self._kept is not None and len(self._cache) > self._kept[3]:
+            store, slot, key, _ = self._kept
+            store.put(slot, key, dict(self._cache))
+            self._kept = (store, slot, key, len(self._cache))
 
     def _style(self):  # type: ignore[no-untyped-def]
         from citeproc import CitationStylesStyle

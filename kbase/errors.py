@@ -6,9 +6,9 @@ points at a file carries ``path:line:col`` so editors and CI can jump to it.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+
+from .loading.processes import pickled_by_fields
 
 __all__ = [
     "KbaseError",
@@ -19,24 +19,7 @@ __all__ = [
     "UnknownArticleError",
     "UnknownClaimError",
     "UnknownReferenceError",
-    "pickled_by_fields",
 ]
-
-
-_Record = TypeVar("_Record")
-
-
-def pickled_by_fields(cls: type[_Record]) -> type[_Record]:
-    """Pickle a frozen, slotted dataclass as its class and field values: one constructor call to load
-    and a C-level getter to dump, where dataclasses' own state functions loop over the fields in
-    Python (three to five times slower for the grades and references the parse cache keeps)."""
-    getter = operator.attrgetter(*cls.__slots__)  # type: ignore[attr-defined]
-
-    def __reduce__(self: Any) -> tuple[type[_Record], tuple[Any, ...]]:
-        return cls, getter(self)
-
-    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
-    return cls
 
 
 @pickled_by_fields

@@ -40,7 +40,6 @@ from .independence import Join, independent_groups
 from .lineage import source_groups
 from .model import Claim, Evidence, Grade, LinkGrade, Reason, Reference, best_link
 from .queries import cycles, premise_graph
-from .runtime import can_fork, forked_pool
 from .vocabulary import (
     DESIGN_START,
     MIN_EVENTS,
@@ -57,7 +56,7 @@ from .vocabulary import (
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "grade_claims", "link_grade", "premise_cycles"]
+__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "claims_without_premises", "grade_claims", "link_grade", "premise_cycles"]
 
 DEFAULT_STALE_YEARS = 10
 
@@ -213,24 +212,6 @@ def _premise_order(G: nx.MultiDiGraph) -> tuple[list[str], dict[str, int], int]:
     return order, members, tied
 
 
-#: A library with at least this many claims that no ``depends_on`` joins is graded in two processes
-#: at once (a forked worker grades half of them) on a machine with two or more cores.
-PARALLEL_GRADE_CLAIMS = 2000
-_inherited: tuple[object, ...] = ()  # what a forked grading worker reads: inherited by fork, never pickled
-
-
-def _grade_free(
-    G: nx.MultiDiGraph, nodes: Sequence[str], groups: dict[str, int], component: dict[str, int], options: GradingOptions
-) -> dict[str, Grade]:
-    """Grades of claims that no ``depends_on`` joins (they need no other claim's grade)."""
-    authors_of: dict[str, set[str]] = {}
-    return {node_id(n): _grade(G, G.nodes[n]["record"], {}, groups, component, options, authors_of) for n in nodes}
-
-
-def _grade_inherited() -> dict[str, Grade]:
-    return _grade_free(*_inherited)  # type: ignore[arg-type]
-
-
 def grade_claims(
     G: nx.MultiDiGraph,
     options: GradingOptions,
@@ -257,33 +238,25 @@ def grade_claims(
         pass the larger graph as ``structure``: lineage and premise order are read from it
         (minus ``without``), which is much faster than scanning the view.
     """
-    global _inherited
     base = G if structure is None else structure
     groups = source_groups(base, without)
-    order, component, tied = _premise_order(base)
+    order, component, _ = _premise_order(base)
     wanted = None if only is None else {claim_node(c) for c in only}
     done: dict[str, Grade] = dict(known or {})
     graded: dict[str, Grade] = {}
     authors_of: dict[str, set[str]] = {}  # author ids by reference key, computed once per run
-    tied_todo, free = (
-        [n for n in part if (wanted is None or n in wanted) and G.nodes[n]["record"] is not None] for part in (order[:tied], order[tied:])
-    )
-    # claims that no depends_on joins need no other grade: a forked worker grades the second half of them
-    theirs = free[len(free) // 2 :] if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True) else []
-    with forked_pool(bool(theirs), workers=1) as pool:
-        if pool is not None:
-            _inherited = (G, theirs, groups, component, options)
-            forked = pool.submit(_grade_inherited)
-            _inherited = ()
-        for node in tied_todo + free[: len(free) - len(theirs)]:
+    for node in order:
+        if (wanted is None or node in wanted) and G.nodes[node]["record"] is not None:
             cid = node_id(node)
             graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options, authors_of)
-        if pool is not None:
-            try:
-                graded.update(forked.result())
-            except Exception:  # noqa: BLE001 - a worker that died: grade its half here
-                graded.update(_grade_free(G, theirs, groups, component, options))
     return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
+
+
+def claims_without_premises(G: nx.MultiDiGraph) -> list[str]:
+    """The ids of the claims that no ``depends_on`` joins, either way, in file order: each is graded without
+    any other claim's grade, so they can be graded in any order, or apart."""
+    premises = premise_graph(G)
+    return [node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim" and d["record"] is not None and n not in premises]
 
 
 def _grade(

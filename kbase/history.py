@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,10 +27,9 @@ from .drafts.matcher import DEFAULT_THRESHOLD, ClaimMatcher
 from .drafts.reader import read_draft
 from .errors import KbaseError, LoadError
 from .git import GitMissing, GitRefused, run_git
-from .kb import PARALLEL_CLAIMS_BYTES, KnowledgeBase, load
+from .kb import KnowledgeBase
 from .language.spelling import did_you_mean
-from .loaders.claims import claims_entry, load_claims
-from .runtime import forked_pool
+from .loading.pipeline import claims_in_background, load
 from .vocabulary import Level
 
 if TYPE_CHECKING:
@@ -127,25 +126,6 @@ def library_at(
 
 def _text_of(contents: dict[Path, bytes], path: Path, claims: Path) -> bytes:
     return contents.get(path, b"kbase: 1\nclaims: []\n" if path == claims else b"")
-
-
-@contextlib.contextmanager
-def _claims_in_background(files: tuple[dict[Path, bytes], list[str]], claims: Path, target: Path, reuse: Cache) -> Iterator[None]:
-    """Parse a revision's claims file in a forked worker while the caller loads another revision, then
-    hand the result to ``reuse`` (large files, on machines with ``fork`` and two cores or more)."""
-
-    data = _text_of(files[0], claims, claims)
-    with forked_pool(len(data) >= PARALLEL_CLAIMS_BYTES, workers=1) as pool:
-        if pool is None:
-            yield
-            return
-        target.write_bytes(data)
-        future = pool.submit(load_claims, str(target))
-        yield
-        try:
-            reuse.put(*claims_entry(reuse, str(target), data), future.result())
-        except Exception:  # noqa: BLE001 - a worker that died: the revision's claims are parsed when it is loaded
-            pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +298,7 @@ def diff_revisions(
         else:  # two revisions: the second one's claims are parsed while the first one loads
             files = _revision_files(after, Path(claims), [Path(b) for b in bibs])
             second = f"after-{Path(claims).name}"
-            with _claims_in_background(files, Path(claims), Path(folder) / second, reuse):
+            with claims_in_background(_text_of(files[0], Path(claims), Path(claims)), Path(folder) / second, reuse):
                 old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
             new, notes_after, labels_after = library_at(
                 after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder, files=files, claims_name=second

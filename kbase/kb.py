@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LoadError, Location, UnknownArticleError, UnknownClaimError, UnknownReferenceError
-from .grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims, premise_cycles
-from .graph import build_graph, claim_node
-from .loaders.claims import ClaimsFile
+from .errors import LoadError, UnknownArticleError, UnknownClaimError, UnknownReferenceError
+from .grading import GradingOptions, grade_claims, premise_cycles
 from .model import Article, Claim, Finding, Grade, Reference
-from .runtime import paused_gc
 from .vocabulary import LINK_STANCES, Level, Severity
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     import networkx as nx
 
     from .audit.batch import DraftAuditor, DraftsAudit, Progress
@@ -28,235 +22,12 @@ if TYPE_CHECKING:
     from .citations import Formatter
     from .drafts.matcher import ClaimMatcher
     from .impact import Impact
+    from .loading.reading import CachedRecords, Derived
     from .review import DraftReview
     from .suggest import Ranking, SuggestIndex, Suggestion
     from .tables import EvidenceRow, EvidenceTable
 
-__all__ = ["KnowledgeBase", "load"]
-
-
-def load(
-    claims: str | Path = "claims.yaml",
-    bib: str | Path | Sequence[str | Path] = "references.bib",
-    *,
-    strict: bool = False,
-    year: int | None = None,
-    stale_years: int = DEFAULT_STALE_YEARS,
-    retractions: str | Path | None = None,
-    encoding: str = "utf-8",
-    review_days: int = 365,
-    cache: bool | str | Path | Cache = False,
-    semantic: bool = False,
-    unassessed: str = "cap",
-) -> KnowledgeBase:
-    """Load a library from its claims file and one or more BibTeX files.
-
-    Parameters
-    ----------
-    claims : path
-        The ``claims.yaml`` file.
-    bib : path or list of paths
-        The ``references.bib`` file(s).
-    strict : bool
-        Raise the first problem as :class:`~kbase.errors.LoadError` instead of
-        collecting problems in ``kb.problems``.
-    year : int, optional
-        The current year for the ``stale`` flag (default: this year).
-    stale_years : int
-        How old the newest supporting reference may be before a claim is stale.
-    encoding : str
-        The encoding of the BibTeX files (for legacy Latin-1 or GBK files; default UTF-8).
-    retractions : path, optional
-        A retraction list in the Retraction Watch CSV format; matching references are marked
-        retracted (or carry the expression of concern or correction).
-    cache : bool or path
-        Keep what was parsed and graded in a parse cache (:mod:`kbase.cache`) and reuse it while
-        the files are unchanged: ``True`` for ``.kbase-cache/`` beside the claims file, or a
-        folder. Off by default for library use; the command line turns it on.
-    semantic : bool
-        With the ``kbase[semantic]`` extra installed, ``True`` makes draft audits and ``suggest`` also
-        match by meaning (:mod:`kbase.semantic`). Off by default: on a library of one topic it costs
-        precision (docs/drafts.md). Without the extra it changes nothing.
-    unassessed : str
-        ``"cap"`` (the default): a claim whose supporting evidence starts above low and that nobody
-        assessed (no ``concerns`` on the link) grades at most moderate, flagged ``unassessed``;
-        ``"flag"``: flagged only.
-
-    Examples
-    --------
-    >>> import kbase
-    >>> kb = kbase.load("claims.yaml", "references.bib")  # doctest: +SKIP
-    >>> kb.grade("nmda-blockade").level  # doctest: +SKIP
-    """
-    from .files import recover_before_reading
-
-    bibs = [str(path) for path in ([bib] if isinstance(bib, (str, Path)) else list(bib))]
-    recover_before_reading(claims, bibs)
-    if unassessed not in ("cap", "flag"):
-        raise ValueError(f"unassessed must be 'cap' or 'flag', not {unassessed!r}")
-    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days, unassessed)
-    from .cache import open_cache
-
-    store = open_cache(cache, claims)
-    derived = _Derived.open(store, str(claims), bibs, retractions, encoding, options) if store is not None else None
-    if derived is not None and derived.meta is not None and not (strict and derived.meta["problems"]):
-        meta = derived.meta
-        kb = KnowledgeBase(
-            lambda: _read_library(str(claims), bibs, encoding, retractions, store)[0],
-            tuple(meta["problems"]),
-            options,
-            str(claims),
-            tuple(bibs),
-            tuple(meta["warnings"]),
-            derived=derived,
-        )
-        kb.semantic = semantic
-        return kb
-    graph, problems, warnings = _read_library(str(claims), bibs, encoding, retractions, store)
-    if strict and problems:
-        first_problem = problems[0]
-        raise LoadError(first_problem.where or Location(str(claims), 0, 0), first_problem.message)
-    kb = KnowledgeBase(graph, tuple(problems), options, str(claims), tuple(bibs), tuple(warnings), derived=derived)
-    kb.semantic = semantic
-    if derived is not None:
-        derived.keep_meta(kb)
-    return kb
-
-
-def _read_library(
-    claims: str, bibs: list[str], encoding: str, retractions: str | Path | None, store: Cache | None
-) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
-    """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
-    from .loaders.bib import library_references, load_bibs
-
-    with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
-        # a worker pool runs threads: large cache entries are written once it has closed
-        with store.holding_writes() if store is not None else nullcontext(), _worker_pool(claims, bibs) as pool:
-            pending = _start_claims(claims, store, pool)
-            bib_files = load_bibs(bibs, encoding, store, pool=pool)
-            claims_file = pending()
-        problems = list(claims_file.problems)
-        warnings: list[Finding] = []
-        for bib_file in bib_files:
-            problems.extend(bib_file.problems)
-            warnings.extend(bib_file.warnings)
-        references, twice = library_references(bib_files)
-        problems.extend(twice)
-        if retractions is not None:
-            from .retractions import apply_notices, read_retraction_watch
-
-            try:
-                references = apply_notices(references, read_retraction_watch(str(retractions)))
-            except LoadError as exc:
-                problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
-        graph = build_graph(claims_file.claims, references, claims_file.articles.values())
-    return graph, problems, warnings
-
-
-class _Derived:
-    """What was derived from all the files of a library (problems, counts, grades, library findings),
-    kept in the cache under the key of every file's bytes, the grading settings and today's date."""
-
-    def __init__(self, store: Cache, claims: str, key: str, size: int = 0) -> None:
-        from .cache import slot_name
-
-        self.store, self.key, self.size = store, key, size  # size: the input bytes, large entries are written in the background
-        self._slot = slot_name("library", claims)
-        self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", key)
-
-    @classmethod
-    def open(
-        cls, store: Cache, claims: str, bibs: list[str], retractions: str | Path | None, encoding: str, options: GradingOptions
-    ) -> _Derived | None:
-        """None when a file cannot be read: its problem is then found by the loaders, uncached."""
-        from .loaders.inputs import read_input
-
-        parts: list[object] = [
-            "library",
-            claims,
-            encoding,
-            options.year,
-            options.stale_years,
-            options.review_days,
-            options.unassessed,
-            _dt.date.today().isoformat(),
-        ]
-        size = 0
-        try:
-            for path in [claims, *bibs, *([str(retractions)] if retractions is not None else [])]:
-                data = read_input(path)
-                parts += [path, data]
-                size += len(data)
-        except LoadError:
-            return None
-        return cls(store, claims, store.key(*parts), size)  # type: ignore[arg-type]
-
-    def keep_meta(self, kb: KnowledgeBase) -> None:
-        self.meta = {
-            "problems": kb.problems,
-            "warnings": kb.warnings,
-            "counts": (len(kb.claims), len(kb.references)),
-            "reviewed": any(c.reviewed for c in kb.claims.values()),
-        }
-        self.store.put(f"{self._slot}-meta", self.key, self.meta)
-
-    def fetch(self, name: str, compute: Callable[[], object]) -> object:
-        return self.store.fetch(f"{self._slot}-{name}", self.key, compute, size=self.size)
-
-
-#: Claims files larger than this are parsed in a second process while the main one reads the
-#: BibTeX files; below it, starting the process costs more than it saves.
-PARALLEL_CLAIMS_BYTES = 256_000
-
-
-def _worker_pool(claims: str, bibs: Sequence[str]) -> AbstractContextManager[Executor | None]:
-    """Three forked workers (:mod:`kbase.runtime`) when the library is large enough to parse in parallel:
-    a claims file from :data:`PARALLEL_CLAIMS_BYTES`, or a ``.bib`` from
-    :data:`~kbase.loaders.bib.PARALLEL_BIB_BYTES` (one parses ``claims.yaml``, two the halves of the
-    ``.bib``, while this process waits for what they hand back); they are forked only when work is
-    handed to them (a file the cache holds needs none)."""
-    from .loaders.bib import has_large_bib
-    from .loaders.inputs import input_size
-    from .runtime import forked_pool
-
-    return forked_pool(input_size(claims) >= PARALLEL_CLAIMS_BYTES or has_large_bib(bibs), workers=3)
-
-
-def _start_claims(path: str, store: Cache | None, pool: Executor | None) -> Callable[[], ClaimsFile]:
-    """Start reading ``claims.yaml``; the returned function gives the result.
-
-    A large file is parsed by a worker of ``pool``, so that YAML and BibTeX parse at the same time;
-    a small one, or one without a pool, is read in this process when the result is asked for.
-    """
-    from .loaders.claims import claims_entry, claims_from_bytes, load_claims, read_claims_bytes
-
-    try:
-        data = read_claims_bytes(path)
-    except LoadError:
-        return lambda: load_claims(path, store)  # which reports why it cannot be read
-    entry = claims_entry(store, path, data) if store is not None else None
-    hit = store.get(*entry) if store is not None and entry is not None else None
-    if hit is not None:
-        return lambda: hit
-    from .runtime import pickled_call, unpickled_when_done
-
-    worker = (
-        unpickled_when_done(pool.submit(pickled_call, claims_from_bytes, path, data))
-        if pool is not None and len(data) >= PARALLEL_CLAIMS_BYTES
-        else None
-    )
-
-    def result() -> ClaimsFile:
-        # the worker's pickle, loaded as soon as it came back, is kept in the cache as it is
-        try:
-            claims_file, pickled = worker() if worker is not None else (claims_from_bytes(path, data), None)
-        except Exception:  # noqa: BLE001 - a worker that died (out of memory, killed): parse here
-            claims_file, pickled = claims_from_bytes(path, data), None
-        if store is not None and entry is not None:  # kept by this process: a worker's copy of the cache is not
-            store.put(*entry, claims_file, size=len(data), pickled=pickled)
-        return claims_file
-
-    return result
+__all__ = ["KnowledgeBase"]
 
 
 def _beside_their_claims(rules: list[Finding], extra: list[Finding], claim_order: list[str]) -> list[Finding]:
@@ -292,13 +63,17 @@ class KnowledgeBase:
         bib_paths: tuple[str, ...] = ("references.bib",),
         warnings: tuple[Finding, ...] = (),
         *,
-        derived: _Derived | None = None,
+        derived: Derived | None = None,
+        grader: Callable[[nx.MultiDiGraph, GradingOptions], Mapping[str, Grade]] = grade_claims,
+        records: CachedRecords | None = None,
     ) -> None:
         if callable(graph):
             self._build_graph = graph
         else:
             self.graph = graph
         self._derived = derived
+        self._grader = grader  # kbase.load hands the one that grades half the claims in a worker when there are many
+        self._records = records  # an unchanged library's records, from the cache entries of its files: no graph to build
         self.semantic = False  # match by meaning too when kbase[semantic] is installed and load(semantic=True) asked for it
         self.problems = problems
         self.options = options
@@ -332,26 +107,32 @@ class KnowledgeBase:
     @cached_property
     def claims(self) -> Mapping[str, Claim]:
         """Claims by id, in file order."""
+        if self._records is not None and "graph" not in self.__dict__:
+            return {c.id: c for c in self._records.claims}
         return {c.id: c for c in _records(self.graph, "claim")}
 
     @cached_property
     def references(self) -> Mapping[str, Reference]:
         """References by key, in file order."""
+        if self._records is not None and "graph" not in self.__dict__:
+            return {r.key: r for r in self._records.references}
         return {r.key: r for r in _records(self.graph, "ref")}
 
     @cached_property
     def articles(self) -> Mapping[str, Article]:
         """Articles by id, in file order."""
+        if self._records is not None and "graph" not in self.__dict__:
+            return dict(self._records.articles)
         return {a.id: a for a in _records(self.graph, "article")}
 
     def claim(self, claim_id: str) -> Claim:
         """The claim ``claim_id``; raises :class:`UnknownClaimError` with a did-you-mean."""
-        node = self.graph.nodes.get(claim_node(claim_id))
-        if node is None or node["record"] is None:
+        claim = self.claims.get(claim_id)
+        if claim is None:
             from .language.spelling import did_you_mean
 
             raise UnknownClaimError(f"no claim {claim_id!r} in {self.claims_path}{did_you_mean(claim_id, self.claims)}")
-        return node["record"]
+        return claim
 
     # -- grading -------------------------------------------------------------
 
@@ -360,8 +141,7 @@ class KnowledgeBase:
         """The grade of every claim, in file order."""
 
         def compute() -> Mapping[str, Grade]:
-            with paused_gc():
-                return grade_claims(self.graph, self.options)
+            return self._grader(self.graph, self.options)
 
         return compute() if self._derived is None else self._derived.fetch("grades", compute)  # type: ignore[return-value]
 
@@ -380,7 +160,7 @@ class KnowledgeBase:
         """One line per independent source of a claim: the ``reports`` chains of its references."""
         from .lineage import source_chains
 
-        return source_chains(self.graph, self.grade(claim_id).sources)
+        return source_chains(self.references, self.grade(claim_id).sources)
 
     @cached_property
     def premise_cycles(self) -> list[list[str]]:
@@ -462,6 +242,13 @@ class KnowledgeBase:
         cache = self.__dict__.setdefault("_formatters", {})
         if style not in cache:
             cache[style] = Formatter(self.references.values(), style)
+            if self._store is not None:  # formatted entries kept while the .bib files are unchanged
+                from .loaders.inputs import read_input
+
+                try:
+                    cache[style].remember_in(self._store, *(self._store.file_digest(path, read_input)[0] for path in self.bib_paths))
+                except LoadError:
+                    pass
         return cache[style]
 
     def evidence_rows(
@@ -479,13 +266,30 @@ class KnowledgeBase:
 
         if article is not None:
             self.article(article)
-        topics = {c.topic for c in self.claims.values() if c.topic}
+        topics = {c.topic for c in self.claims.values() if c.topic} if topic is not None else set()
         if topic is not None and topic not in topics:
             from .errors import NotInLibraryError
             from .language.spelling import did_you_mean
 
             raise NotInLibraryError(f"no claim has the topic {topic!r}{did_you_mean(topic, topics)}; topics: {', '.join(sorted(topics))}")
-        return evidence_rows(self.graph, self.grades, self.formatter(style), article=article, topic=topic, level=level, sort=sort, html=html)
+
+        def compute() -> list[EvidenceRow]:
+            formatter = self.formatter(style)
+            rows = evidence_rows(self.graph, self.grades, formatter, article=article, topic=topic, level=level, sort=sort, html=html)
+            formatter.keep()
+            return rows
+
+        if self._derived is None:
+            return compute()
+        # an unchanged library's rows come from the cache: formatting their citations is the slow part
+        from .citations import resolve_style
+
+        path = resolve_style(style)
+        wanted = repr(
+            (article, topic, int(level) if level is not None else None, sort, html, str(path), path.read_bytes() if path.is_file() else b"")
+        )
+        name = "rows-" + hashlib.sha256(wanted.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return self._derived.fetch(name, compute)  # type: ignore[return-value]
 
     def evidence_table(
         self,
@@ -644,11 +448,13 @@ class KnowledgeBase:
         claim = self.claims.get(query)
         results = self.suggest_for(query, k) if claim is not None else self.suggest(query, k)
         formatter = self.formatter(style)
+        citations = {s.key: formatter.entry(s.key) for s in results}
+        formatter.keep()
         return Ranking(
             query,
             results,
             {s.key: self.references[s.key] for s in results},
-            {s.key: formatter.entry(s.key) for s in results},
+            citations,
             {e.ref: e.stance for e in claim.evidence} if claim is not None else {},
         )
 

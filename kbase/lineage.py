@@ -1,19 +1,22 @@
 """Source lineage: which references restate which (``reports`` edges), and what that means.
 
 A claim backed by five references is not strong if all five restate one press release.
-These functions read the ``reports`` edges of the library graph; none mutates it.
+These functions read the ``reports`` edges of the library graph (a chain, the ``reports`` fields of
+the references themselves); none mutates anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from .graph import node_id, ref_node
+from .graph import node_id
 from .queries import cycles, lineage_graph
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .model import Reference
 
 __all__ = ["describe_chain", "lineage_graph", "missing_primary_sources", "reports_chain", "reports_cycles", "source_chains", "source_groups"]
 
@@ -48,43 +51,33 @@ def source_groups(G: nx.MultiDiGraph, without: Iterable[str] = (), lineage: nx.D
     return groups
 
 
-def reports_chain(G: nx.MultiDiGraph, key: str, lineage: nx.DiGraph | None = None) -> list[str]:
+def reports_chain(references: Mapping[str, Reference], key: str) -> list[str]:
     """The references ``key`` restates, step by step: ``[key, press, study]``.
 
-    At each step the first ``reports`` target is followed; a cycle stops the chain at the
-    first reference seen twice. Pass ``lineage`` (the ``reports`` edges as a DiGraph, from
-    :func:`lineage_graph`) when walking many chains.
+    At each step the first reference its ``reports`` field names is followed; a reference not in
+    the library ends the chain, and a cycle stops it at the first reference seen twice.
 
     Examples
     --------
-    >>> from kbase.graph import build_graph
     >>> from kbase.model import Reference
-    >>> G = build_graph([], [Reference("news", "misc", reports=("press",)), Reference("press", "misc", reports=("study",))])
-    >>> reports_chain(G, "news")
+    >>> refs = {r.key: r for r in (Reference("news", "misc", reports=("press",)), Reference("press", "misc", reports=("study",)))}
+    >>> reports_chain(refs, "news")
     ['news', 'press', 'study']
     """
-    if lineage is None:
-        lineage = lineage_graph(G)
     chain = [key]
     seen = {key}
-    node = ref_node(key)
-    succ = lineage.succ
     while True:
-        target = next(iter(succ[node]), None) if node in lineage else None
-        if target is None or node_id(target) in seen:
+        record = references.get(chain[-1])
+        target = record.reports[0] if record is not None and record.reports else None
+        if target is None or target in seen:
             return chain
-        node = target
-        chain.append(node_id(node))
-        seen.add(chain[-1])
+        chain.append(target)
+        seen.add(target)
 
 
-def describe_chain(G: nx.MultiDiGraph, chain: Iterable[str]) -> str:
+def describe_chain(references: Mapping[str, Reference], chain: Iterable[str]) -> str:
     """``news2023 → asa2019press → study2019 (not in library)``."""
-    parts = []
-    for key in chain:
-        missing = G.nodes[ref_node(key)]["missing"]
-        parts.append(f"{key} (not in library)" if missing else key)
-    return " → ".join(parts)
+    return " → ".join(key if key in references else f"{key} (not in library)" for key in chain)
 
 
 def missing_primary_sources(G: nx.MultiDiGraph, lineage: nx.DiGraph | None = None) -> Iterator[tuple[str, str]]:
@@ -99,19 +92,18 @@ def reports_cycles(G: nx.MultiDiGraph, lineage: nx.DiGraph | None = None) -> lis
     return cycles(lineage if lineage is not None else lineage_graph(G))
 
 
-def source_chains(G: nx.MultiDiGraph, groups: Iterable[Iterable[str]], lineage: nx.DiGraph | None = None) -> list[str]:
-    """One line per independent source: the reports chains of its supporting references.
+def source_chains(references: Mapping[str, Reference], groups: Iterable[Iterable[str]]) -> list[str]:
+    """One line per independent source: the reports chains of its supporting references (the library's
+    ``references`` by key; no graph needed).
 
     Chains contained in a longer one are left out, so ``news → press → study`` is shown once
     even when both the news story and the press release support the claim.
     """
-    if lineage is None:
-        lineage = lineage_graph(G)
     lines = []
     for group in groups:
-        chains = [reports_chain(G, key, lineage) for key in group]
+        chains = [reports_chain(references, key) for key in group]
         kept = [c for c in chains if not any(c != o and _contains(o, c) for o in chains)]
-        lines.append("; ".join(describe_chain(G, c) for c in dict.fromkeys(map(tuple, kept))))
+        lines.append("; ".join(describe_chain(references, c) for c in dict.fromkeys(map(tuple, kept))))
     return lines
 
 

@@ -164,7 +164,7 @@ class Project:
 
     def open(self) -> KnowledgeBase:
         """Load the library; raises :class:`~kbase.errors.ProblemsFound` when it cannot be read as it is."""
-        from .kb import load
+        from .loading.pipeline import load
 
         self.require()
         kb = load(

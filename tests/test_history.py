@@ -455,9 +455,9 @@ def test_a_large_second_revision_parsed_in_the_background_gives_the_same_diff(tm
     )
     commit(tmp_path, "two")
     background = run(tmp_path, "diff", "HEAD~1..HEAD", "--format", "json")
-    import kbase.kb
+    import kbase.loading.reading
 
-    monkeypatch.setattr(kbase.kb, "PARALLEL_CLAIMS_BYTES", 10**9)  # everything in this process
+    monkeypatch.setattr(kbase.loading.reading, "PARALLEL_CLAIMS_BYTES", 10**9)  # everything in this process
     serial = run(tmp_path, "diff", "HEAD~1..HEAD", "--format", "json")
     assert background.exit_code == serial.exit_code == 1
     assert background.stdout == serial.stdout

@@ -42,8 +42,8 @@ def test_three_hop_press_release_chain_is_one_source(library):
     grade = kb.grade("c")
     assert grade.independent_sources == 1
     assert "amplified" in grade.flags
-    assert reports_chain(kb.graph, "news2023") == ["news2023", "blog2023", "asa2019press", "duke2019study"]
-    assert source_chains(kb.graph, grade.sources) == ["news2023 → blog2023 → asa2019press → duke2019study (not in library)"]
+    assert reports_chain(kb.references, "news2023") == ["news2023", "blog2023", "asa2019press", "duke2019study"]
+    assert source_chains(kb.references, grade.sources) == ["news2023 → blog2023 → asa2019press → duke2019study (not in library)"]
 
 
 def test_reporting_a_source_not_in_the_library_is_a_finding(library):
@@ -57,7 +57,7 @@ def test_a_reports_cycle_is_reported_not_a_hang(library):
     bib = bib_entry("a", "news", reports="b") + bib_entry("b", "news", reports="c") + bib_entry("c", "news", reports="a")
     kb = library.write(claims_yaml(claim("x", "a", "b")), bib).load()
     assert reports_cycles(kb.graph) == [["a", "b", "c"]]
-    assert reports_chain(kb.graph, "a") == ["a", "b", "c"]
+    assert reports_chain(kb.references, "a") == ["a", "b", "c"]
     assert kb.grade("x").independent_sources == 1
     assert [f.message for f in kb.audit() if f.rule == "reports-cycle"] == ["references report each other in a cycle: a → b → c → a"]
 

@@ -14,27 +14,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..bibtex import latex_to_text, parse_year, split_names, unenclose
-from ..cache import slot_name
 from ..errors import LoadError, Location
 from ..language.spelling import did_you_mean
 from ..model import Finding, Reference, Severity
-from ..runtime import forked_pool, joined_pickle, paused_gc, pickled_call, unpickled_when_done
 from ..vocabulary import DESIGNS
-from .inputs import decode_text, input_size, offset_location, read_input, read_text
+from .inputs import offset_location, read_text
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from bibtexparser import model as bm
-
-    from ..cache import Cache
 
 __all__ = [
     "BibFile",
+    "bib_problem",
     "COMMENTED_AT",
-    "PARALLEL_BIB_BYTES",
     "early_closes",
-    "has_large_bib",
     "infer_design",
     "library_references",
     "load_bib",
@@ -55,7 +48,7 @@ class BibFile:
     strings: list[object] = field(default_factory=list)  # @string blocks, this file's and earlier files'
 
 
-def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = (), *, pool: Executor | None = None) -> BibFile:
+def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = ()) -> BibFile:
     """Read and check the BibTeX file at ``path``.
 
     ``strings`` are ``@string`` blocks of files read before this one: a macro defined in one
@@ -64,61 +57,17 @@ def load_bib(path: str, encoding: str = "utf-8", strings: Sequence[object] = (),
     try:
         text = read_text(path, encoding)
     except LoadError as exc:
-        return BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
-    return parse_bib(text, path, strings, pool=pool)
+        return BibFile(path, problems=[bib_problem(exc.location, exc.message)], strings=list(strings))
+    return parse_bib(text, path, strings)
 
 
-def load_bibs(paths: Sequence[str], encoding: str = "utf-8", cache: Cache | None = None, *, pool: Executor | None = None) -> list[BibFile]:
-    """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it.
-
-    With a ``cache`` (:mod:`kbase.cache`), a file whose bytes, and whose predecessors' bytes, are
-    unchanged since it was last parsed comes from the cache. A large file is parsed in two halves
-    at once (:func:`parse_bib`) by the ``pool`` of worker processes given, or by one made for it
-    (:func:`kbase.runtime.forked_pool`).
-    """
-
-    with paused_gc():
-        return _load_bibs(paths, encoding, cache, pool)
-
-
-def _load_bibs(paths: Sequence[str], encoding: str, cache: Cache | None, pool: Executor | None) -> list[BibFile]:
-    if pool is None:
-        from contextlib import nullcontext
-
-        large = has_large_bib(paths)
-        # a pool runs threads: large cache entries are written once it has closed
-        with cache.holding_writes() if cache is not None and large else nullcontext(), forked_pool(large) as own:
-            if own is not None:
-                return _load_bibs(paths, encoding, cache, own)
-    if cache is None:
-        files: list[BibFile] = []
-        strings: list[object] = []
-        for path in paths:
-            bib_file = load_bib(path, encoding, strings, pool=pool)
-            strings = bib_file.strings
-            files.append(bib_file)
-        return files
-
-    files, strings, before = [], [], ""
+def load_bibs(paths: Sequence[str], encoding: str = "utf-8") -> list[BibFile]:
+    """Read several BibTeX files in order, each seeing the ``@string`` macros of those before it
+    (through the parse cache, and by worker processes for a large file: :func:`kbase.loading.reading.read_bibs`)."""
+    files: list[BibFile] = []
+    strings: list[object] = []
     for path in paths:
-        try:
-            data = read_input(path)
-        except LoadError as exc:
-            bib_file = BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings))
-            before = cache.key(before, "unreadable", path)
-        else:
-            key = cache.key("bib", path, encoding, data, before)
-
-            bib_file = cache.get(slot_name("bib", path), key)
-            if bib_file is None:
-                try:
-                    bib_file, parts = _parse_bib_parts(decode_text(path, data, encoding), path, strings, pool)
-                except LoadError as exc:
-                    bib_file, parts = BibFile(path, problems=[_problem(exc.location, exc.message)], strings=list(strings)), None
-                # parsed in halves by workers: the cache keeps their two pickles, joined, instead of pickling it again
-                pickled = joined_pickle(joined_halves, parts) if parts else None
-                cache.put(slot_name("bib", path), key, bib_file, size=len(data), pickled=pickled)
-            before = key
+        bib_file = load_bib(path, encoding, strings)
         strings = bib_file.strings
         files.append(bib_file)
     return files
@@ -149,75 +98,9 @@ def mask_commented_entries(text: str) -> str:
     return _COMMENTED_ENTRY.sub(lambda m: m.group(1) + COMMENTED_AT, text)
 
 
-#: A ``.bib`` of at least this many bytes is parsed in two halves at once when a worker pool is
-#: given (``kbase.load`` makes one for a large library on a machine with two or more cores).
-PARALLEL_BIB_BYTES = 2_000_000
-_STRING_BLOCK = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
-_ENTRY_LINE = re.compile(r"\n@")
-
-
-def has_large_bib(paths: Sequence[str]) -> bool:
-    """Whether one of the files is large enough to parse in two halves (:data:`PARALLEL_BIB_BYTES`)."""
-    return any(input_size(path) >= PARALLEL_BIB_BYTES for path in paths)
-
-
-def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = (), *, pool: Executor | None = None) -> BibFile:
-    """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``).
-
-    With a ``pool`` of worker processes, a text of :data:`PARALLEL_BIB_BYTES` or more is cut in two
-    at an entry that starts a line outside any braces, and two workers parse the halves at once
-    (while this process does other work: :func:`kbase.load` has ``claims.yaml`` parsed by a third). The halves are used only when neither has a problem and no key
-    is in both, and when the file defines no ``@string`` (a macro may be used after its
-    definition); otherwise, the whole text is parsed in one piece, so that problems are found and
-    reported exactly as they would be without a pool.
-    """
-    return _parse_bib_parts(text, path, strings, pool)[0]
-
-
-def _parse_bib_parts(text: str, path: str, strings: Sequence[object], pool: Executor | None) -> tuple[BibFile, list[bytes] | None]:
-    """:func:`parse_bib`'s result and, when workers parsed it in halves, the pickles they handed back."""
-    if pool is not None and len(text) >= PARALLEL_BIB_BYTES and not strings:
-        halves = _parse_in_halves(text, path, pool)
-        if halves is not None:
-            return halves
-    return _parse_bib(text, path, strings), None
-
-
-def _parse_in_halves(text: str, path: str, pool: Executor) -> tuple[BibFile, list[bytes]] | None:
-    """The file parsed as two halves by two workers at once, with the two pickles they handed back
-    (:func:`joined_halves` joins them); None when it cannot be cut safely or a half had a problem."""
-    if _STRING_BLOCK.search(text):
-        return None
-    cut, middle = None, len(text) // 2
-    depth, counted = text.count("{", 0, middle) - text.count("}", 0, middle), middle  # braces open, counted up to `counted`
-    for match in _ENTRY_LINE.finditer(text, middle):
-        at = match.start() + 1
-        if at - middle > len(text) // 10:  # no safe cut near the middle (unbalanced braces): one piece
-            return None
-        depth += text.count("{", counted, at) - text.count("}", counted, at)  # each byte counted once: linear
-        counted = at
-        if depth == 0:  # outside every entry
-            cut = at
-            break
-    if cut is None:
-        return None
-
-    head = text[:cut]
-    # the second half keeps its line numbers: it starts after as many empty lines as the first half has
-    try:
-        workers = [unpickled_when_done(pool.submit(pickled_call, _parse_bib, part, path)) for part in (head, "\n" * head.count("\n") + text[cut:])]
-        (first, first_pickled), (second, second_pickled) = (worker() for worker in workers)
-    except Exception:  # noqa: BLE001 - a worker that died or could not be reached: parse in one piece
-        return None
-    parts = [first_pickled, second_pickled]
-    if first.problems or second.problems or {r.key for r in first.references} & {r.key for r in second.references}:
-        return None
-    return joined_halves(first, second), parts
-
-
-def joined_halves(first: BibFile, second: BibFile) -> BibFile:
-    """One file's two halves, parsed apart (neither with a problem), as one."""
-    return BibFile(first.path, first.references + second.references, [], first.warnings + second.warnings, [])
+def parse_bib(text: str, path: str = "references.bib", strings: Sequence[object] = ()) -> BibFile:
+    """Check the BibTeX ``text`` of a file named ``path`` (see :func:`load_bib` for ``strings``)."""
+    return _parse_bib(text, path, strings)
 
 
 def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
@@ -225,7 +108,9 @@ def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
     if deep >= 0:
         return BibFile(
             path,
-            problems=[_problem(offset_location(path, text, deep), f"more than {MAX_BRACE_RUN} braces opened in a row; this is not a bibliography")],
+            problems=[
+                bib_problem(offset_location(path, text, deep), f"more than {MAX_BRACE_RUN} braces opened in a row; this is not a bibliography")
+            ],
             strings=list(strings),
         )
     import bibtexparser
@@ -258,7 +143,7 @@ def _parse_bib(text: str, path: str, strings: Sequence[object] = ()) -> BibFile:
             first = first_line.get(block.key)
             kind = "@string" if block.raw.lstrip().lower().startswith("@string") else "entry"
             result.problems.append(
-                _problem(where, f"duplicate {kind} key {block.key!r}" + (f" (first at line {first})" if first else ""), "duplicate-key")
+                bib_problem(where, f"duplicate {kind} key {block.key!r}" + (f" (first at line {first})" if first else ""), "duplicate-key")
             )
         elif isinstance(block, bm.DuplicateFieldKeyBlock):
             # Real exports repeat fields (ScienceDirect's keywords, Google Scholar's note): the
@@ -313,12 +198,12 @@ def early_closes(path: str, blocks: Sequence[object]) -> list[Finding]:
         brace = Location(path, before.start_line + len(lines), len(lines[-1]))
         lost = ", ".join(dict.fromkeys(_FIELD_NAME.findall(text)))
         problems.append(
-            _problem(brace, f"a '}}' closes entry {before.key!r} early; the fields after it ({lost}) are not read: remove the extra brace")
+            bib_problem(brace, f"a '}}' closes entry {before.key!r} early; the fields after it ({lost}) are not read: remove the extra brace")
         )
     return problems
 
 
-def _problem(where: Location, message: str, rule: str = "syntax-error") -> Finding:
+def bib_problem(where: Location, message: str, rule: str = "syntax-error") -> Finding:
     return Finding(rule=rule, severity=Severity.ERROR, message=message, where=where)
 
 
@@ -345,18 +230,18 @@ def _failed_problem(path: str, text: str, block: object) -> Finding:
         for offset, line in enumerate(raw.split("\n")[1:], start=1):
             unescaped = re.sub(r"\\[{}]", "", line)
             if re.match(r"\s*[\w-]+\s*=", line) and unescaped.count("{") > unescaped.count("}"):
-                return _problem(
+                return bib_problem(
                     Location(path, start + offset, 1),
                     f"in {name}, the '{{' opened at line {start + offset} is not closed "
                     f"before the next '@' at line {next_entry}: close it where the "
                     f"value ends (the parser says: {detail})",
                 )
-        return _problem(
+        return bib_problem(
             Location(path, start, 1),
             f"{name} opened at line {start} is not closed before the next '@' at line "
             f"{next_entry}: add the '}}' that ends it (the parser says: {detail})",
         )
-    return _problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
+    return bib_problem(Location(path, start, 1), f"BibTeX syntax error in {head!r}: {detail}")
 
 
 def _next_entry_line(text: str, start: int, raw: str) -> int | None:
@@ -387,7 +272,7 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
     if design_raw and inferred:
         line = next(f.start_line for f in entry.fields if f.key.lower() == "design") + 1
         problems.append(
-            _problem(
+            bib_problem(
                 Location(path, line, 1),
                 f"unknown design {design_raw!r} in entry {key!r}{did_you_mean(design_raw, DESIGNS)}; use one of: {', '.join(DESIGNS)}",
                 "invalid-field",

@@ -12,19 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..cache import slot_name
 from ..errors import LoadError, Location
 from ..language.spelling import did_you_mean
 from ..model import Appearance, Article, Claim, Evidence, Finding, Severity
 from ..vocabulary import CLAIM_KINDS, CONCERN_SEVERITIES, CONCERNS, POOLED, STANCES, UPGRADES
 from .inputs import decode_text, offset_location, read_input
 
-if TYPE_CHECKING:
-    from ..cache import Cache
-
-__all__ = ["ClaimsFile", "SLUG", "claims_entry", "claims_from_bytes", "load_claims", "parse_claims", "read_claims_bytes"]
+__all__ = ["ClaimsFile", "SLUG", "claims_from_bytes", "load_claims", "parse_claims", "read_claims_bytes"]
 
 #: What a claim or article id may look like: lower-case words joined by ``-``, ``_`` or ``.``.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
@@ -68,20 +64,18 @@ def _iso_date(text: str) -> bool:
     return len(text) == 10
 
 
-def load_claims(path: str, cache: Cache | None = None) -> ClaimsFile:
+def load_claims(path: str) -> ClaimsFile:
     """Read and check ``claims.yaml`` at ``path``.
 
     Problems in the file are collected in ``ClaimsFile.problems``; a file that
-    cannot be opened or decoded yields a single problem. With a ``cache`` (:mod:`kbase.cache`),
-    a file unchanged since it was last parsed comes from the cache.
+    cannot be opened or decoded yields a single problem. (Through the parse cache, and by a worker
+    process for a large file: :mod:`kbase.loading.reading`.)
     """
     try:
         data = read_claims_bytes(path)
     except LoadError as exc:
         return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
-    if cache is None:
-        return claims_from_bytes(path, data)
-    return cache.fetch(*claims_entry(cache, path, data), lambda: claims_from_bytes(path, data), size=len(data))
+    return claims_from_bytes(path, data)
 
 
 def read_claims_bytes(path: str) -> bytes:
@@ -95,12 +89,6 @@ def claims_from_bytes(path: str, data: bytes) -> ClaimsFile:
         return parse_claims(decode_text(path, data), path)
     except LoadError as exc:
         return ClaimsFile(path, problems=[_problem("syntax-error", exc.location, exc.message)])
-
-
-def claims_entry(cache: Cache, path: str, data: bytes) -> tuple[str, str]:
-    """The cache slot and key of the claims file ``path`` whose bytes are ``data``."""
-
-    return slot_name("claims", path), cache.key("claims", path, data)
 
 
 def parse_claims(text: str, path: str = "claims.yaml") -> ClaimsFile:

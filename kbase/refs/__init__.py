@@ -77,9 +77,9 @@ class RefLibrary:
     @cached_property
     def files(self) -> list[BibFile]:
         """Each file as read, with its problems and warnings."""
-        from ..loaders.bib import load_bibs
+        from ..loading.reading import read_bibs
 
-        return load_bibs(self.paths, self.encoding, self.cache)
+        return read_bibs(self.paths, self.encoding, self.cache)
 
     @property
     def references(self) -> list[Reference]:

@@ -39,7 +39,8 @@ def _md(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # no live link or image: brackets escaped, and the schemes that run or embed code spelled inertly
     text = text.replace("[", "\\[").replace("]", "\\]")
-    text = _SCHEMES.sub(lambda m: m.group(1) + "&#58;", text)
+    if ":" in text and any(word in text.lower() for word in ("script", "data", "file")):  # a quick test: the pattern is slow
+        text = _SCHEMES.sub(r"\1&#58;", text)
     return "<br>".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text
 
 

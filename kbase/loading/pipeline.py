@@ -1,0 +1,196 @@
+"""Loading a library: the files (from the parse cache or parsed, by workers when large), the graph,
+the grades (half of them by a forked worker when there are many) and what a warm load answers
+without building anything.
+
+:func:`load` is ``kbase.load``. The steps, and the measurement behind each trick, are in
+docs/architecture.md ("Loading") and docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..cache import Cache, open_cache
+from ..errors import LoadError, Location
+from ..files import recover_before_reading
+from ..grading import DEFAULT_STALE_YEARS, GradingOptions, claims_without_premises, grade_claims
+from ..graph import build_graph, node_id
+from ..kb import KnowledgeBase
+from ..loaders.bib import library_references
+from ..loaders.claims import load_claims
+from ..model import Finding, Grade
+from ..retractions import apply_notices, read_retraction_watch
+from ..vocabulary import Severity
+from . import reading
+from .processes import can_fork, forked_pool, paused_gc
+from .reading import CachedRecords, Derived, claims_entry, read_bibs, start_claims, worker_pool
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["PARALLEL_GRADE_CLAIMS", "claims_in_background", "grade_library", "load", "read_library"]
+
+
+def load(
+    claims: str | Path = "claims.yaml",
+    bib: str | Path | Sequence[str | Path] = "references.bib",
+    *,
+    strict: bool = False,
+    year: int | None = None,
+    stale_years: int = DEFAULT_STALE_YEARS,
+    retractions: str | Path | None = None,
+    encoding: str = "utf-8",
+    review_days: int = 365,
+    cache: bool | str | Path | Cache = False,
+    semantic: bool = False,
+    unassessed: str = "cap",
+) -> KnowledgeBase:
+    """Load a library from its claims file and one or more BibTeX files.
+
+    Parameters
+    ----------
+    claims : path
+        The ``claims.yaml`` file.
+    bib : path or list of paths
+        The ``references.bib`` file(s).
+    strict : bool
+        Raise the first problem as :class:`~kbase.errors.LoadError` instead of
+        collecting problems in ``kb.problems``.
+    year : int, optional
+        The current year for the ``stale`` flag (default: this year).
+    stale_years : int
+        How old the newest supporting reference may be before a claim is stale.
+    encoding : str
+        The encoding of the BibTeX files (for legacy Latin-1 or GBK files; default UTF-8).
+    retractions : path, optional
+        A retraction list in the Retraction Watch CSV format; matching references are marked
+        retracted (or carry the expression of concern or correction).
+    cache : bool or path
+        Keep what was parsed and graded in a parse cache (:mod:`kbase.cache`) and reuse it while
+        the files are unchanged: ``True`` for ``.kbase-cache/`` beside the claims file, or a
+        folder. Off by default for library use; the command line turns it on.
+    semantic : bool
+        With the ``kbase[semantic]`` extra installed, ``True`` makes draft audits and ``suggest`` also
+        match by meaning (:mod:`kbase.semantic`). Off by default: on a library of one topic it costs
+        precision (docs/drafts.md). Without the extra it changes nothing.
+    unassessed : str
+        ``"cap"`` (the default): a claim whose supporting evidence starts above low and that nobody
+        assessed (no ``concerns`` on the link) grades at most moderate, flagged ``unassessed``;
+        ``"flag"``: flagged only.
+
+    Examples
+    --------
+    >>> import kbase
+    >>> kb = kbase.load("claims.yaml", "references.bib")  # doctest: +SKIP
+    >>> kb.grade("nmda-blockade").level  # doctest: +SKIP
+    """
+    bibs = [str(path) for path in ([bib] if isinstance(bib, (str, Path)) else list(bib))]
+    recover_before_reading(claims, bibs)
+    if unassessed not in ("cap", "flag"):
+        raise ValueError(f"unassessed must be 'cap' or 'flag', not {unassessed!r}")
+    options = GradingOptions(year or _dt.date.today().year, stale_years, review_days, unassessed)
+    store = open_cache(cache, claims)
+    settings = (options.year, options.stale_years, options.review_days, options.unassessed)
+    derived = Derived.open(store, str(claims), bibs, retractions, encoding, settings) if store is not None else None
+    meta = derived.meta if derived is not None else None
+    if meta is not None and not (strict and meta["problems"]):  # warm: the graph is built only if a question needs it
+        graph: nx.MultiDiGraph | object = lambda: read_library(str(claims), bibs, encoding, retractions, store)[0]  # noqa: E731
+        problems, warnings = tuple(meta["problems"]), tuple(meta["warnings"])  # type: ignore[call-overload]
+    else:
+        graph, found, found_warnings = read_library(str(claims), bibs, encoding, retractions, store)
+        if strict and found:
+            raise LoadError(found[0].where or Location(str(claims), 0, 0), found[0].message)
+        problems, warnings = tuple(found), tuple(found_warnings)
+    records = CachedRecords(str(claims), bibs, encoding, retractions, store) if meta is not None and store is not None and not problems else None
+    kb = KnowledgeBase(graph, problems, options, str(claims), tuple(bibs), warnings, derived=derived, grader=grade_library, records=records)  # type: ignore[arg-type]
+    kb.semantic = semantic
+    if derived is not None and meta is None:
+        derived.keep_meta(kb.problems, kb.warnings, (len(kb.claims), len(kb.references)), any(c.reviewed for c in kb.claims.values()))
+    return kb
+
+
+def read_library(
+    claims: str, bibs: list[str], encoding: str, retractions: str | Path | None, store: Cache | None
+) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
+    """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
+    with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
+        # a worker pool runs threads: large cache entries are written once it has closed
+        with store.holding_writes() if store is not None else contextlib.nullcontext(), worker_pool(claims, bibs) as pool:
+            pending = start_claims(claims, store, pool)
+            bib_files = read_bibs(bibs, encoding, store, pool=pool)
+            claims_file = pending()
+        problems = list(claims_file.problems)
+        warnings: list[Finding] = []
+        for bib_file in bib_files:
+            problems.extend(bib_file.problems)
+            warnings.extend(bib_file.warnings)
+        references, twice = library_references(bib_files)
+        problems.extend(twice)
+        if retractions is not None:
+            try:
+                references = apply_notices(references, read_retraction_watch(str(retractions)))
+            except LoadError as exc:
+                problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
+        graph = build_graph(claims_file.claims, references, claims_file.articles.values())
+    return graph, problems, warnings
+
+
+#: A library with at least this many claims that no ``depends_on`` joins is graded in two processes
+#: at once (a forked worker grades half of them) on a machine with two or more cores: measured to
+#: save 23 % of a cold ``kbase check`` of 20,000 references (docs/performance.md).
+PARALLEL_GRADE_CLAIMS = 2000
+_inherited: tuple[object, ...] = ()  # what the forked grading worker reads: inherited by fork, never pickled
+
+
+def grade_library(G: nx.MultiDiGraph, options: GradingOptions) -> Mapping[str, Grade]:
+    """Every claim's grade (:func:`~kbase.grading.grade_claims`), in file order, with the garbage collector
+    paused; when many claims have no premise, a forked worker grades half of them meanwhile."""
+    global _inherited
+    with paused_gc():
+        free = claims_without_premises(G) if G.number_of_nodes() >= PARALLEL_GRADE_CLAIMS else []
+        theirs = free[len(free) // 2 :] if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True) else []  # no fork beside other threads
+        with forked_pool(bool(theirs), workers=1) as pool:
+            if pool is None:
+                return grade_claims(G, options)
+            _inherited = (G, options, theirs)
+            forked = pool.submit(_grade_inherited)
+            _inherited = ()
+            mine = set(theirs)
+            graded = grade_claims(G, options, only=[c for c in _claim_ids(G) if c not in mine])
+            try:
+                graded.update(forked.result())
+            except Exception:  # noqa: BLE001 - a worker that died: grade its half here
+                graded.update(grade_claims(G, options, only=theirs))
+    return {c: graded[c] for c in _claim_ids(G) if c in graded}
+
+
+def _claim_ids(G: nx.MultiDiGraph) -> Iterator[str]:
+    return (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim")
+
+
+def _grade_inherited() -> dict[str, Grade]:
+    G, options, theirs = _inherited
+    return grade_claims(G, options, only=theirs)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def claims_in_background(data: bytes, target: Path, reuse: Cache) -> Iterator[None]:
+    """Parse a claims file's bytes ``data`` (written to ``target``) in a forked worker while the caller
+    loads another revision, then hand the result to ``reuse`` under ``target``'s entry (``kbase diff
+    A..B``: large files, on machines with ``fork`` and two cores or more)."""
+    with forked_pool(len(data) >= reading.PARALLEL_CLAIMS_BYTES, workers=1) as pool:
+        if pool is None:
+            yield
+            return
+        target.write_bytes(data)
+        future = pool.submit(load_claims, str(target))
+        yield
+        try:
+            reuse.put(*claims_entry(reuse, str(target), hashlib.sha256(data).hexdigest()), future.result())
+        except Exception:  # noqa: BLE001 - a worker that died: the revision's claims are parsed when it is loaded
+            pass
