@@ -62,7 +62,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": resource.getrus
 
 
 def _html_stray_end_tags(n: int) -> None:
-    from kbase.drafts.html import parse_html
+    from kbase.drafts.html_draft import parse_html
 
     parse_html("<p>" + "<b>" * n + "Pain eases." + "</i>" * n + "</p>")
 

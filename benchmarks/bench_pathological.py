@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from kbase.drafts.html import parse_html
+from kbase.drafts.html_draft import parse_html
 from kbase.drafts.reader import parse_draft
 
 SIZE = 64_000

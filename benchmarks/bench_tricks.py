@@ -8,8 +8,10 @@ within each round, and medians are compared with all tricks on and with the bare
 
 A trick is turned off from outside, by setting the module attribute that decides it before the
 command runs (``OFF`` below); the code under test is the installed kbase, unchanged. Every trick
-lives in :mod:`kbase.loading`; docs/performance.md keeps the table, with the one measured and
-removed (the parse cache keeping the workers' two pickles of a ``.bib`` joined, 4 %).
+lives in :mod:`kbase.loading`; docs/performance.md keeps the table of the six measured in issue 30,
+four of which were removed (the ``.bib`` in halves, ``claims.yaml`` by a worker, cache entries
+written by a child, the workers' pickles joined): to measure those, run this script from the
+commits that still had them (9e05c7e for the joined pickles, c0f4dfc for the other three).
 
     python benchmarks/bench_tricks.py [--refs 20000 --claims 4000 --links 20000] [--repeat 5]
 """
@@ -36,11 +38,7 @@ OFF = {
         "p.paused_gc = r.paused_gc = l.paused_gc = contextlib.nullcontext\n"
     ),
     "gc-freeze": "import kbase.loading.processes as p\np.short_lived_process = lambda: None\n",
-    "halves": "import kbase.loading.reading as r\nr.PARALLEL_BIB_BYTES = 10**18\n",
-    "claims-fork": "import kbase.loading.reading as r\nr.PARALLEL_CLAIMS_BYTES = 10**18\n",
     "grading-fork": "import kbase.loading.pipeline as l\nl.PARALLEL_GRADE_CLAIMS = 10**18\n",
-    # held writes go to the background at exactly BACKGROUND_BYTES: refuse the fork itself
-    "background-writes": "import kbase.cache as c\nc.Cache._write_in_background = lambda self, *a: False\n",
 }
 
 COMMAND = """

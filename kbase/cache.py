@@ -13,13 +13,10 @@ mode 600). A cache copied from another machine, committed to a repository, edite
 fails the check: it is ignored with a notice on the ``kbase`` logger and rebuilt, never trusted.
 Nothing is ever required of the cache: any error reading or writing it falls back to parsing.
 
-Writing: a large entry (a big ``.bib``, the grades of a big library) is pickled and written by a
-forked child process while the load goes on (:data:`BACKGROUND_BYTES`); an entry that a worker
-process already pickled to hand it back (a large ``claims.yaml``) is written as those bytes, in
-place, without pickling it again; a later read in the same
-process waits for it, and so does the process before it exits; every write is atomic (a temporary
-file renamed into place), so a reader in another process sees the old entry or the new one, never
-half of one.
+Writing: every write is atomic (a temporary file renamed into place), so a reader in another
+process sees the old entry or the new one, never half of one. (Writing large entries in a forked
+child while the load went on was measured to save 9 % of a cold command of 20,000 references, 10 %
+at 100,000, and removed: docs/performance.md.)
 
 Untrusted folders: a repository can ship its own ``.kbase-cache``. A cache folder that is a symbolic
 link, not a folder, or not this user's is not used (said once on the ``kbase`` logger); an entry is
@@ -40,16 +37,15 @@ import pickle
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from .files import NotRegularFile, open_regular
-from .loading.processes import unpickled, write_in_child
+from .loading.processes import unpickled
 
 __all__ = [
-    "BACKGROUND_BYTES",
     "CACHE_FOLDER",
     "Cache",
     "MemoryCache",
@@ -57,7 +53,6 @@ __all__ = [
     "disabled_by_environment",
     "open_cache",
     "slot_name",
-    "wait_for_writes",
 ]
 
 CACHE_FOLDER = ".kbase-cache"
@@ -67,13 +62,8 @@ _KEY_SIZE = 64  # hex SHA-256
 _log = logging.getLogger("kbase")
 _fingerprint: str | None = None
 
-#: Entries worth at least this many input bytes are written in the background (a forked child
-#: process pickles and writes them while the load goes on); smaller ones are written in place.
-BACKGROUND_BYTES = 1_000_000
 #: No cache entry is read beyond this size (the graded 100,000-reference library's largest is about 150 MB).
 MAX_ENTRY_BYTES = 2_000_000_000
-_writers: dict[Path, int] = {}  # entry file → pid of the child process still writing it
-_waits_at_exit = False
 
 
 def disabled_by_environment() -> bool:
@@ -159,7 +149,6 @@ class Cache:
         self.folder = Path(folder)
         self._key: bytes | None = None
         self._ready = False
-        self._held: tuple[int, list[tuple[str, str, Any]]] | None = None  # (holding process, entries held back)
         self._memo: dict[str, tuple[tuple[int, ...], str]] | None = None  # path -> (stat stamp, digest): file_digest
         self.enabled = True
 
@@ -223,7 +212,6 @@ class Cache:
         if not self.enabled:
             return None
         path = self._path(slot)
-        _settle(path)
         if not self._folder_is_safe(creating=False):
             return None
         data = _read_entry(path)
@@ -249,39 +237,10 @@ class Cache:
             _log.warning("ignored %s: %s (rebuilt)", path, exc)
             return None
 
-    def put(self, slot: str, key: str, value: Any, *, size: int = 0, pickled: bytes | None = None) -> None:
-        """Keep ``value`` in ``slot`` under ``key``; a cache that cannot be written is skipped, silently.
-
-        ``size`` is how many input bytes the value stands for: from :data:`BACKGROUND_BYTES` up, and
-        where the process can fork safely (no other thread running), a child process writes it.
-        ``pickled`` is ``value`` already pickled (as a worker process hands back its result,
-        the :func:`~kbase.loading.processes.pickled_call` of a worker): those bytes are written as they are, in place.
-        """
-        if not self.enabled:
-            return
-        if pickled is not None:
-            _settle(self._path(slot))  # one writer per entry at a time
-            self._write_body(slot, key.encode("ascii") + pickled)
-            return
-        if size >= BACKGROUND_BYTES:
-            if self._held is not None and self._held[0] == os.getpid():  # a forked worker's copy writes its own
-                self._held[1].append((slot, key, value))
-                return
-            if self._write_in_background(slot, key, value):
-                return
-        self._write(slot, key, value)
-
-    @contextmanager
-    def holding_writes(self) -> Iterator[None]:
-        """Hold large entries back until the block ends, then write them in the background: inside it,
-        a worker pool's threads run, and a process with threads must not fork."""
-        self._held, held = (os.getpid(), []), self._held
-        try:
-            yield
-        finally:
-            queued, self._held = self._held[1], held
-            for entry in queued:
-                self.put(*entry, size=BACKGROUND_BYTES)
+    def put(self, slot: str, key: str, value: Any) -> None:
+        """Keep ``value`` in ``slot`` under ``key``; a cache that cannot be written is skipped, silently."""
+        if self.enabled:
+            self._write(slot, key, value)
 
     def _write(self, slot: str, key: str, value: Any) -> None:
         try:
@@ -311,35 +270,12 @@ class Cache:
                 with suppress(OSError):
                     os.unlink(temp)
 
-    def _write_in_background(self, slot: str, key: str, value: Any) -> bool:
-        """Have a child process write the entry (:func:`~kbase.loading.processes.write_in_child`); False when
-        this process cannot fork safely (the caller writes in place)."""
-        if self._mac(b"") is None:  # the secret is read (or made) once, here, not by every child
-            return True
-        try:
-            self._prepare()
-        except OSError:
-            return True
-        path = self._path(slot)
-        _settle(path)  # one writer per entry at a time
-        pid = write_in_child(lambda: self._write(slot, key, value))
-        if pid is None:
-            return False
-        global _waits_at_exit
-        if not _waits_at_exit:
-            import atexit
-
-            atexit.register(wait_for_writes)  # a process that ends leaves complete entries behind
-            _waits_at_exit = True
-        _writers[path] = pid
-        return True
-
-    def fetch(self, slot: str, key: str, compute: Callable[[], Any], *, size: int = 0) -> Any:
-        """The entry in ``slot`` under ``key``, computed and kept when there is none (``size``: see :meth:`put`)."""
+    def fetch(self, slot: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The entry in ``slot`` under ``key``, computed and kept when there is none."""
         value = self.get(slot, key)
         if value is None:
             value = compute()
-            self.put(slot, key, value, size=size)
+            self.put(slot, key, value)
         return value
 
     def _folder_is_safe(self, creating: bool) -> bool:
@@ -392,7 +328,7 @@ class MemoryCache(Cache):
         entry = self._entries.get(slot)
         return entry[1] if entry is not None and entry[0] == key else None
 
-    def put(self, slot: str, key: str, value: Any, *, size: int = 0, pickled: bytes | None = None) -> None:
+    def put(self, slot: str, key: str, value: Any) -> None:
         self._entries[slot] = (key, value)
 
     def file_digest(self, path: str, read: Callable[[str], bytes]) -> tuple[str, bytes | None]:
@@ -420,23 +356,6 @@ def _read_entry(path: Path) -> bytes | None:
             return handle.read(size)
         except OSError:
             return None
-
-
-def _settle(path: Path) -> None:
-    """Wait for this process's writer of ``path``, if one is still writing; reap the writers that are done."""
-    for entry, pid in list(_writers.items()):
-        try:
-            done, _ = os.waitpid(pid, 0 if entry == path else os.WNOHANG)
-        except ChildProcessError:
-            done = pid
-        if done:
-            del _writers[entry]
-
-
-def wait_for_writes() -> None:
-    """Wait until every entry this process handed to a background writer is on disk."""
-    for path in list(_writers):
-        _settle(path)
 
 
 def slot_name(kind: str, path: str) -> str:

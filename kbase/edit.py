@@ -25,16 +25,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .audit.library import dangling_references, premise_cycle_findings
 from .errors import KbaseError, LoadError, ProblemsFound
 from .files import LockHeld, library_lock, write_atomic_bytes
 from .grading import premise_cycles
 from .graph import build_graph
 from .language.spelling import did_you_mean
-from .loaders.bib import load_bibs
+from .loaders.bib import library_references, load_bibs
 from .loaders.claims import parse_claims
 from .loaders.inputs import read_text
 from .model import Finding
 from .vocabulary import Severity
+from .writers import round_trip_yaml
 
 __all__ = ["ClaimsEditor", "EditRefused", "LockHeld"]
 
@@ -178,42 +180,19 @@ class ClaimsEditor:
     # -- machinery ---------------------------------------------------------------
 
     def _yaml(self, text: str) -> Any:
-        from ruamel.yaml import YAML
-
-        yaml = YAML(typ="rt")
-        yaml.preserve_quotes = True
-        yaml.width = 4096
-        mapping, sequence, offset = _indentation(text)
-        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-        return yaml
+        return round_trip_yaml(*_indentation(text))
 
     def _errors(self, text: str) -> list[str]:
-        """Why ``text`` would not be a valid library (empty when it is)."""
-
+        """Why ``text`` would not be a valid library (empty when it is): the loader's problems, then the
+        library audit's own checks of dangling references and premise cycles."""
         parsed = parse_claims(text, self.path)
         if parsed.problems:
             return [f"{p.where}: {p.message}" for p in parsed.problems]
-        keys = {r.key for f in load_bibs(self.bib_paths, self.encoding) for r in f.references}
-        errors = []
-        ids = {c.id for c in parsed.claims}
-        for claim in parsed.claims:
-            for link in claim.evidence:
-                if link.ref not in keys:
-                    errors.append(f"claim {claim.id!r} would link to {link.ref!r}, which is not in the bibliography")
-            for premise in claim.depends_on:
-                if premise not in ids:
-                    errors.append(f"claim {claim.id!r} would depend on {premise!r}, which is not a claim")
-        for claim in parsed.claims:
-            for appearance in claim.appears_in:
-                if appearance.article not in parsed.articles:
-                    errors.append(
-                        f"claim {claim.id!r} would appear in {appearance.article!r}, which is not listed under articles"
-                        f"{did_you_mean(appearance.article, parsed.articles)}"
-                    )
-        graph = build_graph(parsed.claims, [], parsed.articles.values())
-        for cycle in premise_cycles(graph):
-            errors.append("premises would form a cycle: " + " → ".join(cycle + [cycle[0]]))
-        return errors
+        references = library_references(load_bibs(self.bib_paths, self.encoding))[0]
+        graph = build_graph(parsed.claims, references, parsed.articles.values())
+        found = [f for claim in parsed.claims for f in dangling_references(graph, claim)]
+        found += premise_cycle_findings(graph, premise_cycles(graph))
+        return [f.message for f in found]
 
     def _read(self) -> tuple[str, bool]:
         """The file's text and whether it starts with a byte-order mark (kept on writing).
@@ -504,12 +483,7 @@ class ClaimsEditor:
         """Rewrite the file in kbase's layout (2-space mappings, lists indented under their key)."""
         with library_lock(self.path, self.bib_paths):
             text, bom = self._read()
-            from ruamel.yaml import YAML
-
-            yaml = YAML(typ="rt")
-            yaml.preserve_quotes = True
-            yaml.width = 4096
-            yaml.indent(mapping=2, sequence=4, offset=2)
+            yaml = round_trip_yaml(2, 4, 2)
             data = yaml.load(text)
             out = io.StringIO()
             yaml.dump(data, out)

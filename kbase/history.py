@@ -29,7 +29,8 @@ from .errors import KbaseError, LoadError
 from .git import GitMissing, GitRefused, run_git
 from .kb import KnowledgeBase
 from .language.spelling import did_you_mean
-from .loading.pipeline import claims_in_background, load
+from .loading.pipeline import load
+from .model import ClaimChange
 from .vocabulary import Level
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChangedDrafts",
-    "ClaimChange",
     "GradePoint",
     "LibraryDiff",
     "changed_drafts",
@@ -126,30 +126,6 @@ def library_at(
 
 def _text_of(contents: dict[Path, bytes], path: Path, claims: Path) -> bytes:
     return contents.get(path, b"kbase: 1\nclaims: []\n" if path == claims else b"")
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimChange:
-    """How one claim differs between two revisions."""
-
-    claim_id: str
-    before: Level | None  # None: the claim did not exist
-    after: Level | None  # None: the claim was removed
-    flags_gained: tuple[str, ...] = ()
-    flags_lost: tuple[str, ...] = ()
-    links_added: tuple[str, ...] = ()  # "ref (stance)"
-    links_removed: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()  # the grading steps of the new revision that the old one did not have
-    articles: tuple[str, ...] = ()
-    renamed_from: str = ""
-
-    @property
-    def lowered(self) -> bool:
-        return self.before is not None and self.after is not None and self.after < self.before
-
-    @property
-    def raised(self) -> bool:
-        return self.before is not None and self.after is not None and self.after > self.before
 
 
 @dataclass
@@ -295,11 +271,10 @@ def diff_revisions(
         elif after is None:
             old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
             new, notes_after, labels_after = library_at(None, claims, bibs, year=year, encoding=encoding)
-        else:  # two revisions: the second one's claims are parsed while the first one loads
+        else:  # two revisions
             files = _revision_files(after, Path(claims), [Path(b) for b in bibs])
             second = f"after-{Path(claims).name}"
-            with claims_in_background(_text_of(files[0], Path(claims), Path(claims)), Path(folder) / second, reuse):
-                old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
+            old, notes_before, labels_before = library_at(before, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder)
             new, notes_after, labels_after = library_at(
                 after, claims, bibs, year=year, encoding=encoding, reuse=reuse, folder=folder, files=files, claims_name=second
             )

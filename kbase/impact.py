@@ -8,32 +8,15 @@ from typing import TYPE_CHECKING
 
 from .grading import grade_claims
 from .graph import claim_node, node_id, ref_node
-from .model import Grade
+from .model import ClaimChange, Grade
 from .queries import linked_claims, premise_graph
-from .vocabulary import Level
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from .grading import GradingOptions
 
-__all__ = ["ClaimChange", "Impact", "affected_claims", "impact"]
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimChange:
-    """One claim whose grade changes when the reference goes."""
-
-    claim_id: str
-    before: Level
-    after: Level
-    articles: tuple[str, ...] = ()
-    lost_best: bool = False  # the reference was the claim's best supporting link
-
-    @property
-    def becomes_unsupported(self) -> bool:
-        """True when the claim had support and has none without the reference."""
-        return self.after == Level.UNSUPPORTED < self.before
+__all__ = ["Impact", "affected_claims", "impact"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,5 +77,5 @@ def impact(G: nx.MultiDiGraph, key: str, options: GradingOptions, grades: Mappin
             continue
         articles = tuple(node_id(v) for _, v, k in G.out_edges(claim_node(claim_id), keys=True) if k == "appears_in")
         best = before.best
-        changes.append(ClaimChange(claim_id, before.level, now.level, articles, best is not None and best.ref == key))
+        changes.append(ClaimChange(claim_id, before.level, now.level, articles=articles, lost_best=best is not None and best.ref == key))
     return Impact(key, linked, tuple(changes))

@@ -103,44 +103,64 @@ def independent_groups(
 ) -> tuple[list[list[str]], list[Join]]:
     """The supporting ``keys`` of a claim grouped into independent sources, in first-mention order,
     with the joins that made the groups. ``lineage`` maps a key to its ``reports`` group (absent: alone).
-    ``authors_of`` caches :func:`author_ids` by key across the claims of one grading run."""
+    ``authors_of`` caches :func:`author_ids` by key across the claims of one grading run.
+
+    Four joins, in this order: one work entered twice, one restating the other (``reports``), a shared
+    author, and syntheses that include each other or overlap (corrected covered area)."""
     keys = list(dict.fromkeys(keys))
     if len(keys) < 2:
         return [keys] if keys else [], []
-    authors_of = {} if authors_of is None else authors_of
-    parent = {k: k for k in keys}
-    joins: list[Join] = []
-
-    def find(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    def union(a: str, b: str, why: str, detail: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-            joins.append(Join(a, b, why, detail))
-
+    sources = _Sources(keys)
     present = [k for k in keys if references.get(k) is not None]
     for i, a in enumerate(present):
         for b in present[i + 1 :]:
             why = one_work(references[a], references[b])  # type: ignore[arg-type]
             if why:
-                union(a, b, "same-work", f"one work entered twice ({why})")
+                sources.union(a, b, "same-work", f"one work entered twice ({why})")
     first_of: dict[object, str] = {}
     for key in keys:
         group = lineage.get(key)
-        if group is not None:
-            if group in first_of:
-                union(first_of[group], key, "reports", "one restates the other")
-            else:
-                first_of[group] = key
+        if group is not None and group in first_of:
+            sources.union(first_of[group], key, "reports", "one restates the other")
+        elif group is not None:
+            first_of[group] = key
+    _join_shared_authors(sources, keys, references, {} if authors_of is None else authors_of)
+    _join_overlaps(sources, keys, references)
+    return sources.groups(), sources.joins
+
+
+class _Sources:
+    """Union-find over one claim's supporting keys; each union that joins two groups is kept as a :class:`Join`."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = keys
+        self.parent = {k: k for k in keys}
+        self.joins: list[Join] = []
+
+    def find(self, k: str) -> str:
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: str, b: str, why: str, detail: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            self.joins.append(Join(a, b, why, detail))
+
+    def groups(self) -> list[list[str]]:
+        groups: dict[str, list[str]] = {}
+        for key in self.keys:
+            groups.setdefault(self.find(key), []).append(key)
+        return list(groups.values())
+
+
+def _join_shared_authors(sources: _Sources, keys: Sequence[str], references: Mapping[str, Reference | None], authors_of: dict[str, set[str]]) -> None:
     by_author: dict[str, str] = {}
     authors = {}
     for k, r in references.items():
-        if k in parent and r is not None:
+        if k in sources.parent and r is not None:
             if k not in authors_of:
                 authors_of[k] = author_ids(r)
             authors[k] = authors_of[k]
@@ -149,22 +169,21 @@ def independent_groups(
             if author in by_author:
                 other = by_author[author]
                 shared = sorted(authors[other] & authors[key])
-                union(other, key, "shared-authors", f"shared author{'s' if len(shared) > 1 else ''} " + ", ".join(a.title() for a in shared))
+                sources.union(other, key, "shared-authors", f"shared author{'s' if len(shared) > 1 else ''} " + ", ".join(a.title() for a in shared))
             else:
                 by_author[author] = key
-    syntheses = {k: _included(r) for k, r in references.items() if k in parent and r is not None}
+
+
+def _join_overlaps(sources: _Sources, keys: Sequence[str], references: Mapping[str, Reference | None]) -> None:
+    syntheses = {k: _included(r) for k, r in references.items() if k in sources.parent and r is not None}
     syntheses = {k: s for k, s in syntheses.items() if s}
     for key, included in syntheses.items():
         for other in keys:
             if other != key and other in included:
-                union(key, other, "overlap", f"{key} includes {other}")
+                sources.union(key, other, "overlap", f"{key} includes {other}")
     listed = list(syntheses)
     for i, a in enumerate(listed):
         for b in listed[i + 1 :]:
             cca = corrected_covered_area([syntheses[a], syntheses[b]])
             if cca >= CCA_THRESHOLD:
-                union(a, b, "overlap", f"included studies overlap (corrected covered area {cca:.2f})")
-    groups: dict[str, list[str]] = {}
-    for key in keys:
-        groups.setdefault(find(key), []).append(key)
-    return list(groups.values()), joins
+                sources.union(a, b, "overlap", f"included studies overlap (corrected covered area {cca:.2f})")

@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from .audit.drafts import DraftReport
     from .cache import Cache
     from .citations import Formatter
+    from .draft_review import DraftReview
     from .drafts.matcher import ClaimMatcher
     from .impact import Impact
     from .loading.reading import CachedRecords, Derived
-    from .review import DraftReview
     from .suggest import Ranking, SuggestIndex, Suggestion
     from .tables import EvidenceRow, EvidenceTable
 
@@ -356,8 +356,8 @@ class KnowledgeBase:
     ) -> DraftReview:
         """The draft at ``path`` with each finding on its sentence and the evidence of each claim it states
         (``kbase audit DRAFT --format html|docx``); raises :class:`~kbase.errors.LoadError` when it cannot be read."""
+        from .draft_review import draft_review
         from .drafts.docx import package_bytes
-        from .review import draft_review
 
         report = self.draft_report(path, threshold, suggest)
         source = package_bytes(path) if report.draft is not None and report.draft.unit == "paragraph" else b""

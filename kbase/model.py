@@ -15,6 +15,7 @@ __all__ = [
     "Appearance",
     "Article",
     "Claim",
+    "ClaimChange",
     "Evidence",
     "Finding",
     "Grade",
@@ -293,3 +294,35 @@ class Finding:
     where: Location | None = None
     subject: str = ""  # the claim id or reference key the finding is about
     suggestions: tuple[str, ...] = ()  # reference keys that may support it (audit --suggest)
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class ClaimChange:
+    """How one claim's grade differs: between two revisions (``kbase diff``: any field), or without a
+    reference (``kbase impact``: the levels, the articles and whether it was the best link)."""
+
+    claim_id: str
+    before: Level | None  # None: the claim did not exist
+    after: Level | None  # None: the claim was removed
+    flags_gained: tuple[str, ...] = ()
+    flags_lost: tuple[str, ...] = ()
+    links_added: tuple[str, ...] = ()  # "ref (stance)"
+    links_removed: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # the grading steps of the new revision that the old one did not have
+    articles: tuple[str, ...] = ()
+    renamed_from: str = ""
+    lost_best: bool = False  # kbase impact: the withdrawn reference was the claim's best supporting link
+
+    @property
+    def lowered(self) -> bool:
+        return self.before is not None and self.after is not None and self.after < self.before
+
+    @property
+    def raised(self) -> bool:
+        return self.before is not None and self.after is not None and self.after > self.before
+
+    @property
+    def becomes_unsupported(self) -> bool:
+        """True when the claim had support and has none after the change."""
+        return self.after == Level.UNSUPPORTED and self.before is not None and self.before > Level.UNSUPPORTED

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from .bibtex import entry_text
 from .model import Article, Claim, Reference
 
-__all__ = ["bib_text", "claims_text"]
+__all__ = ["round_trip_yaml", "bib_text", "claims_text"]
 
 
 def claims_text(claims: Iterable[Claim], articles: Iterable[Article] = ()) -> str:
@@ -83,3 +84,15 @@ def bib_text(references: Iterable[Reference]) -> str:
 
     blocks = [entry_text(ref.entry_type, ref.key, ref.fields, raw=True) for ref in references]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def round_trip_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
+    """The ruamel.yaml round-trip reader and writer every edit of ``claims.yaml`` goes through (comments,
+    quotes and order kept; lines never folded), indented as given (``kbase fmt``: 2, 4, 2)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml

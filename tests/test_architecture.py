@@ -169,3 +169,9 @@ def test_renderers_are_functions_of_data(path):
         assert name not in text, f"{_module_name(path)} uses {name}"
     calls = {n.func.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     assert "print" not in calls, f"{_module_name(path)} prints"
+
+
+def test_no_two_modules_share_a_file_name():
+    """Issue 30: three text.py, two tables.py and two graph.py made every stack trace and search ambiguous."""
+    names = [p.name for p in SOURCES if p.name != "__init__.py"]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -208,3 +208,75 @@ def test_a_cache_that_cannot_be_written_is_skipped(library):
     (library.folder / CACHE_FOLDER).write_text("a file where the folder would go", encoding="utf-8")
     assert state(library.load(cache=True)) == fresh
     assert state(library.load(cache=True)) == fresh
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_rewritten_one_always_is(library, monkeypatch):
+    """Cache.file_digest trusts a file's device, inode, size and times (git's index test): a warm load
+    reads no library file; a file rewritten with its size and modification time put back is read
+    again, because its change time moved (no program can set that)."""
+    import kbase.cache
+    import kbase.loading.reading
+
+    monkeypatch.setattr(kbase.cache, "RACY_SECONDS", 0)  # a file this new would otherwise be read again anyway
+    library.write(CLAIMS, FIRST + SECOND)
+    first = library.load(cache=True)
+    expected = (first.check(), dict(first.grades))
+    read = kbase.loading.reading.read_input
+
+    def refused(path, *args, **kwargs):
+        raise AssertionError(f"read {path}")
+
+    monkeypatch.setattr(kbase.loading.reading, "read_input", refused)
+    warm = library.load(cache=True)
+    assert (warm.check(), dict(warm.grades)) == expected  # answered from the cache, no file read
+    monkeypatch.setattr(kbase.loading.reading, "read_input", read)
+
+    bib = library.bib_path
+    before = bib.stat()
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("year = {2019}", "year = {2009}"), encoding="utf-8")  # same size
+    os.utime(bib, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert bib.stat().st_size == before.st_size and bib.stat().st_mtime_ns == before.st_mtime_ns
+    changed = library.load(cache=True)
+    assert changed.references["cohort"].year == 2009 and state(changed) == state(library.load())
+
+
+def test_a_file_changed_moments_ago_is_not_vouched_for_by_its_times(library, monkeypatch):
+    """Within RACY_SECONDS of a change, a second write in the same clock tick could keep every time:
+    such a file's digest is not recorded, so the next load reads it again."""
+    import kbase.loading.reading
+
+    library.write(CLAIMS, FIRST + SECOND)
+    library.load(cache=True)  # just written: racy, so nothing is recorded
+    reads = []
+    read = kbase.loading.reading.read_input
+    monkeypatch.setattr(kbase.loading.reading, "read_input", lambda path, *a, **k: reads.append(path) or read(path, *a, **k))
+    library.load(cache=True)
+    assert str(library.bib_path) in map(str, reads)
+
+
+def test_warm_reading_commands_build_no_graph(library):
+    """``grades``, ``evidence`` and ``table`` on an unchanged library: records from the cache entries of the
+    files, the table's rows from the cache; the graph is built only for what needs it."""
+    library.write(CLAIMS, FIRST + SECOND)
+    cold = library.load(cache=True)
+    expected = (dict(cold.grades), cold.source_chains("strong"), cold.evidence_rows(), dict(cold.claims), dict(cold.references))
+    warm = library.load(cache=True)
+    assert (dict(warm.grades), warm.source_chains("strong"), warm.evidence_rows(), dict(warm.claims), dict(warm.references)) == expected
+    assert "graph" not in warm.__dict__
+
+
+def test_the_evidence_tables_rows_follow_the_style_file(library, tmp_path):
+    """The rows kept in the cache are keyed by the style too: an edited CSL file gives new citations."""
+    import shutil as _shutil
+
+    from kbase.citations import resolve_style
+
+    library.write(CLAIMS, FIRST + SECOND)
+    style = tmp_path / "mine.csl"
+    _shutil.copy(resolve_style("apa"), style)
+    first = library.load(cache=True).evidence_rows(style=str(style))
+    style.write_text(style.read_text(encoding="utf-8").replace('prefix="(" suffix=")"', 'prefix="[" suffix="]"'), encoding="utf-8")
+    second = library.load(cache=True).evidence_rows(style=str(style))
+    fresh = library.load().evidence_rows(style=str(style))
+    assert second == fresh and second != first

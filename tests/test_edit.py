@@ -91,10 +91,10 @@ def test_claim_add_and_rename(lib):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("link", "first", "zzz", "--stance", "supports"), "claim 'first' would link to 'zzz', which is not in the bibliography"),
+        (("link", "first", "zzz", "--stance", "supports"), "claim 'first' links to 'zzz', which is not in the bibliography"),
         (("claim", "add", "first", "--statement", "Again."), "a claim 'first' already exists"),
         (("claim", "add", "Bad Id", "--statement", "X."), "claim id 'Bad Id' is not a slug"),
-        (("claim", "depend", "first", "second"), "premises would form a cycle: first → second → first"),
+        (("claim", "depend", "first", "second"), "premises form a cycle: first → second → first"),
         (("claim", "rename", "first", "second"), "a claim 'second' already exists"),
         (("unlink", "first", "b"), "claim 'first' has no link to 'b'"),
         (("link", "nobody", "a", "--stance", "supports"), "no claim 'nobody'"),

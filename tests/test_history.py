@@ -437,34 +437,6 @@ def test_review_due_when_a_linked_reference_changed_after_the_review(five):
     assert len(set(about_claims)) >= 2 and about_claims == sorted(about_claims), findings
 
 
-def test_a_large_second_revision_parsed_in_the_background_gives_the_same_diff(tmp_path, monkeypatch):
-    """kbase diff A..B parses B's claims.yaml in a worker while A loads (files over 256 kB): same result."""
-    claims = "kbase: 1\nclaims:\n" + "".join(
-        f"  - id: claim-{i}\n    statement: Claim number {i} about ketamine and pain relief in adults.\n"
-        f"    evidence:\n      - ref: {'trial' if i % 2 else 'cohort'}\n        stance: supports\n"
-        for i in range(2600)
-    )
-    (tmp_path / "claims.yaml").write_text(claims, encoding="utf-8")
-    assert len(claims) > 256_000
-    (tmp_path / "references.bib").write_text(bib_entry("trial", "rct", year=2020) + bib_entry("cohort", "cohort", year=2018), encoding="utf-8")
-    git(tmp_path, "init", "-q", "-b", "main")
-    commit(tmp_path, "one")
-    (tmp_path / "claims.yaml").write_text(
-        claims.replace("ref: cohort\n        stance: supports", "ref: cohort\n        stance: contradicts", 5).replace("claim-7\n", "claim-seven\n"),
-        encoding="utf-8",
-    )
-    commit(tmp_path, "two")
-    background = run(tmp_path, "diff", "HEAD~1..HEAD", "--format", "json")
-    import kbase.loading.reading
-
-    monkeypatch.setattr(kbase.loading.reading, "PARALLEL_CLAIMS_BYTES", 10**9)  # everything in this process
-    serial = run(tmp_path, "diff", "HEAD~1..HEAD", "--format", "json")
-    assert background.exit_code == serial.exit_code == 1
-    assert background.stdout == serial.stdout
-    data = json.loads(background.stdout)
-    assert len(data["claims"]) == 6 and any(c["renamed_from"] == "claim-7" for c in data["claims"])
-
-
 def test_a_claim_that_stays_unsupported_is_not_counted_as_lowered(tmp_path):
     """Issue 29: 'unsupported → unsupported, flag dropped' was counted among the lowered claims."""
     from conftest import bib_entry, claims_yaml

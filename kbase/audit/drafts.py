@@ -468,62 +468,60 @@ def audit_draft(
 
 
 def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[str], has_citation: bool, statement: str) -> list[Finding]:
+    """The findings on a sentence that states a known claim: what it cites (:func:`_citation_findings`),
+    then how firmly it says it (:func:`_wording_findings`)."""
     claim_id = match.claim_id
     stance = {l.ref: l.stance for l in grade.links if not l.set_aside}
     supporting = [k for k, s in stance.items() if s == "supports"]
     contradicting = [k for k, s in stance.items() if s == "contradicts"]
-    found: list[Finding] = []
     about = f"states claim {claim_id!r} ({match.described})"
     if contradicting and not supporting and not set(keys) & set(contradicting) and match.score >= REVERSAL_MIN_SCORE:
         # the library's evidence says the opposite and nothing supports it: nothing to cite, nothing to hedge (a sentence that
         # cites the contradicting evidence itself is a contradicting-citation, below)
-        return [
-            _finding(
-                "contradicts-claim",
-                f"{about}, which the library's evidence contradicts ({', '.join(contradicting)}) and nothing supports: do not state it as fact",
-                sentence,
-                claim_id,
-            )
-        ]
-    if not has_citation:
-        if supporting:
-            found.append(
-                _finding("uncited-claim", f"{about} but cites nothing; the library supports it with {', '.join(supporting)}", sentence, claim_id)
-            )
-        else:
-            found.append(_finding("uncited-claim", f"{about} but cites nothing, and nothing in the library supports it", sentence, claim_id))
-    elif keys:
-        against = [k for k in keys if stance.get(k) == "contradicts"]
-        backing = [k for k in keys if stance.get(k) == "supports"]
-        if against and firmness(sentence.clean) > 0:
-            # citing the other side is right when the sentence says the question is open
-            found.append(
-                _finding(
-                    "contradicting-citation",
-                    f"{about} and cites {joined(against)}, which {'contradicts' if len(against) == 1 else 'contradict'} it",
-                    sentence,
-                    claim_id,
-                )
-            )
-        elif not backing and not against:
-            linked = ", ".join(supporting) or "nothing"
-            aside = {l.ref: l.set_aside for l in grade.links if l.set_aside}
-            if all(k in aside for k in keys):  # a retracted paper: say so, not "not linked"
-                cites = "; ".join(f"{k}, which the library sets aside ({aside[k]})" for k in keys)
-            else:
-                cites = f"{', '.join(keys)}, which the library does not link as support"
-            found.append(_finding("miscited-claim", f"{about} but cites {cites} (supporting: {linked})", sentence, claim_id))
-        elif backing and grade.has_flag("contested") and not against:
-            found.append(
-                _finding(
-                    "one-sided-citation",
-                    f"{about}, which is contested, but cites only the supporting side; present the other side too: {contradict_it(contradicting)}",
-                    sentence,
-                    claim_id,
-                )
-            )
+        text = f"{about}, which the library's evidence contradicts ({', '.join(contradicting)}) and nothing supports: do not state it as fact"
+        return [_finding("contradicts-claim", text, sentence, claim_id)]
+    found = _citation_findings(grade, sentence, about, claim_id, keys, has_citation, stance)
     if grade.level == Level.VERY_LOW and grade.kind in HEDGED_KINDS:  # not for a regulatory fact, a definition, a harm…
         found.append(_finding("weak-claim-in-draft", f"{about}, whose evidence is very-low certainty", sentence, claim_id))
+    return found + _wording_findings(grade, sentence, about, claim_id, statement)
+
+
+def _citation_findings(
+    grade: Grade, sentence: Sentence, about: str, claim_id: str, keys: list[str], has_citation: bool, stance: Mapping[str, str]
+) -> list[Finding]:
+    """``uncited-claim``, ``contradicting-citation``, ``miscited-claim``, ``one-sided-citation``: what the sentence cites
+    (``keys``, resolved) against the claim's links (``stance``: reference → stance, set-aside links left out)."""
+    supporting = [k for k, s in stance.items() if s == "supports"]
+    contradicting = [k for k, s in stance.items() if s == "contradicts"]
+    if not has_citation:
+        backed = f"the library supports it with {', '.join(supporting)}" if supporting else None
+        text = f"{about} but cites nothing; {backed}" if backed else f"{about} but cites nothing, and nothing in the library supports it"
+        return [_finding("uncited-claim", text, sentence, claim_id)]
+    if not keys:
+        return []
+    against = [k for k in keys if stance.get(k) == "contradicts"]
+    backing = [k for k in keys if stance.get(k) == "supports"]
+    if against and firmness(sentence.clean) > 0:
+        # citing the other side is right when the sentence says the question is open
+        which = "contradicts" if len(against) == 1 else "contradict"
+        return [_finding("contradicting-citation", f"{about} and cites {joined(against)}, which {which} it", sentence, claim_id)]
+    if not backing and not against:
+        linked = ", ".join(supporting) or "nothing"
+        aside = {l.ref: l.set_aside for l in grade.links if l.set_aside}
+        if all(k in aside for k in keys):  # a retracted paper: say so, not "not linked"
+            cites = "; ".join(f"{k}, which the library sets aside ({aside[k]})" for k in keys)
+        else:
+            cites = f"{', '.join(keys)}, which the library does not link as support"
+        return [_finding("miscited-claim", f"{about} but cites {cites} (supporting: {linked})", sentence, claim_id)]
+    if backing and grade.has_flag("contested") and not against:
+        text = f"{about}, which is contested, but cites only the supporting side; present the other side too: {contradict_it(contradicting)}"
+        return [_finding("one-sided-citation", text, sentence, claim_id)]
+    return []
+
+
+def _wording_findings(grade: Grade, sentence: Sentence, about: str, claim_id: str, statement: str) -> list[Finding]:
+    """``overstated-claim`` and ``overstated-effect``: hype words, a firmer wording than the evidence allows, a
+    larger effect than the claim states; each suggests the library's own wording of the claim."""
     # certainty and size words apply to effects, associations, harms and mechanisms, not to a prevalence figure,
     # a regulatory fact or a definition (the claim's kind), nor to one study's reported result; size words not
     # to a sentence that says the matter is open (firmness 0)
@@ -534,29 +532,19 @@ def _claim_findings(grade: Grade, sentence: Sentence, match: Match, keys: list[s
     # which could keep a hype word or break its grammar), so every finding on a sentence suggests the same words
     suggestion = library_wording(statement, grade.level, grade.kind)
     hype = [w for w in hype_words(sentence.clean) if w.lower() not in statement.lower()] if grade.level > Level.UNSUPPORTED else []
+    found: list[Finding] = []
     if hype:
-        found.append(
-            _finding(
-                "overstated-claim",
-                f"{about} with {', '.join(repr(w) for w in dict.fromkeys(hype))}, which no evidence "
-                f"supports at any certainty ({grade.level} here); word it as “{suggestion}”",
-                sentence,
-                claim_id,
-            )
+        text = (
+            f"{about} with {', '.join(repr(w) for w in dict.fromkeys(hype))}, which no evidence "
+            f"supports at any certainty ({grade.level} here); word it as “{suggestion}”"
         )
+        found.append(_finding("overstated-claim", text, sentence, claim_id))
     elif firm > wording(grade.level).firmness:
-        found.append(
-            _finding("overstated-claim", f"{about} more firmly than its {grade.level} evidence allows; word it as “{suggestion}”", sentence, claim_id)
-        )
+        text = f"{about} more firmly than its {grade.level} evidence allows; word it as “{suggestion}”"
+        found.append(_finding("overstated-claim", text, sentence, claim_id))
     if sizes:
-        found.append(
-            _finding(
-                "overstated-effect",
-                f"{about} as {SIZE_NAMES[sizes[0]]}, where the claim states {SIZE_NAMES[sizes[1]]}; word it as “{suggestion}”",
-                sentence,
-                claim_id,
-            )
-        )
+        text = f"{about} as {SIZE_NAMES[sizes[0]]}, where the claim states {SIZE_NAMES[sizes[1]]}; word it as “{suggestion}”"
+        found.append(_finding("overstated-effect", text, sentence, claim_id))
     return found
 
 

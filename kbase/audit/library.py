@@ -94,10 +94,7 @@ def library_findings(
                         link.where,
                         claim.id,
                     )
-    for cycle in cycles:
-        first: Claim = G.nodes[claim_node(cycle[0])]["record"]
-        path = " → ".join(cycle + [cycle[0]])
-        yield finding("premise-cycle", f"premises form a cycle: {path}", first.where, cycle[0])
+    yield from premise_cycle_findings(G, cycles)
     yield from _reference_findings(G)
     yield from _lineage_findings(G)
 
@@ -164,6 +161,37 @@ def _lineage_findings(G: nx.MultiDiGraph) -> Iterator[Finding]:
         )
 
 
+def dangling_references(G: nx.MultiDiGraph, claim: Claim) -> Iterator[Finding]:
+    """``dangling-reference``: the links, premises and articles of ``claim`` that the library lacks
+    (the one home of the rule: the library audit, and the claims editor before it writes)."""
+    cid = claim.id
+    for link in claim.evidence:
+        if G.nodes[ref_node(link.ref)]["missing"]:
+            hint = _did_you_mean(G, link.ref, "ref")
+            yield finding("dangling-reference", f"claim {cid!r} links to {link.ref!r}, which is not in the bibliography{hint}", link.where, cid)
+    for premise in claim.depends_on:
+        if G.nodes[claim_node(premise)]["missing"]:
+            hint = _did_you_mean(G, premise, "claim")
+            yield finding("dangling-reference", f"claim {cid!r} depends on {premise!r}, which is not a claim{hint}", claim.where, cid)
+    for appearance in claim.appears_in:
+        if G.nodes[f"article:{appearance.article}"]["missing"]:
+            hint = _did_you_mean(G, appearance.article, "article")
+            yield finding(
+                "dangling-reference",
+                f"claim {cid!r} appears in {appearance.article!r}, which is not listed under articles{hint}",
+                appearance.where,
+                cid,
+            )
+
+
+def premise_cycle_findings(G: nx.MultiDiGraph, cycles: Iterable[list[str]]) -> Iterator[Finding]:
+    """``premise-cycle``: one finding per cycle of ``depends_on`` premises (:func:`~kbase.grading.premise_cycles`), at its first claim."""
+    for cycle in cycles:
+        first: Claim = G.nodes[claim_node(cycle[0])]["record"]
+        path = " → ".join(cycle + [cycle[0]])
+        yield finding("premise-cycle", f"premises form a cycle: {path}", first.where, cycle[0])
+
+
 def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years: int) -> Iterator[Finding]:
     where, cid = claim.where, claim.id
     seen: dict[tuple[str, str], Evidence] = {}
@@ -189,23 +217,7 @@ def _claim_findings(G: nx.MultiDiGraph, claim: Claim, grade: Grade, stale_years:
                 link.where,
                 cid,
             )
-    for link in claim.evidence:
-        if G.nodes[ref_node(link.ref)]["missing"]:
-            hint = _did_you_mean(G, link.ref, "ref")
-            yield finding("dangling-reference", f"claim {cid!r} links to {link.ref!r}, which is not in the bibliography{hint}", link.where, cid)
-    for premise in claim.depends_on:
-        if G.nodes[claim_node(premise)]["missing"]:
-            hint = _did_you_mean(G, premise, "claim")
-            yield finding("dangling-reference", f"claim {cid!r} depends on {premise!r}, which is not a claim{hint}", where, cid)
-    for appearance in claim.appears_in:
-        if G.nodes[f"article:{appearance.article}"]["missing"]:
-            hint = _did_you_mean(G, appearance.article, "article")
-            yield finding(
-                "dangling-reference",
-                f"claim {cid!r} appears in {appearance.article!r}, which is not listed under articles{hint}",
-                appearance.where,
-                cid,
-            )
+    yield from dangling_references(G, claim)
     retracted = [l.ref for l in grade.links if l.set_aside == "retracted" and l.stance == "supports"]
     if grade.level == Level.UNSUPPORTED:
         why = f"its only support ({', '.join(retracted)}) is retracted" if retracted else "no reference supports it"

@@ -463,21 +463,7 @@ class _Reader:
                 elif kind not in ("bibliography", "data"):
                     yield from self._pieces(child)
             elif tag == f"{W}fldChar":
-                state = child.get(f"{W}fldCharType")
-                if state == "begin":
-                    self.fields.append(_Field())
-                elif state == "separate" and self.fields:
-                    field = self.fields[-1]
-                    field.kind, field.citation = self._classify("".join(field.instruction))
-                    field.separated = True
-                    if field.kind == "citation" and field.citation is not None:
-                        yield "anchor", self._anchor(field.citation)
-                elif state == "end" and self.fields:
-                    field = self.fields.pop()
-                    if not field.separated:  # a field without a result part
-                        kind, citation = self._classify("".join(field.instruction))
-                        if kind == "citation" and citation is not None:
-                            yield "anchor", self._anchor(citation)
+                yield from self._field_char(child.get(f"{W}fldCharType"))
             elif tag == f"{W}instrText":
                 if self.fields and not self.fields[-1].separated:
                     self.fields[-1].instruction.append(child.text or "")
@@ -503,6 +489,24 @@ class _Reader:
                     yield from self._pieces(child)
             else:
                 yield from self._pieces(child)
+
+    def _field_char(self, state: str | None) -> Iterator[tuple[str, str]]:
+        """A complex field's begin, separate or end mark: a citation field's anchor where its result starts
+        (or, for a field with no result part, where it ends)."""
+        if state == "begin":
+            self.fields.append(_Field())
+        elif state == "separate" and self.fields:
+            field = self.fields[-1]
+            field.kind, field.citation = self._classify("".join(field.instruction))
+            field.separated = True
+            if field.kind == "citation" and field.citation is not None:
+                yield "anchor", self._anchor(field.citation)
+        elif state == "end" and self.fields:
+            field = self.fields.pop()
+            if not field.separated:  # a field without a result part
+                kind, citation = self._classify("".join(field.instruction))
+                if kind == "citation" and citation is not None:
+                    yield "anchor", self._anchor(citation)
 
     def _anchor(self, citation: Citation) -> str:
         char = anchor_char(len(self.anchors))

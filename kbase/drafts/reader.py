@@ -13,7 +13,7 @@ from pathlib import Path
 from ..loaders.inputs import read_text
 from .blocks import REFERENCE_HEADING, Block, Draft, ListEntry, Sentence, draft_from_blocks
 from .docx import read_docx
-from .html import read_html
+from .html_draft import read_html
 
 __all__ = ["DRAFT_SUFFIXES", "Draft", "ListEntry", "Sentence", "read_draft", "parse_draft"]
 
@@ -28,7 +28,7 @@ _BULLET_LINE = re.compile(r"^(\s*)(?:[•*\-–]|\d{1,3}[.)])\s+(\S.*)$")
 
 def read_draft(path: str | Path) -> Draft:
     """Read the draft at ``path``: ``.docx`` as Word (:mod:`kbase.drafts.docx`), ``.html``/``.htm`` as a web
-    page (:mod:`kbase.drafts.html`), ``.md``/``.markdown``/``.qmd``/``.rmd`` as Markdown, anything else as plain text.
+    page (:mod:`kbase.drafts.html_draft`), ``.md``/``.markdown``/``.qmd``/``.rmd`` as Markdown, anything else as plain text.
 
     Raises
     ------

@@ -11,7 +11,7 @@ they close. Citations are found in the pandoc (``[@key]``, ``[@a; @b, p. 3]``, `
 it in ``anchors``.
 
 Every pattern here runs in linear time: none can be retried from every position of a long run
-(bodies are bounded and exclude their own opening character). tests/test_hostile.py and
+(bodies are bounded and exclude their own opening character). tests/test_hostile_input_and_concurrent_edits.py and
 benchmarks/bench_pathological.py feed them 64 kB of each pathological shape.
 """
 

@@ -8,9 +8,7 @@ docs/architecture.md ("Loading") and docs/performance.md.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,18 +20,16 @@ from ..grading import DEFAULT_STALE_YEARS, GradingOptions, claims_without_premis
 from ..graph import build_graph, node_id
 from ..kb import KnowledgeBase
 from ..loaders.bib import library_references
-from ..loaders.claims import load_claims
 from ..model import Finding, Grade
 from ..retractions import apply_notices, read_retraction_watch
 from ..vocabulary import Severity
-from . import reading
 from .processes import can_fork, forked_pool, paused_gc
-from .reading import CachedRecords, Derived, claims_entry, read_bibs, start_claims, worker_pool
+from .reading import CachedRecords, Derived, read_bibs, read_claims
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["PARALLEL_GRADE_CLAIMS", "claims_in_background", "grade_library", "load", "read_library"]
+__all__ = ["PARALLEL_GRADE_CLAIMS", "grade_library", "load", "read_library"]
 
 
 def load(
@@ -120,10 +116,8 @@ def read_library(
     """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
     with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
         # a worker pool runs threads: large cache entries are written once it has closed
-        with store.holding_writes() if store is not None else contextlib.nullcontext(), worker_pool(claims, bibs) as pool:
-            pending = start_claims(claims, store, pool)
-            bib_files = read_bibs(bibs, encoding, store, pool=pool)
-            claims_file = pending()
+        claims_file = read_claims(claims, store)
+        bib_files = read_bibs(bibs, encoding, store)
         problems = list(claims_file.problems)
         warnings: list[Finding] = []
         for bib_file in bib_files:
@@ -176,21 +170,3 @@ def _claim_ids(G: nx.MultiDiGraph) -> Iterator[str]:
 def _grade_inherited() -> dict[str, Grade]:
     G, options, theirs = _inherited
     return grade_claims(G, options, only=theirs)  # type: ignore[arg-type]
-
-
-@contextlib.contextmanager
-def claims_in_background(data: bytes, target: Path, reuse: Cache) -> Iterator[None]:
-    """Parse a claims file's bytes ``data`` (written to ``target``) in a forked worker while the caller
-    loads another revision, then hand the result to ``reuse`` under ``target``'s entry (``kbase diff
-    A..B``: large files, on machines with ``fork`` and two cores or more)."""
-    with forked_pool(len(data) >= reading.PARALLEL_CLAIMS_BYTES, workers=1) as pool:
-        if pool is None:
-            yield
-            return
-        target.write_bytes(data)
-        future = pool.submit(load_claims, str(target))
-        yield
-        try:
-            reuse.put(*claims_entry(reuse, str(target), hashlib.sha256(data).hexdigest()), future.result())
-        except Exception:  # noqa: BLE001 - a worker that died: the revision's claims are parsed when it is loaded
-            pass

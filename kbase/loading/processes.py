@@ -4,12 +4,11 @@ Every decision to start a process, to pickle something for another process or th
 or to pause the garbage collector is made in the :mod:`kbase.loading` package: here, the means;
 in :mod:`kbase.loading.reading` and :mod:`kbase.loading.pipeline`, when each is used.
 
-On a machine with two or more cores and ``fork`` (Linux, macOS), a large library is read by
-several processes at once: ``claims.yaml`` and each half of a large ``.bib`` are parsed side by
-side (:mod:`kbase.loading.reading`), half the claims are graded by a worker
-(:mod:`kbase.loading.pipeline`), and large cache entries are written by a child (:func:`write_in_child`).
-A forked worker inherits the parent's memory, so nothing is copied to it; what it hands back is
-pickled (:func:`pickled_call` hands back the bytes themselves, for a caller that keeps them). Where there is one
+On a machine with two or more cores and ``fork`` (Linux, macOS), half the claims of a large
+library are graded by a forked worker (:mod:`kbase.loading.pipeline`), the one use of a second
+process that saved 10 % of a cold command at both sizes measured (docs/performance.md). A forked
+worker inherits the parent's memory, so nothing is copied to it; what it hands back is pickled.
+Where there is one
 core, no ``fork`` (Windows), or — for a fork in the middle of the work — another thread in the
 process (forking a threaded process can deadlock the child), everything runs in the calling
 process, as it would without workers.
@@ -36,11 +35,8 @@ __all__ = [
     "forked_pool",
     "paused_gc",
     "pickled_by_fields",
-    "pickled_call",
     "short_lived_process",
     "unpickled",
-    "unpickled_when_done",
-    "write_in_child",
 ]
 
 
@@ -97,44 +93,13 @@ class _InProcessWhenRefused:
             return done
 
 
-def pickled_call(function: Callable[..., object], *args: object) -> bytes:
-    """``function(*args)`` pickled: what a worker hands back when the caller keeps the result's bytes
-    too (the parse cache writes them as they are instead of pickling the result a second time)."""
-    import pickle
-
-    return pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
-
-
 def unpickled(data: bytes) -> Any:
-    """The value pickled in ``data`` (a worker's :func:`pickled_call`, a cache entry), loaded with the
+    """The value pickled in ``data`` (a cache entry), loaded with the
     garbage collector paused: a large one is many long-lived records."""
     import pickle
 
     with paused_gc():
         return pickle.loads(data)
-
-
-def unpickled_when_done(future: Future[bytes]) -> Callable[[], tuple[Any, bytes]]:
-    """For a worker's :func:`pickled_call`: a function giving (value, its pickle), the value loaded once,
-    as soon as the worker hands the bytes back (by the pool's thread, while this process waits for
-    other workers), or when first asked for. A worker's exception is raised when asked for."""
-    lock, box = threading.Lock(), []
-
-    def load() -> tuple[Any, bytes]:
-        with lock:
-            if not box:
-                data = future.result()
-                box.append((unpickled(data), data))
-            return box[0]  # type: ignore[no-any-return]
-
-    def early(done: Future[bytes]) -> None:
-        try:
-            load()
-        except BaseException:  # noqa: BLE001 - the caller sees it when it asks for the value
-            pass
-
-    future.add_done_callback(early)
-    return load
 
 
 _short_lived = False
@@ -189,22 +154,3 @@ def pickled_by_fields(cls: type[_Record]) -> type[_Record]:
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
     return cls
-
-
-def write_in_child(write: Callable[[], None]) -> int | None:
-    """Fork a child, at low priority, that calls ``write`` and leaves (without the parent's exit handlers or
-    buffered output): the child's process id, or None when this process cannot fork safely (one core,
-    no ``fork``, another thread running) or the system refuses: the caller then writes in place."""
-    if not can_fork(now=True):
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:
-        try:
-            os.nice(10)  # the load goes on in the parent (and its grading worker): they come first
-            write()
-        finally:
-            os._exit(0)
-    return pid

@@ -7,7 +7,7 @@ Examples
 --------
 >>> from kbase.refs import RefLibrary
 >>> refs = RefLibrary(["references.bib"])        # doctest: +SKIP
->>> [g.keys for g in refs.duplicates()]           # doctest: +SKIP
+>>> [g.keys for g in refs.dedupe()[0]]           # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -107,17 +107,11 @@ class RefLibrary:
         ``rct`` on an entry that says what it ``pooled``, say)."""
         return [f for f in self.lint(year) if f.subject == key]
 
-    def duplicates(self, claims: Sequence[Claim] = ()) -> list[DuplicateGroup]:
-        """Groups of duplicate references; each keeps the first key that ``claims`` use."""
-        return find_duplicates(self.references, claims_using(claims))
-
-    def versions(self) -> list[tuple[str, str, str]]:
-        """Preprints, reports and corrections whose published version is in the library:
-        ``(key, published key, kind)``, in file order; they are never merged (``kbase refs dedupe`` lists them)."""
-        return self.dedupe()[1]
-
     def dedupe(self, claims: Sequence[Claim] = ()) -> tuple[list[DuplicateGroup], list[tuple[str, str, str]]]:
-        """Duplicate groups (:meth:`duplicates`) and versions (:meth:`versions`), found in one pass."""
+        """The one duplicates API: the groups of duplicate references (each keeps the first key that ``claims``
+        use; :meth:`merge` merges them) and the versions of a work (``(key, published key, kind)`` for a
+        preprint, report or correction whose published version is in the library, in file order),
+        which are never merged. Found in one pass."""
         from .dedupe import declared_versions
 
         found: list[tuple[str, str, str]] = []

@@ -109,24 +109,12 @@ def find_duplicates(
     from rapidfuzz import fuzz, process
 
     claims_using = claims_using or {}
-    n = len(references)
     titles = [normal_title(r.title) for r in references]
     surnames = [_surname(r) for r in references]
-    union = _Union(n)
+    union = _Union(len(references))
     how: dict[tuple[int, int], tuple[str, float]] = {}
 
-    blocks: dict[tuple[str, ...], list[int]] = {}
-    for i, ref in enumerate(references):
-        if ref.doi:
-            blocks.setdefault(("doi", normalize_doi(ref.doi)), []).append(i)
-        if ref.pmid.strip().isdigit():
-            blocks.setdefault(("pmid", ref.pmid.strip()), []).append(i)
-        words = titles[i].split()
-        if len(titles[i]) >= MIN_TITLE:
-            blocks.setdefault(("ya", str(ref.year or ""), surnames[i][:6]), []).append(i)
-            blocks.setdefault(("head", *words[:2]), []).append(i)
-            blocks.setdefault(("tail", *words[-2:]), []).append(i)
-
+    blocks = _blocks(references, titles, surnames)
     kinds: dict[int, str] = {}  # version_kind of the entries that have a candidate twin, computed once each
 
     def kind(i: int) -> str:
@@ -182,8 +170,33 @@ def find_duplicates(
                 union.join(i, j)
                 how[(i, j)] = ("title", float(scores[a, b]))
 
+    return _groups(references, union, how, claims_using)
+
+
+def _blocks(references: Sequence[Reference], titles: Sequence[str], surnames: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
+    """Candidate blocks: entries sharing a DOI or PMID, or (titles long enough to compare) a year and
+    surname, the first two title words, or the last two. Only entries in one block are compared."""
+    blocks: dict[tuple[str, ...], list[int]] = {}
+    for i, ref in enumerate(references):
+        if ref.doi:
+            blocks.setdefault(("doi", normalize_doi(ref.doi)), []).append(i)
+        if ref.pmid.strip().isdigit():
+            blocks.setdefault(("pmid", ref.pmid.strip()), []).append(i)
+        words = titles[i].split()
+        if len(titles[i]) >= MIN_TITLE:
+            blocks.setdefault(("ya", str(ref.year or ""), surnames[i][:6]), []).append(i)
+            blocks.setdefault(("head", *words[:2]), []).append(i)
+            blocks.setdefault(("tail", *words[-2:]), []).append(i)
+    return blocks
+
+
+def _groups(
+    references: Sequence[Reference], union: _Union, how: Mapping[tuple[int, int], tuple[str, float]], claims_using: Mapping[str, Sequence[str]]
+) -> list[DuplicateGroup]:
+    """The joined entries as groups, in file order of their first member, each with the key to keep (the
+    first that claims use), why it was joined (doi, pmid or title) and the lowest score that joined it."""
     groups: dict[int, list[int]] = {}
-    for i in range(n):
+    for i in range(len(references)):
         groups.setdefault(union.find(i), []).append(i)
     reasons: dict[int, list[tuple[str, float]]] = {}
     for (i, _), value in how.items():
@@ -196,15 +209,8 @@ def find_duplicates(
         used = [k for k in keys if claims_using.get(k)]
         found = reasons.get(root, [("title", 0.0)])
         reason = "doi" if any(r == "doi" for r, _ in found) else "pmid" if any(r == "pmid" for r, _ in found) else "title"
-        out.append(
-            DuplicateGroup(
-                keys,
-                used[0] if used else keys[0],
-                reason,
-                min(s for _, s in found),
-                tuple((k, tuple(claims_using.get(k, ()))) for k in keys if claims_using.get(k)),
-            )
-        )
+        users = tuple((k, tuple(claims_using.get(k, ()))) for k in keys if claims_using.get(k))
+        out.append(DuplicateGroup(keys, used[0] if used else keys[0], reason, min(score for _, score in found), users))
     return out
 
 

@@ -349,36 +349,66 @@ def _same_title(ours: str, registered: Registered) -> bool:
 
 
 def compare(ref: Reference, registered: Registered) -> tuple[list[Mismatch], bool]:
-    """Where ``ref`` and the registry's record disagree, and whether the identifier points to another paper
-    (a title unlike the record's and another first author): then the fields are not to be fixed from it."""
-    out: list[Mismatch] = []
-    ours_title = ref.field("title")
-    if ours_title and registered.title and not _same_title(ours_title, registered):
-        full = registered.title + (f": {registered.subtitle}" if registered.subtitle else "")
-        out.append(Mismatch("title", latex_to_text(ours_title), full, full))
-    authors = split_names(ref.field("author"))
-    if authors and registered.authors and not _same_family(surname(authors[0]), registered.authors[0][0]):
-        out.append(Mismatch("author", surname(latex_to_text(authors[0])), registered.authors[0][0], _author_field(registered)))
-    if ref.year is not None and registered.years and ref.year not in {y for _, y in registered.years}:
-        said = ", ".join(f"{y} ({kind})" for kind, y in registered.years if kind != "issued" or len(registered.years) == 1)
-        out.append(Mismatch("year", str(ref.year), said or str(registered.year), str(registered.year)))
-    journal = ref.field("journal") or ref.field("journaltitle")
-    if journal and registered.journals and not any(same_journal(journal, j) for j in registered.journals):
-        out.append(Mismatch("journal", latex_to_text(journal), registered.journals[0], registered.journals[0]))
-    volume = ref.field("volume").strip()
-    if volume and registered.volume and volume.lower() != registered.volume.strip().lower():
-        out.append(Mismatch("volume", volume, registered.volume, registered.volume))
-    pages = ref.field("pages")
-    if pages and registered.pages:
-        (a_start, a_end), (b_start, b_end) = _page_range(pages), _page_range(registered.pages)
-        if a_start != b_start or (a_end and b_end and a_end != b_end):
-            out.append(Mismatch("pages", latex_to_text(pages), registered.pages, _expand_pages(registered.pages).replace("-", "--")))
+    """Where ``ref`` and the registry's record disagree (title, first author, year, journal, volume, pages,
+    in that order), and whether the identifier points to another paper (a title unlike the record's
+    and another first author): then the fields are not to be fixed from it."""
+    checks = (_title_mismatch, _author_mismatch, _year_mismatch, _journal_mismatch, _volume_mismatch, _pages_mismatch)
+    out = [m for m in (check(ref, registered) for check in checks) if m is not None]
     another = (
         any(m.field == "title" for m in out)
         and any(m.field == "author" for m in out)
-        and _title_score(ours_title, registered) < IDENTIFIER_TITLE_SCORE
+        and _title_score(ref.field("title"), registered) < IDENTIFIER_TITLE_SCORE
     )
     return out, another
+
+
+def _title_mismatch(ref: Reference, registered: Registered) -> Mismatch | None:
+    ours = ref.field("title")
+    if not (ours and registered.title) or _same_title(ours, registered):
+        return None
+    full = registered.title + (f": {registered.subtitle}" if registered.subtitle else "")
+    return Mismatch("title", latex_to_text(ours), full, full)
+
+
+def _author_mismatch(ref: Reference, registered: Registered) -> Mismatch | None:
+    authors = split_names(ref.field("author"))
+    if not (authors and registered.authors) or _same_family(surname(authors[0]), registered.authors[0][0]):
+        return None
+    return Mismatch("author", surname(latex_to_text(authors[0])), registered.authors[0][0], _author_field(registered))
+
+
+def _year_mismatch(ref: Reference, registered: Registered) -> Mismatch | None:
+    """Any of the online, print and issued years is accepted."""
+    if ref.year is None or not registered.years or ref.year in {y for _, y in registered.years}:
+        return None
+    said = ", ".join(f"{y} ({kind})" for kind, y in registered.years if kind != "issued" or len(registered.years) == 1)
+    return Mismatch("year", str(ref.year), said or str(registered.year), str(registered.year))
+
+
+def _journal_mismatch(ref: Reference, registered: Registered) -> Mismatch | None:
+    """The journal in full or abbreviated (:func:`same_journal`)."""
+    journal = ref.field("journal") or ref.field("journaltitle")
+    if not (journal and registered.journals) or any(same_journal(journal, j) for j in registered.journals):
+        return None
+    return Mismatch("journal", latex_to_text(journal), registered.journals[0], registered.journals[0])
+
+
+def _volume_mismatch(ref: Reference, registered: Registered) -> Mismatch | None:
+    volume = ref.field("volume").strip()
+    if not (volume and registered.volume) or volume.lower() == registered.volume.strip().lower():
+        return None
+    return Mismatch("volume", volume, registered.volume, registered.volume)
+
+
+def _pages_mismatch(ref: Reference, registered: Registered) -> Mismatch | None:
+    """Page ranges expanded (``521-46``); a range that gives only its first page agrees on it."""
+    pages = ref.field("pages")
+    if not (pages and registered.pages):
+        return None
+    (a_start, a_end), (b_start, b_end) = _page_range(pages), _page_range(registered.pages)
+    if a_start == b_start and not (a_end and b_end and a_end != b_end):
+        return None
+    return Mismatch("pages", latex_to_text(pages), registered.pages, _expand_pages(registered.pages).replace("-", "--"))
 
 
 def _author_field(registered: Registered) -> str:

@@ -22,12 +22,12 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from ..audit.batch import DraftsAudit
+    from ..draft_review import DraftReview
     from ..history import GradePoint, LibraryDiff
     from ..impact import Impact
     from ..model import Claim, Finding, Grade, Reference
     from ..refs import DuplicateGroup, ImportPlan
     from ..refs.verify import Verification
-    from ..review import DraftReview
     from ..suggest import Ranking
     from ..tables import EvidenceTable
 

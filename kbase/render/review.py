@@ -1,6 +1,6 @@
 """The reviewed draft: one HTML page, or the writer's own Word document with Word comments.
 
-Both are functions of a :class:`~kbase.review.DraftReview`. The HTML page is self-contained (no
+Both are functions of a :class:`~kbase.draft_review.DraftReview`. The HTML page is self-contained (no
 script, no network), every string from the draft or the library escaped; each finding is marked on
 its sentence, in words as well as colour, and listed in a margin that links to it. The Word copy is
 the original package with comments added (author "kbase", one comment per sentence that has
@@ -19,8 +19,8 @@ from ..errors import KbaseError
 from ..vocabulary import Severity
 
 if TYPE_CHECKING:
+    from ..draft_review import DraftReview, ReviewPart, ReviewSentence
     from ..model import Finding
-    from ..review import DraftReview, ReviewPart, ReviewSentence
     from ..tables import EvidenceRow
 
 __all__ = ["comment_text", "review_docx", "review_html"]
@@ -387,9 +387,8 @@ def review_docx(review: DraftReview, source: bytes | None) -> bytes:
 
 
 def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
-    import docx
-    from docx.text.paragraph import Paragraph
-
+    """The writer's own package with a comment on each sentence that has findings, or, for a draft that
+    was not a Word document, the draft written as a new one with its comments."""
     general = [_xml_safe(_finding_line(f)) for f in review.general]
     commented = sum(1 for part in review.parts for s in part.sentences if s.findings) + sum(1 for p in review.parts if p.findings)
     if commented + bool(general) > MAX_COMMENTS:
@@ -397,48 +396,62 @@ def _review_docx(review: DraftReview, source: bytes | None) -> bytes:
             f"{commented + 1 - MAX_COMMENTS} sentences with findings have no comment here: kbase puts at most "
             f"{MAX_COMMENTS} comments in a document; kbase audit --format html shows every finding."
         )
-    if source is not None:
-        document = docx.Document(io.BytesIO(source))
-        comments = _Comments(document)
-        elements = list(paragraph_elements(document.element.body))
-        by_place: dict[int, list[tuple[str, list[str]]]] = {}
-        for part in review.parts:
-            for s in part.sentences:
-                if s.paragraph:
-                    lines = comment_text(s, review.claims.get(s.claim_id)) if s.findings else []
-                    by_place.setdefault(s.paragraph, []).append((s.clean or s.text, lines))
-        for part in review.parts:  # a reference entry's findings: on its paragraph
-            if part.kind == "reference" and part.findings and part.place:
-                by_place.setdefault(part.place, []).append((part.text, [_xml_safe(_finding_line(f)) for f in part.findings]))
-        if general and review.elements:
-            by_place.setdefault(1, []).insert(0, ("", ["About the whole draft:", *general]))
-        for place, sentences in sorted(by_place.items()):
-            if 0 < place <= len(review.elements) and review.elements[place - 1] < len(elements):
-                p = elements[review.elements[place - 1]]
-                _anchor(p, sentences, comments, Paragraph(p, document._body))
-    else:
-        document = docx.Document()
-        comments = _Comments(document)
-        if general:
-            comments.add([document.add_paragraph().add_run("About the whole draft")], general)
-        for part in review.parts:
-            if part.kind == "heading":
-                document.add_heading(_xml_safe(part.text), min(max(part.level, 1), 9))
-                continue
-            paragraph = document.add_paragraph()
-            if part.kind == "reference":
-                run = paragraph.add_run(_xml_safe(f"{part.number}. {part.text}"))
-                if part.findings:
-                    comments.add([run], [_xml_safe(_finding_line(f)) for f in part.findings])
-                continue
-            if part.kind == "item":
-                paragraph.add_run(f"{part.number}. " if part.number else "• ")
-            for i, s in enumerate(part.sentences):
-                if i:
-                    paragraph.add_run(" ")  # between sentences, outside either one's comment
-                run = paragraph.add_run(_xml_safe(s.text.strip()))
-                if s.findings:
-                    comments.add([run], comment_text(s, review.claims.get(s.claim_id)))
+    document = _commented_package(review, source, general) if source is not None else _commented_document(review, general)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _commented_package(review: DraftReview, source: bytes, general: list[str]) -> Any:
+    """The writer's .docx with the comments anchored on their paragraphs (the general ones on the first)."""
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(source))
+    comments = _Comments(document)
+    elements = list(paragraph_elements(document.element.body))
+    by_place: dict[int, list[tuple[str, list[str]]]] = {}
+    for part in review.parts:
+        for s in part.sentences:
+            if s.paragraph:
+                lines = comment_text(s, review.claims.get(s.claim_id)) if s.findings else []
+                by_place.setdefault(s.paragraph, []).append((s.clean or s.text, lines))
+    for part in review.parts:  # a reference entry's findings: on its paragraph
+        if part.kind == "reference" and part.findings and part.place:
+            by_place.setdefault(part.place, []).append((part.text, [_xml_safe(_finding_line(f)) for f in part.findings]))
+    if general and review.elements:
+        by_place.setdefault(1, []).insert(0, ("", ["About the whole draft:", *general]))
+    for place, sentences in sorted(by_place.items()):
+        if 0 < place <= len(review.elements) and review.elements[place - 1] < len(elements):
+            p = elements[review.elements[place - 1]]
+            _anchor(p, sentences, comments, Paragraph(p, document._body))
+    return document
+
+
+def _commented_document(review: DraftReview, general: list[str]) -> Any:
+    """A new .docx of the draft's headings, paragraphs, items and references, with the comments on their runs."""
+    import docx
+
+    document = docx.Document()
+    comments = _Comments(document)
+    if general:
+        comments.add([document.add_paragraph().add_run("About the whole draft")], general)
+    for part in review.parts:
+        if part.kind == "heading":
+            document.add_heading(_xml_safe(part.text), min(max(part.level, 1), 9))
+            continue
+        paragraph = document.add_paragraph()
+        if part.kind == "reference":
+            run = paragraph.add_run(_xml_safe(f"{part.number}. {part.text}"))
+            if part.findings:
+                comments.add([run], [_xml_safe(_finding_line(f)) for f in part.findings])
+            continue
+        if part.kind == "item":
+            paragraph.add_run(f"{part.number}. " if part.number else "• ")
+        for i, s in enumerate(part.sentences):
+            if i:
+                paragraph.add_run(" ")  # between sentences, outside either one's comment
+            run = paragraph.add_run(_xml_safe(s.text.strip()))
+            if s.findings:
+                comments.add([run], comment_text(s, review.claims.get(s.claim_id)))
+    return document

@@ -13,8 +13,9 @@ from ..model import Claim, Finding, Grade, Reference, Severity
 from ..vocabulary import LINK_STANCES, STANCES, Level
 
 if TYPE_CHECKING:
-    from ..history import ClaimChange, GradePoint, LibraryDiff
+    from ..history import GradePoint, LibraryDiff
     from ..impact import Impact
+    from ..model import ClaimChange
     from ..refs import DuplicateGroup, ImportPlan
     from ..refs.verify import Verification
     from ..suggest import Ranking
@@ -131,47 +132,55 @@ def evidence_text(claim: Claim, grade: Grade, references: Mapping[str, Reference
     if grade.has_flag("contested"):
         out.extend(_sides(grade))
     for stance in STANCES:
-        links = [l for l in grade.links if l.stance == stance]
-        if not links:
-            continue
-        out.append("")
-        out.append(f"  {stance}:")
-        notes = {e.ref: e for e in claim.evidence if e.stance == stance}
-        for link in links:
-            ref = references.get(link.ref)
-            label = ref.short if ref else "(not in the library)"
-            label = label if len(label) <= 28 else label[:27] + "…"
-            design = f"{link.design}{'*' if link.design_inferred else ''}"
-            worth = f"{link.level}" if stance != "mentions" else "-"
-            aside = f"  SET ASIDE: {link.set_aside}" if link.set_aside else ""
-            out.append(f"    {link.ref:<34} {label:<28} {design:<17} {worth:<9}{aside}".rstrip())
-            extra = []
-            if link.concerns:
-                extra.append("concerns: " + ", ".join(link.concerns))
-            if link.indirect:
-                extra.append("indirect")
-            if link.locator:
-                extra.append(f"at {link.locator}")
-            evidence = notes.get(link.ref)
-            if evidence is not None and evidence.note:
-                extra.append(evidence.note)
-            for item in extra:
-                out.append(f"        {item}")
+        out.extend(_links_text(claim, grade, references, stance))
     if any(l.design_inferred for l in grade.links):
         out.append("")
         out.append("  * design inferred from the title or entry type (no design field)")
     if claim.depends_on:
         out.append("")
         out.append("  depends on: " + ", ".join(claim.depends_on))
-    if claim.appears_in:
-        out.append("")
-        out.append("  appears in:")
-        for appearance in claim.appears_in:
-            section = f" § {appearance.section}" if appearance.section else ""
-            out.append(f"    {appearance.article}{section}")
-            if appearance.quote:
-                out.append(f"        “{appearance.quote}”")
+    out.extend(_appearances_text(claim))
     return "\n".join(out)
+
+
+def _links_text(claim: Claim, grade: Grade, references: Mapping[str, Reference], stance: str) -> list[str]:
+    """``kbase evidence``: the links of one stance, each with its reference, design and worth, then its
+    concerns, indirectness, locator and note."""
+    links = [l for l in grade.links if l.stance == stance]
+    if not links:
+        return []
+    out = ["", f"  {stance}:"]
+    notes = {e.ref: e for e in claim.evidence if e.stance == stance}
+    for link in links:
+        ref = references.get(link.ref)
+        label = ref.short if ref else "(not in the library)"
+        label = label if len(label) <= 28 else label[:27] + "…"
+        design = f"{link.design}{'*' if link.design_inferred else ''}"
+        worth = f"{link.level}" if stance != "mentions" else "-"
+        aside = f"  SET ASIDE: {link.set_aside}" if link.set_aside else ""
+        out.append(f"    {link.ref:<34} {label:<28} {design:<17} {worth:<9}{aside}".rstrip())
+        evidence = notes.get(link.ref)
+        extra = [
+            *(["concerns: " + ", ".join(link.concerns)] if link.concerns else []),
+            *(["indirect"] if link.indirect else []),
+            *([f"at {link.locator}"] if link.locator else []),
+            *([evidence.note] if evidence is not None and evidence.note else []),
+        ]
+        out.extend(f"        {item}" for item in extra)
+    return out
+
+
+def _appearances_text(claim: Claim) -> list[str]:
+    """``kbase evidence``: where the claim appears, with each quote."""
+    if not claim.appears_in:
+        return []
+    out = ["", "  appears in:"]
+    for appearance in claim.appears_in:
+        section = f" § {appearance.section}" if appearance.section else ""
+        out.append(f"    {appearance.article}{section}")
+        if appearance.quote:
+            out.append(f"        “{appearance.quote}”")
+    return out
 
 
 def _sides(grade: Grade) -> list[str]:

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 
 import kbase
 from kbase.cli import cli
-from kbase.drafts.html import parse_html
+from kbase.drafts.html_draft import parse_html
 from kbase.drafts.reader import parse_draft
 
 BIB = bib_entry("trial", "rct", year=2024, journal="J") + bib_entry("spare", "cohort", year=2019, journal="J", title="A spare cohort")
