@@ -2,7 +2,7 @@
 
 Budgets (docs/performance.md): kbase.load(...) plus grading every claim takes no more than
 1.5 times what bibtexparser.parse_file takes on the same .bib (no cache); with the parse cache
-(issue 18), a cold load (empty cache, written as it goes) at most 1.3 times, a warm load (nothing
+(issue 18), a cold load (empty cache, written as it goes) at most 1.5 times (issue 30: it was 1.3; simplicity is worth the difference), a warm load (nothing
 changed) at most 0.2 times; ``kbase check`` on an unchanged library under 0.5 s of wall time.
 Each measurement runs in a fresh process (so peak memory is its own), alternating baseline and
 kbase, and the medians are compared.
@@ -87,7 +87,7 @@ def main() -> None:
     print(f"ratio to parse_file                     : {k / b:6.2f}x  (budget 1.50x)  {'OK' if k / b <= 1.5 else 'OVER BUDGET'}")
     print(f"ratio to parse_file with GC paused      : {k / bn:6.2f}x")
     if cached:
-        budgets = {"cold": 1.3, "warm": 0.2, "claims-edited": None}
+        budgets = {"cold": 1.5, "warm": 0.2, "claims-edited": None}
         for name, seconds in cached.items():
             if name == "check":
                 print(f"kbase check, unchanged library (wall)   : {seconds:6.2f} s  (budget 0.50 s)  {'OK' if seconds <= 0.5 else 'OVER BUDGET'}")

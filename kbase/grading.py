@@ -269,8 +269,9 @@ def _grade(
     authors_of: dict[str, set[str]],
 ) -> Grade:
     """One claim's grade: the rules below, in order, each adding its :class:`~kbase.model.Reason`."""
+    kind = claim.inferred_kind  # read from the statement's words: once per claim, not once per link
     links = [
-        link_grade(G.nodes[ref_node(key)]["record"], key, stance, evidence=data["evidence"], kind=claim.inferred_kind)
+        link_grade(G.nodes[ref_node(key)]["record"], key, stance, evidence=data["evidence"], kind=kind)
         for key, stance, data in evidence_edges(G, claim.id)
     ]
     reasons = set_aside(links)  # rule 1
@@ -279,7 +280,7 @@ def _grade(
     if not supporting:  # rule 2
         reasons.append(Reason("unsupported", "no reference supports this claim", Level.UNSUPPORTED))
         flags = ("contested",) if contradicting else ()
-        return Grade(claim.id, Level.UNSUPPORTED, flags, 0, tuple(reasons), tuple(links), (), claim.inferred_kind)
+        return Grade(claim.id, Level.UNSUPPORTED, flags, 0, tuple(reasons), tuple(links), (), kind)
     best, level, started = starting_level(supporting, options.unassessed == "cap")  # rules 3 and 4
     reasons += started
     # rule 5 (kbase/independence.py): reports lineage, shared authors, overlapping syntheses
@@ -295,7 +296,7 @@ def _grade(
     reasons += capped
     years = [y for y in (_year(G, l.ref) for l in supporting) if y is not None]
     flags = grade_flags(supporting, best, joins, len(grouped), max(years) if years else None, options, contested=bool(contradicting))
-    return Grade(claim.id, level, flags, len(grouped), tuple(reasons), tuple(links), tuple(tuple(g) for g in grouped), claim.inferred_kind)
+    return Grade(claim.id, level, flags, len(grouped), tuple(reasons), tuple(links), tuple(tuple(g) for g in grouped), kind)
 
 
 def set_aside(links: Sequence[LinkGrade]) -> list[Reason]:

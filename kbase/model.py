@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .bibtex import latex_to_text, split_names, surname, unenclose
 from .errors import Location, pickled_by_fields
@@ -35,6 +36,13 @@ _VENUE_FIELDS = frozenset(("journal", "journaltitle", "booktitle", "howpublished
 # a conference abstract: "Abstracts of the … Congress", "… Meeting Abstracts", or a title "Abstract 123: …"
 _ABSTRACT_VENUE = re.compile(r"\babstracts?\b", re.IGNORECASE)
 _ABSTRACT_TITLE = re.compile(r"\s*abstract\s+[A-Z]?[\d.-]+\s*:", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)
+def _decoded_surnames(raw: str) -> tuple[str, ...]:
+    """The decoded family names of a BibTeX name list (grading compares each reference with several
+    others for shared authors and same works: decoded once per name list, not once per pair)."""
+    return tuple(latex_to_text(surname(n)) for n in split_names(raw))
 
 
 @pickled_by_fields
@@ -121,7 +129,7 @@ class Reference:
         Read from the raw field, whose braces mark an organisation (``{World Health Organization}``).
         """
         raw = self.field("author") or self.field("editor")
-        return [latex_to_text(surname(n)) for n in split_names(raw)] if raw else list(self.authors)
+        return list(_decoded_surnames(raw)) if raw else list(self.authors)
 
     @property
     def short(self) -> str:
