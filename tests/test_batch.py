@@ -118,3 +118,27 @@ def test_a_worker_that_dies_does_not_hang_the_audit(content):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_drafts_are_never_audited_by_a_fork_beside_another_thread(content, monkeypatch):
+    """A forked child of a process with other threads (the semantic extra's onnxruntime runs some) can
+    deadlock on a lock one of them held: then the workers are spawned instead, with the same result."""
+    import multiprocessing as mp
+    import threading
+
+    kb = kbase.load("claims.yaml", "references.bib", year=2026)
+    paths = expand_drafts(["content/**/*.md"])[:4]
+    auditor = kb.draft_auditor()
+    serial = list(audit_many(auditor, paths, 1))
+    asked = []
+    real = mp.get_context
+    monkeypatch.setattr(mp, "get_context", lambda method=None: asked.append(method) or real(method))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert list(audit_many(auditor, paths, 2)) == serial
+    finally:
+        stop.set()
+        other.join()
+    assert asked == ["spawn"]

@@ -24,6 +24,7 @@ from ..drafts.reader import DRAFT_SUFFIXES
 from ..errors import LoadError, Location
 from ..graph import claims
 from ..language.wording import counted
+from ..loading.processes import can_fork
 from ..model import Finding, Grade
 from ..vocabulary import Severity
 from .drafts import audit_draft
@@ -203,7 +204,8 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
     """The outcome of each draft, in the order of ``paths``, audited in ``jobs`` processes (0: one per core).
 
     One process (or one draft) audits in this process. Workers are started with ``fork`` where the
-    platform has it (they share the loaded library without copying it) and ``spawn`` elsewhere. A
+    platform has it and no other thread runs (they share the loaded library without copying it), and
+    ``spawn`` elsewhere. A
     worker that dies (killed, out of memory) breaks the pool: the drafts not yet given back are
     then audited in this process (``multiprocessing.Pool``, used before, waited forever for them);
     so are all of them when the system refuses the pool (no writable ``/dev/shm``, ``fork`` refused).
@@ -217,7 +219,9 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
     if jobs <= 1:
         yield from map(auditor, paths)
         return
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    # fork shares the loaded library without copying it, but never beside another thread (the semantic
+    # extra's onnxruntime runs some): a forked child could deadlock on a lock a thread held
+    context = mp.get_context("fork" if can_fork(now=True) else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     given = 0
     try:

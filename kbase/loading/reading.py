@@ -1,4 +1,4 @@
-"""The files of a library, read through the parse cache and, when they are large, by forked workers.
+"""The files of a library, read through the parse cache.
 
 The loaders (:mod:`kbase.loaders.claims`, :mod:`kbase.loaders.bib`) turn bytes into records and
 know nothing of caches or processes. This module decides:
