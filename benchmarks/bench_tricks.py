@@ -22,14 +22,12 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import write_library  # noqa: E402
+from synth import library_arguments, wall_seconds, write_library  # noqa: E402
 
 #: trick name -> the code that turns it off, run before the command
 OFF = {
@@ -56,21 +54,14 @@ BASELINE = "import sys, bibtexparser\nbibtexparser.parse_file(sys.argv[2])\n"
 
 
 def timed(code: str, claims: Path, bib: Path, env: dict[str, str]) -> float:
+    """A cold run: the parse cache emptied first."""
     shutil.rmtree(claims.parent / ".kbase-cache", ignore_errors=True)
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, str(claims), str(bib)], capture_output=True, text=True, env=env, cwd=claims.parent)
-    seconds = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"failed ({done.returncode}): {done.stderr[-2000:]}")
-    return seconds
+    return wall_seconds([sys.executable, "-c", code, str(claims), str(bib)], claims.parent, env)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--refs", type=int, default=20_000)
-    parser.add_argument("--claims", type=int, default=4_000)
-    parser.add_argument("--links", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    library_arguments(parser)
     parser.add_argument("--only", nargs="*", help="Measure just these tricks (default: every one kbase has).")
     args = parser.parse_args()
     tricks = dict(OFF)

@@ -16,14 +16,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import write_library  # noqa: E402
+from synth import library_arguments, wall_seconds, write_library  # noqa: E402
 
 COMMANDS = {
     "check": ["check"],
@@ -35,20 +33,12 @@ COMMANDS = {
 
 
 def seconds(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, env={**os.environ, "KBASE_NO_CACHE": ""})
-    elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
-    return elapsed
+    return wall_seconds(command, cwd, {**os.environ, "KBASE_NO_CACHE": ""})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--refs", type=int, default=20_000)
-    parser.add_argument("--claims", type=int, default=4_000)
-    parser.add_argument("--links", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    library_arguments(parser)
     parser.add_argument("--only", nargs="*", choices=list(COMMANDS), help="Time just these commands.")
     args = parser.parse_args()
     kbase = [str(Path(sys.executable).with_name("kbase"))]

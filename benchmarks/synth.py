@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import subprocess
+import time
 from pathlib import Path
 
 DESIGNS = [
@@ -87,6 +89,25 @@ def write_library(out: Path, refs: int, claims: int, links: int, seed: int = 1) 
             if c > 0 and rng.random() < 0.05:
                 yml.write(f"    depends_on: [claim-{rng.randrange(c)}]\n")
     return claims_path, bib_path
+
+
+def wall_seconds(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """The wall time of ``command`` as a whole process (interpreter start included); a run that
+    fails (an exit code other than 0 or 1, kbase's "findings") stops the benchmark with its error."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)[:200]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return elapsed
+
+
+def library_arguments(parser: argparse.ArgumentParser, refs: int = 20_000, claims: int = 4_000, links: int = 20_000, repeat: int = 5) -> None:
+    """The options every benchmark of a synthetic library takes: its size and how many rounds."""
+    parser.add_argument("--refs", type=int, default=refs)
+    parser.add_argument("--claims", type=int, default=claims)
+    parser.add_argument("--links", type=int, default=links)
+    parser.add_argument("--repeat", type=int, default=repeat)
 
 
 def main() -> None:

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import os
 import re
 from pathlib import Path
 
 from ..errors import LoadError, Location
 from ..files import NotRegularFile, open_regular
 
-__all__ = ["decode_text", "input_size", "json_text", "offset_location", "read_input", "read_text"]
-
-
-def input_size(path: str) -> int:
-    """The size of the file at ``path`` in bytes, 0 when it cannot be read (its loader reports why)."""
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+__all__ = ["decode_text", "json_text", "offset_location", "read_input", "read_text"]
 
 
 def offset_location(path: str, data: bytes | str, offset: int) -> Location:
