@@ -44,7 +44,7 @@ def main() -> None:
             start = time.perf_counter()
             bibtexparser.parse_string(text)
             baseline = time.perf_counter() - start
-            start = time.perf_counter()  # as `kbase refs dedupe --no-cache` reads it (a large file in two halves at once)
+            start = time.perf_counter()  # as `kbase refs dedupe --no-cache` reads it
             references = read_bibs([str(bib)])[0].references
             loaded = time.perf_counter() - start
         start = time.perf_counter()

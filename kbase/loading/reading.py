@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CachedRecords",
     "Derived",
-    "claims_entry",
     "read_bibs",
     "read_claims",
 ]
@@ -45,25 +44,21 @@ __all__ = [
 # -- claims.yaml ---------------------------------------------------------------------------
 
 
-def claims_entry(cache: Cache, path: str, digest: str) -> tuple[str, str]:
-    """The cache slot and key of the claims file ``path`` whose bytes have the SHA-256 ``digest``."""
-    return slot_name("claims", path), cache.key("claims", path, digest)
-
-
 def read_claims(path: str, store: Cache | None = None) -> ClaimsFile:
     """:func:`~kbase.loaders.claims.load_claims`, from the parse cache ``store`` while the file is unchanged."""
+    if store is None:
+        return load_claims(path)
     try:
-        digest, data = store.file_digest(path, read_claims_bytes) if store is not None else ("", read_claims_bytes(path))
-        entry = claims_entry(store, path, digest) if store is not None else None
-        hit = store.get(*entry) if store is not None and entry is not None else None
+        digest, data = store.file_digest(path, read_claims_bytes)
+        slot, key = slot_name("claims", path), store.key("claims", path, digest)
+        hit = store.get(slot, key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
         data = read_claims_bytes(path) if data is None else data
     except LoadError:
         return load_claims(path)  # which reports why it cannot be read
     claims_file = claims_from_bytes(path, data)
-    if store is not None and entry is not None:
-        store.put(*entry, claims_file)
+    store.put(slot, key, claims_file)
     return claims_file
 
 
