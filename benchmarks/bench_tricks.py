@@ -37,6 +37,7 @@ OFF = {
     ),
     "gc-freeze": "import kbase.loading.processes as p\np.short_lived_process = lambda: None\n",
     "grading-fork": "import kbase.loading.pipeline as l\nl.PARALLEL_GRADE_CLAIMS = 10**18\n",
+    "claims-worker": "import kbase.loading.reading as r\nr.PARALLEL_CLAIMS_BYTES = 10**18\n",
 }
 
 COMMAND = """

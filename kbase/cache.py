@@ -145,6 +145,9 @@ class Cache:
     and per derived result.
     """
 
+    #: What ``put`` keeps is seen by other processes (a forked worker may keep what it made).
+    shared = True
+
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self._key: bytes | None = None
@@ -319,6 +322,8 @@ class MemoryCache(Cache):
     """A cache that lives in this process only (no files, no pickling): ``kbase diff`` and ``kbase log``
     read several revisions of a library, and a file whose bytes did not change between them is
     parsed once."""
+
+    shared = False
 
     def __init__(self) -> None:
         super().__init__(Path("."))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .bibtex import latex_to_text, split_names
 from .identifiers import cited_identifier
@@ -56,20 +57,21 @@ def author_ids(reference: Reference) -> set[str]:
     ['bhatia a', 'cohen s', 'world health organization']
     """
     raw = reference.field("author")
-    ids = set()
-    for name in split_names(raw) if raw else []:
-        if name.startswith("{") and name.endswith("}"):
-            ids.add(" ".join(latex_to_text(name).lower().split()))
-            continue
-        text = latex_to_text(name)
-        if "," in text:
-            family, given = (p.strip() for p in text.split(",", 1))
-        else:
-            given, _, family = text.strip().rpartition(" ")
-        initial = re.sub(r"[^\w]", "", given)[:1].lower()
-        if family:
-            ids.add(f"{family.lower()} {initial}".strip())
-    return ids
+    return {i for i in map(_author_id, split_names(raw)) if i} if raw else set()
+
+
+@lru_cache(maxsize=1 << 16)
+def _author_id(name: str) -> str:
+    """One BibTeX name as :func:`author_ids` compares it, or "" (kept per name: one author has many papers)."""
+    if name.startswith("{") and name.endswith("}"):
+        return " ".join(latex_to_text(name).lower().split())
+    text = latex_to_text(name)
+    if "," in text:
+        family, given = (p.strip() for p in text.split(",", 1))
+    else:
+        given, _, family = text.strip().rpartition(" ")
+    initial = re.sub(r"[^\w]", "", given)[:1].lower()
+    return f"{family.lower()} {initial}".strip() if family else ""
 
 
 def _included(reference: Reference) -> set[str]:

@@ -115,7 +115,7 @@ class KnowledgeBase:
     def references(self) -> Mapping[str, Reference]:
         """References by key, in file order."""
         if self._records is not None and "graph" not in self.__dict__:
-            return {r.key: r for r in self._records.references}
+            return self._records.references
         return {r.key: r for r in _records(self.graph, "ref")}
 
     @cached_property

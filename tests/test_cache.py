@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import kbase
 from kbase.cache import CACHE_FOLDER
 from kbase.cli import cli
+from kbase.loading.reading import ReferencesByKey
 
 
 @pytest.fixture(autouse=True)
@@ -264,6 +265,20 @@ def test_warm_reading_commands_build_no_graph(library):
     warm = library.load(cache=True)
     assert (dict(warm.grades), warm.source_chains("strong"), warm.evidence_rows(), dict(warm.claims), dict(warm.references)) == expected
     assert "graph" not in warm.__dict__
+
+
+def test_a_warm_load_unpickles_only_the_references_asked_for(library):
+    """``kbase evidence strong`` on an unchanged library reads the claim's references, not the others; all of
+    them, asked for, are those of a fresh load, in file order."""
+    library.write(CLAIMS, FIRST + SECOND)
+    fresh = library.load()
+    library.load(cache=True).check()
+    warm = library.load(cache=True)
+    warm.source_chains("strong")
+    references = warm.references
+    assert isinstance(references, ReferencesByKey) and list(references) == ["trial", "cohort", "extra"]
+    assert set(references._loaded) == {"trial", "cohort"}
+    assert list(references.items()) == list(fresh.references.items())
 
 
 def test_the_evidence_tables_rows_follow_the_style_file(library, tmp_path):

@@ -1,9 +1,10 @@
-"""Grading in two processes gives what grading in one gives, and survives the worker's death.
+"""Work done by a forked worker gives what the loading process alone gives, and survives the worker's death.
 
-The grading worker (kbase.loading.pipeline.grade_library) only starts for large libraries; the
-tests lower the threshold so that a small library takes the parallel path, and compare with the
-serial result. (A .bib parsed in halves by workers, claims.yaml parsed by a worker and cache
-entries written by a child were measured and removed: docs/performance.md.)"""
+Two tricks use a second process (kbase.loading): claims.yaml parsed by a worker while the .bib is
+parsed (reading.claims_meanwhile), and half the claims graded by a worker (pipeline.grade_library).
+Both start only for large libraries; the tests lower the thresholds so that a small library takes
+the parallel path, and compare with the serial result. (A .bib parsed in halves by workers and
+cache entries written by a child were measured and removed: docs/performance.md.)"""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from conftest import bib_entry, claims_yaml
 
 import kbase.grading
 import kbase.loading.pipeline as pipeline
+import kbase.loading.reading as reading
+from kbase.cache import Cache, MemoryCache
 
 forking = pytest.mark.skipif(
     "fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2, reason="parallel grading needs fork and two cores"
@@ -93,11 +96,15 @@ def test_records_pickle_by_their_fields():
 _LOADING_PROCESS = os.getpid()
 
 
-def _dies_in_a_worker():
-    """The grading worker's task, except that in a forked worker it dies as one killed for memory would."""
-    if os.getpid() != _LOADING_PROCESS:
-        os._exit(9)
-    return {}
+def _dies_in_a_worker(function):
+    """``function``, except that in a forked worker it dies as one killed for memory would."""
+
+    def dying(*args, **kwargs):
+        if os.getpid() != _LOADING_PROCESS:
+            os._exit(9)
+        return function(*args, **kwargs)
+
+    return dying
 
 
 @forking
@@ -107,5 +114,47 @@ def test_a_grading_worker_that_dies_leaves_the_work_to_the_loading_process(libra
     kb = _premised_library(library, 300).load()
     serial = kbase.grading.grade_claims(kb.graph, kb.options)
     monkeypatch.setattr(pipeline, "PARALLEL_GRADE_CLAIMS", 10)
-    monkeypatch.setattr(pipeline, "_grade_inherited", _dies_in_a_worker)
+    monkeypatch.setattr(pipeline, "grade_claims", _dies_in_a_worker(pipeline.grade_claims))
     assert pipeline.grade_library(kb.graph, kb.options) == serial
+
+
+def _claims_records(claims_file):
+    return claims_file.claims, claims_file.articles, [(p.message, p.where) for p in claims_file.problems]
+
+
+@forking
+@pytest.mark.parametrize("cache", ["folder", "memory", "none"])
+def test_claims_parsed_by_a_worker_are_those_parsed_here_and_are_kept_in_the_cache(library, monkeypatch, cache):
+    """With a cache of files the worker keeps what it parsed itself; a cache in memory (kbase diff's) is kept by the
+    loading process, which the worker's copy of it is not."""
+    lib = _premised_library(library, 200)
+    text = lib.claims_path.read_text(encoding="utf-8")
+    lib.claims_path.write_text(text.replace("statement: Claim number 3 holds.", "statment: Claim number 3 holds."), encoding="utf-8")
+    here = reading.read_claims(str(lib.claims_path))
+    assert here.problems and len(here.claims) == 199  # a problem found by the worker must come back too
+    monkeypatch.setattr(reading, "PARALLEL_CLAIMS_BYTES", 0)
+    store = {"folder": Cache(lib.folder / ".kbase-cache"), "memory": MemoryCache(), "none": None}[cache]
+    calls = []
+    parse = reading.claims_from_bytes
+    monkeypatch.setattr(reading, "claims_from_bytes", lambda *a: calls.append(os.getpid()) or parse(*a))
+    with reading.claims_meanwhile(str(lib.claims_path), store) as result:
+        parsed = result()
+    assert _claims_records(parsed) == _claims_records(here)
+    if threading.active_count() == 1:  # no fork beside other threads (pytest-xdist runs some)
+        assert calls == []  # parsed by the worker: its calls are recorded in its own copy of the list
+    if store is not None:
+        kept = store.get(
+            reading.slot_name("claims", str(lib.claims_path)),
+            store.key("claims", str(lib.claims_path), store.file_digest(str(lib.claims_path), lambda p: lib.claims_path.read_bytes())[0]),
+        )
+        assert kept is not None and _claims_records(kept) == _claims_records(here)
+
+
+@forking
+def test_a_claims_worker_that_dies_leaves_the_parse_to_the_loading_process(library, monkeypatch):
+    lib = _premised_library(library, 200)
+    here = reading.read_claims(str(lib.claims_path))
+    monkeypatch.setattr(reading, "PARALLEL_CLAIMS_BYTES", 0)
+    monkeypatch.setattr(reading, "claims_from_bytes", _dies_in_a_worker(reading.claims_from_bytes))
+    with reading.claims_meanwhile(str(lib.claims_path), Cache(lib.folder / ".kbase-cache")) as result:
+        assert _claims_records(result()) == _claims_records(here)

@@ -23,8 +23,8 @@ from ..loaders.bib import library_references
 from ..model import Finding, Grade
 from ..retractions import apply_notices, read_retraction_watch
 from ..vocabulary import Severity
-from .processes import can_fork, forked_pool, paused_gc
-from .reading import CachedRecords, Derived, read_bibs, read_claims
+from .processes import forked_worker, paused_gc
+from .reading import CachedRecords, Derived, claims_meanwhile, read_bibs
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -115,9 +115,9 @@ def read_library(
 ) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
     """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
     with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
-        # a worker pool runs threads: large cache entries are written once it has closed
-        claims_file = read_claims(claims, store)
-        bib_files = read_bibs(bibs, encoding, store)
+        with claims_meanwhile(claims, store) as claims_result:
+            bib_files = read_bibs(bibs, encoding, store)
+            claims_file = claims_result()
         problems = list(claims_file.problems)
         warnings: list[Finding] = []
         for bib_file in bib_files:
@@ -136,24 +136,20 @@ def read_library(
 
 #: A library with at least this many claims that no ``depends_on`` joins is graded in two processes
 #: at once (a forked worker grades half of them) on a machine with two or more cores: measured to
-#: save 23 % of a cold ``kbase check`` of 20,000 references (docs/performance.md).
+#: save 14-16 % of a cold ``kbase check`` of 20,000 references (docs/performance.md).
 PARALLEL_GRADE_CLAIMS = 2000
-_inherited: tuple[object, ...] = ()  # what the forked grading worker reads: inherited by fork, never pickled
 
 
 def grade_library(G: nx.MultiDiGraph, options: GradingOptions) -> Mapping[str, Grade]:
     """Every claim's grade (:func:`~kbase.grading.grade_claims`), in file order, with the garbage collector
     paused; when many claims have no premise, a forked worker grades half of them meanwhile."""
-    global _inherited
     with paused_gc():
         free = claims_without_premises(G) if G.number_of_nodes() >= PARALLEL_GRADE_CLAIMS else []
-        theirs = free[len(free) // 2 :] if len(free) >= PARALLEL_GRADE_CLAIMS and can_fork(now=True) else []  # no fork beside other threads
-        with forked_pool(bool(theirs), workers=1) as pool:
-            if pool is None:
+        theirs = free[len(free) // 2 :] if len(free) >= PARALLEL_GRADE_CLAIMS else []
+        with forked_worker(bool(theirs)) as worker:
+            if worker is None:
                 return grade_claims(G, options)
-            _inherited = (G, options, theirs)
-            forked = pool.submit(_grade_inherited)
-            _inherited = ()
+            forked = worker(grade_claims, G, options, theirs)
             mine = set(theirs)
             graded = grade_claims(G, options, only=[c for c in _claim_ids(G) if c not in mine])
             try:
@@ -165,8 +161,3 @@ def grade_library(G: nx.MultiDiGraph, options: GradingOptions) -> Mapping[str, G
 
 def _claim_ids(G: nx.MultiDiGraph) -> Iterator[str]:
     return (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim")
-
-
-def _grade_inherited() -> dict[str, Grade]:
-    G, options, theirs = _inherited
-    return grade_claims(G, options, only=theirs)  # type: ignore[arg-type]

@@ -4,14 +4,14 @@ Every decision to start a process, to pickle something for another process or th
 or to pause the garbage collector is made in the :mod:`kbase.loading` package: here, the means;
 in :mod:`kbase.loading.reading` and :mod:`kbase.loading.pipeline`, when each is used.
 
-On a machine with two or more cores and ``fork`` (Linux, macOS), half the claims of a large
-library are graded by a forked worker (:mod:`kbase.loading.pipeline`), the one use of a second
-process that saved 10 % of a cold command at both sizes measured (docs/performance.md). A forked
-worker inherits the parent's memory, so nothing is copied to it; what it hands back is pickled.
-Where there is one
-core, no ``fork`` (Windows), or — for a fork in the middle of the work — another thread in the
-process (forking a threaded process can deadlock the child), everything runs in the calling
-process, as it would without workers.
+On a machine with two or more cores and ``fork`` (Linux, macOS), a forked worker parses a large
+``claims.yaml`` while the loading process parses the ``.bib`` (:mod:`kbase.loading.reading`), and
+another grades half the claims of a large library (:mod:`kbase.loading.pipeline`): the two uses of
+a second process that saved 10 % of a cold command at both sizes measured (docs/performance.md). A
+forked worker inherits the parent's memory, so nothing is copied to it; what it hands back is
+pickled. Where there is one core, no ``fork`` (Windows), or another thread in the process (forking
+a threaded process can deadlock the child), everything runs in the calling process, as it would
+without workers.
 
 Loading builds millions of long-lived records; Python's cyclic garbage collector would walk them
 all again and again while they are made, so it is paused meanwhile (:func:`paused_gc`).
@@ -19,6 +19,7 @@ all again and again while they are made, so it is paused meanwhile (:func:`pause
 
 from __future__ import annotations
 
+import functools
 import gc
 import operator
 import os
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "can_fork",
-    "forked_pool",
+    "forked_worker",
     "paused_gc",
     "pickled_by_fields",
     "short_lived_process",
@@ -51,46 +52,54 @@ def can_fork(*, now: bool = False) -> bool:
 
 
 @contextmanager
-def forked_pool(wanted: bool, workers: int = 2) -> Iterator[Executor | None]:
-    """A pool of ``workers`` forked processes when ``wanted`` and :func:`can_fork`, else None.
+def forked_worker(wanted: bool) -> Iterator[Callable[..., Future[Any]] | None]:
+    """One forked worker process when ``wanted`` and the machine can fork now (:func:`can_fork`), else None.
 
-    Processes are forked when work is first handed to the pool, not before. Where the system
-    refuses (no writable ``/dev/shm`` for the pool's semaphores, ``fork`` refused by a process
-    limit), the pool is None, or the work handed to it is done in this process: never an error.
+    What is yielded hands ``function(*args)`` to the worker and returns its future. Nothing of the
+    call is pickled on the way: the worker is forked at that moment and inherits it with the rest of
+    this process's memory (its result comes back pickled). Where the system refuses (no writable
+    ``/dev/shm`` for the pool's semaphores, ``fork`` refused by a process limit), the worker is None,
+    or the call is made in this process: never an error.
     """
-    if not wanted or not can_fork():
+    if not wanted or not can_fork(now=True):
         yield None
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
     except OSError:
         yield None
         return
     with pool:
-        yield _InProcessWhenRefused(pool)
+        yield functools.partial(_submit_inherited, pool)
 
 
-class _InProcessWhenRefused:
-    """A process pool whose ``submit`` does the work here when the system refuses to start a worker."""
+_inherited: Callable[[], Any] | None = None  # the call a worker forked by _submit_inherited makes
 
-    def __init__(self, pool: Executor) -> None:
-        self._pool = pool
 
-    def submit(self, function: Callable[..., Any], /, *args: Any) -> Future[Any]:
+def _submit_inherited(pool: Executor, function: Callable[..., Any], *args: Any) -> Future[Any]:
+    global _inherited
+    _inherited = functools.partial(function, *args)
+    try:
+        return pool.submit(_call_inherited)  # a fork pool forks its worker within its first submit
+    except OSError:
         from concurrent.futures import Future
 
+        done: Future[Any] = Future()
         try:
-            return self._pool.submit(function, *args)
-        except OSError:
-            done: Future[Any] = Future()
-            try:
-                done.set_result(function(*args))
-            except Exception as exc:  # noqa: BLE001 - handed back as the worker's error would be
-                done.set_exception(exc)
-            return done
+            done.set_result(function(*args))
+        except Exception as exc:  # noqa: BLE001 - handed back as the worker's error would be
+            done.set_exception(exc)
+        return done
+    finally:
+        _inherited = None
+
+
+def _call_inherited() -> Any:
+    assert _inherited is not None
+    return _inherited()
 
 
 def unpickled(data: bytes) -> Any:

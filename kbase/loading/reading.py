@@ -8,57 +8,106 @@ know nothing of caches or processes. This module decides:
   derived from all of them (:class:`Derived`: problems, grades, findings);
 * and which file is unchanged without reading it (:meth:`kbase.cache.Cache.file_digest`).
 
-Every file is parsed in this process. Parsing a large ``.bib`` in two halves by two forked workers,
-and ``claims.yaml`` by a third meanwhile, saved less than the 10 % of a cold command a trick must
-save (docs/performance.md: the median of three runs at 20,000 references, 7 % and −3 %; at 100,000,
-10 % and 7 %), and were removed with the pickling they needed.
+A large ``claims.yaml`` that must be parsed is parsed by a forked worker while this process parses
+the ``.bib`` files (:func:`claims_meanwhile`): measured to save 17 % of a cold ``kbase check`` of
+20,000 references on two cores (docs/performance.md). Parsing a large ``.bib`` in two halves by two
+more workers saved less than the 10 % a trick must save, and was removed.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Mapping, Sequence
+import pickle
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cache import slot_name
 from ..errors import LoadError
-from ..loaders.bib import BibFile, bib_problem, library_references, load_bibs, parse_bib
+from ..loaders.bib import BibFile, bib_problem, load_bibs, parse_bib
 from ..loaders.claims import ClaimsFile, claims_from_bytes, load_claims, read_claims_bytes
 from ..loaders.inputs import decode_text, read_input
 from ..model import Article, Claim, Reference
 from ..retractions import apply_notices, read_retraction_watch
-from .processes import paused_gc
+from .processes import forked_worker, paused_gc
 
 if TYPE_CHECKING:
     from ..cache import Cache
 
 __all__ = [
+    "PARALLEL_CLAIMS_BYTES",
     "CachedRecords",
     "Derived",
+    "ReferencesByKey",
+    "claims_meanwhile",
     "read_bibs",
     "read_claims",
 ]
+
+#: A claims file of this many bytes or more is parsed by a forked worker while this process parses
+#: the ``.bib`` (:func:`claims_meanwhile`); below it, starting the worker costs more than it saves.
+PARALLEL_CLAIMS_BYTES = 256_000
 
 # -- claims.yaml ---------------------------------------------------------------------------
 
 
 def read_claims(path: str, store: Cache | None = None) -> ClaimsFile:
     """:func:`~kbase.loaders.claims.load_claims`, from the parse cache ``store`` while the file is unchanged."""
-    if store is None:
-        return load_claims(path)
+    with claims_meanwhile(path, store, parallel=False) as result:
+        return result()
+
+
+@contextmanager
+def claims_meanwhile(path: str, store: Cache | None, *, parallel: bool = True) -> Iterator[Callable[[], ClaimsFile]]:
+    """Start reading ``claims.yaml`` (as :func:`read_claims`) while the caller parses the ``.bib``; the
+    function yielded gives the result.
+
+    A file that must be parsed (no cache entry) of :data:`PARALLEL_CLAIMS_BYTES` or more is parsed by
+    a forked worker, when ``parallel`` and the machine can fork (:func:`~kbase.loading.processes.forked_worker`);
+    otherwise it is parsed here when the result is asked for.
+    """
     try:
-        digest, data = store.file_digest(path, read_claims_bytes)
-        slot, key = slot_name("claims", path), store.key("claims", path, digest)
-        hit = store.get(slot, key)
-        if hit is not None:
-            return hit  # type: ignore[no-any-return]
-        data = read_claims_bytes(path) if data is None else data
+        digest, data = store.file_digest(path, read_claims_bytes) if store is not None else ("", None)
+        entry = (slot_name("claims", path), store.key("claims", path, digest)) if store is not None else None
+        hit = store.get(*entry) if store is not None and entry is not None else None
+        if hit is None:
+            data = read_claims_bytes(path) if data is None else data
     except LoadError:
-        return load_claims(path)  # which reports why it cannot be read
-    claims_file = claims_from_bytes(path, data)
-    store.put(slot, key, claims_file)
+        yield lambda: load_claims(path)  # which reports why it cannot be read
+        return
+    if hit is not None:
+        yield lambda: hit
+        return
+    assert data is not None
+    with forked_worker(parallel and len(data) >= PARALLEL_CLAIMS_BYTES) as worker:
+        # the worker keeps what it parsed in a cache of files itself: pickling it is off this process's path
+        shared = store is not None and store.shared
+        parsing = worker(_parsed, path, data, store if shared else None, entry) if worker is not None else None
+
+        def result() -> ClaimsFile:
+            if parsing is not None:
+                try:
+                    claims_file: ClaimsFile = parsing.result()
+                except Exception:  # noqa: BLE001 - a worker that died (out of memory, killed): parse here
+                    pass
+                else:
+                    return claims_file if shared else _kept(claims_file, store, entry)
+            return _kept(claims_from_bytes(path, data), store, entry)
+
+        yield result
+
+
+def _parsed(path: str, data: bytes, store: Cache | None, entry: tuple[str, str] | None) -> ClaimsFile:
+    """The claims file ``path`` whose bytes are ``data``, kept in ``store`` under ``entry``."""
+    return _kept(claims_from_bytes(path, data), store, entry)
+
+
+def _kept(claims_file: ClaimsFile, store: Cache | None, entry: tuple[str, str] | None) -> ClaimsFile:
+    if store is not None and entry is not None:
+        store.put(*entry, claims_file)
     return claims_file
 
 
@@ -71,25 +120,63 @@ def read_bibs(paths: Sequence[str], encoding: str = "utf-8", store: Cache | None
     with paused_gc():
         if store is None:
             return load_bibs(paths, encoding)
-        files: list[BibFile] = []
-        strings: list[object] = []
-        before = ""
-        for path in paths:
-            try:
-                digest, data = store.file_digest(path, read_input)
-                key = store.key("bib", path, encoding, digest, before)
-                bib_file = store.get(slot_name("bib", path), key)
-                if bib_file is None:
-                    data = read_input(path) if data is None else data
-                    bib_file = _parse_or_problem(data, path, encoding, strings)
-                    store.put(slot_name("bib", path), key, bib_file)
-            except LoadError as exc:
-                bib_file = BibFile(path, problems=[bib_problem(exc.location, exc.message)], strings=list(strings))
-                key = store.key(before, "unreadable", path)
-            before = key
-            strings = bib_file.strings
-            files.append(bib_file)
-        return files
+        return [
+            replace(bib_file, references=[pickle.loads(data) for _, data in pickles]) for bib_file, pickles in _cached_bibs(paths, encoding, store)
+        ]
+
+
+#: A cache entry of a ``.bib`` file: the file without its references, and each reference by key, pickled
+#: on its own (:class:`ReferencesByKey` unpickles only those asked for).
+_BibEntry = tuple[BibFile, list[tuple[str, bytes]]]
+
+
+def _cached_bibs(paths: Sequence[str], encoding: str, store: Cache) -> list[_BibEntry]:
+    """Each file's cache entry, the file parsed and its entry kept where there is none."""
+    entries: list[_BibEntry] = []
+    strings: list[object] = []
+    before = ""
+    for path in paths:
+        try:
+            digest, data = store.file_digest(path, read_input)
+            key = store.key("bib", path, encoding, digest, before)
+            entry = store.get(slot_name("bib", path), key)
+            if entry is None:
+                data = read_input(path) if data is None else data
+                parsed = _parse_or_problem(data, path, encoding, strings)
+                entry = (replace(parsed, references=[]), [(r.key, pickle.dumps(r, pickle.HIGHEST_PROTOCOL)) for r in parsed.references])
+                store.put(slot_name("bib", path), key, entry)
+        except LoadError as exc:
+            entry = (BibFile(path, problems=[bib_problem(exc.location, exc.message)], strings=list(strings)), [])
+            key = store.key(before, "unreadable", path)
+        before = key
+        strings = entry[0].strings
+        entries.append(entry)
+    return entries
+
+
+class ReferencesByKey(Mapping[str, Reference]):
+    """A library's references by key, in file order, each unpickled from its cache entry when first asked
+    for: ``kbase evidence`` reads a claim's few references, not the library's 20,000. The first of two
+    entries with one key counts (:func:`~kbase.loaders.bib.library_references`)."""
+
+    def __init__(self, entries: Sequence[_BibEntry]) -> None:
+        self._pickles: dict[str, bytes] = {}
+        for _, pickles in entries:
+            for key, data in pickles:
+                self._pickles.setdefault(key, data)
+        self._loaded: dict[str, Reference] = {}
+
+    def __getitem__(self, key: str) -> Reference:
+        reference = self._loaded.get(key)
+        if reference is None:
+            reference = self._loaded[key] = pickle.loads(self._pickles[key])
+        return reference
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pickles)
+
+    def __len__(self) -> int:
+        return len(self._pickles)
 
 
 def _parse_or_problem(data: bytes, path: str, encoding: str, strings: Sequence[object]) -> BibFile:
@@ -124,11 +211,14 @@ class CachedRecords:
         return self._claims_file.articles
 
     @cached_property
-    def references(self) -> Sequence[Reference]:
-        references = library_references(read_bibs(self._bibs, self._encoding, self._store))[0]
-        if self._retractions is not None:
-            references = apply_notices(references, read_retraction_watch(str(self._retractions)))
-        return references
+    def references(self) -> Mapping[str, Reference]:
+        """By key, in file order (:class:`ReferencesByKey`; all of them read at once when a retraction list is given)."""
+        with paused_gc():
+            by_key = ReferencesByKey(_cached_bibs(self._bibs, self._encoding, self._store))
+            if self._retractions is None:
+                return by_key
+            notices = read_retraction_watch(str(self._retractions))
+            return {r.key: r for r in apply_notices(list(by_key.values()), notices)}
 
 
 class Derived:
