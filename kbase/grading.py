@@ -56,7 +56,7 @@ from .vocabulary import (
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "claims_without_premises", "grade_claims", "link_grade", "premise_cycles"]
+__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "claims_without_premises", "grade_claims", "indirect_step", "link_grade", "premise_cycles"]
 
 DEFAULT_STALE_YEARS = 10
 
@@ -109,8 +109,7 @@ def link_grade(
         return LinkGrade(key, stance, "unknown", True, Level.VERY_LOW, Level.VERY_LOW, concerns, indirect, locator, set_aside="not in the library")
     start, because = design_start(reference, evidence.pooled if evidence is not None else "", kind)
     preprint = reference.version == "preprint"  # not yet peer reviewed: one level below its design
-    severities = dict(evidence.severities) if evidence is not None else {}
-    indirect_steps = 0 if "indirectness" in severities else int(indirect)  # the writer rated indirectness: that rating, not `indirect` on top
+    indirect_steps = indirect_step(indirect, evidence.severities if evidence is not None else ())
     imprecise = imprecision(evidence) if evidence is not None else ""
     level = start.lowered(len(concerns) + indirect_steps + int(preprint) + int(bool(imprecise)))
     upgrades, refused = (), ()
@@ -146,6 +145,21 @@ def link_grade(
         events=evidence.events if evidence is not None else None,
         assessed=evidence.assessed if evidence is not None else True,
     )
+
+
+def indirect_step(indirect: bool, severities: Sequence[tuple[str, str]] = ()) -> int:
+    """Rule 3's step for a link marked ``indirect: true``: one level, unless the writer rated indirectness in
+    the link's ``concerns`` mapping, whose rating then counts instead (not the flag on top of it). The one
+    home of this rule: grading, the reasons (``-1 indirect``) and the Summary-of-Findings table use it.
+
+    In the bundled library, ``neuropathic-pain-definition`` cites an NINDS page on peripheral neuropathy
+    only (``indirect: true``); had the writer also rated it ``concerns: {indirectness: serious}``, that
+    rating would be the one step:
+
+    >>> indirect_step(True), indirect_step(True, (("indirectness", "serious"),)), indirect_step(False)
+    (1, 0, 0)
+    """
+    return int(indirect and not any(domain == "indirectness" for domain, _ in severities))
 
 
 def design_start(reference: Reference, pooled: str = "", kind: str = "") -> tuple[Level, str]:
@@ -453,7 +467,7 @@ def _describe(link: LinkGrade) -> str:
         parts.append(f"-{steps} {concern}{' (very serious)' if steps == 2 else ''}")
     if link.imprecise:
         parts.append(f"-1 imprecision ({link.imprecise}, below GRADE's rule of thumb)")
-    if link.indirect and "indirectness" not in dict(link.severities):
+    if indirect_step(link.indirect, link.severities):
         parts.append("-1 indirect")
     if link.preprint:
         parts.append("-1 preprint (not yet peer reviewed)")

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from .grading import indirect_step
 from .graph import claims, ref_node
 from .language.wording import advice, contradict_it, joined, library_wording
 from .loading.processes import pickled_by_fields
@@ -228,10 +229,11 @@ def _judgements(link: LinkGrade) -> tuple[tuple[str, str], ...]:
 
     out = []
     for concern in CONCERNS:
-        steps = link.concerns.count(concern) + (concern == "indirectness" and link.indirect) + (concern == "imprecision" and bool(link.imprecise))
         rated = dict(link.severities)
-        if concern == "indirectness" and "indirectness" in rated:
-            steps = link.concerns.count(concern)  # the writer's rating, not `indirect` on top of it
+        steps = link.concerns.count(concern)
+        steps += (
+            indirect_step(link.indirect, link.severities) if concern == "indirectness" else int(concern == "imprecision" and bool(link.imprecise))
+        )
         if steps:
             out.append((concern, _JUDGEMENT[min(steps, 2)]))
         elif rated and concern not in rated:  # a mapping names what was judged; the rest was not

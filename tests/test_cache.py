@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kbase
+import kbase.loading.pipeline as pipeline
 from kbase.cache import CACHE_FOLDER
 from kbase.cli import cli
 from kbase.loading.reading import ReferencesByKey
@@ -279,6 +280,30 @@ def test_a_warm_load_unpickles_only_the_references_asked_for(library):
     assert isinstance(references, ReferencesByKey) and list(references) == ["trial", "cohort", "extra"]
     assert set(references._loaded) == {"trial", "cohort"}
     assert list(references.items()) == list(fresh.references.items())
+
+
+def test_a_cold_load_parses_the_bytes_that_key_its_cache_entries(library, monkeypatch):
+    """A file saved while a cold load runs (between hashing the files and parsing them): the load parses the
+    version it hashed, so what it keeps under that version's key is that version's; the next load sees the edit."""
+    library.write(CLAIMS, FIRST + SECOND)
+    original = library.claims_path.read_text(encoding="utf-8")
+    edited = original.replace("- ref: cohort\n        stance: supports", "- ref: cohort\n        stance: contradicts")
+    assert edited != original
+    read_library = pipeline.read_library
+
+    def saved_meanwhile(*args, **kwargs):
+        library.claims_path.write_text(edited, encoding="utf-8")
+        return read_library(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_library", saved_meanwhile)
+    during = library.load(cache=True)
+    monkeypatch.setattr(pipeline, "read_library", read_library)
+    library.claims_path.write_text(original, encoding="utf-8")
+    fresh = library.load()
+    assert dict(during.grades) == dict(fresh.grades)  # the version hashed is the version parsed
+    assert dict(library.load(cache=True).grades) == dict(fresh.grades)
+    library.claims_path.write_text(edited, encoding="utf-8")
+    assert dict(library.load(cache=True).grades) == dict(library.load().grades) != dict(fresh.grades)
 
 
 def test_the_evidence_tables_rows_follow_the_style_file(library, tmp_path):

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -139,11 +140,21 @@ FILLERS = (
 )
 
 
+def _under_hash_seeds(script: str, args: list[str], seeds: tuple[str, ...], cwd: Path) -> set[str]:
+    """What ``python -c script *args`` prints under each of the hash ``seeds``: one string when nothing depends on the seed."""
+    import subprocess
+
+    return {
+        subprocess.run(
+            [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=cwd
+        ).stdout
+        for seed in seeds
+    }
+
+
 def test_a_match_does_not_depend_on_the_hash_seed_in_a_small_library(tmp_path):
     """The bundled counterpart of the SciFact test below (which needs the shared corpus): the same
     two claims among five others, scored under the hash seeds that changed the old sums."""
-    import subprocess
-
     script = (
         "import sys, json\nfrom kbase.drafts.matcher import ClaimMatcher, content_words\nfrom kbase.model import Claim\n"
         "texts = json.loads(sys.argv[1])\nm = ClaimMatcher([Claim(f'c{i}', t) for i, t in enumerate(texts)])\n"
@@ -151,17 +162,7 @@ def test_a_match_does_not_depend_on_the_hash_seed_in_a_small_library(tmp_path):
         "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(texts[0]).claim_id, m.match(texts[1]).claim_id)"
     )
     texts = json.dumps([BETTER, REVERSE, *FILLERS])
-    runs = {
-        subprocess.run(
-            [sys.executable, "-c", script, texts],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            cwd=tmp_path,
-        ).stdout
-        for seed in ("0", "1", "6")
-    }
+    runs = _under_hash_seeds(script, [texts], ("0", "1", "6"), tmp_path)
     assert runs == {"100.0 100.0 c0 c1\n"}, runs
 
 
@@ -172,7 +173,6 @@ def test_a_match_does_not_depend_on_the_hash_seed(tmp_path):
     100.00000000000001 against its reverse (claim 1056) under seed 305126744, 100.0 both under seed 0:
     the archive benchmark's findings changed from run to run. The sums must not depend on the order."""
     import importlib.util
-    import subprocess
 
     spec = importlib.util.spec_from_file_location("scifact_to_kbase", ROOT / "benchmarks" / "scifact_to_kbase.py")
     converter = importlib.util.module_from_spec(spec)
@@ -184,17 +184,7 @@ def test_a_match_does_not_depend_on_the_hash_seed(tmp_path):
         "a, b = (' '.join(content_words(kb.claims[c].statement)) for c in ('scifact-453', 'scifact-1056'))\n"
         "print(repr(m.score(a, a)), repr(m.score(a, b)), m.match(kb.claims['scifact-453'].statement).claim_id)"
     )
-    runs = {
-        subprocess.run(
-            [sys.executable, "-c", script, str(claims), str(bib)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            cwd=tmp_path,
-        ).stdout
-        for seed in ("0", "305126744", "7")
-    }
+    runs = _under_hash_seeds(script, [str(claims), str(bib)], ("0", "305126744", "7"), tmp_path)
     assert runs == {"100.0 100.0 scifact-453\n"}, runs
 
 

@@ -254,17 +254,24 @@ def _next_entry_line(text: str, start: int, raw: str) -> int | None:
     return None
 
 
+#: The fields :func:`_reference` reads (each unenclosed once, the first value of a repeated field).
+_READ_FIELDS = frozenset(
+    ("title", "design", "pmid", "eprinttype", "eprint", "reports", "author", "editor", "journal", "journaltitle", "booktitle")
+    + ("publisher", "howpublished", "year", "date", "doi", "isbn", "url", "pubstate")
+)
+
+
 def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference:
-    pairs = [(f.key.lower(), f.value) for f in entry.fields]
-    fields: dict[str, object] = {}
-    for name, value in pairs:
-        fields.setdefault(name, value)  # a field given twice: the first value counts
+    pairs: list[tuple[str, str]] = []
+    read: dict[str, str] = {}
+    for f in entry.fields:
+        name, value = f.key.lower(), f.value
+        value = value if isinstance(value, str) else str(value)
+        pairs.append((name, value))
+        if name in _READ_FIELDS and name not in read:  # a field given twice: the first value counts
+            read[name] = unenclose(value)
+    get = read.get
     key = entry.key
-
-    def get(name: str, default: str = "") -> str:
-        value = fields.get(name)
-        return default if value is None else unenclose(value)
-
     title = latex_to_text(get("title", "").strip())
     design_raw = get("design", "").strip().lower()
     inferred = design_raw not in DESIGNS
@@ -283,13 +290,14 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
         pmid = get("eprint", "").strip()
     reports = get("reports")
     names = get("author") or get("editor")
-    container = get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished")
+    container = get("journal") or get("journaltitle") or get("booktitle") or get("publisher") or get("howpublished") or ""
+    retracted = get("pubstate", "").strip().lower() == "retracted"
     return Reference(
         key=key,
         entry_type=entry.entry_type.lower(),
         title=title,
-        authors=tuple(latex_to_text(a) for a in split_names(names)),
-        year=parse_year(get("year") or get("date")),
+        authors=tuple(map(latex_to_text, split_names(names))) if names else (),
+        year=parse_year(get("year") or get("date") or ""),
         container=latex_to_text(container.strip()),
         design=design,
         design_inferred=inferred,
@@ -297,10 +305,10 @@ def _reference(entry: bm.Entry, path: str, problems: list[Finding]) -> Reference
         pmid=pmid,
         isbn=get("isbn", "").strip(),
         url=get("url", "").strip(),
-        retracted=(retracted := get("pubstate", "").strip().lower() == "retracted"),
+        retracted=retracted,
         retraction="retraction" if retracted else "",
         reports=tuple(k.strip() for k in re.split(r"[,;]", reports) if k.strip()) if reports else (),
-        fields=tuple((name, value if isinstance(value, str) else str(value)) for name, value in pairs),
+        fields=tuple(pairs),
         where=Location(path, entry.start_line + 1, 1),
     )
 

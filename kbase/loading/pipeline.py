@@ -24,7 +24,7 @@ from ..model import Finding, Grade
 from ..retractions import apply_notices, read_retraction_watch
 from ..vocabulary import Severity
 from .processes import forked_worker, paused_gc
-from .reading import CachedRecords, Derived, claims_meanwhile, read_bibs
+from .reading import CachedRecords, Derived, FileRead, claims_meanwhile, read_bibs
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -98,7 +98,9 @@ def load(
         graph: nx.MultiDiGraph | object = lambda: read_library(str(claims), bibs, encoding, retractions, store)[0]  # noqa: E731
         problems, warnings = tuple(meta["problems"]), tuple(meta["warnings"])  # type: ignore[call-overload]
     else:
-        graph, found, found_warnings = read_library(str(claims), bibs, encoding, retractions, store)
+        graph, found, found_warnings = read_library(
+            str(claims), bibs, encoding, retractions, store, derived.take_files() if derived is not None else {}
+        )
         if strict and found:
             raise LoadError(found[0].where or Location(str(claims), 0, 0), found[0].message)
         problems, warnings = tuple(found), tuple(found_warnings)
@@ -111,12 +113,15 @@ def load(
 
 
 def read_library(
-    claims: str, bibs: list[str], encoding: str, retractions: str | Path | None, store: Cache | None
+    claims: str, bibs: list[str], encoding: str, retractions: str | Path | None, store: Cache | None, known: Mapping[str, FileRead] | None = None
 ) -> tuple[nx.MultiDiGraph, list[Finding], list[Finding]]:
-    """Parse (or take from the cache) every file of a library: its graph, problems and warnings."""
+    """Parse (or take from the cache) every file of a library: its graph, problems and warnings. ``known`` is
+    what was read of the files to key the library's cache entries (:meth:`~kbase.loading.reading.Derived.take_files`):
+    those very bytes are parsed."""
+    known = known or {}
     with paused_gc():  # all of it: millions of long-lived records (the collector re-enabled between would walk them all)
-        with claims_meanwhile(claims, store) as claims_result:
-            bib_files = read_bibs(bibs, encoding, store)
+        with claims_meanwhile(claims, store, known=known.get(claims)) as claims_result:
+            bib_files = read_bibs(bibs, encoding, store, known)
             claims_file = claims_result()
         problems = list(claims_file.problems)
         warnings: list[Finding] = []

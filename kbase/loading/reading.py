@@ -41,6 +41,7 @@ __all__ = [
     "PARALLEL_CLAIMS_BYTES",
     "CachedRecords",
     "Derived",
+    "FileRead",
     "ReferencesByKey",
     "claims_meanwhile",
     "read_bibs",
@@ -50,6 +51,9 @@ __all__ = [
 #: A claims file of this many bytes or more is parsed by a forked worker while this process parses
 #: the ``.bib`` (:func:`claims_meanwhile`); below it, starting the worker costs more than it saves.
 PARALLEL_CLAIMS_BYTES = 256_000
+
+#: What was read of a file to know its version: its SHA-256 and, when the file had to be read for it, its bytes.
+FileRead = tuple[str, bytes | None]
 
 # -- claims.yaml ---------------------------------------------------------------------------
 
@@ -61,16 +65,17 @@ def read_claims(path: str, store: Cache | None = None) -> ClaimsFile:
 
 
 @contextmanager
-def claims_meanwhile(path: str, store: Cache | None, *, parallel: bool = True) -> Iterator[Callable[[], ClaimsFile]]:
+def claims_meanwhile(path: str, store: Cache | None, *, parallel: bool = True, known: FileRead | None = None) -> Iterator[Callable[[], ClaimsFile]]:
     """Start reading ``claims.yaml`` (as :func:`read_claims`) while the caller parses the ``.bib``; the
     function yielded gives the result.
 
     A file that must be parsed (no cache entry) of :data:`PARALLEL_CLAIMS_BYTES` or more is parsed by
     a forked worker, when ``parallel`` and the machine can fork (:func:`~kbase.loading.processes.forked_worker`);
-    otherwise it is parsed here when the result is asked for.
+    otherwise it is parsed here when the result is asked for. ``known`` is what :meth:`Derived.open` read
+    of the file (:meth:`Derived.take_files`).
     """
     try:
-        digest, data = store.file_digest(path, read_claims_bytes) if store is not None else ("", None)
+        digest, data = known or (store.file_digest(path, read_claims_bytes) if store is not None else ("", None))
         entry = (slot_name("claims", path), store.key("claims", path, digest)) if store is not None else None
         hit = store.get(*entry) if store is not None and entry is not None else None
         if hit is None:
@@ -114,15 +119,17 @@ def _kept(claims_file: ClaimsFile, store: Cache | None, entry: tuple[str, str] |
 # -- references.bib ------------------------------------------------------------------------
 
 
-def read_bibs(paths: Sequence[str], encoding: str = "utf-8", store: Cache | None = None) -> list[BibFile]:
+def read_bibs(
+    paths: Sequence[str], encoding: str = "utf-8", store: Cache | None = None, known: Mapping[str, FileRead] | None = None
+) -> list[BibFile]:
     """:func:`~kbase.loaders.bib.load_bibs`, each file from the parse cache ``store`` while its bytes, and
-    its predecessors' bytes, are unchanged. The garbage collector is paused meanwhile."""
+    its predecessors' bytes, are unchanged (``known``: what :meth:`Derived.open` read of them). The garbage
+    collector is paused meanwhile."""
     with paused_gc():
         if store is None:
             return load_bibs(paths, encoding)
-        return [
-            replace(bib_file, references=[pickle.loads(data) for _, data in pickles]) for bib_file, pickles in _cached_bibs(paths, encoding, store)
-        ]
+        entries = _cached_bibs(paths, encoding, store, known or {})
+        return [replace(bib_file, references=[pickle.loads(data) for _, data in pickles]) for bib_file, pickles in entries]
 
 
 #: A cache entry of a ``.bib`` file: the file without its references, and each reference by key, pickled
@@ -130,14 +137,14 @@ def read_bibs(paths: Sequence[str], encoding: str = "utf-8", store: Cache | None
 _BibEntry = tuple[BibFile, list[tuple[str, bytes]]]
 
 
-def _cached_bibs(paths: Sequence[str], encoding: str, store: Cache) -> list[_BibEntry]:
+def _cached_bibs(paths: Sequence[str], encoding: str, store: Cache, known: Mapping[str, FileRead]) -> list[_BibEntry]:
     """Each file's cache entry, the file parsed and its entry kept where there is none."""
     entries: list[_BibEntry] = []
     strings: list[object] = []
     before = ""
     for path in paths:
         try:
-            digest, data = store.file_digest(path, read_input)
+            digest, data = known.get(path) or store.file_digest(path, read_input)
             key = store.key("bib", path, encoding, digest, before)
             entry = store.get(slot_name("bib", path), key)
             if entry is None:
@@ -214,7 +221,7 @@ class CachedRecords:
     def references(self) -> Mapping[str, Reference]:
         """By key, in file order (:class:`ReferencesByKey`; all of them read at once when a retraction list is given)."""
         with paused_gc():
-            by_key = ReferencesByKey(_cached_bibs(self._bibs, self._encoding, self._store))
+            by_key = ReferencesByKey(_cached_bibs(self._bibs, self._encoding, self._store, {}))
             if self._retractions is None:
                 return by_key
             notices = read_retraction_watch(str(self._retractions))
@@ -225,10 +232,17 @@ class Derived:
     """What was derived from all the files of a library (problems, counts, grades, library findings),
     kept in the cache under the key of every file's bytes, the grading settings and today's date."""
 
-    def __init__(self, store: Cache, claims: str, key: str) -> None:
+    def __init__(self, store: Cache, claims: str, key: str, files: dict[str, FileRead] | None = None) -> None:
         self.store, self.key = store, key
         self._slot = slot_name("library", claims)
         self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", key)
+        self._files = files or {}
+
+    def take_files(self) -> dict[str, FileRead]:
+        """What :meth:`open` read of each file (its digest, and its bytes when it had to read them), given
+        once: a cold load parses the very bytes whose digests key these entries, each file read once."""
+        files, self._files = self._files, {}
+        return files
 
     @classmethod
     def open(
@@ -237,12 +251,19 @@ class Derived:
         """The entries of the library whose files are ``claims``, ``bibs`` and ``retractions``, graded with
         ``settings``; None when a file cannot be read: its problem is then found by the loaders, uncached."""
         parts: list[object] = ["library", claims, encoding, *settings, _dt.date.today().isoformat()]
+        files: dict[str, FileRead] = {}
+        readers = [
+            (claims, read_claims_bytes),
+            *((b, read_input) for b in bibs),
+            *([(str(retractions), read_input)] if retractions is not None else []),
+        ]
         try:
-            for path in [claims, *bibs, *([str(retractions)] if retractions is not None else [])]:
-                parts += [path, store.file_digest(path, read_input)[0]]
+            for path, read in readers:
+                files[path] = store.file_digest(path, read)
+                parts += [path, files[path][0]]
         except LoadError:
             return None
-        return cls(store, claims, store.key(*parts))  # type: ignore[arg-type]
+        return cls(store, claims, store.key(*parts), files)  # type: ignore[arg-type]
 
     def keep_meta(self, problems: Sequence[object], warnings: Sequence[object], counts: tuple[int, int], reviewed: bool) -> None:
         """Keep what a warm load answers without the records: the problems and warnings, the counts, and
