@@ -8,10 +8,10 @@ within each round, and medians are compared with all tricks on and with the bare
 
 A trick is turned off from outside, by setting the module attribute that decides it before the
 command runs (``OFF`` below); the code under test is the installed kbase, unchanged. Every trick
-lives in :mod:`kbase.loading`; docs/performance.md keeps the table of the six measured in issue 30,
-four of which were removed (the ``.bib`` in halves, ``claims.yaml`` by a worker, cache entries
-written by a child, the workers' pickles joined): to measure those, run this script from the
-commits that still had them (9e05c7e for the joined pickles, c0f4dfc for the other three).
+lives in :mod:`kbase.loading`; docs/performance.md keeps the tables of those measured in issue 30
+and which were removed: to measure a removed one, run this script from a commit that still had it
+(9e05c7e for the joined pickles, c0f4dfc for the ``.bib`` halves and the background cache writes,
+b4f90d6 for the grading worker, whose switch was ``kbase.loading.pipeline.PARALLEL_GRADE_CLAIMS``).
 
     python benchmarks/bench_tricks.py [--refs 20000 --claims 4000 --links 20000] [--repeat 5]
 """
@@ -36,7 +36,6 @@ OFF = {
         "p.paused_gc = r.paused_gc = l.paused_gc = contextlib.nullcontext\n"
     ),
     "gc-freeze": "import kbase.loading.processes as p\np.short_lived_process = lambda: None\n",
-    "grading-fork": "import kbase.loading.pipeline as l\nl.PARALLEL_GRADE_CLAIMS = 10**18\n",
     "claims-worker": "import kbase.loading.reading as r\nr.PARALLEL_CLAIMS_BYTES = 10**18\n",
 }
 

@@ -56,7 +56,7 @@ from .vocabulary import (
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "claims_without_premises", "grade_claims", "indirect_step", "link_grade", "premise_cycles"]
+__all__ = ["DEFAULT_STALE_YEARS", "GradingOptions", "grade_claims", "indirect_step", "link_grade", "premise_cycles"]
 
 DEFAULT_STALE_YEARS = 10
 
@@ -264,13 +264,6 @@ def grade_claims(
             cid = node_id(node)
             graded[cid] = done[cid] = _grade(G, G.nodes[node]["record"], done, groups, component, options, authors_of)
     return {c: graded[c] for c in (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim") if c in graded}
-
-
-def claims_without_premises(G: nx.MultiDiGraph) -> list[str]:
-    """The ids of the claims that no ``depends_on`` joins, either way, in file order: each is graded without
-    any other claim's grade, so they can be graded in any order, or apart."""
-    premises = premise_graph(G)
-    return [node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim" and d["record"] is not None and n not in premises]
 
 
 def _grade(

@@ -1,10 +1,10 @@
 """Work done by a forked worker gives what the loading process alone gives, and survives the worker's death.
 
-Two tricks use a second process (kbase.loading): claims.yaml parsed by a worker while the .bib is
-parsed (reading.claims_meanwhile), and half the claims graded by a worker (pipeline.grade_library).
-Both start only for large libraries; the tests lower the thresholds so that a small library takes
-the parallel path, and compare with the serial result. (A .bib parsed in halves by workers and
-cache entries written by a child were measured and removed: docs/performance.md.)"""
+One trick uses a second process (kbase.loading): claims.yaml parsed by a worker while the .bib is
+parsed (reading.claims_meanwhile). It starts only for a large file; the tests lower the threshold
+so that a small library takes the parallel path, and compare with the serial result. (A .bib parsed
+in halves by workers, cache entries written by a child and half the claims graded by a worker were
+measured and removed: docs/performance.md.)"""
 
 from __future__ import annotations
 
@@ -16,14 +16,10 @@ import threading
 import pytest
 from conftest import bib_entry, claims_yaml
 
-import kbase.grading
-import kbase.loading.pipeline as pipeline
 import kbase.loading.reading as reading
 from kbase.cache import Cache, MemoryCache
 
-forking = pytest.mark.skipif(
-    "fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2, reason="parallel grading needs fork and two cores"
-)
+forking = pytest.mark.skipif("fork" not in mp.get_all_start_methods() or (os.cpu_count() or 1) < 2, reason="a forked worker needs fork and two cores")
 
 
 def _premised_library(library, n):
@@ -47,25 +43,6 @@ def _premised_library(library, n):
     ]
     designs = ["rct", "meta-analysis", "cohort", "case-report", "narrative-review"]
     return library.write(claims_yaml(*claims), "".join(bib_entry(f"r{j}", designs[j % 5], 2000 + j % 25) for j in range(50)))
-
-
-@forking
-def test_grading_in_two_processes_gives_the_same_grades(library, monkeypatch):
-    kb = _premised_library(library, 300).load()
-    serial = kbase.grading.grade_claims(kb.graph, kb.options)
-    monkeypatch.setattr(pipeline, "PARALLEL_GRADE_CLAIMS", 10)
-    here = []  # what this process graded: the worker's calls are recorded in the worker's copy of the list
-    grade = pipeline.grade_claims
-    monkeypatch.setattr(
-        pipeline,
-        "grade_claims",
-        lambda G, options, only=None: here.append(len(kb.claims) if only is None else len(only)) or grade(G, options, only=only),
-    )
-    parallel = pipeline.grade_library(kb.graph, kb.options)
-    if threading.active_count() == 1:  # no fork beside other threads (pytest-xdist runs some): then all are graded here
-        assert here and here[0] < len(serial) * 0.7  # about half were handed to the worker
-    assert list(parallel) == list(serial) and parallel == serial
-    assert any(g.level != serial["c0"].level for g in serial.values())  # the grades differ: the comparison means something
 
 
 def test_records_pickle_by_their_fields():
@@ -105,17 +82,6 @@ def _dies_in_a_worker(function):
         return function(*args, **kwargs)
 
     return dying
-
-
-@forking
-def test_a_grading_worker_that_dies_leaves_the_work_to_the_loading_process(library, monkeypatch):
-    """A worker killed while grading (out of memory, say): its half is graded by the loading process,
-    with the same result, and no traceback."""
-    kb = _premised_library(library, 300).load()
-    serial = kbase.grading.grade_claims(kb.graph, kb.options)
-    monkeypatch.setattr(pipeline, "PARALLEL_GRADE_CLAIMS", 10)
-    monkeypatch.setattr(pipeline, "grade_claims", _dies_in_a_worker(pipeline.grade_claims))
-    assert pipeline.grade_library(kb.graph, kb.options) == serial
 
 
 def _claims_records(claims_file):

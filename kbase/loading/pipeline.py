@@ -1,6 +1,5 @@
-"""Loading a library: the files (from the parse cache or parsed, by workers when large), the graph,
-the grades (half of them by a forked worker when there are many) and what a warm load answers
-without building anything.
+"""Loading a library: the files (from the parse cache or parsed; a large ``claims.yaml`` by a forked worker
+meanwhile), the graph, the grades, and what a warm load answers without building anything.
 
 :func:`load` is ``kbase.load``. The steps, and the measurement behind each trick, are in
 docs/architecture.md ("Loading") and docs/performance.md.
@@ -9,27 +8,27 @@ docs/architecture.md ("Loading") and docs/performance.md.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cache import Cache, open_cache
 from ..errors import LoadError, Location
 from ..files import recover_before_reading
-from ..grading import DEFAULT_STALE_YEARS, GradingOptions, claims_without_premises, grade_claims
-from ..graph import build_graph, node_id
+from ..grading import DEFAULT_STALE_YEARS, GradingOptions, grade_claims
+from ..graph import build_graph
 from ..kb import KnowledgeBase
 from ..loaders.bib import library_references
 from ..model import Finding, Grade
 from ..retractions import apply_notices, read_retraction_watch
 from ..vocabulary import Severity
-from .processes import forked_worker, paused_gc
+from .processes import paused_gc
 from .reading import CachedRecords, Derived, FileRead, claims_meanwhile, read_bibs
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["PARALLEL_GRADE_CLAIMS", "grade_library", "load", "read_library"]
+__all__ = ["grade_library", "load", "read_library"]
 
 
 def load(
@@ -139,30 +138,8 @@ def read_library(
     return graph, problems, warnings
 
 
-#: A library with at least this many claims that no ``depends_on`` joins is graded in two processes
-#: at once (a forked worker grades half of them) on a machine with two or more cores: measured to
-#: save 14-16 % of a cold ``kbase check`` of 20,000 references (docs/performance.md).
-PARALLEL_GRADE_CLAIMS = 2000
-
-
 def grade_library(G: nx.MultiDiGraph, options: GradingOptions) -> Mapping[str, Grade]:
     """Every claim's grade (:func:`~kbase.grading.grade_claims`), in file order, with the garbage collector
-    paused; when many claims have no premise, a forked worker grades half of them meanwhile."""
+    paused. (Grading half the claims in a forked worker was measured and removed: docs/performance.md.)"""
     with paused_gc():
-        free = claims_without_premises(G) if G.number_of_nodes() >= PARALLEL_GRADE_CLAIMS else []
-        theirs = free[len(free) // 2 :] if len(free) >= PARALLEL_GRADE_CLAIMS else []
-        with forked_worker(bool(theirs)) as worker:
-            if worker is None:
-                return grade_claims(G, options)
-            forked = worker(grade_claims, G, options, theirs)
-            mine = set(theirs)
-            graded = grade_claims(G, options, only=[c for c in _claim_ids(G) if c not in mine])
-            try:
-                graded.update(forked.result())
-            except Exception:  # noqa: BLE001 - a worker that died: grade its half here
-                graded.update(grade_claims(G, options, only=theirs))
-    return {c: graded[c] for c in _claim_ids(G) if c in graded}
-
-
-def _claim_ids(G: nx.MultiDiGraph) -> Iterator[str]:
-    return (node_id(n) for n, d in G.nodes(data=True) if d["kind"] == "claim")
+        return grade_claims(G, options)

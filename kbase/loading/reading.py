@@ -9,9 +9,8 @@ know nothing of caches or processes. This module decides:
 * and which file is unchanged without reading it (:meth:`kbase.cache.Cache.file_digest`).
 
 A large ``claims.yaml`` that must be parsed is parsed by a forked worker while this process parses
-the ``.bib`` files (:func:`claims_meanwhile`): measured to save 17 % of a cold ``kbase check`` of
-20,000 references on two cores (docs/performance.md). Parsing a large ``.bib`` in two halves by two
-more workers saved less than the 10 % a trick must save, and was removed.
+the ``.bib`` files (:func:`claims_meanwhile`), the one use of a second process in a load
+(docs/performance.md has its measurements, and those of the tricks removed).
 """
 
 from __future__ import annotations
@@ -128,8 +127,10 @@ def read_bibs(
     with paused_gc():
         if store is None:
             return load_bibs(paths, encoding)
-        entries = _cached_bibs(paths, encoding, store, known or {})
-        return [replace(bib_file, references=[pickle.loads(data) for _, data in pickles]) for bib_file, pickles in entries]
+        return [
+            parsed if parsed is not None else replace(bib_file, references=[pickle.loads(data) for _, data in pickles])
+            for (bib_file, pickles), parsed in _cached_bibs(paths, encoding, store, known or {})
+        ]
 
 
 #: A cache entry of a ``.bib`` file: the file without its references, and each reference by key, pickled
@@ -137,12 +138,13 @@ def read_bibs(
 _BibEntry = tuple[BibFile, list[tuple[str, bytes]]]
 
 
-def _cached_bibs(paths: Sequence[str], encoding: str, store: Cache, known: Mapping[str, FileRead]) -> list[_BibEntry]:
-    """Each file's cache entry, the file parsed and its entry kept where there is none."""
-    entries: list[_BibEntry] = []
+def _cached_bibs(paths: Sequence[str], encoding: str, store: Cache, known: Mapping[str, FileRead]) -> list[tuple[_BibEntry, BibFile | None]]:
+    """Each file's cache entry, and the file as parsed now where there was no entry (its entry then kept)."""
+    entries: list[tuple[_BibEntry, BibFile | None]] = []
     strings: list[object] = []
     before = ""
     for path in paths:
+        parsed = None
         try:
             digest, data = known.get(path) or store.file_digest(path, read_input)
             key = store.key("bib", path, encoding, digest, before)
@@ -157,7 +159,7 @@ def _cached_bibs(paths: Sequence[str], encoding: str, store: Cache, known: Mappi
             key = store.key(before, "unreadable", path)
         before = key
         strings = entry[0].strings
-        entries.append(entry)
+        entries.append((entry, parsed))
     return entries
 
 
@@ -221,7 +223,7 @@ class CachedRecords:
     def references(self) -> Mapping[str, Reference]:
         """By key, in file order (:class:`ReferencesByKey`; all of them read at once when a retraction list is given)."""
         with paused_gc():
-            by_key = ReferencesByKey(_cached_bibs(self._bibs, self._encoding, self._store, {}))
+            by_key = ReferencesByKey([entry for entry, _ in _cached_bibs(self._bibs, self._encoding, self._store, {})])
             if self._retractions is None:
                 return by_key
             notices = read_retraction_watch(str(self._retractions))
