@@ -72,7 +72,7 @@ class KnowledgeBase:
         else:
             self.graph = graph
         self._derived = derived
-        self._grader = grader  # kbase.load hands the one that grades half the claims in a worker when there are many
+        self._grader = grader  # kbase.load hands one that grades with the garbage collector paused (kbase.loading)
         self._records = records  # an unchanged library's records, from the cache entries of its files: no graph to build
         self.semantic = False  # match by meaning too when kbase[semantic] is installed and load(semantic=True) asked for it
         self.problems = problems

@@ -495,7 +495,7 @@ def test_workers_that_cannot_start_leave_the_work_to_one_process(repo):
         "import multiprocessing.synchronize as s, os, sys\n"
         "def refuse(*a, **k):\n    raise OSError(30, 'Read-only file system')\n"
         "s.SemLock.__init__ = refuse\nos.fork = refuse\n"
-        "import kbase.loading.processes\nkbase.loading.processes.can_fork = lambda now=False: True\n"
+        "import kbase.loading.processes\nkbase.loading.processes.can_fork = lambda: True\n"
         "import kbase.loading.reading as r\nr.PARALLEL_CLAIMS_BYTES = 1\n"
         "from kbase.cli import main\nsys.argv = ['kbase'] + sys.argv[1:]\nmain()\n"
     )

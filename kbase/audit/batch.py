@@ -221,7 +221,7 @@ def audit_many(auditor: DraftAuditor, paths: Sequence[str], jobs: int = 1) -> It
         return
     # fork shares the loaded library without copying it, but never beside another thread (the semantic
     # extra's onnxruntime runs some): a forked child could deadlock on a lock a thread held
-    context = mp.get_context("fork" if can_fork(now=True) else "spawn")
+    context = mp.get_context("fork" if can_fork() else "spawn")
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     given = 0
     try:

@@ -5,13 +5,12 @@ or to pause the garbage collector is made in the :mod:`kbase.loading` package: h
 in :mod:`kbase.loading.reading` and :mod:`kbase.loading.pipeline`, when each is used.
 
 On a machine with two or more cores and ``fork`` (Linux, macOS), a forked worker parses a large
-``claims.yaml`` while the loading process parses the ``.bib`` (:mod:`kbase.loading.reading`), and
-another grades half the claims of a large library (:mod:`kbase.loading.pipeline`): the two uses of
-a second process that saved 10 % of a cold command at both sizes measured (docs/performance.md). A
-forked worker inherits the parent's memory, so nothing is copied to it; what it hands back is
-pickled. Where there is one core, no ``fork`` (Windows), or another thread in the process (forking
-a threaded process can deadlock the child), everything runs in the calling process, as it would
-without workers.
+``claims.yaml`` while the loading process parses the ``.bib`` (:mod:`kbase.loading.reading`), the
+one use of a second process in a load (docs/performance.md has the measurements). A forked worker
+inherits the parent's memory, so nothing is copied to it; what it hands back is pickled. Where
+there is one core, no ``fork`` (Windows), or another thread in the process (forking a threaded
+process can deadlock the child), everything runs in the calling process, as it would without
+workers.
 
 Loading builds millions of long-lived records; Python's cyclic garbage collector would walk them
 all again and again while they are made, so it is paused meanwhile (:func:`paused_gc`).
@@ -41,14 +40,14 @@ __all__ = [
 ]
 
 
-def can_fork(*, now: bool = False) -> bool:
-    """Whether forked workers may help: two or more cores and ``fork``; with ``now``, also no other
-    thread running in this process (a fork is about to happen in the middle of the work)."""
+def can_fork() -> bool:
+    """Whether a forked worker may help now: two or more cores, ``fork``, and no other thread running in
+    this process (forking a threaded process can deadlock the child)."""
     import multiprocessing as mp  # here, not at import: a command that forks nothing does not load it
 
     if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
         return False
-    return not now or threading.active_count() == 1
+    return threading.active_count() == 1
 
 
 @contextmanager
@@ -61,7 +60,7 @@ def forked_worker(wanted: bool) -> Iterator[Callable[..., Future[Any]] | None]:
     ``/dev/shm`` for the pool's semaphores, ``fork`` refused by a process limit), the worker is None,
     or the call is made in this process: never an error.
     """
-    if not wanted or not can_fork(now=True):
+    if not wanted or not can_fork():
         yield None
         return
     import multiprocessing as mp
