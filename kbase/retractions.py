@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import LoadError, Location
 from .identifiers import normalize_doi
-from .loaders.inputs import read_text
+from .loaders.inputs import decode_text, read_text
 from .model import Reference
 
 __all__ = ["Notice", "apply_notices", "read_retraction_watch"]
@@ -36,8 +36,8 @@ class Notice:
     where: Location | None = field(default=None, compare=False)
 
 
-def read_retraction_watch(path: str) -> list[Notice]:
-    """Read a Retraction Watch CSV export.
+def read_retraction_watch(path: str, data: bytes | None = None) -> list[Notice]:
+    """Read a Retraction Watch CSV export (``data``: its bytes, when they were read already).
 
     Raises
     ------
@@ -45,7 +45,7 @@ def read_retraction_watch(path: str) -> list[Notice]:
         When the file cannot be read, lacks a required column, or a row has an unknown
         ``RetractionNature``.
     """
-    text = read_text(path)
+    text = read_text(path) if data is None else decode_text(path, data)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]

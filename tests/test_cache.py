@@ -25,7 +25,7 @@ import kbase
 import kbase.loading.pipeline as pipeline
 from kbase.cache import CACHE_FOLDER
 from kbase.cli import cli
-from kbase.loading.reading import ReferencesByKey
+from kbase.loading.reading import Derived, ReferencesByKey
 
 
 @pytest.fixture(autouse=True)
@@ -304,6 +304,52 @@ def test_a_cold_load_parses_the_bytes_that_key_its_cache_entries(library, monkey
     assert dict(library.load(cache=True).grades) == dict(fresh.grades)
     library.claims_path.write_text(edited, encoding="utf-8")
     assert dict(library.load(cache=True).grades) == dict(library.load().grades) != dict(fresh.grades)
+
+
+def test_a_cold_load_reads_the_retraction_list_it_hashed(library, monkeypatch):
+    """The same for a retraction list saved while a cold load runs: the version hashed is the version applied."""
+    library.write(CLAIMS, FIRST.replace("year = {2024}", "year = {2024},\n  doi = {10.1/trial}") + SECOND)
+    notices = library.folder / "retractions.csv"
+    empty = "Title,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature\n"
+    notices.write_text(empty, encoding="utf-8")
+    read_library = pipeline.read_library
+
+    def saved_meanwhile(*args, **kwargs):
+        notices.write_text(empty + "Trial,10.1/trial,,Retraction\n", encoding="utf-8")
+        return read_library(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_library", saved_meanwhile)
+    during = library.load(cache=True, retractions=notices)
+    monkeypatch.setattr(pipeline, "read_library", read_library)
+    notices.write_text(empty, encoding="utf-8")
+    fresh = library.load(retractions=notices)
+    assert not fresh.references["trial"].retracted
+    assert dict(during.grades) == dict(fresh.grades) == dict(library.load(cache=True, retractions=notices).grades)
+
+
+def test_a_file_vouched_for_by_its_stamp_is_keyed_by_what_is_parsed_if_saved_during_a_cold_load(tmp_path, monkeypatch):
+    """``b.bib`` unchanged (its stamp vouches for it, unread) while ``a.bib``'s edit makes the load cold; ``b.bib``
+    is saved just then. What the load keeps is keyed by the version it parsed, never the one its stamp named."""
+    monkeypatch.setattr(kbase.cache, "RACY_SECONDS", 0)  # stamps recorded at once
+    bibs = _write(tmp_path)
+    second = tmp_path / "b.bib"
+    original = second.read_text(encoding="utf-8")
+    load(tmp_path, bibs, True)
+    first = tmp_path / "a.bib"
+    first.write_text(first.read_text(encoding="utf-8").replace("Journal of Pain", "Pain Reports"), encoding="utf-8")
+    take_files = Derived.take_files
+
+    def saved_meanwhile(self):
+        second.write_text(original.replace("case-report", "rct"), encoding="utf-8")
+        return take_files(self)
+
+    monkeypatch.setattr(Derived, "take_files", saved_meanwhile)
+    during = load(tmp_path, bibs, True)
+    monkeypatch.setattr(Derived, "take_files", take_files)
+    assert dict(during.grades) == dict(load(tmp_path, bibs, False).grades)
+    second.write_text(original, encoding="utf-8")
+    fresh = load(tmp_path, bibs, False)
+    assert dict(load(tmp_path, bibs, True).grades) == dict(fresh.grades) != dict(during.grades)
 
 
 def test_the_evidence_tables_rows_follow_the_style_file(library, tmp_path):

@@ -16,6 +16,7 @@ import threading
 import pytest
 from conftest import bib_entry, claims_yaml
 
+import kbase
 import kbase.loading.reading as reading
 from kbase.cache import Cache, MemoryCache
 
@@ -124,3 +125,16 @@ def test_a_claims_worker_that_dies_leaves_the_parse_to_the_loading_process(libra
     monkeypatch.setattr(reading, "claims_from_bytes", _dies_in_a_worker(reading.claims_from_bytes))
     with reading.claims_meanwhile(str(lib.claims_path), Cache(lib.folder / ".kbase-cache")) as result:
         assert _claims_records(result()) == _claims_records(here)
+
+
+def _load_in_a_pool_worker(paths):
+    reading.PARALLEL_CLAIMS_BYTES = 0
+    return len(kbase.load(*paths).claims)
+
+
+@forking
+def test_a_library_loads_inside_a_multiprocessing_pool_worker(library):
+    """A pool's worker is daemonic and may not start a process of its own: it parses claims.yaml itself."""
+    lib = _premised_library(library, 50)
+    with mp.get_context("spawn").Pool(1) as pool:  # spawned: this test process may run threads (pytest-xdist)
+        assert pool.map(_load_in_a_pool_worker, [(str(lib.claims_path.resolve()), str(lib.bib_path.resolve()))]) == [50]

@@ -131,7 +131,7 @@ def read_library(
         problems.extend(twice)
         if retractions is not None:
             try:
-                references = apply_notices(references, read_retraction_watch(str(retractions)))
+                references = apply_notices(references, read_retraction_watch(str(retractions), known.get(str(retractions), ("", None))[1]))
             except LoadError as exc:
                 problems.append(Finding("syntax-error", Severity.ERROR, exc.message, exc.location))
         graph = build_graph(claims_file.claims, references, claims_file.articles.values())

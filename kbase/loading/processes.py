@@ -41,11 +41,12 @@ __all__ = [
 
 
 def can_fork() -> bool:
-    """Whether a forked worker may help now: two or more cores, ``fork``, and no other thread running in
-    this process (forking a threaded process can deadlock the child)."""
+    """Whether a forked worker may help now: two or more cores, ``fork``, no other thread running in this
+    process (forking a threaded process can deadlock the child), and a process that may have children
+    (a worker of a ``multiprocessing`` pool, which is daemonic, may not)."""
     import multiprocessing as mp  # here, not at import: a command that forks nothing does not load it
 
-    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
         return False
     return threading.active_count() == 1
 

@@ -16,6 +16,7 @@ the ``.bib`` files (:func:`claims_meanwhile`), the one use of a second process i
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -234,17 +235,16 @@ class Derived:
     """What was derived from all the files of a library (problems, counts, grades, library findings),
     kept in the cache under the key of every file's bytes, the grading settings and today's date."""
 
-    def __init__(self, store: Cache, claims: str, key: str, files: dict[str, FileRead] | None = None) -> None:
-        self.store, self.key = store, key
+    def __init__(
+        self, store: Cache, claims: str, head: Sequence[object], readers: Sequence[tuple[str, Callable[[str], bytes]]], files: dict[str, FileRead]
+    ) -> None:
+        self.store, self._head, self._readers, self._files = store, head, readers, files
         self._slot = slot_name("library", claims)
-        self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", key)
-        self._files = files or {}
+        self.key = self._key()
+        self.meta: dict[str, object] | None = store.get(f"{self._slot}-meta", self.key)
 
-    def take_files(self) -> dict[str, FileRead]:
-        """What :meth:`open` read of each file (its digest, and its bytes when it had to read them), given
-        once: a cold load parses the very bytes whose digests key these entries, each file read once."""
-        files, self._files = self._files, {}
-        return files
+    def _key(self) -> str:
+        return self.store.key("library", *self._head, *(part for path, _ in self._readers for part in (path, self._files[path][0])))
 
     @classmethod
     def open(
@@ -252,20 +252,32 @@ class Derived:
     ) -> Derived | None:
         """The entries of the library whose files are ``claims``, ``bibs`` and ``retractions``, graded with
         ``settings``; None when a file cannot be read: its problem is then found by the loaders, uncached."""
-        parts: list[object] = ["library", claims, encoding, *settings, _dt.date.today().isoformat()]
-        files: dict[str, FileRead] = {}
-        readers = [
+        readers: list[tuple[str, Callable[[str], bytes]]] = [
             (claims, read_claims_bytes),
             *((b, read_input) for b in bibs),
             *([(str(retractions), read_input)] if retractions is not None else []),
         ]
         try:
-            for path, read in readers:
-                files[path] = store.file_digest(path, read)
-                parts += [path, files[path][0]]
+            files = {path: store.file_digest(path, read) for path, read in readers}
         except LoadError:
             return None
-        return cls(store, claims, store.key(*parts), files)  # type: ignore[arg-type]
+        return cls(store, claims, (claims, encoding, *settings, _dt.date.today().isoformat()), readers, files)
+
+    def take_files(self) -> dict[str, FileRead]:
+        """Every file's digest and bytes, for a cold load to parse, given once: the bytes :meth:`open` read,
+        and those of each file its stamp vouched for, read now. A file changed since it was vouched for
+        is keyed by the bytes read now (the entries follow: :attr:`key`), so whatever the load keeps is
+        kept under the version it parsed, and no file is read twice."""
+        try:
+            for path, read in self._readers:
+                if self._files[path][1] is None:
+                    data = read(path)
+                    self._files[path] = (hashlib.sha256(data).hexdigest(), data)
+        except LoadError:
+            pass  # gone or grown since: the loaders report it (its entries keyed by what was read before)
+        self.key = self._key()
+        files, self._files = self._files, {path: (digest, None) for path, (digest, _) in self._files.items()}
+        return files
 
     def keep_meta(self, problems: Sequence[object], warnings: Sequence[object], counts: tuple[int, int], reviewed: bool) -> None:
         """Keep what a warm load answers without the records: the problems and warnings, the counts, and
