@@ -100,7 +100,7 @@ def claims_meanwhile(path: str, store: Cache | None, *, parallel: bool = True, k
                     pass
                 else:
                     return claims_file if shared else _kept(claims_file, store, entry)
-            return _kept(claims_from_bytes(path, data), store, entry)
+            return _parsed(path, data, store, entry)
 
         yield result
 
